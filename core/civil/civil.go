@@ -1,0 +1,204 @@
+// Package civil provides a calendar date without time of day or zone, as visit,
+// birth and payment dates are written on Chinese medical and enrollment records.
+package civil
+
+import (
+	"strconv"
+	"time"
+
+	"github.com/ruralhealth/ncms/core"
+)
+
+// Date is a calendar date. The zero value is "no date".
+//
+// A Date decoded from JSON remembers a problem with its text instead of failing the
+// whole decode, so validation can report it with the field's path.
+type Date struct {
+	Year    int
+	Month   time.Month
+	Day     int
+	problem core.Code
+	raw     string
+}
+
+// New returns the date; it does not normalise (use Valid to check).
+func New(year int, month time.Month, day int) Date { return Date{Year: year, Month: month, Day: day} }
+
+// Parse reads "YYYY-MM-DD" and rejects dates that do not exist, such as 2023-02-29.
+func Parse(s string) (Date, error) {
+	d := parse(s)
+	if d.problem != "" {
+		return Date{}, core.NewError(d.problem, "", strconv.Quote(s))
+	}
+	return d, nil
+}
+
+// MustParse is Parse for literals; it panics on bad input.
+func MustParse(s string) Date {
+	d, err := Parse(s)
+	if err != nil {
+		panic(err)
+	}
+	return d
+}
+
+func parse(s string) Date {
+	bad := Date{problem: core.DateInvalid, raw: s}
+	if len(s) != 10 || s[4] != '-' || s[7] != '-' {
+		return bad
+	}
+	y, ok1 := atoi(s[0:4])
+	m, ok2 := atoi(s[5:7])
+	d, ok3 := atoi(s[8:10])
+	if !ok1 || !ok2 || !ok3 {
+		return bad
+	}
+	out := Date{Year: y, Month: time.Month(m), Day: d}
+	if y < 1800 || !out.Valid() {
+		return bad
+	}
+	return out
+}
+
+func atoi(s string) (int, bool) {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return 0, false
+		}
+		n = n*10 + int(s[i]-'0')
+	}
+	return n, true
+}
+
+// Valid reports whether the date exists in the calendar.
+func (d Date) Valid() bool {
+	if d.problem != "" || d.Month < 1 || d.Month > 12 || d.Day < 1 {
+		return false
+	}
+	return d.Day <= daysIn(d.Year, d.Month)
+}
+
+func daysIn(year int, m time.Month) int {
+	return time.Date(year, m+1, 0, 0, 0, 0, 0, time.UTC).Day()
+}
+
+// IsZero reports whether d is the zero "no date" value (and had no bad text).
+func (d Date) IsZero() bool { return d.Year == 0 && d.Month == 0 && d.Day == 0 && d.problem == "" }
+
+// Problem returns the code of what was wrong with the date's JSON text, or "".
+func (d Date) Problem() core.Code { return d.problem }
+
+// Check returns the date's decoding problem as an error at path, or nil.
+func (d Date) Check(path string) *core.Error {
+	if d.problem == "" {
+		return nil
+	}
+	return core.NewError(d.problem, path, strconv.Quote(d.raw))
+}
+
+// Before reports whether d is earlier than e.
+func (d Date) Before(e Date) bool { return d.Compare(e) < 0 }
+
+// After reports whether d is later than e.
+func (d Date) After(e Date) bool { return d.Compare(e) > 0 }
+
+// Compare returns -1, 0 or +1.
+func (d Date) Compare(e Date) int {
+	switch {
+	case d.Year != e.Year:
+		return sign(d.Year - e.Year)
+	case d.Month != e.Month:
+		return sign(int(d.Month) - int(e.Month))
+	default:
+		return sign(d.Day - e.Day)
+	}
+}
+
+func sign(n int) int {
+	switch {
+	case n < 0:
+		return -1
+	case n > 0:
+		return 1
+	}
+	return 0
+}
+
+// AddMonths returns the date n months later; a day past the end of the target month
+// becomes that month's last day (2024-01-31 + 1 month = 2024-02-29), as waiting
+// periods are counted on the calendar.
+func (d Date) AddMonths(n int) Date {
+	total := d.Year*12 + int(d.Month) - 1 + n
+	y, m := total/12, time.Month(total%12+1)
+	day := d.Day
+	if last := daysIn(y, m); day > last {
+		day = last
+	}
+	return Date{Year: y, Month: m, Day: day}
+}
+
+// AddDays returns the date n days later.
+func (d Date) AddDays(n int) Date {
+	t := time.Date(d.Year, d.Month, d.Day+n, 0, 0, 0, 0, time.UTC)
+	return Date{Year: t.Year(), Month: t.Month(), Day: t.Day()}
+}
+
+// DaysUntil returns the number of days from d to e (negative when e is earlier).
+func (d Date) DaysUntil(e Date) int {
+	a := time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, time.UTC)
+	b := time.Date(e.Year, e.Month, e.Day, 0, 0, 0, 0, time.UTC)
+	return int(b.Sub(a).Hours() / 24)
+}
+
+// YearsUntil returns the whole years from d to e: a person born on d is that old on e.
+func (d Date) YearsUntil(e Date) int {
+	years := e.Year - d.Year
+	if e.Month < d.Month || (e.Month == d.Month && e.Day < d.Day) {
+		years--
+	}
+	return years
+}
+
+// String returns "YYYY-MM-DD", or "" for the zero date.
+func (d Date) String() string {
+	if d.problem != "" {
+		return d.raw
+	}
+	if d.IsZero() {
+		return ""
+	}
+	b := make([]byte, 0, 10)
+	b = pad(b, d.Year, 4)
+	b = append(b, '-')
+	b = pad(b, int(d.Month), 2)
+	b = append(b, '-')
+	return string(pad(b, d.Day, 2))
+}
+
+func pad(b []byte, n, width int) []byte {
+	s := strconv.Itoa(n)
+	for i := len(s); i < width; i++ {
+		b = append(b, '0')
+	}
+	return append(b, s...)
+}
+
+// MarshalJSON writes the date as a JSON string.
+func (d Date) MarshalJSON() ([]byte, error) { return []byte(`"` + d.String() + `"`), nil }
+
+// UnmarshalJSON reads "YYYY-MM-DD"; an empty string is the zero date. Problems are
+// kept for validation.
+func (d *Date) UnmarshalJSON(b []byte) error {
+	if len(b) < 2 || b[0] != '"' || b[len(b)-1] != '"' {
+		*d = Date{problem: core.DateInvalid, raw: string(b)}
+		return nil
+	}
+	s := string(b[1 : len(b)-1])
+	if s == "" {
+		*d = Date{}
+		return nil
+	}
+	*d = parse(s)
+	return nil
+}

@@ -1,0 +1,208 @@
+package claim
+
+import (
+	"strconv"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/ruralhealth/ncms/core"
+	"github.com/ruralhealth/ncms/core/civil"
+	"github.com/ruralhealth/ncms/core/money"
+	"github.com/ruralhealth/ncms/core/policy"
+)
+
+// Validate returns every problem with the claim under the policy, sorted by path, or
+// nil. personID checks the resident ID; the engine passes the identity package's parser.
+func (c *Claim) Validate(p *policy.Compiled, personID func(id string, on civil.Date) error) error {
+	var es core.Errors
+	add := func(e *core.Error) {
+		if e != nil {
+			es = append(es, e)
+		}
+	}
+	text := func(s, path string, required bool) {
+		switch {
+		case s == "" && required:
+			es.Add(core.FieldRequired, path, "")
+		case len(s) > 200 || !utf8.ValidString(s):
+			es.Add(core.FieldInvalid, path, "at most 200 characters of valid UTF-8")
+		default:
+			for _, r := range s {
+				if unicode.IsControl(r) {
+					es.Add(core.FieldInvalid, path, "control character")
+					break
+				}
+			}
+		}
+	}
+	text(c.ID, "/id", false)
+
+	v := &c.Visit
+	add(v.Admission.Check("/visit/admission"))
+	add(v.Discharge.Check("/visit/discharge"))
+	if v.Admission.IsZero() && v.Admission.Problem() == "" {
+		es.Add(core.FieldRequired, "/visit/admission", "")
+	}
+	if !v.Discharge.IsZero() && v.Discharge.Problem() == "" && v.Admission.Problem() == "" && v.Discharge.Before(v.Admission) {
+		es.Add(core.DateOrder, "/visit/discharge", "discharge "+v.Discharge.String()+" is before admission "+v.Admission.String())
+	}
+	date := c.Date(p)
+	datesOK := date.Valid()
+	if datesOK && !p.Policy().Effective.Contains(date) {
+		path := "/visit/admission"
+		if date == v.Discharge {
+			path = "/visit/discharge"
+		}
+		es.Add(core.PolicyNotEffective, path, date.String()+" is outside "+p.Policy().Effective.From.String()+"…"+p.Policy().Effective.To.String())
+	}
+
+	okType := false
+	for _, t := range policy.VisitTypes() {
+		okType = okType || v.Type == t
+	}
+	switch {
+	case v.Type == "":
+		es.Add(core.FieldRequired, "/visit/type", "")
+	case !okType:
+		es.Add(core.FieldInvalid, "/visit/type", strconv.Quote(v.Type))
+	}
+	text(v.Institution, "/visit/institution", false)
+	if v.Class == "" {
+		es.Add(core.FieldRequired, "/visit/class", "")
+	} else if _, ok := p.Class(v.Class); !ok {
+		es.Add(core.ClaimUnknownClass, "/visit/class", strconv.Quote(v.Class))
+	}
+	if v.Disease != "" {
+		if _, ok := p.Disease(v.Disease); !ok {
+			es.Add(core.ClaimUnknownDisease, "/visit/disease", strconv.Quote(v.Disease))
+		}
+	}
+	switch v.Delivery {
+	case "":
+		if v.Type == policy.VisitMaternity {
+			es.Add(core.FieldRequired, "/visit/delivery", "maternity needs the delivery type")
+		}
+	case policy.DeliveryNormal, policy.DeliveryDifficult, policy.DeliveryMultiple:
+	default:
+		es.Add(core.FieldInvalid, "/visit/delivery", strconv.Quote(v.Delivery))
+	}
+
+	pr := &c.Person
+	if pr.ID == "" {
+		es.Add(core.FieldRequired, "/person/id", "")
+	} else if err := personID(pr.ID, date); err != nil {
+		for _, e := range core.AsErrors(err) {
+			e2 := *e
+			e2.Path = "/person/id"
+			es = append(es, &e2)
+		}
+	}
+	text(pr.Name, "/person/name", false)
+	if pr.Category == "" {
+		es.Add(core.FieldRequired, "/person/category", "")
+	} else if _, ok := p.Category(pr.Category); !ok {
+		es.Add(core.ClaimUnknownCategory, "/person/category", strconv.Quote(pr.Category))
+	}
+	add(pr.Birth.Check("/person/birthDate"))
+	if datesOK && pr.Birth.Valid() && pr.Birth.After(date) {
+		es.Add(core.DateOrder, "/person/birthDate", "born after the visit")
+	}
+	seen := map[int]bool{}
+	for i, y := range pr.Enrollment {
+		path := "/person/enrollment/" + strconv.Itoa(i)
+		if y.Year < 1900 || y.Year > 9999 {
+			es.Add(core.FieldInvalid, path+"/year", strconv.Itoa(y.Year))
+		} else if seen[y.Year] {
+			es.Add(core.FieldInvalid, path+"/year", strconv.Itoa(y.Year)+" is listed twice")
+		}
+		seen[y.Year] = true
+		add(y.PaidOn.Check(path + "/paidOn"))
+		switch {
+		case len(p.Policy().Tiers) > 0 && y.Tier == "":
+			es.Add(core.FieldRequired, path+"/tier", "")
+		case y.Tier != "":
+			if _, ok := p.Tier(y.Tier); !ok {
+				es.Add(core.ClaimUnknownTier, path+"/tier", strconv.Quote(y.Tier))
+			}
+		}
+	}
+
+	if len(c.Items) > MaxItems {
+		es.Add(core.ClaimTooManyItems, "/items", strconv.Itoa(len(c.Items))+" > "+strconv.Itoa(MaxItems))
+	} else {
+		for i := range c.Items {
+			validateItem(&es, &c.Items[i], "/items/"+strconv.Itoa(i), text)
+		}
+	}
+
+	t := &c.Totals
+	if t.Year != 0 && datesOK && t.Year != date.Year {
+		es.Add(core.ClaimTotalsYear, "/totals/year", strconv.Itoa(t.Year)+" ≠ "+strconv.Itoa(date.Year))
+	}
+	funds := map[string]bool{}
+	for i, f := range t.Funds {
+		path := "/totals/funds/" + strconv.Itoa(i)
+		switch {
+		case f.Fund == "":
+			es.Add(core.FieldRequired, path+"/fund", "")
+		case !p.HasFund(f.Fund):
+			es.Add(core.ClaimUnknownFund, path+"/fund", strconv.Quote(f.Fund))
+		case funds[f.Fund]:
+			es.Add(core.FieldInvalid, path+"/fund", strconv.Quote(f.Fund)+" is listed twice")
+		}
+		funds[f.Fund] = true
+		add(f.Paid.Check(path + "/paid"))
+		add(f.Base.Check(path + "/base"))
+		add(f.Deductible.Check(path + "/deductible"))
+		if f.Visits < 0 {
+			es.Add(core.FieldInvalid, path+"/visits", "must not be negative")
+		}
+	}
+	classes := map[string]bool{}
+	for i, a := range t.Admissions {
+		path := "/totals/admissions/" + strconv.Itoa(i)
+		if _, ok := p.Class(a.Class); !ok {
+			es.Add(core.ClaimUnknownClass, path+"/class", strconv.Quote(a.Class))
+		} else if classes[a.Class] {
+			es.Add(core.FieldInvalid, path+"/class", strconv.Quote(a.Class)+" is listed twice")
+		}
+		classes[a.Class] = true
+		if a.Count < 0 {
+			es.Add(core.FieldInvalid, path+"/count", "must not be negative")
+		}
+	}
+	add(t.FamilyAccount.Check("/totals/familyAccount"))
+	return es.Err()
+}
+
+func validateItem(es *core.Errors, it *Item, path string, text func(s, path string, required bool)) {
+	text(it.Code, path+"/code", true)
+	text(it.Name, path+"/name", false)
+	switch it.Kind {
+	case KindDrug, KindExam, KindTreatment, KindMaterial, KindBed, KindService, KindOther:
+	case "":
+		es.Add(core.FieldRequired, path+"/kind", "")
+	default:
+		es.Add(core.FieldInvalid, path+"/kind", strconv.Quote(it.Kind))
+	}
+	switch it.Class {
+	case ClassA, ClassB, ClassSelf:
+	case "":
+		es.Add(core.FieldRequired, path+"/class", "")
+	default:
+		es.Add(core.FieldInvalid, path+"/class", strconv.Quote(it.Class)+" is not A, B or self")
+	}
+	ok := true
+	for _, f := range []struct {
+		a    money.Amount
+		name string
+	}{{it.Amount, "/amount"}, {it.OverLimit, "/overLimit"}} {
+		if e := f.a.Check(path + f.name); e != nil {
+			*es = append(*es, e)
+			ok = false
+		}
+	}
+	if ok && it.OverLimit.Cmp(it.Amount) > 0 {
+		es.Add(core.FieldInvalid, path+"/overLimit", "over-limit part "+it.OverLimit.String()+" exceeds the amount "+it.Amount.String())
+	}
+}

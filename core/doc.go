@@ -1,0 +1,10 @@
+// Package core holds what every layer of the reimbursement engine shares: the typed
+// error with its stable code and JSON-pointer path, and the list of such errors that
+// validation returns. It imports nothing else of the project.
+//
+// The calculation itself lives in the subpackages: money (exact amounts and
+// rounding), policy (the county's compensation scheme, 补偿方案), claim (one visit's
+// bill), settle (the settlement pipeline), identity (ID numbers, bank cards, card
+// records and rosters), trace (the explanation), codec (the one JSON wire format) and
+// engine (the bytes-in, bytes-out facade every host calls).
+package core

@@ -1,0 +1,137 @@
+// Package enroll decides what a person's enrollment (参合/参保) history entitles them
+// to on a visit date: whether they are covered, whether a waiting period (待遇等待期)
+// is running, which tier's benefits apply and how many continuous years they have.
+package enroll
+
+import (
+	"github.com/ruralhealth/ncms/core"
+	"github.com/ruralhealth/ncms/core/civil"
+	"github.com/ruralhealth/ncms/core/policy"
+)
+
+// Year is one year of enrollment: the tier paid and the day it was paid.
+type Year struct {
+	Year   int        `json:"year"`
+	Tier   string     `json:"tier,omitempty"`
+	PaidOn civil.Date `json:"paidOn"`
+}
+
+// Status is what the history means on one date.
+type Status struct {
+	// Enrolled is false when the policy requires enrollment and the year has none.
+	Enrolled bool
+	// Waiting is true while a waiting period runs; Reason then says which and
+	// BenefitsFrom when it ends.
+	Waiting      bool
+	BenefitsFrom civil.Date
+	Reason       core.Code
+	// PaidTier is the tier paid for the year; BenefitTier the tier whose benefits
+	// apply (the previous tier while an upgrade waits, a category's tier if it has one).
+	PaidTier    string
+	BenefitTier string
+	TierPending bool
+	// Continuous counts consecutive enrolled years ending with the visit year (or the
+	// year before, as the policy says); Paid counts enrolled years before the visit year.
+	Continuous int
+	Paid       int
+	// Lapsed is true when this year's enrollment follows a gap (断保).
+	Lapsed bool
+}
+
+// Check evaluates history on the date for a person of the category. The history may be
+// in any order; the claim validator has already rejected duplicate years.
+func Check(p *policy.Compiled, category string, history []Year, on civil.Date) Status {
+	byYear := make(map[int]*Year, len(history))
+	for i := range history {
+		byYear[history[i].Year] = &history[i]
+	}
+	rules := p.Policy().Enrollment
+	cur, prev := byYear[on.Year], byYear[on.Year-1]
+	var s Status
+	for _, y := range history {
+		if y.Year < on.Year {
+			s.Paid++
+		}
+	}
+	s.Continuous = continuous(p, byYear, on.Year)
+	if cur == nil {
+		s.Enrolled = !rules.Required
+		if rules.Required {
+			s.Reason = core.WarnNotEnrolled
+		}
+		s.BenefitTier = categoryTier(p, category, "")
+		return s
+	}
+	s.Enrolled = true
+	s.PaidTier = cur.Tier
+	s.BenefitTier = cur.Tier
+	yearStart := civil.New(on.Year, 1, 1)
+	from := cur.PaidOn
+	if from.IsZero() || from.Before(yearStart) {
+		from = yearStart
+	}
+	earlier := false
+	for _, y := range history {
+		if y.Year < on.Year-1 {
+			earlier = true
+		}
+	}
+	switch {
+	case prev == nil && !earlier:
+		s.BenefitsFrom = from.AddMonths(rules.FirstWaitMonths)
+	case prev == nil || (rules.LapseMonths > 0 && !cur.PaidOn.Before(yearStart.AddMonths(rules.LapseMonths))):
+		// A missing year is always a gap; so is paying this year's contribution
+		// LapseMonths or more after last year's cover ended.
+		s.Lapsed = true
+		s.BenefitsFrom = from.AddMonths(rules.LapseWaitMonths)
+	default:
+		s.BenefitsFrom = yearStart
+	}
+	if on.Before(s.BenefitsFrom) {
+		s.Waiting = true
+		s.Reason = core.WarnWaitingPeriod
+	}
+	if prev != nil && !s.Lapsed && rules.UpgradeWaitMonths > 0 && higher(p, cur.Tier, prev.Tier) {
+		if on.Before(from.AddMonths(rules.UpgradeWaitMonths)) {
+			s.BenefitTier = prev.Tier
+			s.TierPending = true
+		}
+	}
+	s.BenefitTier = categoryTier(p, category, s.BenefitTier)
+	return s
+}
+
+// continuous counts consecutive enrolled years back from the visit year.
+func continuous(p *policy.Compiled, byYear map[int]*Year, year int) int {
+	k := p.Policy().Continuity
+	if k == nil || !k.CountVisitYear {
+		year--
+	}
+	n := 0
+	for ; byYear[year] != nil; year-- {
+		n++
+	}
+	return n
+}
+
+// higher reports whether tier a comes after tier b in the policy's list of tiers,
+// which lists them from the lowest contribution up.
+func higher(p *policy.Compiled, a, b string) bool {
+	ia, ib := -1, -1
+	for i, t := range p.Policy().Tiers {
+		switch t.Code {
+		case a:
+			ia = i
+		case b:
+			ib = i
+		}
+	}
+	return ia > ib && ib >= 0
+}
+
+func categoryTier(p *policy.Compiled, category, tier string) string {
+	if c, ok := p.Category(category); ok && c.BenefitTier != "" {
+		return c.BenefitTier
+	}
+	return tier
+}

@@ -1,0 +1,156 @@
+package policy
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"regexp"
+
+	"github.com/ruralhealth/ncms/core/money"
+)
+
+// Compiled is a validated policy with its lookups built and its content hash, ready
+// for any number of settlements. It is immutable and safe for concurrent use.
+type Compiled struct {
+	p         Policy
+	hash      string
+	canonical []byte
+
+	classes    map[string]*Class
+	categories map[string]*Category
+	tiers      map[string]*Tier
+	pools      map[string]*Pool
+	diseases   map[string]*SingleDisease
+	classB     map[string]money.Rate
+	cert       *regexp.Regexp
+}
+
+// Compile validates p and prepares it for settlement. The returned Compiled keeps its
+// own copy; later changes to p do not affect it.
+func Compile(p Policy) (*Compiled, error) {
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
+	canonical, err := json.Marshal(&p)
+	if err != nil {
+		return nil, fmt.Errorf("policy %s: canonical form: %w", p.ID, err)
+	}
+	// Decode the canonical form back so the compiled copy shares no slices with p.
+	var own Policy
+	if err := json.Unmarshal(canonical, &own); err != nil {
+		return nil, fmt.Errorf("policy %s: canonical form: %w", p.ID, err)
+	}
+	sum := sha256.Sum256(canonical)
+	c := &Compiled{
+		p:          own,
+		hash:       hex.EncodeToString(sum[:]),
+		canonical:  canonical,
+		classes:    make(map[string]*Class, len(own.Classes)),
+		categories: make(map[string]*Category, len(own.Categories)),
+		tiers:      make(map[string]*Tier, len(own.Tiers)),
+		pools:      make(map[string]*Pool, len(own.Pools)),
+		diseases:   make(map[string]*SingleDisease, len(own.SingleDiseases)),
+		classB:     make(map[string]money.Rate, len(own.Catalogue.ClassBByKind)),
+	}
+	for i := range c.p.Classes {
+		c.classes[c.p.Classes[i].Code] = &c.p.Classes[i]
+	}
+	for i := range c.p.Categories {
+		c.categories[c.p.Categories[i].Code] = &c.p.Categories[i]
+	}
+	for i := range c.p.Tiers {
+		c.tiers[c.p.Tiers[i].Code] = &c.p.Tiers[i]
+	}
+	for i := range c.p.Pools {
+		c.pools[c.p.Pools[i].ID] = &c.p.Pools[i]
+	}
+	for i := range c.p.SingleDiseases {
+		c.diseases[c.p.SingleDiseases[i].Code] = &c.p.SingleDiseases[i]
+	}
+	for _, kr := range c.p.Catalogue.ClassBByKind {
+		c.classB[kr.Kind] = kr.Rate
+	}
+	if c.p.Cards.Certificate != "" {
+		c.cert = regexp.MustCompile("^(?:" + c.p.Cards.Certificate + ")$")
+	}
+	return c, nil
+}
+
+// Policy returns a copy of the policy document's top level; its slices must not be
+// modified.
+func (c *Compiled) Policy() *Policy { return &c.p }
+
+// ID returns the policy id.
+func (c *Compiled) ID() string { return c.p.ID }
+
+// Version returns the policy version.
+func (c *Compiled) Version() string { return c.p.Version }
+
+// Hash returns the hex SHA-256 of the policy's canonical JSON form, which identifies
+// the exact rules behind every result.
+func (c *Compiled) Hash() string { return c.hash }
+
+// Canonical returns the canonical JSON form whose hash is Hash. The caller must not
+// modify it.
+func (c *Compiled) Canonical() []byte { return c.canonical }
+
+// Class returns the facility class with the code.
+func (c *Compiled) Class(code string) (*Class, bool) { v, ok := c.classes[code]; return v, ok }
+
+// Category returns the person category with the code.
+func (c *Compiled) Category(code string) (*Category, bool) {
+	v, ok := c.categories[code]
+	return v, ok
+}
+
+// Tier returns the contribution tier with the code.
+func (c *Compiled) Tier(code string) (*Tier, bool) { v, ok := c.tiers[code]; return v, ok }
+
+// Pool returns the cap pool with the id.
+func (c *Compiled) Pool(id string) (*Pool, bool) { v, ok := c.pools[id]; return v, ok }
+
+// Disease returns the single-disease price with the code.
+func (c *Compiled) Disease(code string) (*SingleDisease, bool) {
+	v, ok := c.diseases[code]
+	return v, ok
+}
+
+// HasFund reports whether id names a pool or a layer, the keys of year-to-date totals.
+func (c *Compiled) HasFund(id string) bool {
+	if _, ok := c.pools[id]; ok {
+		return true
+	}
+	for i := range c.p.Layers {
+		if c.p.Layers[i].ID == id {
+			return true
+		}
+	}
+	return false
+}
+
+// ClassB returns the pre-self-pay share of a class-B item of the kind.
+func (c *Compiled) ClassB(kind string) money.Rate {
+	if r, ok := c.classB[kind]; ok {
+		return r
+	}
+	return c.p.Catalogue.ClassB
+}
+
+// Certificate reports whether s is a well-formed certificate number (医保证号) under
+// the policy: it matches the policy's pattern, or, without one, is non-empty and has
+// no white space.
+func (c *Compiled) Certificate(s string) bool {
+	if c.cert != nil {
+		return c.cert.MatchString(s)
+	}
+	if s == "" {
+		return false
+	}
+	for _, r := range s {
+		if r <= ' ' || r == '\u3000' {
+			return false
+		}
+	}
+	return true
+}

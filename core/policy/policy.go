@@ -1,0 +1,404 @@
+// Package policy models a county's compensation scheme (补偿方案) as data: facility
+// classes, deductibles, banded ratios, caps, single-disease prices, maternity subsidies,
+// layers after the basic fund, the family account, waiting periods, card rules and
+// rounding. Every ambiguity in the county documents is a setting here.
+package policy
+
+import (
+	"github.com/ruralhealth/ncms/core/civil"
+	"github.com/ruralhealth/ncms/core/money"
+)
+
+// Schema is the policy document format version this package reads.
+const Schema = 1
+
+// Policy is one region's compensation scheme for a period.
+type Policy struct {
+	Schema  int    `json:"schema"`
+	ID      string `json:"id"`
+	Version string `json:"version"`
+	Name    string `json:"name"`
+	// Region is the 6-digit administrative code of the pooling region (统筹地区).
+	Region string `json:"region"`
+	// Scheme is "ncms" (新农合) or "resident" (城乡居民医保).
+	Scheme    string `json:"scheme"`
+	Effective Period `json:"effective"`
+	// VisitDate names which date of an inpatient stay decides the policy, the year
+	// and enrollment: "admission" (入院) or "discharge" (出院).
+	VisitDate string `json:"visitDate"`
+	// Source cites the document section the numbers come from.
+	Source       string   `json:"source"`
+	Illustrative bool     `json:"illustrative,omitempty"`
+	Notes        []string `json:"notes,omitempty"`
+
+	Rounding   Rounding    `json:"rounding"`
+	Classes    []Class     `json:"facilityClasses"`
+	Categories []Category  `json:"categories"`
+	Tiers      []Tier      `json:"tiers,omitempty"`
+	Catalogue  Catalogue   `json:"catalogue"`
+	Enrollment Enrollment  `json:"enrollment"`
+	Continuity *Continuity `json:"continuity,omitempty"`
+	Pools      []Pool      `json:"pools"`
+	Benefits   []Benefit   `json:"benefits"`
+
+	SingleDiseases []SingleDisease `json:"singleDiseases,omitempty"`
+	Maternity      *Maternity      `json:"maternity,omitempty"`
+	Layers         []Layer         `json:"layers,omitempty"`
+	FamilyAccount  *FamilyAccount  `json:"familyAccount,omitempty"`
+
+	Cards   Cards   `json:"cards"`
+	Audit   Audit   `json:"audit"`
+	Reports Reports `json:"reports"`
+}
+
+// Period is an inclusive date range; a zero To means open-ended.
+type Period struct {
+	From civil.Date `json:"from"`
+	To   civil.Date `json:"to"`
+}
+
+// Contains reports whether d falls in the period.
+func (p Period) Contains(d civil.Date) bool {
+	return !d.Before(p.From) && (p.To.IsZero() || !d.After(p.To))
+}
+
+// Rounding says how computed money is rounded to the fen.
+type Rounding struct {
+	Scale int32      `json:"scale"`
+	Mode  money.Mode `json:"mode"`
+	// PreSelfPay is "line" to round each class-B line's pre-self-pay share, or
+	// "total" to round only their sum.
+	PreSelfPay string `json:"preSelfPay"`
+}
+
+// Class is a facility class (医疗机构类别) the county distinguishes.
+type Class struct {
+	Code string `json:"code"`
+	Name string `json:"name"`
+	// Level is descriptive: village, township, level1, level2, level3, county, city,
+	// province, other.
+	Level      string `json:"level"`
+	InCounty   bool   `json:"inCounty"`
+	Designated bool   `json:"designated"`
+}
+
+// Category is a person category (人员类别): ordinary, 低保, 五保, minor, student…
+type Category struct {
+	Code string `json:"code"`
+	Name string `json:"name"`
+	// BenefitTier, when set, is the tier whose benefits the category receives whatever
+	// tier it paid (minors and students pay tier 1 but get tier 2).
+	BenefitTier string `json:"benefitTier,omitempty"`
+	// RatePoints adds percentage points to every ratio (may be negative).
+	RatePoints money.Rate `json:"ratePoints"`
+}
+
+// Tier is a contribution tier (缴费档次).
+type Tier struct {
+	Code         string       `json:"code"`
+	Name         string       `json:"name"`
+	Contribution money.Amount `json:"contribution"`
+	Individual   money.Amount `json:"individual"`
+}
+
+// Catalogue settings (目录): how class-B items are split.
+type Catalogue struct {
+	// ClassB is the pre-self-pay share (先行自付) of a class-B item's in-limit amount.
+	ClassB money.Rate `json:"classB"`
+	// ClassBByKind overrides ClassB for item kinds such as "drug" or "material".
+	ClassBByKind []KindRate `json:"classBByKind,omitempty"`
+}
+
+// KindRate is a ratio for one item kind.
+type KindRate struct {
+	Kind string     `json:"kind"`
+	Rate money.Rate `json:"rate"`
+}
+
+// Enrollment settings: whether claims need enrollment and the waiting periods.
+type Enrollment struct {
+	// Required makes the fund pay nothing for a visit without enrollment that year.
+	Required bool `json:"required"`
+	// FirstWaitMonths is the wait after a first enrollment, counted from the later of
+	// the payment date and the first day of the enrollment year.
+	FirstWaitMonths int `json:"firstWaitMonths"`
+	// LapseMonths: paying this many months or more after cover ended is a gap (断保).
+	LapseMonths int `json:"lapseMonths"`
+	// LapseWaitMonths is the wait after a gap, counted from the payment date.
+	LapseWaitMonths int `json:"lapseWaitMonths"`
+	// UpgradeWaitMonths is how long after paying a higher tier its benefits start;
+	// until then the previous year's tier applies.
+	UpgradeWaitMonths int `json:"upgradeWaitMonths"`
+}
+
+// Continuity is the bonus for years of continuous enrollment (连续参保).
+type Continuity struct {
+	// CountVisitYear counts the visit's own year as a continuous year; otherwise only
+	// completed years before it count.
+	CountVisitYear bool `json:"countVisitYear"`
+	// RateAfterYears, RateStep and RateMax: beyond this many years, each further year
+	// adds RateStep to benefits that take the bonus, up to RateMax.
+	RateAfterYears int        `json:"rateAfterYears"`
+	RateStep       money.Rate `json:"rateStep"`
+	RateMax        money.Rate `json:"rateMax"`
+	// CapSteps raise the cap of pools that take the bonus by a fraction.
+	CapSteps []CapStep `json:"capSteps,omitempty"`
+}
+
+// CapStep raises a cap by Bonus (0.10 = +10%) from Years continuous years.
+type CapStep struct {
+	Years int        `json:"years"`
+	Bonus money.Rate `json:"bonus"`
+}
+
+// Pool is a cap shared by the benefits that draw on it, per person per year (一年内累计).
+type Pool struct {
+	ID   string       `json:"id"`
+	Name string       `json:"name"`
+	Cap  money.Amount `json:"cap"`
+	// ContinuityBonus raises the cap by the policy's continuity cap steps.
+	ContinuityBonus bool `json:"continuityBonus,omitempty"`
+}
+
+// Visit types.
+const (
+	VisitInpatient         = "inpatient"          // 住院
+	VisitOutpatient        = "outpatient"         // 普通门诊
+	VisitSpecialOutpatient = "special_outpatient" // 慢性病/特殊大病门诊
+	VisitMaternity         = "maternity"          // 住院分娩
+)
+
+// VisitTypes lists the visit types in wire order.
+func VisitTypes() []string {
+	return []string{VisitInpatient, VisitOutpatient, VisitSpecialOutpatient, VisitMaternity}
+}
+
+// Benefit kinds.
+const (
+	KindRatio     = "ratio"      // deductible then ratio
+	KindCappedFee = "capped_fee" // 限费医疗: the patient pays at most a fixed amount
+)
+
+// Benefit is a rule for the basic fund. The first benefit whose selectors all match
+// the visit applies; an empty selector matches everything.
+type Benefit struct {
+	ID         string   `json:"id"`
+	Name       string   `json:"name"`
+	VisitTypes []string `json:"visitTypes"`
+	Classes    []string `json:"classes,omitempty"`
+	Tiers      []string `json:"tiers,omitempty"`
+	Categories []string `json:"categories,omitempty"`
+	Pool       string   `json:"pool"`
+	Kind       string   `json:"kind"`
+
+	Deductible Deductible `json:"deductible"`
+	Ratio      Schedule   `json:"ratio"`
+	// PatientLimit is what the patient pays at most under capped-fee care.
+	PatientLimit *money.Amount `json:"patientLimit,omitempty"`
+	// VisitCap limits the fund's payment for one visit or admission.
+	VisitCap *money.Amount `json:"visitCap,omitempty"`
+	// AnnualCap replaces the pool's cap for visits under this benefit, as the lower
+	// cap at non-designated facilities does; the pool's running total still counts.
+	AnnualCap *money.Amount `json:"annualCap,omitempty"`
+	Referral  Referral      `json:"referral"`
+	// ContinuityBonus adds the continuity rate bonus to this benefit's ratios.
+	ContinuityBonus bool `json:"continuityBonus,omitempty"`
+}
+
+// Deductible bases.
+const (
+	PerAdmission = "admission" // each admission or visit has its own deductible
+	PerYear      = "year"      // one deductible per person per year in the pool
+	NoDeductible = "none"
+)
+
+// What counts as a previous admission when choosing First or Later.
+const (
+	CountClass = "class" // admissions at the same facility class
+	CountAll   = "all"   // admissions at any class
+)
+
+// Deductible is the 起付线.
+type Deductible struct {
+	Basis string       `json:"basis"`
+	First money.Amount `json:"first"`
+	// Later applies from the second admission in the year; nil means same as First.
+	Later *money.Amount `json:"later,omitempty"`
+	// Count says which earlier admissions make this one "later".
+	Count string `json:"count,omitempty"`
+}
+
+// Band methods.
+const (
+	Excess = "excess" // 超额累进: each slice at its own band's rate
+	Whole  = "whole"  // 全额累进: the whole amount at the rate of the band reached
+)
+
+// Band axes.
+const (
+	AxisCost  = "cost"  // band edges are positions on the cost, deductible included
+	AxisAbove = "above" // band edges are measured from the deductible or threshold
+)
+
+// Schedule is a flat or banded ratio. A flat ratio is one band from 0.
+type Schedule struct {
+	Method string `json:"method"`
+	Axis   string `json:"axis"`
+	Bands  []Band `json:"bands"`
+}
+
+// Band applies Rate to amounts above From up to the next band's From (inclusive).
+type Band struct {
+	From money.Amount `json:"from"`
+	Rate money.Rate   `json:"rate"`
+}
+
+// What happens to out-of-county care without a referral (转诊).
+const (
+	ReferralReduce = "reduce" // the ratio drops by Points
+	ReferralRefuse = "refuse" // the fund pays nothing
+)
+
+// Referral rule for classes that are not in the county.
+type Referral struct {
+	Required bool       `json:"required"`
+	Missing  string     `json:"missing,omitempty"`
+	Points   money.Rate `json:"points"`
+}
+
+// What happens when a single-disease stay costs less than the fixed price.
+const (
+	BelowPatientFirst = "patient_first" // the patient pays up to the fixed share, the fund the rest
+	BelowFundFirst    = "fund_first"    // the fund pays up to its fixed payment, the patient the rest
+	BelowProportional = "proportional"  // both shares scale with cost ÷ price
+	BelowRegular      = "regular"       // settled by the ordinary benefit rules
+)
+
+// What happens when a single-disease stay is at a facility the price does not cover.
+const (
+	OutsideRegular = "regular" // ordinary benefit rules
+	OutsideRefuse  = "refuse"  // the fund pays nothing
+)
+
+// SingleDisease is a fixed price (单病种限价包干): the fund pays a fixed amount, the
+// patient a fixed share; above the price the hospital bears the excess.
+type SingleDisease struct {
+	Code         string       `json:"code"`
+	Name         string       `json:"name"`
+	Fund         money.Amount `json:"fund"`
+	Patient      money.Amount `json:"patient"`
+	Classes      []string     `json:"classes,omitempty"`
+	InCountyOnly bool         `json:"inCountyOnly"`
+	Below        string       `json:"below"`
+	Outside      string       `json:"outside"`
+	// Pool, when set, is the cap the fixed payment counts against.
+	Pool string `json:"pool,omitempty"`
+}
+
+// Delivery types for maternity.
+const (
+	DeliveryNormal    = "normal"
+	DeliveryDifficult = "difficult"
+	DeliveryMultiple  = "multiple"
+)
+
+// Maternity is the fixed inpatient-delivery subsidy (住院分娩补助).
+type Maternity struct {
+	MinYearsPaid          int       `json:"minYearsPaid"`
+	RequireFamilyPlanning bool      `json:"requireFamilyPlanning"`
+	Subsidies             []Subsidy `json:"subsidies"`
+	Pool                  string    `json:"pool,omitempty"`
+}
+
+// Subsidy is the amount for a delivery type and tier (empty tier: any).
+type Subsidy struct {
+	Delivery string       `json:"delivery"`
+	Tier     string       `json:"tier,omitempty"`
+	Amount   money.Amount `json:"amount"`
+}
+
+// Layer kinds; the kind is a label for reports, the settings decide the arithmetic.
+const (
+	LayerCatastrophic  = "catastrophic"  // 大病保险
+	LayerSupplementary = "supplementary" // 补充医疗保险
+	LayerTopUp         = "topup"         // 二次补偿 to an effective ratio
+	LayerAssistance    = "assistance"    // 医疗救助
+	LayerCeiling       = "oop_ceiling"   // out-of-pocket ceiling
+)
+
+// Layer bases: what a layer pays on, after the funds before it.
+const (
+	BaseScopePersonal = "scope_personal" // policy-scope cost the funds so far left to the patient
+	BasePersonal      = "personal"       // everything the funds so far left to the patient
+	BaseScope         = "scope"          // policy-scope cost (for top-up targets)
+	BaseTotal         = "total"          // total cost less hospital-borne (for top-up targets)
+)
+
+// Layer modes.
+const (
+	ModeRatio = "ratio" // threshold, then the schedule
+	ModeTopUp = "topup" // pay until funds ÷ base reaches Target
+)
+
+// Layer bases accumulate per claim or per year.
+const (
+	BasisClaim = "claim"
+	BasisYear  = "year"
+)
+
+// Layer is a fund after the basic fund: catastrophic insurance, supplementary
+// insurance, an effective-ratio top-up, medical assistance or an out-of-pocket ceiling.
+type Layer struct {
+	ID         string   `json:"id"`
+	Name       string   `json:"name"`
+	Kind       string   `json:"kind"`
+	VisitTypes []string `json:"visitTypes"`
+	// Categories limits the layer to these person categories (assistance); empty: all.
+	Categories []string `json:"categories,omitempty"`
+	// SingleDiseaseOnly limits the layer to stays settled at a single-disease price.
+	SingleDiseaseOnly bool          `json:"singleDiseaseOnly,omitempty"`
+	Base              string        `json:"base"`
+	Basis             string        `json:"basis"`
+	Mode              string        `json:"mode"`
+	Threshold         money.Amount  `json:"threshold"`
+	Ratio             Schedule      `json:"ratio"`
+	Target            money.Rate    `json:"target"`
+	Cap               *money.Amount `json:"cap,omitempty"`
+}
+
+// FamilyAccount is the household outpatient account (家庭账户), paid before cash.
+type FamilyAccount struct {
+	// PerPerson is the share of each member's contribution credited to the account.
+	PerPerson  money.Amount `json:"perPerson"`
+	VisitTypes []string     `json:"visitTypes"`
+	// Covers is "personal" (everything left to the patient) or "scope_personal".
+	Covers string `json:"covers"`
+}
+
+// Cards holds the one-card (一卡通) rules.
+type Cards struct {
+	// Issuers are the accepted bank card number prefixes (BIN); empty accepts any.
+	Issuers []string `json:"issuers,omitempty"`
+	// Certificate is a regular expression the certificate number (医保证号) must match
+	// in full; empty accepts any non-empty text without spaces.
+	Certificate string       `json:"certificate,omitempty"`
+	Fee         money.Amount `json:"fee"`
+	// FeeExemptAge: holders this old or older pay no fee.
+	FeeExemptAge int `json:"feeExemptAge"`
+	// FeeAgeOn is "year_start" (age on 1 January of the fee year) or "date" (age on the
+	// day the fee is charged).
+	FeeAgeOn string `json:"feeAgeOn"`
+}
+
+// Audit thresholds for the county's monitoring reports.
+type Audit struct {
+	// DrugShare is the most a facility's drug cost may be of its scheme inpatients'
+	// monthly total cost; zero disables the flag.
+	DrugShare money.Rate `json:"drugShare"`
+}
+
+// Reports settings.
+type Reports struct {
+	// PerCapita is how per-capita figures are rounded (Hu county truncates).
+	PerCapita Rounding `json:"perCapita"`
+}

@@ -1,0 +1,383 @@
+package policy
+
+import (
+	"regexp"
+	"strconv"
+
+	"github.com/ruralhealth/ncms/core"
+	"github.com/ruralhealth/ncms/core/money"
+)
+
+// checker accumulates every problem found in a policy, with JSON-pointer paths.
+type checker struct {
+	es   core.Errors
+	refs map[string]map[string]bool // set name → codes defined
+}
+
+func (c *checker) add(code core.Code, path, detail string) { c.es.Add(code, path, detail) }
+
+func (c *checker) amount(a money.Amount, path string) {
+	if e := a.Check(path); e != nil {
+		c.es = append(c.es, e)
+	}
+}
+
+func (c *checker) optAmount(a *money.Amount, path string) {
+	if a != nil {
+		c.amount(*a, path)
+	}
+}
+
+// unit checks a rate that must lie in [0, 1].
+func (c *checker) unit(r money.Rate, path string) {
+	if e := r.Check(path); e != nil {
+		c.es = append(c.es, e)
+		return
+	}
+	if !r.InUnit() {
+		c.add(core.RateInvalid, path, r.String())
+	}
+}
+
+// points checks a rate adjustment that must lie in [-1, 1].
+func (c *checker) points(r money.Rate, path string) {
+	if e := r.Check(path); e != nil {
+		c.es = append(c.es, e)
+		return
+	}
+	if r.Cmp(money.One()) > 0 || r.Cmp(money.MustRate("-1")) < 0 {
+		c.add(core.RateInvalid, path, r.String())
+	}
+}
+
+func (c *checker) required(s, path string) bool {
+	if s == "" {
+		c.add(core.FieldRequired, path, "")
+		return false
+	}
+	return true
+}
+
+func (c *checker) oneOf(s, path string, allowed ...string) {
+	if !c.required(s, path) {
+		return
+	}
+	for _, a := range allowed {
+		if s == a {
+			return
+		}
+	}
+	c.add(core.FieldInvalid, path, strconv.Quote(s)+" is not one of "+list(allowed))
+}
+
+func list(xs []string) string {
+	out := ""
+	for i, x := range xs {
+		if i > 0 {
+			out += ", "
+		}
+		out += x
+	}
+	return out
+}
+
+func (c *checker) nonNegative(n int, path string) {
+	if n < 0 {
+		c.add(core.FieldInvalid, path, "must not be negative")
+	}
+}
+
+// define records a code in a set, reporting duplicates and empty codes.
+func (c *checker) define(set, code, path string) {
+	if !c.required(code, path) {
+		return
+	}
+	if c.refs[set] == nil {
+		c.refs[set] = map[string]bool{}
+	}
+	if c.refs[set][code] {
+		c.add(core.PolicyDuplicate, path, strconv.Quote(code))
+	}
+	c.refs[set][code] = true
+}
+
+// ref checks that each code names a member of a set.
+func (c *checker) ref(set string, codes []string, path string) {
+	for i, code := range codes {
+		if !c.refs[set][code] {
+			c.add(core.PolicyReference, path+"/"+strconv.Itoa(i), set+" "+strconv.Quote(code))
+		}
+	}
+}
+
+var idPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`)
+
+// Validate returns every problem with the policy, sorted by path, or nil.
+func (p *Policy) Validate() error {
+	c := &checker{refs: map[string]map[string]bool{}}
+	if p.Schema != Schema {
+		c.add(core.RequestSchema, "/schema", strconv.Itoa(p.Schema))
+	}
+	if c.required(p.ID, "/id") && !idPattern.MatchString(p.ID) {
+		c.add(core.FieldInvalid, "/id", "letters, digits, '.', '_' and '-' only, at most 64")
+	}
+	if c.required(p.Version, "/version") && !idPattern.MatchString(p.Version) {
+		c.add(core.FieldInvalid, "/version", "letters, digits, '.', '_' and '-' only, at most 64")
+	}
+	c.required(p.Name, "/name")
+	if c.required(p.Region, "/region") && (len(p.Region) != 6 || !digitsOnly(p.Region)) {
+		c.add(core.FieldInvalid, "/region", "6-digit region code")
+	}
+	c.oneOf(p.Scheme, "/scheme", "ncms", "resident")
+	c.period(p.Effective, "/effective")
+	c.oneOf(p.VisitDate, "/visitDate", "admission", "discharge")
+	c.required(p.Source, "/source")
+	c.rounding(p.Rounding, "/rounding", true)
+
+	if len(p.Classes) == 0 {
+		c.add(core.FieldRequired, "/facilityClasses", "at least one class")
+	}
+	for i, cl := range p.Classes {
+		c.define("facility class", cl.Code, "/facilityClasses/"+strconv.Itoa(i)+"/code")
+	}
+	for i, t := range p.Tiers {
+		path := "/tiers/" + strconv.Itoa(i)
+		c.define("tier", t.Code, path+"/code")
+		c.amount(t.Contribution, path+"/contribution")
+		c.amount(t.Individual, path+"/individual")
+	}
+	if len(p.Categories) == 0 {
+		c.add(core.FieldRequired, "/categories", "at least one category")
+	}
+	for i, cat := range p.Categories {
+		path := "/categories/" + strconv.Itoa(i)
+		c.define("category", cat.Code, path+"/code")
+		if cat.BenefitTier != "" {
+			c.ref("tier", []string{cat.BenefitTier}, path+"/benefitTier")
+		}
+		c.points(cat.RatePoints, path+"/ratePoints")
+	}
+	c.unit(p.Catalogue.ClassB, "/catalogue/classB")
+	for i, kr := range p.Catalogue.ClassBByKind {
+		path := "/catalogue/classBByKind/" + strconv.Itoa(i)
+		c.define("item kind", kr.Kind, path+"/kind")
+		c.unit(kr.Rate, path+"/rate")
+	}
+	e := p.Enrollment
+	c.nonNegative(e.FirstWaitMonths, "/enrollment/firstWaitMonths")
+	c.nonNegative(e.LapseMonths, "/enrollment/lapseMonths")
+	c.nonNegative(e.LapseWaitMonths, "/enrollment/lapseWaitMonths")
+	c.nonNegative(e.UpgradeWaitMonths, "/enrollment/upgradeWaitMonths")
+	if k := p.Continuity; k != nil {
+		c.nonNegative(k.RateAfterYears, "/continuity/rateAfterYears")
+		c.unit(k.RateStep, "/continuity/rateStep")
+		c.unit(k.RateMax, "/continuity/rateMax")
+		for i, s := range k.CapSteps {
+			path := "/continuity/capSteps/" + strconv.Itoa(i)
+			if s.Years <= 0 || (i > 0 && s.Years <= k.CapSteps[i-1].Years) {
+				c.add(core.FieldInvalid, path+"/years", "steps must have ascending positive years")
+			}
+			c.unit(s.Bonus, path+"/bonus")
+		}
+	}
+	if len(p.Pools) == 0 {
+		c.add(core.FieldRequired, "/pools", "at least one pool")
+	}
+	for i, pool := range p.Pools {
+		path := "/pools/" + strconv.Itoa(i)
+		c.define("fund", pool.ID, path+"/id")
+		c.amount(pool.Cap, path+"/cap")
+		if pool.ContinuityBonus && p.Continuity == nil {
+			c.add(core.PolicyReference, path+"/continuityBonus", "the policy has no continuity settings")
+		}
+	}
+	for i, sd := range p.SingleDiseases {
+		path := "/singleDiseases/" + strconv.Itoa(i)
+		c.define("disease", sd.Code, path+"/code")
+		c.required(sd.Name, path+"/name")
+		c.amount(sd.Fund, path+"/fund")
+		c.amount(sd.Patient, path+"/patient")
+		c.ref("facility class", sd.Classes, path+"/classes")
+		c.oneOf(sd.Below, path+"/below", BelowPatientFirst, BelowFundFirst, BelowProportional, BelowRegular)
+		c.oneOf(sd.Outside, path+"/outside", OutsideRegular, OutsideRefuse)
+		if sd.Pool != "" {
+			c.ref("fund", []string{sd.Pool}, path+"/pool")
+		}
+	}
+	if len(p.Benefits) == 0 {
+		c.add(core.FieldRequired, "/benefits", "at least one benefit")
+	}
+	for i, b := range p.Benefits {
+		c.benefit(p, b, "/benefits/"+strconv.Itoa(i))
+	}
+	if m := p.Maternity; m != nil {
+		c.nonNegative(m.MinYearsPaid, "/maternity/minYearsPaid")
+		if len(m.Subsidies) == 0 {
+			c.add(core.FieldRequired, "/maternity/subsidies", "at least one subsidy")
+		}
+		for i, s := range m.Subsidies {
+			path := "/maternity/subsidies/" + strconv.Itoa(i)
+			c.oneOf(s.Delivery, path+"/delivery", DeliveryNormal, DeliveryDifficult, DeliveryMultiple)
+			if s.Tier != "" {
+				c.ref("tier", []string{s.Tier}, path+"/tier")
+			}
+			c.amount(s.Amount, path+"/amount")
+		}
+		if m.Pool != "" {
+			c.ref("fund", []string{m.Pool}, "/maternity/pool")
+		}
+	}
+	for i, l := range p.Layers {
+		c.layer(l, "/layers/"+strconv.Itoa(i))
+	}
+	if fa := p.FamilyAccount; fa != nil {
+		c.amount(fa.PerPerson, "/familyAccount/perPerson")
+		c.visitTypes(fa.VisitTypes, "/familyAccount/visitTypes")
+		c.oneOf(fa.Covers, "/familyAccount/covers", BasePersonal, BaseScopePersonal)
+	}
+	for i, is := range p.Cards.Issuers {
+		if is == "" || len(is) > 10 || !digitsOnly(is) {
+			c.add(core.FieldInvalid, "/cards/issuers/"+strconv.Itoa(i), "1 to 10 digits")
+		}
+	}
+	if p.Cards.Certificate != "" {
+		if _, err := regexp.Compile(p.Cards.Certificate); err != nil {
+			c.add(core.FieldInvalid, "/cards/certificate", err.Error())
+		}
+	}
+	c.amount(p.Cards.Fee, "/cards/fee")
+	c.nonNegative(p.Cards.FeeExemptAge, "/cards/feeExemptAge")
+	c.oneOf(p.Cards.FeeAgeOn, "/cards/feeAgeOn", "year_start", "date")
+	c.unit(p.Audit.DrugShare, "/audit/drugShare")
+	c.rounding(p.Reports.PerCapita, "/reports/perCapita", false)
+	return c.es.Err()
+}
+
+func digitsOnly(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+func (c *checker) period(p Period, path string) {
+	if e := p.From.Check(path + "/from"); e != nil {
+		c.es = append(c.es, e)
+	} else if p.From.IsZero() {
+		c.add(core.FieldRequired, path+"/from", "")
+	}
+	if e := p.To.Check(path + "/to"); e != nil {
+		c.es = append(c.es, e)
+	} else if !p.To.IsZero() && p.To.Before(p.From) {
+		c.add(core.DateOrder, path+"/to", "ends before it starts")
+	}
+}
+
+func (c *checker) rounding(r Rounding, path string, money bool) {
+	if r.Scale < 0 || r.Scale > 4 {
+		c.add(core.FieldInvalid, path+"/scale", "0 to 4 decimals")
+	}
+	if !r.Mode.Valid() {
+		c.add(core.FieldInvalid, path+"/mode", strconv.Quote(string(r.Mode))+" is not one of half_up, half_even, down, up")
+	}
+	if money {
+		if r.Scale > 2 {
+			c.add(core.FieldInvalid, path+"/scale", "money is paid in whole fen: at most 2 decimals")
+		}
+		c.oneOf(r.PreSelfPay, path+"/preSelfPay", "line", "total")
+	}
+}
+
+func (c *checker) visitTypes(vs []string, path string) {
+	if len(vs) == 0 {
+		c.add(core.FieldRequired, path, "at least one visit type")
+	}
+	for i, v := range vs {
+		c.oneOf(v, path+"/"+strconv.Itoa(i), VisitTypes()...)
+	}
+}
+
+func (c *checker) benefit(p *Policy, b Benefit, path string) {
+	c.define("benefit", b.ID, path+"/id")
+	c.visitTypes(b.VisitTypes, path+"/visitTypes")
+	c.ref("facility class", b.Classes, path+"/classes")
+	c.ref("tier", b.Tiers, path+"/tiers")
+	c.ref("category", b.Categories, path+"/categories")
+	if c.required(b.Pool, path+"/pool") {
+		c.ref("fund", []string{b.Pool}, path+"/pool")
+	}
+	c.oneOf(b.Kind, path+"/kind", KindRatio, KindCappedFee)
+	d := b.Deductible
+	c.oneOf(d.Basis, path+"/deductible/basis", PerAdmission, PerYear, NoDeductible)
+	c.amount(d.First, path+"/deductible/first")
+	c.optAmount(d.Later, path+"/deductible/later")
+	if d.Later != nil {
+		c.oneOf(d.Count, path+"/deductible/count", CountClass, CountAll)
+		if d.Basis != PerAdmission {
+			c.add(core.FieldInvalid, path+"/deductible/later", "a later-admission deductible needs basis \"admission\"")
+		}
+	}
+	switch b.Kind {
+	case KindRatio:
+		c.schedule(b.Ratio, path+"/ratio")
+	case KindCappedFee:
+		if b.PatientLimit == nil {
+			c.add(core.FieldRequired, path+"/patientLimit", "capped-fee care needs the patient's limit")
+		}
+	}
+	c.optAmount(b.PatientLimit, path+"/patientLimit")
+	c.optAmount(b.VisitCap, path+"/visitCap")
+	c.optAmount(b.AnnualCap, path+"/annualCap")
+	if b.Referral.Required {
+		c.oneOf(b.Referral.Missing, path+"/referral/missing", ReferralReduce, ReferralRefuse)
+	}
+	c.unit(b.Referral.Points, path+"/referral/points")
+	if b.ContinuityBonus && p.Continuity == nil {
+		c.add(core.PolicyReference, path+"/continuityBonus", "the policy has no continuity settings")
+	}
+}
+
+func (c *checker) schedule(s Schedule, path string) {
+	c.oneOf(s.Method, path+"/method", Excess, Whole)
+	c.oneOf(s.Axis, path+"/axis", AxisCost, AxisAbove)
+	if len(s.Bands) == 0 {
+		c.add(core.FieldRequired, path+"/bands", "at least one band")
+	}
+	for i, b := range s.Bands {
+		bp := path + "/bands/" + strconv.Itoa(i)
+		c.amount(b.From, bp+"/from")
+		c.unit(b.Rate, bp+"/rate")
+		switch {
+		case i == 0 && !b.From.IsZero():
+			c.add(core.PolicyBandOrder, bp+"/from", "the first band starts at 0")
+		case i > 0 && b.From.Cmp(s.Bands[i-1].From) <= 0:
+			c.add(core.PolicyBandOrder, bp+"/from", b.From.String()+" does not ascend")
+		}
+	}
+}
+
+func (c *checker) layer(l Layer, path string) {
+	c.define("fund", l.ID, path+"/id")
+	c.required(l.Name, path+"/name")
+	c.oneOf(l.Kind, path+"/kind", LayerCatastrophic, LayerSupplementary, LayerTopUp, LayerAssistance, LayerCeiling)
+	c.visitTypes(l.VisitTypes, path+"/visitTypes")
+	c.ref("category", l.Categories, path+"/categories")
+	c.oneOf(l.Basis, path+"/basis", BasisClaim, BasisYear)
+	c.amount(l.Threshold, path+"/threshold")
+	c.optAmount(l.Cap, path+"/cap")
+	switch l.Mode {
+	case ModeRatio:
+		c.oneOf(l.Base, path+"/base", BaseScopePersonal, BasePersonal)
+		c.schedule(l.Ratio, path+"/ratio")
+	case ModeTopUp:
+		c.oneOf(l.Base, path+"/base", BaseScope, BaseTotal)
+		c.unit(l.Target, path+"/target")
+		if l.Basis != BasisClaim {
+			c.add(core.FieldInvalid, path+"/basis", "a top-up reaches its target per claim: basis \"claim\"")
+		}
+	default:
+		c.oneOf(l.Mode, path+"/mode", ModeRatio, ModeTopUp)
+	}
+}
