@@ -1,0 +1,129 @@
+package identity
+
+import (
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/ruralhealth/ncms/core"
+	"github.com/ruralhealth/ncms/core/civil"
+	"github.com/ruralhealth/ncms/core/policy"
+)
+
+// RosterRow is one household in the batch card-opening roster (批量开卡花名册) sent to
+// the bank. Row is the row number (序号) the clerk sees.
+type RosterRow struct {
+	Row         int    `json:"row"`
+	Head        string `json:"head"`        // 户主姓名
+	ID          string `json:"id"`          // 身份证号 of the head, 18 characters
+	Address     string `json:"address"`     // 居住地址
+	Certificate string `json:"certificate"` // 医保证号
+	Phone       string `json:"phone"`       // 联系电话
+}
+
+// illegalPunct are characters the bank's batch file cannot carry. The file is plain
+// delimited text with no escaping: a comma or '|' inside a field is read as a field
+// separator and shifts every later column of the row, a quote or backslash starts a
+// quoted or escaped field in the bank's importer and swallows the separators after
+// it, and '<', '>' and ';' are refused by the bank's input filter, so the whole
+// batch bounces. Full-width punctuation such as '，' is ordinary text and allowed.
+const illegalPunct = `'"<>\;,|`
+
+// ValidateRoster returns every problem in a batch card-opening roster, sorted by path
+// (/rows/<index>/<field>), or nil, so the clerk can fix the file in one pass before the
+// bank bounces it. A nil policy skips the certificate format.
+func ValidateRoster(p *policy.Compiled, rows []RosterRow, today civil.Date) core.Errors {
+	var es core.Errors
+	if len(rows) == 0 {
+		es.Add(core.RosterEmpty, "/rows", "")
+		return es
+	}
+	ids := make(map[string]int, len(rows))
+	certs := make(map[string]int, len(rows))
+	duplicate := func(seen map[string]int, key string, i int, path string) {
+		if j, ok := seen[key]; ok {
+			es.Add(core.RosterDuplicate, path, "same as row "+strconv.Itoa(rows[j].Row)+" (/rows/"+strconv.Itoa(j)+")")
+			return
+		}
+		seen[key] = i
+	}
+	for i, r := range rows {
+		path := "/rows/" + strconv.Itoa(i)
+		// Each row number is compared with the previous row's only, so one stray
+		// number is reported once rather than on every row after it.
+		switch {
+		case r.Row <= 0:
+			es.Add(core.FieldInvalid, path+"/row", "row number must be positive")
+		case i > 0 && r.Row <= rows[i-1].Row:
+			es.Add(core.FieldInvalid, path+"/row", strconv.Itoa(r.Row)+" does not follow "+strconv.Itoa(rows[i-1].Row))
+		}
+		text(&es, r.Head, path+"/head")
+		text(&es, r.Address, path+"/address")
+		if text(&es, r.ID, path+"/id") {
+			id, e := parseID(r.ID, today)
+			switch {
+			case e != nil:
+				e.Path = path + "/id"
+				es = append(es, e)
+			case id.Upgraded:
+				// The bank matches the 18-character ID only, though ParseID accepts
+				// an old 15-digit one.
+				es.Add(core.IDLength, path+"/id", "the bank roster takes the 18-character ID only")
+			default:
+				duplicate(ids, id.Number, i, path+"/id")
+			}
+		}
+		if text(&es, r.Certificate, path+"/certificate") {
+			if p != nil && !p.Certificate(r.Certificate) {
+				es.Add(core.CertificateFormat, path+"/certificate", "")
+			} else {
+				duplicate(certs, r.Certificate, i, path+"/certificate")
+			}
+		}
+		if text(&es, r.Phone, path+"/phone") && !phone(r.Phone) {
+			es.Add(core.RosterPhone, path+"/phone", "")
+		}
+	}
+	return sorted(es)
+}
+
+// text reports a missing field or its first illegal character at path, and whether
+// the field is fit for further checks.
+func text(es *core.Errors, s, path string) bool {
+	if s == "" {
+		es.Add(core.FieldRequired, path, "")
+		return false
+	}
+	n := 0
+	for _, r := range s {
+		n++
+		// Format characters (zero-width spaces, byte-order marks) are invisible on
+		// the printed roster yet make the bank's match against the ID copy fail;
+		// U+FFFD also stands for bytes that are not UTF-8.
+		if unicode.IsSpace(r) || unicode.IsControl(r) || unicode.Is(unicode.Cf, r) ||
+			r == utf8.RuneError || strings.ContainsRune(illegalPunct, r) {
+			es.Add(core.RosterIllegalChar, path, strconv.QuoteRuneToASCII(r)+" at character "+strconv.Itoa(n))
+			return false
+		}
+	}
+	return true
+}
+
+// phone accepts an 11-digit mobile number starting with 1, or a landline of 7 or 8
+// digits, optionally after a 3- or 4-digit area code starting with 0 and a '-'
+// (0931-8123456). A local number never starts with 0 or 1, which are the trunk and
+// service prefixes, so "0123456" is refused.
+func phone(s string) bool {
+	if len(s) == 11 && s[0] == '1' && digits(s) {
+		return true
+	}
+	local := s
+	if area, rest, ok := strings.Cut(s, "-"); ok {
+		if len(area) < 3 || len(area) > 4 || area[0] != '0' || !digits(area) {
+			return false
+		}
+		local = rest
+	}
+	return (len(local) == 7 || len(local) == 8) && local[0] >= '2' && digits(local)
+}
