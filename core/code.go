@@ -36,7 +36,6 @@ const (
 	ClaimUnknownCategory Code = "claim_unknown_category"
 	ClaimUnknownTier     Code = "claim_unknown_tier"
 	ClaimUnknownFund     Code = "claim_unknown_fund"
-	ClaimNotCovered      Code = "claim_not_covered"
 	ClaimTotalsYear      Code = "claim_totals_year"
 	ClaimTooManyItems    Code = "claim_too_many_items"
 
@@ -86,6 +85,7 @@ const (
 	WarnTierPending           Code = "warn_tier_upgrade_pending"
 	WarnVisitCapReached       Code = "warn_visit_cap_reached"
 	WarnFamilyAccountEmpty    Code = "warn_family_account_empty"
+	WarnNotCovered            Code = "warn_not_covered"
 )
 
 // Text returns the catalogue message for the code in English and Chinese.
@@ -143,8 +143,6 @@ func (c Code) Text() (en, zh string) {
 		return "contribution tier is not defined by the policy", "缴费档次未在方案中定义"
 	case ClaimUnknownFund:
 		return "fund or pool is not defined by the policy", "基金或累计池未在方案中定义"
-	case ClaimNotCovered:
-		return "the policy has no benefit for this visit", "方案对该就诊无补偿规定"
 	case ClaimTotalsYear:
 		return "year-to-date totals are for another year than the visit", "年度累计与就诊年度不符"
 	case ClaimTooManyItems:
@@ -215,6 +213,8 @@ func (c Code) Text() (en, zh string) {
 		return "higher tier benefits not yet in effect; lower tier applied", "高档待遇尚未生效，按低档结算"
 	case WarnVisitCapReached:
 		return "per-visit limit reached", "已达单次支付限额"
+	case WarnNotCovered:
+		return "the policy has no benefit for this visit; the fund pays nothing", "方案对该就诊无补偿规定，基金不予支付"
 	case WarnFamilyAccountEmpty:
 		return "family account balance is exhausted", "家庭账户余额不足"
 	}

@@ -8,3 +8,7 @@
 // records and rosters), trace (the explanation), codec (the one JSON wire format) and
 // engine (the bytes-in, bytes-out facade every host calls).
 package core
+
+// EngineVersion is the version of the calculation, reported in every result. It
+// changes whenever any result for the same input could change.
+const EngineVersion = "0.1.0"

@@ -236,3 +236,14 @@ func jsonString(b []byte) (string, bool) {
 	}
 	return string(s), true
 }
+
+// MulDiv returns a × num ÷ den rounded to scale decimals with mode, or 0 when den is
+// 0. The quotient is carried to ten more decimals than scale before the final rounding,
+// which is exact for the fen amounts the engine divides.
+func MulDiv(a, num, den Amount, scale int32, mode Mode) Amount {
+	if den.IsZero() {
+		return Amount{}
+	}
+	q := Amount{d: a.d.Mul(num.d).DivRound(den.d, scale+10)}
+	return q.Round(scale, mode)
+}

@@ -1,0 +1,91 @@
+package settle
+
+import (
+	"github.com/ruralhealth/ncms/core"
+	"github.com/ruralhealth/ncms/core/claim"
+	"github.com/ruralhealth/ncms/core/money"
+	"github.com/ruralhealth/ncms/core/trace"
+)
+
+// Routes a claim can take.
+const (
+	RouteBenefit       = "benefit"
+	RouteSingleDisease = "single_disease"
+	RouteMaternity     = "maternity"
+	RouteIneligible    = "ineligible"
+	RouteNotCovered    = "not_covered"
+)
+
+// Fund kinds besides the layer kinds of the policy.
+const (
+	FundBasic         = "basic"
+	FundSingleDisease = "single_disease"
+	FundMaternity     = "maternity"
+)
+
+// Result is the full breakdown of one settlement, in the terms of the national
+// settlement interface: every fen of Total is in exactly one of Funds, FamilyAccount,
+// Cash and Hospital.
+type Result struct {
+	Schema int       `json:"schema"`
+	Claim  string    `json:"claim"`
+	Policy PolicyRef `json:"policy"`
+	Engine string    `json:"engine"`
+
+	Eligible bool   `json:"eligible"`
+	Route    string `json:"route"`
+	// Benefit is the id of the benefit rule applied, if any.
+	Benefit string `json:"benefit"`
+
+	Total      money.Amount `json:"total"`
+	SelfPaid   money.Amount `json:"selfPaid"`   // 全自费
+	OverLimit  money.Amount `json:"overLimit"`  // 超限价
+	PreSelfPay money.Amount `json:"preSelfPay"` // 乙类先行自付
+	Scope      money.Amount `json:"scope"`      // 政策范围内费用
+	Deductible money.Amount `json:"deductible"` // 起付线 applied
+
+	Funds         []Fund       `json:"funds"`
+	FundTotal     money.Amount `json:"fundTotal"`
+	FamilyAccount money.Amount `json:"familyAccount"`
+	Cash          money.Amount `json:"cash"`
+	Personal      money.Amount `json:"personal"`
+	Hospital      money.Amount `json:"hospital"`
+	// EffectiveRatio is FundTotal ÷ Total to four decimals (实际报销比例).
+	EffectiveRatio money.Rate `json:"effectiveRatio"`
+
+	TotalsAfter claim.Totals `json:"totalsAfter"`
+	Warnings    []Warning    `json:"warnings"`
+	Trace       []trace.Step `json:"trace"`
+}
+
+// PolicyRef identifies the exact rules a result was computed under.
+type PolicyRef struct {
+	ID      string `json:"id"`
+	Version string `json:"version"`
+	Hash    string `json:"hash"`
+}
+
+// Fund is one fund's payment.
+type Fund struct {
+	Fund string `json:"fund"`
+	Name string `json:"name"`
+	Kind string `json:"kind"`
+	// Base is the amount the fund's rule was applied to.
+	Base money.Amount `json:"base"`
+	// Available is what the fund's cap still allowed before this payment; nil when
+	// the fund has no cap.
+	Available *money.Amount `json:"available"`
+	Amount    money.Amount  `json:"amount"`
+}
+
+// Warning explains why the fund paid less than a reader might expect.
+type Warning struct {
+	Code      core.Code `json:"code"`
+	Message   string    `json:"message"`
+	MessageZh string    `json:"messageZh"`
+}
+
+func warning(c core.Code) Warning {
+	en, zh := c.Text()
+	return Warning{Code: c, Message: en, MessageZh: zh}
+}

@@ -1,0 +1,220 @@
+package settle
+
+import (
+	"strconv"
+
+	"github.com/ruralhealth/ncms/core"
+	"github.com/ruralhealth/ncms/core/money"
+	"github.com/ruralhealth/ncms/core/policy"
+	"github.com/ruralhealth/ncms/core/trace"
+)
+
+// singleDisease settles an inpatient stay at its single-disease fixed price. It
+// returns false when the ordinary benefit rules should settle the stay instead.
+func (s *state) singleDisease() bool {
+	sd, _ := s.p.Disease(s.c.Visit.Disease)
+	idx := 0
+	for i := range s.pol.SingleDiseases {
+		if s.pol.SingleDiseases[i].Code == sd.Code {
+			idx = i
+		}
+	}
+	rule := "/singleDiseases/" + strconv.Itoa(idx)
+	inClass := len(sd.Classes) == 0 || contains(sd.Classes, s.c.Visit.Class)
+	if !inClass || (sd.InCountyOnly && !s.class.InCounty) {
+		if sd.Outside == policy.OutsideRefuse {
+			s.r.Route = RouteSingleDisease
+			s.countAdmission()
+			s.tr.Add(trace.StageSingleDisease, rule+"/outside", "single_disease_refused", nil, trace.V("disease", sd.Code))
+			s.warn(core.WarnNotCovered)
+			return true
+		}
+		s.tr.Add(trace.StageSingleDisease, rule+"/outside", "single_disease_outside", nil, trace.V("disease", sd.Code))
+		s.warn(core.WarnSingleDiseaseFallback)
+		return false
+	}
+	total := s.r.Total
+	price := sd.Fund.Add(sd.Patient)
+	fund := sd.Fund
+	if total.Cmp(price) < 0 {
+		switch sd.Below {
+		case policy.BelowRegular:
+			s.tr.Add(trace.StageSingleDisease, rule+"/below", "single_disease_below",
+				[]trace.Value{trace.V("disease", sd.Code), trace.V("total", total.String()), trace.V("price", price.String()), trace.V("below", sd.Below)},
+				trace.V("fund", "—"), trace.V("patient", "—"))
+			return false
+		case policy.BelowPatientFirst:
+			fund = total.Sub(money.Min(total, sd.Patient))
+		case policy.BelowFundFirst:
+			fund = money.Min(total, sd.Fund)
+		case policy.BelowProportional:
+			fund = money.MulDiv(total, sd.Fund, price, s.pol.Rounding.Scale, s.pol.Rounding.Mode)
+		}
+		s.tr.Add(trace.StageSingleDisease, rule+"/below", "single_disease_below",
+			[]trace.Value{trace.V("disease", sd.Code), trace.V("total", total.String()), trace.V("price", price.String()), trace.V("below", sd.Below)},
+			trace.V("fund", fund.String()), trace.V("patient", total.Sub(fund).String()))
+	} else {
+		s.r.Hospital = total.Sub(price)
+		s.tr.Add(trace.StageSingleDisease, rule, "single_disease_above",
+			[]trace.Value{trace.V("disease", sd.Code), trace.V("total", total.String()), trace.V("price", price.String())},
+			trace.V("fund", sd.Fund.String()), trace.V("patient", sd.Patient.String()), trace.V("hospital", s.r.Hospital.String()))
+	}
+	s.r.Route, s.disease = RouteSingleDisease, true
+	s.countAdmission()
+	var avail *money.Amount
+	id, name := "single_disease", sd.Name
+	if pool, ok := s.p.Pool(sd.Pool); ok {
+		id, name = pool.ID, pool.Name
+		fund, avail = s.annualCap(pool, "/pools/"+s.poolIndex(pool.ID)+"/cap", pool.Cap, fund)
+	}
+	s.pay(Fund{Fund: id, Name: name, Kind: FundSingleDisease, Base: money.Min(total, price), Available: avail, Amount: fund})
+	return true
+}
+
+// maternity pays the fixed inpatient-delivery subsidy.
+func (s *state) maternity() {
+	m := s.pol.Maternity
+	s.r.Route = RouteMaternity
+	s.countAdmission()
+	if s.status.Paid < m.MinYearsPaid || (m.RequireFamilyPlanning && !s.c.Person.FamilyPlanning) {
+		s.tr.Add(trace.StageMaternity, "/maternity", "maternity_ineligible",
+			[]trace.Value{trace.V("familyPlanning", strconv.FormatBool(s.c.Person.FamilyPlanning))},
+			trace.V("paid", strconv.Itoa(s.status.Paid)), trace.V("required", strconv.Itoa(m.MinYearsPaid)))
+		s.warn(core.WarnMaternityIneligible)
+		return
+	}
+	idx := -1
+	for i, sub := range m.Subsidies {
+		if sub.Delivery != s.c.Visit.Delivery {
+			continue
+		}
+		if sub.Tier == s.status.BenefitTier {
+			idx = i
+			break
+		}
+		if sub.Tier == "" && idx < 0 {
+			idx = i
+		}
+	}
+	if idx < 0 {
+		s.r.Route = RouteNotCovered
+		s.tr.Add(trace.StageMaternity, "/maternity/subsidies", "not_covered", nil)
+		s.warn(core.WarnNotCovered)
+		return
+	}
+	sub := m.Subsidies[idx]
+	rule := "/maternity/subsidies/" + strconv.Itoa(idx)
+	amount := money.Min(sub.Amount, s.r.Scope)
+	s.tr.Add(trace.StageMaternity, rule, "maternity", []trace.Value{trace.V("delivery", sub.Delivery), trace.V("scope", s.r.Scope.String())},
+		trace.V("subsidy", sub.Amount.String()), trace.V("pay", amount.String()))
+	var avail *money.Amount
+	id, name := "maternity", "住院分娩补助"
+	if pool, ok := s.p.Pool(m.Pool); ok {
+		id, name = pool.ID, pool.Name
+		amount, avail = s.annualCap(pool, "/pools/"+s.poolIndex(pool.ID)+"/cap", pool.Cap, amount)
+	}
+	s.pay(Fund{Fund: id, Name: name, Kind: FundMaternity, Base: s.r.Scope, Available: avail, Amount: amount})
+}
+
+// layers runs the funds after the basic fund, in policy order.
+func (s *state) layers() {
+	for i := range s.pol.Layers {
+		l := &s.pol.Layers[i]
+		if !contains(l.VisitTypes, s.c.Visit.Type) ||
+			(len(l.Categories) > 0 && !contains(l.Categories, s.c.Person.Category)) ||
+			(l.SingleDiseaseOnly && !s.disease) {
+			continue
+		}
+		s.layer(l, "/layers/"+strconv.Itoa(i))
+	}
+}
+
+func (s *state) layer(l *policy.Layer, rule string) {
+	t := s.fund(l.ID)
+	var base, exact money.Amount
+	if l.Mode == policy.ModeTopUp {
+		goalBase, left := s.r.Scope, s.scopeLeft()
+		if l.Base == policy.BaseTotal {
+			goalBase, left = s.r.Total.Sub(s.r.Hospital), s.personalLeft()
+		}
+		base = goalBase
+		goal := goalBase.Mul(l.Target)
+		exact = money.Min(money.NonNegative(goal.Sub(s.r.FundTotal)), left)
+		s.tr.Add(trace.StageLayer, rule+"/target", "layer_topup",
+			[]trace.Value{trace.V("fund", l.Name), trace.V("base", base.String()), trace.V("target", l.Target.Percent())},
+			trace.V("goal", goal.String()), trace.V("paid", s.r.FundTotal.String()), trace.V("pay", exact.String()))
+	} else {
+		base = s.scopeLeft()
+		if l.Base == policy.BasePersonal {
+			base = s.personalLeft()
+		}
+		if l.Basis == policy.BasisYear {
+			before := t.Base
+			after := before.Add(base)
+			exact = s.schedule(l.Ratio, rule+"/ratio", money.Rate{}, l.Threshold, after).
+				Sub(s.quiet(l.Ratio, l.Threshold, before))
+			t.Base = after
+		} else {
+			exact = s.schedule(l.Ratio, rule+"/ratio", money.Rate{}, l.Threshold, base)
+		}
+		// A whole-amount schedule over a year's running base can jump by more than
+		// this claim's base; no fund pays above what is left to the patient.
+		exact = money.Min(money.NonNegative(exact), base)
+		s.tr.Add(trace.StageLayer, rule, "layer_ratio",
+			[]trace.Value{trace.V("fund", l.Name), trace.V("base", base.String()), trace.V("threshold", l.Threshold.String())},
+			trace.V("pay", exact.String()))
+	}
+	amount := s.rounded(exact, rule)
+	var avail *money.Amount
+	if l.Cap != nil {
+		a := money.NonNegative(l.Cap.Sub(t.Paid))
+		avail = &a
+		if amount.Cmp(a) > 0 {
+			amount = a
+			s.warn(core.WarnCapReached)
+		}
+		s.tr.Add(trace.StageCap, rule+"/cap", "annual_cap", []trace.Value{trace.V("paidBefore", t.Paid.String())},
+			trace.V("cap", l.Cap.String()), trace.V("available", a.String()), trace.V("amount", amount.String()))
+	}
+	s.pay(Fund{Fund: l.ID, Name: l.Name, Kind: l.Kind, Base: base, Available: avail, Amount: amount})
+}
+
+// quiet applies a schedule without tracing, for the year-to-date base before this claim.
+func (s *state) quiet(sc policy.Schedule, d, x money.Amount) money.Amount {
+	saved := s.tr
+	s.tr = trace.NewBuilder(0)
+	v := s.schedule(sc, "", money.Rate{}, d, x)
+	s.tr = saved
+	return v
+}
+
+// familyAccount pays from the household account before cash.
+func (s *state) familyAccount() {
+	fa := s.pol.FamilyAccount
+	if fa == nil || !s.r.Eligible || !contains(fa.VisitTypes, s.c.Visit.Type) {
+		return
+	}
+	left := s.personalLeft()
+	if fa.Covers == policy.BaseScopePersonal {
+		left = s.scopeLeft()
+	}
+	balance := s.c.Totals.FamilyAccount
+	use := money.Min(balance, left)
+	s.r.FamilyAccount = use
+	s.tr.Add(trace.StageFamilyAccount, "/familyAccount", "family_account", []trace.Value{trace.V("balance", balance.String())},
+		trace.V("pay", use.String()), trace.V("after", balance.Sub(use).String()))
+	if use.Cmp(left) < 0 && left.Sign() > 0 {
+		s.warn(core.WarnFamilyAccountEmpty)
+	}
+}
+
+// cash is what remains for the patient to pay at the counter.
+func (s *state) cash() {
+	r := s.r
+	r.Cash = s.personalLeft().Sub(r.FamilyAccount)
+	r.Personal = r.Cash.Add(r.FamilyAccount)
+	r.EffectiveRatio = money.Ratio(r.FundTotal, r.Total, 4)
+	s.tr.Add(trace.StageCash, "", "cash", nil,
+		trace.V("funds", r.FundTotal.String()), trace.V("familyAccount", r.FamilyAccount.String()),
+		trace.V("cash", r.Cash.String()), trace.V("hospital", r.Hospital.String()), trace.V("ratio", r.EffectiveRatio.Percent()))
+}
