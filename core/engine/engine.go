@@ -1,0 +1,225 @@
+// Package engine is the facade every host calls: JSON request bytes in, JSON response
+// bytes out, through the one codec. It holds the loaded policies and dispatches the
+// operations — settle, estimate, verify a card, validate a roster, check an ID, load
+// and list policies, report versions. It never panics on any input.
+package engine
+
+import (
+	"fmt"
+	"sort"
+	"sync"
+
+	"github.com/ruralhealth/ncms/core"
+	"github.com/ruralhealth/ncms/core/civil"
+	"github.com/ruralhealth/ncms/core/claim"
+	"github.com/ruralhealth/ncms/core/codec"
+	"github.com/ruralhealth/ncms/core/policy"
+	"github.com/ruralhealth/ncms/core/settle"
+)
+
+// Schema is the envelope format version.
+const Schema = 1
+
+// Operations, by their wire names.
+const (
+	OpSettle         = "settle"
+	OpEstimate       = "estimate"
+	OpVerifyCard     = "verify_card"
+	OpValidateRoster = "validate_roster"
+	OpCheckID        = "check_id"
+	OpCardFee        = "card_fee"
+	OpLoadPolicy     = "load_policy"
+	OpListPolicies   = "list_policies"
+	OpGetPolicy      = "get_policy"
+	OpVersion        = "version"
+)
+
+// Operations lists every operation name.
+func Operations() []string {
+	return []string{OpSettle, OpEstimate, OpVerifyCard, OpValidateRoster, OpCheckID, OpCardFee,
+		OpLoadPolicy, OpListPolicies, OpGetPolicy, OpVersion}
+}
+
+// Engine holds compiled policies and settles claims under them. It is safe for
+// concurrent use.
+type Engine struct {
+	mu       sync.RWMutex
+	policies map[string][]*policy.Compiled // id → versions, sorted by effective date
+}
+
+// New returns an engine with the given policies loaded.
+func New(policies ...*policy.Compiled) (*Engine, error) {
+	e := &Engine{policies: map[string][]*policy.Compiled{}}
+	for _, p := range policies {
+		if err := e.Add(p); err != nil {
+			return nil, err
+		}
+	}
+	return e, nil
+}
+
+// Add loads a compiled policy. Loading the identical document again is a no-op; a
+// different document with the same id and version is a policy_version_conflict.
+func (e *Engine) Add(p *policy.Compiled) error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	versions := e.policies[p.ID()]
+	for _, q := range versions {
+		if q.Version() == p.Version() {
+			if q.Hash() == p.Hash() {
+				return nil
+			}
+			return core.Errors{core.NewError(core.PolicyConflict, "/version", p.ID()+" "+p.Version())}
+		}
+	}
+	versions = append(versions, p)
+	sort.SliceStable(versions, func(i, j int) bool {
+		return versions[i].Policy().Effective.From.Before(versions[j].Policy().Effective.From)
+	})
+	e.policies[p.ID()] = versions
+	return nil
+}
+
+// Policies returns every loaded policy ordered by id, then effective date.
+func (e *Engine) Policies() []*policy.Compiled {
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	ids := make([]string, 0, len(e.policies))
+	for id := range e.policies {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	var out []*policy.Compiled
+	for _, id := range ids {
+		out = append(out, e.policies[id]...)
+	}
+	return out
+}
+
+// Find returns the policy with the id and version; with an empty version, the latest
+// version in effect on date (or, with a zero date, the latest loaded).
+func (e *Engine) Find(id, version string, date civil.Date) (*policy.Compiled, error) {
+	e.mu.RLock()
+	versions := e.policies[id]
+	e.mu.RUnlock()
+	if len(versions) == 0 {
+		return nil, core.Errors{core.NewError(core.PolicyNotFound, "/policy", fmt.Sprintf("%q", id))}
+	}
+	for i := len(versions) - 1; i >= 0; i-- {
+		p := versions[i]
+		switch {
+		case version != "":
+			if p.Version() == version {
+				return p, nil
+			}
+		case date.IsZero() || !date.Valid():
+			return p, nil
+		case p.Policy().Effective.Contains(date):
+			return p, nil
+		}
+	}
+	if version != "" {
+		return nil, core.Errors{core.NewError(core.PolicyNotFound, "/version", fmt.Sprintf("%q %q", id, version))}
+	}
+	return nil, core.Errors{core.NewError(core.PolicyNotEffective, "/claim/visit/admission", id+" on "+date.String())}
+}
+
+// Settle settles a claim under the loaded policy it names. It validates the claim
+// fully and requires a visit id; hosts that have their own request types call this.
+func (e *Engine) Settle(policyID, version string, c *claim.Claim, requireID bool) (*settle.Result, error) {
+	p, err := e.Find(policyID, version, c.Visit.Admission)
+	if err != nil {
+		return nil, err
+	}
+	var es core.Errors
+	if requireID && c.ID == "" {
+		es.Add(core.FieldRequired, "/claim/id", "a settlement needs the visit id")
+	}
+	res, err := settle.Run(p, c)
+	if err != nil {
+		es = append(es, core.AsErrors(prefix(err, "/claim"))...)
+	}
+	if err := es.Err(); err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// prefix moves every error's path under the given pointer.
+func prefix(err error, at string) error {
+	es := core.AsErrors(err)
+	out := make(core.Errors, len(es))
+	for i, e := range es {
+		c := *e
+		c.Path = at + c.Path
+		out[i] = &c
+	}
+	return out
+}
+
+// Handle runs the named operation on a JSON request and returns the JSON response
+// envelope. It never panics: a bug becomes an engine_internal error.
+func (e *Engine) Handle(op string, req []byte) (resp []byte) {
+	defer func() {
+		if r := recover(); r != nil {
+			resp = failure(core.Errors{core.NewError(core.EngineInternal, "", fmt.Sprint(r))})
+		}
+	}()
+	var result any
+	var err error
+	switch op {
+	case OpSettle, OpEstimate:
+		result, err = e.settle(req, op == OpSettle)
+	case OpVerifyCard:
+		result, err = e.verifyCard(req)
+	case OpValidateRoster:
+		result, err = e.validateRoster(req)
+	case OpCheckID:
+		result, err = checkID(req)
+	case OpCardFee:
+		result, err = e.cardFee(req)
+	case OpLoadPolicy:
+		result, err = e.loadPolicy(req)
+	case OpListPolicies:
+		result, err = e.listPolicies(req)
+	case OpGetPolicy:
+		return e.getPolicy(req)
+	case OpVersion:
+		result, err = e.version(req)
+	default:
+		err = core.Errors{core.NewError(core.RequestUnknownOp, "", fmt.Sprintf("%q", op))}
+	}
+	if err != nil {
+		return failure(core.AsErrors(err))
+	}
+	return success(result)
+}
+
+// envelope is the response: ok with a result, or not ok with every error.
+type envelope struct {
+	Schema int         `json:"schema"`
+	OK     bool        `json:"ok"`
+	Result any         `json:"result,omitempty"`
+	Errors core.Errors `json:"errors,omitempty"`
+}
+
+func success(result any) []byte {
+	b, err := codec.Encode(envelope{Schema: Schema, OK: true, Result: result})
+	if err != nil {
+		return failure(core.Errors{core.NewError(core.EngineInternal, "", err.Error())})
+	}
+	return b
+}
+
+// Failure returns the error envelope for errs, for hosts that fail before the engine
+// runs (a request too large to read, say).
+func Failure(errs core.Errors) []byte { return failure(errs) }
+
+func failure(errs core.Errors) []byte {
+	b, err := codec.Encode(envelope{Schema: Schema, OK: false, Errors: errs})
+	if err != nil {
+		// Error envelopes hold only strings; this cannot fail, but never return nothing.
+		return []byte(`{"schema":1,"ok":false,"errors":[{"code":"engine_internal","path":"","message":"internal engine error","messageZh":"引擎内部错误"}]}`)
+	}
+	return b
+}

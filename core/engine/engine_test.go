@@ -1,0 +1,112 @@
+package engine_test
+
+import (
+	"os"
+	"testing"
+
+	"github.com/ruralhealth/ncms/core"
+	"github.com/ruralhealth/ncms/core/codec"
+	"github.com/ruralhealth/ncms/core/engine"
+	"github.com/ruralhealth/ncms/core/settle"
+)
+
+func newEngine(t testing.TB) *engine.Engine {
+	t.Helper()
+	e, err := engine.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := os.ReadFile("testdata/pingluo.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.LoadPolicy(doc); err != nil {
+		t.Fatal(err)
+	}
+	return e
+}
+
+// The Pingluo report's worked example: an 8432元 county-hospital stay paid 4000元.
+const pingluoClaim = `{"schema":1,"policy":"test-pingluo","claim":{"id":"V1",
+ "person":{"id":"640221198001010015","category":"general","birthDate":"1980-01-01","enrollment":[{"year":2025,"paidOn":"2024-12-01"}]},
+ "visit":{"type":"inpatient","class":"county","referral":false,"admission":"2025-03-01","discharge":"2025-03-10"},
+ "items":[{"code":"X1","kind":"treatment","class":"A","amount":"8432"}],
+ "totals":{"year":0,"funds":[],"admissions":[],"familyAccount":"0"}}}`
+
+type envelope struct {
+	Schema int            `json:"schema"`
+	OK     bool           `json:"ok"`
+	Result *settle.Result `json:"result"`
+	Errors core.Errors    `json:"errors"`
+}
+
+func TestSettlePingluo(t *testing.T) {
+	e := newEngine(t)
+	out := e.Handle(engine.OpSettle, []byte(pingluoClaim))
+	var env envelope
+	if err := codec.Decode(out, &env); err != nil {
+		t.Fatalf("decode %s: %v", out, err)
+	}
+	if !env.OK {
+		t.Fatalf("errors: %v", env.Errors)
+	}
+	// (8432 − 300) × 55% = 4472.60, capped at 4000.
+	if got := env.Result.FundTotal.String(); got != "4000.00" {
+		t.Errorf("fund = %s, want 4000.00", got)
+	}
+	if got := env.Result.Cash.String(); got != "4432.00" {
+		t.Errorf("cash = %s, want 4432.00", got)
+	}
+	if again := e.Handle(engine.OpSettle, []byte(pingluoClaim)); string(again) != string(out) {
+		t.Error("same input gave different bytes")
+	}
+}
+
+func TestHandleErrors(t *testing.T) {
+	e := newEngine(t)
+	cases := []struct {
+		name, op, req string
+		want          []string // codes, in order
+		paths         []string
+	}{
+		{"malformed", engine.OpSettle, `{"schema":1,`, []string{"request_malformed_json"}, []string{""}},
+		{"trailing", engine.OpSettle, `{"schema":1} {}`, []string{"request_malformed_json"}, []string{""}},
+		{"unknown op", "nope", `{}`, []string{"request_unknown_operation"}, []string{""}},
+		{"unknown field", engine.OpSettle, `{"schema":1,"policy":"test-pingluo","claim":{"visit":{"colour":"red"}}}`,
+			[]string{"request_unknown_field"}, []string{"/claim/visit/colour"}},
+		{"schema", engine.OpSettle, `{"schema":2,"policy":"x","claim":{}}`, []string{"request_schema_unsupported"}, []string{"/schema"}},
+		{"no policy", engine.OpSettle, `{"schema":1,"policy":"nowhere","claim":{}}`, []string{"policy_not_found"}, []string{"/policy"}},
+		{"bad amounts and dates", engine.OpSettle, `{"schema":1,"policy":"test-pingluo","claim":{"id":"V",
+			"person":{"id":"640221198001010016","category":"general","birthDate":"1980-01-01","enrollment":[]},
+			"visit":{"type":"inpatient","class":"mars","admission":"2025-02-30"},
+			"items":[{"code":"a","kind":"drug","class":"A","amount":12.5},{"code":"b","kind":"drug","class":"A","amount":"-1"},
+			         {"code":"c","kind":"drug","class":"A","amount":"1.005"}],
+			"totals":{"year":0,"funds":[],"admissions":[],"familyAccount":"0"}}}`,
+			[]string{"date_invalid", "amount_invalid", "amount_negative", "amount_precision", "id_checksum", "claim_unknown_facility_class"},
+			[]string{"/claim/visit/admission", "/claim/items/0/amount", "/claim/items/1/amount", "/claim/items/2/amount", "/claim/person/id", "/claim/visit/class"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			var env envelope
+			out := e.Handle(tc.op, []byte(tc.req))
+			if err := codec.Decode(out, &env); err != nil {
+				t.Fatalf("decode %s: %v", out, err)
+			}
+			if env.OK {
+				t.Fatalf("ok, want errors")
+			}
+			got := map[string]string{}
+			for _, er := range env.Errors {
+				got[string(er.Code)] = er.Path
+			}
+			for i, code := range tc.want {
+				path, ok := got[code]
+				if !ok {
+					t.Errorf("missing %s in %s", code, out)
+				} else if path != tc.paths[i] {
+					t.Errorf("%s at %q, want %q", code, path, tc.paths[i])
+				}
+			}
+		})
+	}
+}

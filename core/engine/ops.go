@@ -1,0 +1,302 @@
+package engine
+
+import (
+	"github.com/ruralhealth/ncms/core"
+	"github.com/ruralhealth/ncms/core/civil"
+	"github.com/ruralhealth/ncms/core/claim"
+	"github.com/ruralhealth/ncms/core/codec"
+	"github.com/ruralhealth/ncms/core/enroll"
+	"github.com/ruralhealth/ncms/core/identity"
+	"github.com/ruralhealth/ncms/core/money"
+	"github.com/ruralhealth/ncms/core/policy"
+)
+
+// SettleRequest asks for a settlement (or an estimate) of a claim under a policy.
+type SettleRequest struct {
+	Schema int    `json:"schema"`
+	Policy string `json:"policy"`
+	// Version pins a policy version; empty selects the version in effect on the visit.
+	Version string      `json:"version,omitempty"`
+	Claim   claim.Claim `json:"claim"`
+}
+
+// decode reads a request and checks its schema.
+func decode(req []byte, v any, schema *int) error {
+	if err := codec.Decode(req, v); err != nil {
+		return err
+	}
+	if *schema != Schema {
+		return core.Errors{core.NewError(core.RequestSchema, "/schema", "want 1")}
+	}
+	return nil
+}
+
+func (e *Engine) settle(req []byte, requireID bool) (any, error) {
+	var r SettleRequest
+	if err := decode(req, &r, &r.Schema); err != nil {
+		return nil, err
+	}
+	if r.Policy == "" {
+		return nil, core.Errors{core.NewError(core.FieldRequired, "/policy", "")}
+	}
+	return e.Settle(r.Policy, r.Version, &r.Claim, requireID)
+}
+
+// VerifyCardRequest checks a card presented at the point of care.
+type VerifyCardRequest struct {
+	Schema    int           `json:"schema"`
+	Policy    string        `json:"policy"`
+	Card      identity.Card `json:"card"`
+	Presenter string        `json:"presenter"`
+	Date      civil.Date    `json:"date"`
+	Category  string        `json:"category"`
+	// Enrollment is the card holder's enrollment history.
+	Enrollment []enroll.Year `json:"enrollment"`
+}
+
+// VerifyCardResult says whether the card may be used and, if not, every reason.
+type VerifyCardResult struct {
+	Valid        bool        `json:"valid"`
+	Owner        string      `json:"owner"`
+	Enrolled     bool        `json:"enrolled"`
+	Waiting      bool        `json:"waiting"`
+	BenefitsFrom civil.Date  `json:"benefitsFrom"`
+	BenefitTier  string      `json:"benefitTier"`
+	Problems     core.Errors `json:"problems"`
+}
+
+func (e *Engine) verifyCard(req []byte) (any, error) {
+	var r VerifyCardRequest
+	if err := decode(req, &r, &r.Schema); err != nil {
+		return nil, err
+	}
+	if e := r.Date.Check("/date"); e != nil {
+		return nil, core.Errors{e}
+	}
+	if r.Date.IsZero() {
+		return nil, core.Errors{core.NewError(core.FieldRequired, "/date", "")}
+	}
+	p, err := e.Find(r.Policy, "", r.Date)
+	if err != nil {
+		return nil, err
+	}
+	problems := identity.VerifyCard(r.Card, r.Presenter, r.Date, p.Policy().Cards.Issuers)
+	st := enroll.Check(p, r.Category, r.Enrollment, r.Date)
+	if !st.Enrolled || st.Waiting {
+		problems = append(problems, core.NewError(core.CardNotEnrolled, "/enrollment", r.Date.String()))
+	}
+	if problems == nil {
+		problems = core.Errors{}
+	}
+	return VerifyCardResult{
+		Valid: len(problems) == 0, Owner: identity.Mask(r.Card.Owner),
+		Enrolled: st.Enrolled, Waiting: st.Waiting, BenefitsFrom: st.BenefitsFrom, BenefitTier: st.BenefitTier,
+		Problems: problems,
+	}, nil
+}
+
+// RosterRequest validates a batch card-opening roster (批量开卡花名册).
+type RosterRequest struct {
+	Schema int                  `json:"schema"`
+	Policy string               `json:"policy"`
+	Today  civil.Date           `json:"today"`
+	Rows   []identity.RosterRow `json:"rows"`
+}
+
+// RosterResult lists every problem, by row.
+type RosterResult struct {
+	Valid    bool        `json:"valid"`
+	Rows     int         `json:"rows"`
+	Problems core.Errors `json:"problems"`
+}
+
+func (e *Engine) validateRoster(req []byte) (any, error) {
+	var r RosterRequest
+	if err := decode(req, &r, &r.Schema); err != nil {
+		return nil, err
+	}
+	if e := r.Today.Check("/today"); e != nil {
+		return nil, core.Errors{e}
+	}
+	p, err := e.Find(r.Policy, "", r.Today)
+	if err != nil {
+		return nil, err
+	}
+	problems := identity.ValidateRoster(p, r.Rows, r.Today)
+	if problems == nil {
+		problems = core.Errors{}
+	}
+	return RosterResult{Valid: len(problems) == 0, Rows: len(r.Rows), Problems: problems}, nil
+}
+
+// CheckIDRequest checks one resident ID number.
+type CheckIDRequest struct {
+	Schema int        `json:"schema"`
+	ID     string     `json:"id"`
+	Today  civil.Date `json:"today"`
+}
+
+func checkID(req []byte) (any, error) {
+	var r CheckIDRequest
+	if err := decode(req, &r, &r.Schema); err != nil {
+		return nil, err
+	}
+	if e := r.Today.Check("/today"); e != nil {
+		return nil, core.Errors{e}
+	}
+	id, err := identity.ParseID(r.ID, r.Today)
+	if err != nil {
+		return nil, prefix(err, "/id")
+	}
+	return id, nil
+}
+
+// CardFeeRequest asks for the yearly card fee of a holder.
+type CardFeeRequest struct {
+	Schema int        `json:"schema"`
+	Policy string     `json:"policy"`
+	Birth  civil.Date `json:"birthDate"`
+	On     civil.Date `json:"on"`
+}
+
+// CardFeeResult is the fee due.
+type CardFeeResult struct {
+	Fee money.Amount `json:"fee"`
+}
+
+func (e *Engine) cardFee(req []byte) (any, error) {
+	var r CardFeeRequest
+	if err := decode(req, &r, &r.Schema); err != nil {
+		return nil, err
+	}
+	var es core.Errors
+	for _, d := range []struct {
+		d    civil.Date
+		path string
+	}{{r.Birth, "/birthDate"}, {r.On, "/on"}} {
+		if e := d.d.Check(d.path); e != nil {
+			es = append(es, e)
+		} else if d.d.IsZero() {
+			es.Add(core.FieldRequired, d.path, "")
+		}
+	}
+	if err := es.Err(); err != nil {
+		return nil, err
+	}
+	p, err := e.Find(r.Policy, "", r.On)
+	if err != nil {
+		return nil, err
+	}
+	return CardFeeResult{Fee: identity.Fee(p, r.Birth, r.On)}, nil
+}
+
+// PolicyInfo describes a loaded policy.
+type PolicyInfo struct {
+	ID           string        `json:"id"`
+	Version      string        `json:"version"`
+	Name         string        `json:"name"`
+	Region       string        `json:"region"`
+	Scheme       string        `json:"scheme"`
+	Effective    policy.Period `json:"effective"`
+	Source       string        `json:"source"`
+	Illustrative bool          `json:"illustrative"`
+	Hash         string        `json:"hash"`
+}
+
+func info(p *policy.Compiled) PolicyInfo {
+	d := p.Policy()
+	return PolicyInfo{ID: d.ID, Version: d.Version, Name: d.Name, Region: d.Region, Scheme: d.Scheme,
+		Effective: d.Effective, Source: d.Source, Illustrative: d.Illustrative, Hash: p.Hash()}
+}
+
+// LoadPolicy decodes, validates, compiles and adds a policy document.
+func (e *Engine) LoadPolicy(doc []byte) (*policy.Compiled, error) {
+	var p policy.Policy
+	if err := codec.Decode(doc, &p); err != nil {
+		return nil, err
+	}
+	c, err := policy.Compile(p)
+	if err != nil {
+		return nil, err
+	}
+	if err := e.Add(c); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+func (e *Engine) loadPolicy(req []byte) (any, error) {
+	c, err := e.LoadPolicy(req)
+	if err != nil {
+		return nil, err
+	}
+	return info(c), nil
+}
+
+// ListRequest is the (empty) request to list policies.
+type ListRequest struct {
+	Schema int `json:"schema"`
+}
+
+func (e *Engine) listPolicies(req []byte) (any, error) {
+	var r ListRequest
+	if err := decode(req, &r, &r.Schema); err != nil {
+		return nil, err
+	}
+	out := []PolicyInfo{}
+	for _, p := range e.Policies() {
+		out = append(out, info(p))
+	}
+	return out, nil
+}
+
+// GetPolicyRequest names a policy to return in canonical form.
+type GetPolicyRequest struct {
+	Schema  int    `json:"schema"`
+	Policy  string `json:"policy"`
+	Version string `json:"version,omitempty"`
+}
+
+func (e *Engine) getPolicy(req []byte) []byte {
+	var r GetPolicyRequest
+	if err := decode(req, &r, &r.Schema); err != nil {
+		return failure(core.AsErrors(err))
+	}
+	p, err := e.Find(r.Policy, r.Version, civil.Date{})
+	if err != nil {
+		return failure(core.AsErrors(err))
+	}
+	// The canonical document is already encoded; splice it in rather than re-encode.
+	out := []byte(`{"schema":1,"ok":true,"result":`)
+	out = append(out, p.Canonical()...)
+	return append(out, '}')
+}
+
+// VersionInfo reports what computes the results.
+type VersionInfo struct {
+	Engine     string      `json:"engine"`
+	Schema     int         `json:"schema"`
+	Operations []string    `json:"operations"`
+	Policies   []PolicyRef `json:"policies"`
+}
+
+// PolicyRef is a policy's identity.
+type PolicyRef struct {
+	ID      string `json:"id"`
+	Version string `json:"version"`
+	Hash    string `json:"hash"`
+}
+
+func (e *Engine) version(req []byte) (any, error) {
+	if len(req) > 0 {
+		var r ListRequest
+		if err := decode(req, &r, &r.Schema); err != nil {
+			return nil, err
+		}
+	}
+	v := VersionInfo{Engine: core.EngineVersion, Schema: Schema, Operations: Operations(), Policies: []PolicyRef{}}
+	for _, p := range e.Policies() {
+		v.Policies = append(v.Policies, PolicyRef{ID: p.ID(), Version: p.Version(), Hash: p.Hash()})
+	}
+	return v, nil
+}
