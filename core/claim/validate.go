@@ -7,7 +7,6 @@ import (
 
 	"github.com/ruralhealth/ncms/core"
 	"github.com/ruralhealth/ncms/core/civil"
-	"github.com/ruralhealth/ncms/core/money"
 	"github.com/ruralhealth/ncms/core/policy"
 )
 
@@ -131,7 +130,7 @@ func (c *Claim) Validate(p *policy.Compiled, personID func(id string, on civil.D
 		es.Add(core.ClaimTooManyItems, "/items", strconv.Itoa(len(c.Items))+" > "+strconv.Itoa(MaxItems))
 	} else {
 		for i := range c.Items {
-			validateItem(&es, &c.Items[i], "/items/"+strconv.Itoa(i), text)
+			validateItem(&es, &c.Items[i], i, text)
 		}
 	}
 
@@ -175,34 +174,45 @@ func (c *Claim) Validate(p *policy.Compiled, personID func(id string, on civil.D
 	return es.Err()
 }
 
-func validateItem(es *core.Errors, it *Item, path string, text func(s, path string, required bool)) {
-	text(it.Code, path+"/code", true)
-	text(it.Name, path+"/name", false)
+// validateItem checks one line. Paths are built only when a problem is found: a
+// valid bill of hundreds of lines should cost no string building.
+func validateItem(es *core.Errors, it *Item, i int, text func(s, path string, required bool)) {
+	path := func(field string) string { return "/items/" + strconv.Itoa(i) + field }
+	if it.Code == "" || len(it.Code) > 200 || it.Name != "" {
+		text(it.Code, path("/code"), true)
+		text(it.Name, path("/name"), false)
+	} else {
+		for j := 0; j < len(it.Code); j++ {
+			if it.Code[j] < 0x20 || it.Code[j] == 0x7f || it.Code[j] >= 0x80 {
+				text(it.Code, path("/code"), true)
+				break
+			}
+		}
+	}
 	switch it.Kind {
 	case KindDrug, KindExam, KindTreatment, KindMaterial, KindBed, KindService, KindOther:
 	case "":
-		es.Add(core.FieldRequired, path+"/kind", "")
+		es.Add(core.FieldRequired, path("/kind"), "")
 	default:
-		es.Add(core.FieldInvalid, path+"/kind", strconv.Quote(it.Kind))
+		es.Add(core.FieldInvalid, path("/kind"), strconv.Quote(it.Kind))
 	}
 	switch it.Class {
 	case ClassA, ClassB, ClassSelf:
 	case "":
-		es.Add(core.FieldRequired, path+"/class", "")
+		es.Add(core.FieldRequired, path("/class"), "")
 	default:
-		es.Add(core.FieldInvalid, path+"/class", strconv.Quote(it.Class)+" is not A, B or self")
+		es.Add(core.FieldInvalid, path("/class"), strconv.Quote(it.Class)+" is not A, B or self")
 	}
 	ok := true
-	for _, f := range []struct {
-		a    money.Amount
-		name string
-	}{{it.Amount, "/amount"}, {it.OverLimit, "/overLimit"}} {
-		if e := f.a.Check(path + f.name); e != nil {
-			*es = append(*es, e)
-			ok = false
-		}
+	if it.Amount.Problem() != "" {
+		*es = append(*es, it.Amount.Check(path("/amount")))
+		ok = false
 	}
-	if ok && it.OverLimit.Cmp(it.Amount) > 0 {
-		es.Add(core.FieldInvalid, path+"/overLimit", "over-limit part "+it.OverLimit.String()+" exceeds the amount "+it.Amount.String())
+	if it.OverLimit.Problem() != "" {
+		*es = append(*es, it.OverLimit.Check(path("/overLimit")))
+		ok = false
+	}
+	if ok && !it.OverLimit.IsZero() && it.OverLimit.Cmp(it.Amount) > 0 {
+		es.Add(core.FieldInvalid, path("/overLimit"), "over-limit part "+it.OverLimit.String()+" exceeds the amount "+it.Amount.String())
 	}
 }

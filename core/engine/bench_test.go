@@ -54,4 +54,3 @@ func BenchmarkSettleJSON(b *testing.B) {
 		e.Handle(engine.OpSettle, req)
 	}
 }
-

@@ -188,6 +188,9 @@ func (a Amount) String() string {
 	if a.problem != "" {
 		return a.raw
 	}
+	if exp := a.d.Exponent(); exp >= -2 && exp <= 0 && a.d.NumDigits() <= 18 {
+		return fenString(a.d.CoefficientInt64(), exp)
+	}
 	if a.d.Exponent() >= -2 {
 		return a.d.StringFixed(2)
 	}
@@ -246,4 +249,42 @@ func MulDiv(a, num, den Amount, scale int32, mode Mode) Amount {
 	}
 	q := Amount{d: a.d.Mul(num.d).DivRound(den.d, scale+10)}
 	return q.Round(scale, mode)
+}
+
+// fenString formats coef × 10^exp (exp in −2…0) with two decimals without big-number
+// arithmetic: amounts are formatted for every trace step and every response.
+func fenString(coef int64, exp int32) string {
+	fen := coef
+	switch exp {
+	case 0:
+		fen *= 100
+	case -1:
+		fen *= 10
+	}
+	neg := fen < 0
+	if neg {
+		fen = -fen
+	}
+	var buf [24]byte
+	i := len(buf)
+	for n := 0; n < 2; n++ {
+		i--
+		buf[i] = byte('0' + fen%10)
+		fen /= 10
+	}
+	i--
+	buf[i] = '.'
+	for {
+		i--
+		buf[i] = byte('0' + fen%10)
+		fen /= 10
+		if fen == 0 {
+			break
+		}
+	}
+	if neg {
+		i--
+		buf[i] = '-'
+	}
+	return string(buf[i:])
 }
