@@ -1,10 +1,16 @@
 // Package money provides exact yuan amounts and ratios for the engine. Amounts are
 // decimal values, never floats; they travel as JSON strings such as "12.30" and are
 // rounded only where a policy says, with an explicit scale and mode.
+//
+// Nearly every amount in a settlement is a whole number of fen, so an Amount keeps
+// whole fen in an int64 and switches to an arbitrary-precision decimal only for values
+// finer than a fen (a ratio's product before rounding) or too large for int64. The
+// arithmetic is exact either way; the fast path only avoids allocation.
 package money
 
 import (
 	"encoding/json"
+	"math"
 	"strings"
 
 	"github.com/shopspring/decimal"
@@ -13,8 +19,11 @@ import (
 )
 
 // MaxIntegerDigits bounds the yuan part of any amount read from input: a trillion
-// yuan is beyond any claim or fund, and the bound keeps arithmetic cheap.
+// yuan is beyond any claim or fund, and the bound keeps arithmetic in int64.
 const MaxIntegerDigits = 12
+
+// fenLimit keeps sums of fen amounts far from int64 overflow.
+const fenLimit = 1 << 60
 
 // Amount is an exact sum of money in yuan (元). The zero value is 0.00.
 //
@@ -22,16 +31,89 @@ const MaxIntegerDigits = 12
 // a string, too many decimals, a negative sign) instead of failing the whole decode;
 // validation reports it with the field's path through Problem.
 type Amount struct {
-	d       decimal.Decimal
+	fen     int64           // the value in fen, or in millionths of a yuan when micro
+	micro   bool            // fen counts 10^-6 yuan: a fen amount times a Rate
+	d       decimal.Decimal // the value, when wide
+	wide    bool
 	problem core.Code
 	raw     string
 }
 
 // Yuan returns a whole number of yuan.
-func Yuan(n int64) Amount { return Amount{d: decimal.NewFromInt(n)} }
+func Yuan(n int64) Amount { return fromDecimal(decimal.NewFromInt(n)) }
 
 // Fen returns n fen (分), a hundredth of a yuan.
-func Fen(n int64) Amount { return Amount{d: decimal.New(n, -2)} }
+func Fen(n int64) Amount { return Amount{fen: n} }
+
+// fromDecimal returns d as an Amount, on the fen fast path when d is whole fen.
+func fromDecimal(d decimal.Decimal) Amount {
+	if d.Exponent() >= -2 && d.NumDigits() <= 17 {
+		f := d.Shift(2)
+		if f.IsInteger() {
+			n := f.IntPart()
+			if n > -fenLimit && n < fenLimit {
+				return Amount{fen: n}
+			}
+		}
+	}
+	return Amount{d: d, wide: true}
+}
+
+// dec returns a as a decimal.
+func (a Amount) dec() decimal.Decimal {
+	switch {
+	case a.wide:
+		return a.d
+	case a.micro:
+		return decimal.New(a.fen, -6)
+	}
+	return decimal.New(a.fen, -2)
+}
+
+// microUnit is how many millionths of a yuan make a fen.
+const microUnit = 10000
+
+// microLimit bounds the magnitude of amounts held in millionths.
+const microLimit = 1 << 58
+
+// asMicro returns a in millionths of a yuan, if it fits.
+func (a Amount) asMicro() (int64, bool) {
+	switch {
+	case a.wide:
+		return 0, false
+	case a.micro:
+		return a.fen, true
+	case a.fen > -microLimit/microUnit && a.fen < microLimit/microUnit:
+		return a.fen * microUnit, true
+	}
+	return 0, false
+}
+
+// fromMicro returns n millionths of a yuan, as whole fen where it is.
+func fromMicro(n int64) Amount {
+	if n%microUnit == 0 {
+		return Amount{fen: n / microUnit}
+	}
+	return Amount{fen: n, micro: true}
+}
+
+// combine applies op to a and b on the int64 paths when both allow it.
+func combine(a, b Amount, op func(x, y int64) int64, slow func(x, y decimal.Decimal) decimal.Decimal) Amount {
+	if !a.wide && !b.wide {
+		if !a.micro && !b.micro {
+			if s := op(a.fen, b.fen); s > -fenLimit && s < fenLimit {
+				return Amount{fen: s}
+			}
+		} else if x, ok := a.asMicro(); ok {
+			if y, ok := b.asMicro(); ok {
+				if s := op(x, y); s > -microLimit && s < microLimit {
+					return fromMicro(s)
+				}
+			}
+		}
+	}
+	return fromDecimal(slow(a.dec(), b.dec()))
+}
 
 // ParseAmount reads a non-negative decimal string with at most two decimal places,
 // such as "8432" or "12.30", as amounts arrive in claims and policies.
@@ -52,7 +134,9 @@ func MustAmount(s string) Amount {
 	return a
 }
 
-// parse reads s allowing at most places decimals and records any problem.
+// parse reads s allowing at most places (≤ 4) decimals and records any problem. The
+// value is returned as a count of 10^-places units in Amount.fen for the caller to
+// scale; callers with places == 2 get fen directly.
 func parse(s string, places int) Amount {
 	a := Amount{raw: s}
 	if strings.HasPrefix(s, "-") {
@@ -64,7 +148,8 @@ func parse(s string, places int) Amount {
 		a.problem = core.AmountInvalid
 		return a
 	}
-	if len(strings.TrimLeft(intPart, "0")) > MaxIntegerDigits {
+	intPart = strings.TrimLeft(intPart, "0")
+	if len(intPart) > MaxIntegerDigits {
 		a.problem = core.AmountTooLarge
 		return a
 	}
@@ -72,12 +157,17 @@ func parse(s string, places int) Amount {
 		a.problem = core.AmountPrecision
 		return a
 	}
-	d, err := decimal.NewFromString(s)
-	if err != nil {
-		a.problem = core.AmountInvalid
-		return a
+	var n int64
+	for i := 0; i < len(intPart); i++ {
+		n = n*10 + int64(intPart[i]-'0')
 	}
-	return Amount{d: d}
+	for i := 0; i < places; i++ {
+		n *= 10
+		if i < len(frac) {
+			n += int64(frac[i] - '0')
+		}
+	}
+	return Amount{fen: n}
 }
 
 func digits(s string) bool {
@@ -108,26 +198,66 @@ func (a Amount) Check(path string) *core.Error {
 }
 
 // Add returns a + b.
-func (a Amount) Add(b Amount) Amount { return Amount{d: a.d.Add(b.d)} }
+func (a Amount) Add(b Amount) Amount {
+	return combine(a, b, func(x, y int64) int64 { return x + y }, decimal.Decimal.Add)
+}
 
 // Sub returns a − b, which may be negative; callers clamp where a share cannot be.
-func (a Amount) Sub(b Amount) Amount { return Amount{d: a.d.Sub(b.d)} }
+func (a Amount) Sub(b Amount) Amount {
+	return combine(a, b, func(x, y int64) int64 { return x - y }, decimal.Decimal.Sub)
+}
 
 // Mul returns the exact product a × r, unrounded.
-func (a Amount) Mul(r Rate) Amount { return Amount{d: a.d.Mul(r.d)} }
+func (a Amount) Mul(r Rate) Amount {
+	if !a.wide && !a.micro && a.fen > -1<<40 && a.fen < 1<<40 && r.n > -1<<16 && r.n < 1<<16 {
+		return fromMicro(a.fen * r.n) // fen × ten-thousandths = millionths of a yuan
+	}
+	return fromDecimal(a.dec().Mul(r.dec()))
+}
 
 // Cmp compares a and b: -1, 0 or +1.
-func (a Amount) Cmp(b Amount) int { return a.d.Cmp(b.d) }
+func (a Amount) Cmp(b Amount) int {
+	x, y := a.fen, b.fen
+	if a.micro != b.micro {
+		var ok1, ok2 bool
+		x, ok1 = a.asMicro()
+		y, ok2 = b.asMicro()
+		if !ok1 || !ok2 {
+			return a.dec().Cmp(b.dec())
+		}
+	}
+	if a.wide || b.wide {
+		return a.dec().Cmp(b.dec())
+	}
+	switch {
+	case x < y:
+		return -1
+	case x > y:
+		return 1
+	}
+	return 0
+}
 
 // Sign returns -1, 0 or +1.
-func (a Amount) Sign() int { return a.d.Sign() }
+func (a Amount) Sign() int {
+	if a.wide {
+		return a.d.Sign()
+	}
+	switch {
+	case a.fen < 0:
+		return -1
+	case a.fen > 0:
+		return 1
+	}
+	return 0
+}
 
 // IsZero reports whether a is 0.
-func (a Amount) IsZero() bool { return a.d.IsZero() }
+func (a Amount) IsZero() bool { return a.Sign() == 0 }
 
 // Min returns the smaller of a and b.
 func Min(a, b Amount) Amount {
-	if a.d.Cmp(b.d) <= 0 {
+	if a.Cmp(b) <= 0 {
 		return a
 	}
 	return b
@@ -135,7 +265,7 @@ func Min(a, b Amount) Amount {
 
 // Max returns the larger of a and b.
 func Max(a, b Amount) Amount {
-	if a.d.Cmp(b.d) >= 0 {
+	if a.Cmp(b) >= 0 {
 		return a
 	}
 	return b
@@ -157,46 +287,137 @@ func NonNegative(a Amount) Amount {
 	return a
 }
 
-// Ratio returns a ÷ b rounded half-up to places decimals, or 0 when b is 0.
-func Ratio(a, b Amount, places int32) Rate {
+// Ratio returns a ÷ b rounded half-up to four decimals, or 0 when b is 0.
+func Ratio(a, b Amount) Rate {
 	if b.IsZero() {
 		return Rate{}
 	}
-	return Rate{d: a.d.DivRound(b.d, places)}
+	q := a.dec().DivRound(b.dec(), RatePlaces).Shift(RatePlaces)
+	return Rate{n: q.IntPart()}
 }
 
 // Round returns a rounded to scale decimal places with mode.
 func (a Amount) Round(scale int32, mode Mode) Amount {
+	if !a.wide && !a.micro && scale >= 2 {
+		return a
+	}
+	if a.micro && scale == 2 {
+		return Amount{fen: roundDiv(a.fen, microUnit, mode)}
+	}
+	d := a.dec()
 	switch mode {
 	case HalfEven:
-		return Amount{d: a.d.RoundBank(scale)}
+		d = d.RoundBank(scale)
 	case Down:
-		return Amount{d: a.d.RoundDown(scale)}
+		d = d.RoundDown(scale)
 	case Up:
-		return Amount{d: a.d.RoundUp(scale)}
+		d = d.RoundUp(scale)
 	default:
-		return Amount{d: a.d.Round(scale)}
+		d = d.Round(scale)
+	}
+	return fromDecimal(d)
+}
+
+// roundDiv returns n ÷ unit rounded to an integer with mode.
+func roundDiv(n, unit int64, mode Mode) int64 {
+	q, r := n/unit, n%unit
+	if r == 0 {
+		return q
+	}
+	away := q + 1 // the neighbour away from zero
+	if n < 0 {
+		away, r = q-1, -r
+	}
+	switch mode {
+	case Down:
+		return q
+	case Up:
+		return away
+	case HalfEven:
+		if 2*r > unit || (2*r == unit && q%2 != 0) {
+			return away
+		}
+		return q
+	default:
+		if 2*r >= unit {
+			return away
+		}
+		return q
 	}
 }
 
+// MulDiv returns a × num ÷ den rounded to scale decimals with mode, or 0 when den is
+// 0. The quotient is carried to ten more decimals than scale before the final rounding,
+// which is exact for the fen amounts the engine divides.
+func MulDiv(a, num, den Amount, scale int32, mode Mode) Amount {
+	if den.IsZero() {
+		return Amount{}
+	}
+	q := fromDecimal(a.dec().Mul(num.dec()).DivRound(den.dec(), scale+10))
+	return q.Round(scale, mode)
+}
+
 // Decimal returns the value as a decimal for callers that need arithmetic not offered here.
-func (a Amount) Decimal() decimal.Decimal { return a.d }
+func (a Amount) Decimal() decimal.Decimal { return a.dec() }
 
 // String returns the canonical text: two decimals ("12.30") unless the exact value has
 // more, in which case all its significant decimals ("123.455").
 func (a Amount) String() string {
-	if a.problem != "" {
+	switch {
+	case a.problem != "":
 		return a.raw
-	}
-	if exp := a.d.Exponent(); exp >= -2 && exp <= 0 && a.d.NumDigits() <= 18 {
-		return fenString(a.d.CoefficientInt64(), exp)
-	}
-	if a.d.Exponent() >= -2 {
-		return a.d.StringFixed(2)
+	case a.micro:
+		return microString(a.fen)
+	case !a.wide:
+		return fenString(a.fen)
 	}
 	s := a.d.String()
 	if i := strings.IndexByte(s, '.'); i < 0 || len(s)-i-1 < 2 {
 		return a.d.StringFixed(2)
+	}
+	return s
+}
+
+// fenString formats fen with two decimals without big-number arithmetic: amounts are
+// formatted for every trace step and every response.
+func fenString(fen int64) string {
+	neg := fen < 0
+	u := uint64(fen)
+	if neg {
+		u = uint64(-fen)
+		if fen == math.MinInt64 {
+			u = 1 << 63
+		}
+	}
+	var buf [24]byte
+	i := len(buf)
+	for n := 0; n < 2; n++ {
+		i--
+		buf[i] = byte('0' + u%10)
+		u /= 10
+	}
+	i--
+	buf[i] = '.'
+	for {
+		i--
+		buf[i] = byte('0' + u%10)
+		u /= 10
+		if u == 0 {
+			break
+		}
+	}
+	if neg {
+		i--
+		buf[i] = '-'
+	}
+	return string(buf[i:])
+}
+
+// microString formats millionths of a yuan with every significant decimal.
+func microString(n int64) string {
+	s := trimmed(n, 6)
+	if i := strings.IndexByte(s, '.'); i < 0 || len(s)-i-1 < 2 {
+		return fenString(n / microUnit)
 	}
 	return s
 }
@@ -238,53 +459,4 @@ func jsonString(b []byte) (string, bool) {
 		}
 	}
 	return string(s), true
-}
-
-// MulDiv returns a × num ÷ den rounded to scale decimals with mode, or 0 when den is
-// 0. The quotient is carried to ten more decimals than scale before the final rounding,
-// which is exact for the fen amounts the engine divides.
-func MulDiv(a, num, den Amount, scale int32, mode Mode) Amount {
-	if den.IsZero() {
-		return Amount{}
-	}
-	q := Amount{d: a.d.Mul(num.d).DivRound(den.d, scale+10)}
-	return q.Round(scale, mode)
-}
-
-// fenString formats coef × 10^exp (exp in −2…0) with two decimals without big-number
-// arithmetic: amounts are formatted for every trace step and every response.
-func fenString(coef int64, exp int32) string {
-	fen := coef
-	switch exp {
-	case 0:
-		fen *= 100
-	case -1:
-		fen *= 10
-	}
-	neg := fen < 0
-	if neg {
-		fen = -fen
-	}
-	var buf [24]byte
-	i := len(buf)
-	for n := 0; n < 2; n++ {
-		i--
-		buf[i] = byte('0' + fen%10)
-		fen /= 10
-	}
-	i--
-	buf[i] = '.'
-	for {
-		i--
-		buf[i] = byte('0' + fen%10)
-		fen /= 10
-		if fen == 0 {
-			break
-		}
-	}
-	if neg {
-		i--
-		buf[i] = '-'
-	}
-	return string(buf[i:])
 }

@@ -1,6 +1,7 @@
 package money
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/shopspring/decimal"
@@ -11,20 +12,23 @@ import (
 // RatePlaces is the most decimals a ratio may have: 0.5555 is 55.55 percent.
 const RatePlaces = 4
 
-// Rate is an exact ratio such as 0.55 (55%). Adjustments may be negative ("-0.10" is
-// ten percentage points less); ratios applied to money are clamped to [0, 1] by the
-// caller. The zero value is 0.
+// rateUnit is 10^RatePlaces: a Rate counts ten-thousandths.
+const rateUnit = 10000
+
+// Rate is an exact ratio such as 0.55 (55%), held as a count of ten-thousandths.
+// Adjustments may be negative ("-0.10" is ten percentage points less); ratios applied
+// to money are clamped to [0, 1] by the caller. The zero value is 0.
 type Rate struct {
-	d       decimal.Decimal
+	n       int64
 	problem core.Code
 	raw     string
 }
 
 // Percent returns n percent as a Rate.
-func Percent(n int64) Rate { return Rate{d: decimal.New(n, -2)} }
+func Percent(n int64) Rate { return Rate{n: n * 100} }
 
 // One returns 100%.
-func One() Rate { return Rate{d: decimal.NewFromInt(1)} }
+func One() Rate { return Rate{n: rateUnit} }
 
 // ParseRate reads a decimal string with at most four decimals and an optional sign.
 func ParseRate(s string) (Rate, error) {
@@ -46,19 +50,18 @@ func MustRate(s string) Rate {
 
 func parseRate(s string) Rate {
 	body := strings.TrimPrefix(s, "-")
+	intPart, _, _ := strings.Cut(body, ".")
 	a := parse(body, RatePlaces)
-	if a.problem != "" {
+	if a.problem != "" || len(strings.TrimLeft(intPart, "0")) > 3 {
 		return Rate{problem: core.RateInvalid, raw: s}
 	}
-	if len(strings.TrimLeft(strings.SplitN(body, ".", 2)[0], "0")) > 3 {
-		return Rate{problem: core.RateInvalid, raw: s}
-	}
-	d := a.d
 	if body != s {
-		d = d.Neg()
+		a.fen = -a.fen
 	}
-	return Rate{d: d}
+	return Rate{n: a.fen}
 }
+
+func (r Rate) dec() decimal.Decimal { return decimal.New(r.n, -RatePlaces) }
 
 // Problem returns the code of what was wrong with the rate's JSON text, or "".
 func (r Rate) Problem() core.Code { return r.problem }
@@ -72,44 +75,72 @@ func (r Rate) Check(path string) *core.Error {
 }
 
 // InUnit reports whether 0 ≤ r ≤ 1.
-func (r Rate) InUnit() bool { return r.d.Sign() >= 0 && r.d.Cmp(decimal.NewFromInt(1)) <= 0 }
+func (r Rate) InUnit() bool { return r.n >= 0 && r.n <= rateUnit }
 
 // Add returns r + s.
-func (r Rate) Add(s Rate) Rate { return Rate{d: r.d.Add(s.d)} }
+func (r Rate) Add(s Rate) Rate { return Rate{n: r.n + s.n} }
 
-// MulRate returns r × s.
-func (r Rate) MulRate(s Rate) Rate { return Rate{d: r.d.Mul(s.d)} }
+// Neg returns −r.
+func (r Rate) Neg() Rate { return Rate{n: -r.n} }
 
 // Unit returns r clamped to [0, 1].
 func (r Rate) Unit() Rate {
-	if r.d.Sign() < 0 {
+	switch {
+	case r.n < 0:
 		return Rate{}
-	}
-	if r.d.Cmp(decimal.NewFromInt(1)) > 0 {
+	case r.n > rateUnit:
 		return One()
 	}
 	return r
 }
 
 // Cmp compares r and s.
-func (r Rate) Cmp(s Rate) int { return r.d.Cmp(s.d) }
+func (r Rate) Cmp(s Rate) int {
+	switch {
+	case r.n < s.n:
+		return -1
+	case r.n > s.n:
+		return 1
+	}
+	return 0
+}
 
 // IsZero reports whether r is 0.
-func (r Rate) IsZero() bool { return r.d.IsZero() }
+func (r Rate) IsZero() bool { return r.n == 0 }
 
-// Scale multiplies n by r: used for whole counts such as continuity years × points.
-func (r Rate) Scale(n int64) Rate { return Rate{d: r.d.Mul(decimal.NewFromInt(n))} }
+// Scale multiplies r by a whole count, such as continuity years × points per year.
+func (r Rate) Scale(n int64) Rate { return Rate{n: r.n * n} }
 
 // String returns the shortest exact text, such as "0.55" or "-0.1".
 func (r Rate) String() string {
 	if r.problem != "" {
 		return r.raw
 	}
-	return r.d.String()
+	return trimmed(r.n, RatePlaces)
 }
 
-// Percent returns the rate as a percentage text such as "55%".
-func (r Rate) Percent() string { return r.d.Shift(2).String() + "%" }
+// Percent returns the rate as a percentage text such as "55%" or "5.5%".
+func (r Rate) Percent() string { return trimmed(r.n, RatePlaces-2) + "%" }
+
+// trimmed formats n × 10^-places without trailing zeros.
+func trimmed(n int64, places int) string {
+	neg := n < 0
+	if neg {
+		n = -n
+	}
+	s := strconv.FormatInt(n, 10)
+	for len(s) <= places {
+		s = "0" + s
+	}
+	whole, frac := s[:len(s)-places], strings.TrimRight(s[len(s)-places:], "0")
+	if frac != "" {
+		whole += "." + frac
+	}
+	if neg && n != 0 {
+		whole = "-" + whole
+	}
+	return whole
+}
 
 // MarshalJSON writes the rate as a JSON string.
 func (r Rate) MarshalJSON() ([]byte, error) { return []byte(`"` + r.String() + `"`), nil }

@@ -341,7 +341,7 @@ func (s *state) points(b *policy.Benefit, rule string) (pts money.Rate, refused 
 			s.warn(core.WarnReferralRefused)
 			return pts, true
 		}
-		pts = pts.Add(money.Rate{}.Add(b.Referral.Points).MulRate(money.MustRate("-1")))
+		pts = pts.Add(b.Referral.Points.Neg())
 		s.tr.Add(trace.StageReferral, rule+"/referral", "referral_reduce", nil, trace.V("points", b.Referral.Points.Percent()))
 		s.warn(core.WarnReferralMissing)
 	}

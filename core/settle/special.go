@@ -213,7 +213,7 @@ func (s *state) cash() {
 	r := s.r
 	r.Cash = s.personalLeft().Sub(r.FamilyAccount)
 	r.Personal = r.Cash.Add(r.FamilyAccount)
-	r.EffectiveRatio = money.Ratio(r.FundTotal, r.Total, 4)
+	r.EffectiveRatio = money.Ratio(r.FundTotal, r.Total)
 	s.tr.Add(trace.StageCash, "", "cash", nil,
 		trace.V("funds", r.FundTotal.String()), trace.V("familyAccount", r.FamilyAccount.String()),
 		trace.V("cash", r.Cash.String()), trace.V("hospital", r.Hospital.String()), trace.V("ratio", r.EffectiveRatio.Percent()))
