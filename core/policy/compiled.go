@@ -3,8 +3,8 @@ package policy
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
+	"github.com/go-json-experiment/json"
 	"regexp"
 
 	"github.com/ruralhealth/ncms/core/money"
@@ -32,7 +32,7 @@ func Compile(p Policy) (*Compiled, error) {
 	if err := p.Validate(); err != nil {
 		return nil, err
 	}
-	canonical, err := json.Marshal(&p)
+	canonical, err := json.Marshal(&p, json.Deterministic(true))
 	if err != nil {
 		return nil, fmt.Errorf("policy %s: canonical form: %w", p.ID, err)
 	}
