@@ -30,6 +30,8 @@ type Status struct {
 	PaidTier    string
 	BenefitTier string
 	TierPending bool
+	// TierFrom is when the paid tier's benefits start, while TierPending.
+	TierFrom civil.Date
 	// Continuous counts consecutive enrolled years ending with the visit year (or the
 	// year before, as the policy says); Paid counts enrolled years before the visit year.
 	Continuous int
@@ -91,13 +93,18 @@ func Check(p *policy.Compiled, category string, history []Year, on civil.Date) S
 		s.Waiting = true
 		s.Reason = core.WarnWaitingPeriod
 	}
+	if own := categoryTier(p, category, ""); own != "" {
+		// The category's tier applies whatever was paid, so no upgrade can be pending.
+		s.BenefitTier = own
+		return s
+	}
 	if prev != nil && !s.Lapsed && rules.UpgradeWaitMonths > 0 && higher(p, cur.Tier, prev.Tier) {
-		if on.Before(from.AddMonths(rules.UpgradeWaitMonths)) {
+		if until := from.AddMonths(rules.UpgradeWaitMonths); on.Before(until) {
 			s.BenefitTier = prev.Tier
 			s.TierPending = true
+			s.TierFrom = until
 		}
 	}
-	s.BenefitTier = categoryTier(p, category, s.BenefitTier)
 	return s
 }
 

@@ -118,7 +118,7 @@ func (c *Compiled) Disease(code string) (*SingleDisease, bool) {
 
 // HasFund reports whether id names a pool or a layer, the keys of year-to-date totals.
 func (c *Compiled) HasFund(id string) bool {
-	if _, ok := c.pools[id]; ok {
+	if _, ok := c.pools[id]; ok || id == FundSingleDisease || id == FundMaternity {
 		return true
 	}
 	for i := range c.p.Layers {

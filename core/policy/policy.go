@@ -295,6 +295,13 @@ type SingleDisease struct {
 	Pool string `json:"pool,omitempty"`
 }
 
+// Fund ids under which single-disease and maternity payments are totalled when the
+// policy names no pool for them. Pools and layers may not use these ids.
+const (
+	FundSingleDisease = "single_disease"
+	FundMaternity     = "maternity"
+)
+
 // Delivery types for maternity.
 const (
 	DeliveryNormal    = "normal"

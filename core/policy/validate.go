@@ -92,6 +92,9 @@ func (c *checker) define(set, code, path string) {
 	if !c.required(code, path) {
 		return
 	}
+	if set == "fund" && (code == FundSingleDisease || code == FundMaternity) {
+		c.add(core.FieldInvalid, path, strconv.Quote(code)+" is reserved for payments without a pool")
+	}
 	if c.refs[set] == nil {
 		c.refs[set] = map[string]bool{}
 	}

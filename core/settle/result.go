@@ -50,7 +50,9 @@ type Result struct {
 	Cash          money.Amount `json:"cash"`
 	Personal      money.Amount `json:"personal"`
 	Hospital      money.Amount `json:"hospital"`
-	// EffectiveRatio is FundTotal ÷ Total to four decimals (实际报销比例).
+	// EffectiveRatio is FundTotal ÷ (Total − Hospital) to four decimals (实际报销比例):
+	// what the funds paid of the cost borne by the patient and the funds together,
+	// the same base top-up layers aim at.
 	EffectiveRatio money.Rate `json:"effectiveRatio"`
 
 	TotalsAfter claim.Totals `json:"totalsAfter"`

@@ -142,12 +142,15 @@ func (s *state) eligibility() {
 		s.warn(core.WarnWaitingPeriod)
 	default:
 		s.r.Eligible = true
-		s.tr.Add(trace.StageEligibility, "/enrollment", "eligible",
-			[]trace.Value{trace.V("year", year), trace.V("category", s.c.Person.Category)},
-			trace.V("tier", st.BenefitTier), trace.V("continuous", strconv.Itoa(st.Continuous)))
+		note, out := "eligible", []trace.Value{trace.V("tier", st.BenefitTier), trace.V("continuous", strconv.Itoa(st.Continuous))}
+		if st.BenefitTier == "" {
+			note, out = "eligible_untiered", out[1:]
+		}
+		s.tr.Add(trace.StageEligibility, "/enrollment", note,
+			[]trace.Value{trace.V("year", year), trace.V("category", s.c.Person.Category)}, out...)
 		if st.TierPending {
 			s.tr.Add(trace.StageEligibility, "/enrollment/upgradeWaitMonths", "tier_pending", nil,
-				trace.V("tier", st.BenefitTier))
+				trace.V("tier", st.BenefitTier), trace.V("from", st.TierFrom.String()))
 			s.warn(core.WarnTierPending)
 		}
 	}
@@ -282,7 +285,7 @@ func (s *state) benefit() {
 		base = scope.Sub(applied)
 		exact = s.schedule(b.Ratio, rule+"/ratio", points, d, scope)
 	}
-	amount := s.rounded(exact, rule)
+	amount := s.rounded(exact, base, rule)
 	if b.VisitCap != nil && amount.Cmp(*b.VisitCap) > 0 {
 		amount = *b.VisitCap
 		s.tr.Add(trace.StageCap, rule+"/visitCap", "visit_cap", nil, trace.V("cap", b.VisitCap.String()), trace.V("amount", amount.String()))
@@ -339,6 +342,7 @@ func (s *state) points(b *policy.Benefit, rule string) (pts money.Rate, refused 
 		if b.Referral.Missing == policy.ReferralRefuse {
 			s.tr.Add(trace.StageReferral, rule+"/referral", "referral_refuse", nil)
 			s.warn(core.WarnReferralRefused)
+			s.r.Route = RouteNotCovered
 			return pts, true
 		}
 		pts = pts.Add(b.Referral.Points.Neg())
@@ -437,10 +441,11 @@ func bandOf(bands []policy.Band, x money.Amount) int {
 	return i
 }
 
-// rounded rounds a computed payment under the policy and traces it when rounding
-// changed the value.
-func (s *state) rounded(exact money.Amount, rule string) money.Amount {
-	r := s.round(exact)
+// rounded rounds a computed payment under the policy, never above limit (rounding up
+// or to whole yuan must not pay more than the fund's base), and traces it when
+// rounding changed the value.
+func (s *state) rounded(exact, limit money.Amount, rule string) money.Amount {
+	r := money.Min(s.round(exact), limit)
 	if r.Cmp(exact) != 0 {
 		s.tr.Add(trace.StageRound, "/rounding", "round", []trace.Value{trace.V("exact", exact.String())},
 			trace.V("mode", string(s.pol.Rounding.Mode)), trace.V("scale", strconv.Itoa(int(s.pol.Rounding.Scale))), trace.V("amount", r.String()))

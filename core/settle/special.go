@@ -23,8 +23,7 @@ func (s *state) singleDisease() bool {
 	inClass := len(sd.Classes) == 0 || contains(sd.Classes, s.c.Visit.Class)
 	if !inClass || (sd.InCountyOnly && !s.class.InCounty) {
 		if sd.Outside == policy.OutsideRefuse {
-			s.r.Route = RouteSingleDisease
-			s.countAdmission()
+			s.r.Route = RouteNotCovered
 			s.tr.Add(trace.StageSingleDisease, rule+"/outside", "single_disease_refused", nil, trace.V("disease", sd.Code))
 			s.warn(core.WarnNotCovered)
 			return true
@@ -62,7 +61,7 @@ func (s *state) singleDisease() bool {
 	s.r.Route, s.disease = RouteSingleDisease, true
 	s.countAdmission()
 	var avail *money.Amount
-	id, name := "single_disease", sd.Name
+	id, name := policy.FundSingleDisease, sd.Name
 	if pool, ok := s.p.Pool(sd.Pool); ok {
 		id, name = pool.ID, pool.Name
 		fund, avail = s.annualCap(pool, "/pools/"+s.poolIndex(pool.ID)+"/cap", pool.Cap, fund)
@@ -108,7 +107,7 @@ func (s *state) maternity() {
 	s.tr.Add(trace.StageMaternity, rule, "maternity", []trace.Value{trace.V("delivery", sub.Delivery), trace.V("scope", s.r.Scope.String())},
 		trace.V("subsidy", sub.Amount.String()), trace.V("pay", amount.String()))
 	var avail *money.Amount
-	id, name := "maternity", "住院分娩补助"
+	id, name := policy.FundMaternity, "住院分娩补助"
 	if pool, ok := s.p.Pool(m.Pool); ok {
 		id, name = pool.ID, pool.Name
 		amount, avail = s.annualCap(pool, "/pools/"+s.poolIndex(pool.ID)+"/cap", pool.Cap, amount)
@@ -164,7 +163,7 @@ func (s *state) layer(l *policy.Layer, rule string) {
 			[]trace.Value{trace.V("fund", l.Name), trace.V("base", base.String()), trace.V("threshold", l.Threshold.String())},
 			trace.V("pay", exact.String()))
 	}
-	amount := s.rounded(exact, rule)
+	amount := s.rounded(exact, base, rule)
 	var avail *money.Amount
 	if l.Cap != nil {
 		a := money.NonNegative(l.Cap.Sub(t.Paid))
@@ -213,7 +212,7 @@ func (s *state) cash() {
 	r := s.r
 	r.Cash = s.personalLeft().Sub(r.FamilyAccount)
 	r.Personal = r.Cash.Add(r.FamilyAccount)
-	r.EffectiveRatio = money.Ratio(r.FundTotal, r.Total)
+	r.EffectiveRatio = money.Ratio(r.FundTotal, r.Total.Sub(r.Hospital))
 	s.tr.Add(trace.StageCash, "", "cash", nil,
 		trace.V("funds", r.FundTotal.String()), trace.V("familyAccount", r.FamilyAccount.String()),
 		trace.V("cash", r.Cash.String()), trace.V("hospital", r.Hospital.String()), trace.V("ratio", r.EffectiveRatio.Percent()))

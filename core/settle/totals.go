@@ -20,15 +20,17 @@ func (s *state) totals() {
 		out.Funds = append(out.Funds, *f)
 	}
 	sort.Slice(out.Funds, func(i, j int) bool { return out.Funds[i].Fund < out.Funds[j].Fund })
+	// A stay the scheme refused is not an admission for later deductibles.
+	admitted := s.admitted && s.r.Route != RouteNotCovered
 	counted := false
 	for _, a := range in.Admissions {
-		if s.admitted && a.Class == s.c.Visit.Class {
+		if admitted && a.Class == s.c.Visit.Class {
 			a.Count++
 			counted = true
 		}
 		out.Admissions = append(out.Admissions, a)
 	}
-	if s.admitted && !counted {
+	if admitted && !counted {
 		out.Admissions = append(out.Admissions, claim.ClassCount{Class: s.c.Visit.Class, Count: 1})
 	}
 	sort.Slice(out.Admissions, func(i, j int) bool { return out.Admissions[i].Class < out.Admissions[j].Class })

@@ -68,6 +68,8 @@ func template(note string) (zh, en string) {
 	case "eligible":
 		return "{year}年已参合，享受{tier}档待遇，连续参合{continuous}年",
 			"Enrolled for {year}, {tier} tier benefits, {continuous} continuous years"
+	case "eligible_untiered":
+		return "{year}年已参合，连续参合{continuous}年", "Enrolled for {year}, {continuous} continuous years"
 	case "not_enrolled":
 		return "{year}年未参合，基金不予支付", "Not enrolled for {year}: the fund pays nothing"
 	case "waiting":

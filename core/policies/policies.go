@@ -1,0 +1,84 @@
+// Package policies embeds example compensation schemes (补偿方案) written from the
+// domain brief (RULES.md): Pingluo county's original scheme in both band readings and
+// its proposed revision, Hu county, a city's two-tier resident insurance, Kuiwen,
+// Zhengzhou with its supplementary layer, and Qinghai's three layers.
+//
+// Each document cites its RULES.md section in "source" and explains every choice the
+// brief leaves open in "notes". Documents marked "illustrative" contain numbers that
+// are not in the source documents; their notes say which.
+package policies
+
+import (
+	"bytes"
+	"embed"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"sort"
+
+	"github.com/ruralhealth/ncms/core/policy"
+)
+
+//go:embed *.json
+var files embed.FS
+
+// Document is one embedded policy document: its file name and its JSON text.
+type Document struct {
+	Name string
+	JSON []byte
+}
+
+// Documents returns the embedded policy documents sorted by name. Each call returns
+// fresh copies of the texts, which the caller may modify.
+func Documents() []Document {
+	entries, err := files.ReadDir(".")
+	if err != nil {
+		// The embedded file system is fixed at build time; reading its root cannot fail.
+		panic("policies: " + err.Error())
+	}
+	docs := make([]Document, 0, len(entries))
+	for _, e := range entries {
+		b, err := files.ReadFile(e.Name())
+		if err != nil {
+			panic("policies: " + err.Error())
+		}
+		docs = append(docs, Document{Name: e.Name(), JSON: b})
+	}
+	sort.Slice(docs, func(i, j int) bool { return docs[i].Name < docs[j].Name })
+	return docs
+}
+
+// Compiled decodes every embedded document strictly (unknown fields and trailing data
+// are errors) and compiles it, in the order of Documents. An error names the file.
+func Compiled() ([]*policy.Compiled, error) {
+	docs := Documents()
+	out := make([]*policy.Compiled, 0, len(docs))
+	for _, d := range docs {
+		p, err := decode(d.JSON)
+		if err != nil {
+			return nil, fmt.Errorf("policies: %s: %w", d.Name, err)
+		}
+		c, err := policy.Compile(p)
+		if err != nil {
+			return nil, fmt.Errorf("policies: %s: %w", d.Name, err)
+		}
+		out = append(out, c)
+	}
+	return out, nil
+}
+
+// decode reads one policy document, rejecting unknown fields and anything after it.
+func decode(b []byte) (policy.Policy, error) {
+	var p policy.Policy
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&p); err != nil {
+		return policy.Policy{}, err
+	}
+	var extra json.RawMessage
+	if err := dec.Decode(&extra); !errors.Is(err, io.EOF) {
+		return policy.Policy{}, errors.New("trailing data after the policy document")
+	}
+	return p, nil
+}

@@ -1,0 +1,1116 @@
+package settle_test
+
+// Property tests and the FuzzSettle target for the settlement pipeline. Every helper
+// here is prefixed "prop" so that this file shares package settle_test with
+// settle_test.go without clashing.
+//
+// The properties, checked on random claims under several policies built below:
+//
+//  1. every fen is accounted for: Σ funds + family account + cash + hospital = total,
+//     FundTotal = Σ funds, Personal = family account + cash;
+//  2. nothing is negative, in the result or in its year-to-date totals;
+//  3. no fund pays above its base, nor above what its cap still allowed;
+//  4. caps hold across a year: feeding each result's TotalsAfter into the next claim
+//     never takes a pool or a layer above its cap;
+//  5. adding cost to a class-A line never lowers what the funds pay;
+//  6. settlement is deterministic and does not modify its input.
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ruralhealth/ncms/core"
+	"github.com/ruralhealth/ncms/core/civil"
+	"github.com/ruralhealth/ncms/core/claim"
+	"github.com/ruralhealth/ncms/core/enroll"
+	"github.com/ruralhealth/ncms/core/identity"
+	"github.com/ruralhealth/ncms/core/money"
+	"github.com/ruralhealth/ncms/core/policy"
+	"github.com/ruralhealth/ncms/core/settle"
+)
+
+// Property names, used as subtest names and in failure reports.
+const (
+	propAccounting  = "accounting"
+	propNonNegative = "non_negative"
+	propFundBounds  = "fund_bounds"
+	propCaps        = "caps"
+	propMonotonic   = "monotonic"
+	propDeterminism = "determinism"
+)
+
+// propClaims is how many random claims each policy settles; propSequences how many
+// one-person years of 1–15 claims.
+const (
+	propClaims    = 2000
+	propSequences = 500
+)
+
+func propAmt(s string) money.Amount   { return money.MustAmount(s) }
+func propAmtP(s string) *money.Amount { a := money.MustAmount(s); return &a }
+func propRate(s string) money.Rate    { return money.MustRate(s) }
+
+func propBands(method, axis string, fromRate ...string) policy.Schedule {
+	s := policy.Schedule{Method: method, Axis: axis}
+	for i := 0; i+1 < len(fromRate); i += 2 {
+		s.Bands = append(s.Bands, policy.Band{From: propAmt(fromRate[i]), Rate: propRate(fromRate[i+1])})
+	}
+	return s
+}
+
+// propBanded is policy (a) when method is excess and (b) when it is whole: per-admission
+// deductibles (first and later), Pingluo's bands, one pool with a cap, a lower annual
+// cap at non-designated facilities, and the referral rules.
+func propBanded(id, method string) policy.Policy {
+	p := propCommon(id)
+	p.Pools = []policy.Pool{{ID: "inpatient", Name: "住院统筹基金", Cap: propAmt("15000")}}
+	p.Benefits = []policy.Benefit{
+		{
+			ID: "in-local", Name: "县内住院", VisitTypes: []string{policy.VisitInpatient},
+			Classes: []string{"village", "township", "county"}, Pool: "inpatient", Kind: policy.KindRatio,
+			Deductible: policy.Deductible{Basis: policy.PerAdmission, First: propAmt("300"), Later: propAmtP("200"), Count: policy.CountClass},
+			Ratio: propBands(method, policy.AxisCost,
+				"0", "0.20", "1000", "0.25", "1500", "0.30", "2000", "0.35",
+				"2500", "0.40", "3000", "0.45", "3500", "0.50", "4000", "0.55"),
+		},
+		{
+			ID: "in-city", Name: "县外住院", VisitTypes: []string{policy.VisitInpatient},
+			Classes: []string{"city"}, Pool: "inpatient", Kind: policy.KindRatio,
+			Deductible: policy.Deductible{Basis: policy.PerAdmission, First: propAmt("500"), Later: propAmtP("400"), Count: policy.CountAll},
+			Ratio:      propBands(method, policy.AxisCost, "0", "0.30", "5000", "0.40", "20000", "0.50"),
+			Referral:   policy.Referral{Required: true, Missing: policy.ReferralReduce, Points: propRate("0.10")},
+		},
+		{
+			ID: "in-nondesignated", Name: "非定点住院", VisitTypes: []string{policy.VisitInpatient},
+			Classes: []string{"other"}, Pool: "inpatient", Kind: policy.KindRatio,
+			Deductible: policy.Deductible{Basis: policy.PerAdmission, First: propAmt("800")},
+			Ratio:      propBands(method, policy.AxisAbove, "0", "0.25", "3000", "0.35"),
+			AnnualCap:  propAmtP("3000"),
+			Referral:   policy.Referral{Required: true, Missing: policy.ReferralRefuse},
+		},
+		{
+			ID: "special", Name: "特殊大病门诊", VisitTypes: []string{policy.VisitSpecialOutpatient},
+			Pool: "inpatient", Kind: policy.KindRatio,
+			Deductible: policy.Deductible{Basis: policy.NoDeductible},
+			Ratio:      propBands(method, policy.AxisAbove, "0", "0.50", "10000", "0.60"),
+			VisitCap:   propAmtP("5000"),
+		},
+	}
+	return p
+}
+
+// propFull is policy (c): tiers, continuity bonuses, a per-year deductible, capped-fee
+// outpatient care with a visit cap, a single-disease table, maternity, a catastrophic
+// layer on the year's running base, a top-up layer and a family account.
+func propFull(id string) policy.Policy {
+	p := propCommon(id)
+	p.VisitDate = "discharge"
+	p.Rounding = policy.Rounding{Scale: 2, Mode: money.HalfEven, PreSelfPay: "line"}
+	p.Tiers = []policy.Tier{
+		{Code: "t1", Name: "一档", Contribution: propAmt("150"), Individual: propAmt("30")},
+		{Code: "t2", Name: "二档", Contribution: propAmt("240"), Individual: propAmt("120")},
+	}
+	p.Categories = append(p.Categories, policy.Category{Code: "minor", Name: "未成年人", BenefitTier: "t2"})
+	p.Enrollment.UpgradeWaitMonths = 3
+	p.Continuity = &policy.Continuity{
+		RateAfterYears: 3, RateStep: propRate("0.01"), RateMax: propRate("0.10"),
+		CapSteps: []policy.CapStep{{Years: 5, Bonus: propRate("0.10")}, {Years: 10, Bonus: propRate("0.20")}, {Years: 15, Bonus: propRate("0.30")}},
+	}
+	p.Pools = []policy.Pool{
+		{ID: "inpatient", Name: "住院统筹基金", Cap: propAmt("50000"), ContinuityBonus: true},
+		{ID: "outpatient", Name: "门诊统筹基金", Cap: propAmt("400")},
+	}
+	yearDeductible := policy.Deductible{Basis: policy.PerYear, First: propAmt("600")}
+	p.Benefits = []policy.Benefit{
+		{
+			ID: "in-t1", Name: "县内住院一档", VisitTypes: []string{policy.VisitInpatient, policy.VisitMaternity},
+			Classes: []string{"village", "township", "county"}, Tiers: []string{"t1"}, Pool: "inpatient", Kind: policy.KindRatio,
+			Deductible: yearDeductible, ContinuityBonus: true,
+			Ratio: propBands(policy.Excess, policy.AxisCost, "0", "0.60", "10000", "0.70", "30000", "0.75"),
+		},
+		{
+			ID: "in-t2", Name: "县内住院二档", VisitTypes: []string{policy.VisitInpatient, policy.VisitMaternity},
+			Classes: []string{"village", "township", "county"}, Tiers: []string{"t2"}, Pool: "inpatient", Kind: policy.KindRatio,
+			Deductible: yearDeductible, ContinuityBonus: true,
+			Ratio: propBands(policy.Excess, policy.AxisCost, "0", "0.75", "10000", "0.85", "30000", "0.90"),
+		},
+		{
+			ID: "in-out", Name: "县外住院", VisitTypes: []string{policy.VisitInpatient, policy.VisitMaternity},
+			Classes: []string{"city", "other"}, Pool: "inpatient", Kind: policy.KindRatio,
+			Deductible: yearDeductible,
+			Ratio:      propBands(policy.Whole, policy.AxisAbove, "0", "0.40", "10000", "0.50"),
+			AnnualCap:  propAmtP("30000"),
+			Referral:   policy.Referral{Required: true, Missing: policy.ReferralReduce, Points: propRate("0.10")},
+		},
+		{
+			ID: "outpatient", Name: "门诊统筹（限费）", VisitTypes: []string{policy.VisitOutpatient},
+			Classes: []string{"village", "township"}, Pool: "outpatient", Kind: policy.KindCappedFee,
+			Deductible:   policy.Deductible{Basis: policy.NoDeductible},
+			PatientLimit: propAmtP("10"), VisitCap: propAmtP("50"),
+		},
+		{
+			ID: "outpatient-county", Name: "县级门诊", VisitTypes: []string{policy.VisitOutpatient},
+			Classes: []string{"county"}, Pool: "outpatient", Kind: policy.KindRatio,
+			Deductible: policy.Deductible{Basis: policy.NoDeductible},
+			Ratio:      propBands(policy.Excess, policy.AxisCost, "0", "0.40"),
+			VisitCap:   propAmtP("100"),
+		},
+		{
+			ID: "special", Name: "特殊大病门诊", VisitTypes: []string{policy.VisitSpecialOutpatient},
+			Pool: "inpatient", Kind: policy.KindRatio, Deductible: yearDeductible,
+			Ratio: propBands(policy.Excess, policy.AxisCost, "0", "0.60"),
+		},
+	}
+	p.SingleDiseases = []policy.SingleDisease{
+		{
+			Code: "K35", Name: "阑尾炎", Fund: propAmt("2000"), Patient: propAmt("800"),
+			Classes: []string{"township", "county"}, InCountyOnly: true,
+			Below: policy.BelowProportional, Outside: policy.OutsideRegular, Pool: "inpatient",
+		},
+		{
+			Code: "J18", Name: "肺炎", Fund: propAmt("1500"), Patient: propAmt("600"),
+			Classes: []string{"county"}, InCountyOnly: true,
+			Below: policy.BelowProportional, Outside: policy.OutsideRefuse,
+		},
+	}
+	p.Maternity = &policy.Maternity{
+		MinYearsPaid: 1, RequireFamilyPlanning: true, Pool: "inpatient",
+		Subsidies: []policy.Subsidy{
+			{Delivery: policy.DeliveryNormal, Tier: "t1", Amount: propAmt("300")},
+			{Delivery: policy.DeliveryDifficult, Tier: "t1", Amount: propAmt("400")},
+			{Delivery: policy.DeliveryMultiple, Tier: "t1", Amount: propAmt("400")},
+			{Delivery: policy.DeliveryNormal, Tier: "t2", Amount: propAmt("400")},
+			{Delivery: policy.DeliveryDifficult, Tier: "t2", Amount: propAmt("500")},
+			{Delivery: policy.DeliveryMultiple, Tier: "t2", Amount: propAmt("500")},
+		},
+	}
+	p.Layers = []policy.Layer{
+		{
+			ID: "catastrophic", Name: "大病保险", Kind: policy.LayerCatastrophic,
+			VisitTypes: []string{policy.VisitInpatient, policy.VisitSpecialOutpatient},
+			Base:       policy.BaseScopePersonal, Basis: policy.BasisYear, Mode: policy.ModeRatio,
+			Threshold: propAmt("10000"),
+			Ratio:     propBands(policy.Excess, policy.AxisAbove, "0", "0.50", "50000", "0.60", "100000", "0.70"),
+			Cap:       propAmtP("60000"),
+		},
+		{
+			ID: "assistance", Name: "医疗救助", Kind: policy.LayerTopUp,
+			VisitTypes: []string{policy.VisitInpatient}, Categories: []string{"dibao", "wubao"},
+			Base: policy.BaseScope, Basis: policy.BasisClaim, Mode: policy.ModeTopUp,
+			Target: propRate("0.90"), Cap: propAmtP("20000"),
+		},
+	}
+	p.FamilyAccount = &policy.FamilyAccount{
+		PerPerson: propAmt("8"), VisitTypes: []string{policy.VisitOutpatient, policy.VisitSpecialOutpatient},
+		Covers: policy.BasePersonal,
+	}
+	return p
+}
+
+// propCommon holds what every test policy shares.
+func propCommon(id string) policy.Policy {
+	return policy.Policy{
+		Schema: policy.Schema, ID: id, Version: "1", Name: "property test " + id,
+		Region: "640221", Scheme: "ncms",
+		Effective: policy.Period{From: civil.MustParse("2024-01-01"), To: civil.MustParse("2026-12-31")},
+		VisitDate: "admission", Source: "core/settle/property_test.go",
+		Rounding: policy.Rounding{Scale: 2, Mode: money.HalfUp, PreSelfPay: "line"},
+		Classes: []policy.Class{
+			{Code: "village", Name: "村卫生室", Level: "village", InCounty: true, Designated: true},
+			{Code: "township", Name: "乡镇卫生院", Level: "township", InCounty: true, Designated: true},
+			{Code: "county", Name: "县级医院", Level: "county", InCounty: true, Designated: true},
+			{Code: "city", Name: "县外医院", Level: "city", InCounty: false, Designated: true},
+			{Code: "other", Name: "非定点医院", Level: "other", InCounty: false, Designated: false},
+		},
+		Categories: []policy.Category{
+			{Code: "ordinary", Name: "一般人员"},
+			{Code: "dibao", Name: "低保", RatePoints: propRate("0.05")},
+			{Code: "wubao", Name: "五保", RatePoints: propRate("0.10")},
+		},
+		Catalogue: policy.Catalogue{
+			ClassB: propRate("0.10"),
+			ClassBByKind: []policy.KindRate{
+				{Kind: claim.KindDrug, Rate: propRate("0.15")},
+				{Kind: claim.KindMaterial, Rate: propRate("0.20")},
+			},
+		},
+		Enrollment: policy.Enrollment{Required: true, FirstWaitMonths: 3, LapseMonths: 6, LapseWaitMonths: 4},
+		Cards:      policy.Cards{Fee: propAmt("5"), FeeExemptAge: 60, FeeAgeOn: "year_start"},
+		Reports:    policy.Reports{PerCapita: policy.Rounding{Scale: 2, Mode: money.Down}},
+	}
+}
+
+// propPolicy is one test policy and the facts the generator needs about it.
+type propPolicy struct {
+	name string
+	c    *policy.Compiled
+	// fuzz is false for a policy that fails the properties for a known, reported
+	// reason, so that the fuzzer keeps looking for new failures.
+	fuzz bool
+}
+
+func propCompile(t testing.TB, p policy.Policy) *policy.Compiled {
+	t.Helper()
+	c, err := policy.Compile(p)
+	if err != nil {
+		for _, e := range core.AsErrors(err) {
+			t.Errorf("policy %s: %s", p.ID, e)
+		}
+		t.FailNow()
+	}
+	return c
+}
+
+// propPolicies returns the test policies: (a) banded excess, (b) banded whole,
+// (c) the full policy, and (c) again rounded to the whole yuan.
+func propPolicies(t testing.TB) []propPolicy {
+	b := propBanded("prop-whole", policy.Whole)
+	b.Rounding = policy.Rounding{Scale: 2, Mode: money.Up, PreSelfPay: "total"}
+	yuan := propFull("prop-full-yuan")
+	yuan.Rounding = policy.Rounding{Scale: 0, Mode: money.HalfUp, PreSelfPay: "total"}
+	return []propPolicy{
+		{name: "banded_excess", c: propCompile(t, propBanded("prop-excess", policy.Excess)), fuzz: true},
+		{name: "banded_whole", c: propCompile(t, b), fuzz: true},
+		{name: "full", c: propCompile(t, propFull("prop-full")), fuzz: true},
+		{name: "full_yuan_rounding", c: propCompile(t, yuan), fuzz: false},
+	}
+}
+
+// propGen generates random claims valid under one policy.
+type propGen struct {
+	r *rand.Rand
+	p *policy.Compiled
+}
+
+var (
+	propVisitTypes = []string{
+		policy.VisitInpatient, policy.VisitInpatient, policy.VisitInpatient, policy.VisitOutpatient,
+		policy.VisitOutpatient, policy.VisitSpecialOutpatient, policy.VisitMaternity,
+	}
+	propKinds      = []string{claim.KindDrug, claim.KindExam, claim.KindTreatment, claim.KindMaterial, claim.KindBed, claim.KindService, claim.KindOther}
+	propDeliveries = []string{policy.DeliveryNormal, policy.DeliveryDifficult, policy.DeliveryMultiple}
+)
+
+func (g *propGen) pick(xs []string) string { return xs[g.r.IntN(len(xs))] }
+
+// fen returns a random number of fen in [1, max], spread evenly over the orders of
+// magnitude so that small and large bills are equally common.
+func (g *propGen) fen(max int64) int64 {
+	limit := int64(10)
+	for n := g.r.IntN(9); n > 0 && limit < max; n-- {
+		limit *= 10
+	}
+	if limit > max {
+		limit = max
+	}
+	return g.r.Int64N(limit) + 1
+}
+
+// date returns a day of 2025 between 1 January and 15 November.
+func (g *propGen) date() civil.Date { return civil.New(2025, time.January, 1).AddDays(g.r.IntN(319)) }
+
+// person returns a resident with a valid ID and an enrollment history that is
+// usually, but not always, in force on the visit dates of 2025.
+func (g *propGen) person() claim.Person {
+	pol := g.p.Policy()
+	birth := civil.New(1940, time.January, 1).AddDays(g.r.IntN(85 * 365))
+	body := fmt.Sprintf("640221%04d%02d%02d%03d", birth.Year, int(birth.Month), birth.Day, g.r.IntN(1000))
+	check, err := identity.CheckChar(body)
+	if err != nil {
+		panic(err)
+	}
+	var cats []string
+	for _, c := range pol.Categories {
+		cats = append(cats, c.Code)
+	}
+	var tiers []string
+	for _, t := range pol.Tiers {
+		tiers = append(tiers, t.Code)
+	}
+	tier := func() string {
+		if len(tiers) == 0 {
+			return ""
+		}
+		return g.pick(tiers)
+	}
+	year := func(y int, paid civil.Date) enroll.Year { return enroll.Year{Year: y, Tier: tier(), PaidOn: paid} }
+	var hist []enroll.Year
+	switch k := g.r.IntN(20); {
+	case k == 0: // not enrolled this year
+		hist = append(hist, year(2024, civil.New(2023, time.December, 10)))
+	case k == 1: // first enrollment this year: waiting period
+		hist = append(hist, year(2025, civil.New(2025, time.January, 1).AddDays(g.r.IntN(200))))
+	case k == 2: // back after a gap
+		hist = append(hist, year(2022, civil.New(2021, time.December, 1)), year(2023, civil.New(2022, time.December, 1)),
+			year(2025, civil.New(2025, time.January, 1).AddDays(g.r.IntN(200))))
+	default: // continuous years up to 2025, sometimes paid late
+		n := 1 + g.r.IntN(18)
+		for y := 2025 - n + 1; y <= 2025; y++ {
+			hist = append(hist, year(y, civil.New(y-1, time.December, 1+g.r.IntN(31))))
+		}
+		if k == 3 {
+			hist[len(hist)-1].PaidOn = civil.New(2025, time.July, 1)
+		}
+		g.r.Shuffle(len(hist), func(i, j int) { hist[i], hist[j] = hist[j], hist[i] })
+	}
+	return claim.Person{
+		ID: body + string(check), Name: "测试", Category: g.pick(cats), Birth: birth,
+		Enrollment: hist, FamilyPlanning: g.r.IntN(4) != 0,
+	}
+}
+
+// visit returns a random visit in 2025.
+func (g *propGen) visit() claim.Visit {
+	pol := g.p.Policy()
+	var classes []string
+	for _, c := range pol.Classes {
+		classes = append(classes, c.Code)
+	}
+	v := claim.Visit{
+		Type: g.pick(propVisitTypes), Institution: fmt.Sprintf("H%03d", g.r.IntN(128)),
+		Class: g.pick(classes), Referral: g.r.IntN(2) == 0, Admission: g.date(),
+	}
+	if v.Type == policy.VisitInpatient || v.Type == policy.VisitMaternity || g.r.IntN(4) == 0 {
+		v.Discharge = v.Admission.AddDays(g.r.IntN(45))
+	}
+	if len(pol.SingleDiseases) > 0 && g.r.IntN(3) == 0 {
+		v.Disease = pol.SingleDiseases[g.r.IntN(len(pol.SingleDiseases))].Code
+	}
+	if v.Type == policy.VisitMaternity || g.r.IntN(10) == 0 {
+		v.Delivery = g.pick(propDeliveries)
+	}
+	return v
+}
+
+// items returns 0–30 bill lines of up to 200000.00 yuan each.
+func (g *propGen) items() []claim.Item {
+	n := g.r.IntN(31)
+	out := make([]claim.Item, 0, n)
+	for i := 0; i < n; i++ {
+		it := claim.Item{Code: fmt.Sprintf("X%03d", i), Kind: g.pick(propKinds)}
+		switch k := g.r.IntN(10); {
+		case k < 5:
+			it.Class = claim.ClassA
+		case k < 8:
+			it.Class = claim.ClassB
+		default:
+			it.Class = claim.ClassSelf
+		}
+		var amount int64
+		if g.r.IntN(20) != 0 {
+			amount = g.fen(20_000_000)
+		}
+		it.Amount = money.Fen(amount)
+		if amount > 0 && g.r.IntN(4) == 0 {
+			it.OverLimit = money.Fen(g.r.Int64N(amount + 1))
+		}
+		out = append(out, it)
+	}
+	return out
+}
+
+// totals returns random year-to-date totals for 2025 in which no pool or layer has
+// yet paid above its cap.
+func (g *propGen) totals() claim.Totals {
+	pol := g.p.Policy()
+	if g.r.IntN(4) == 0 {
+		return claim.Totals{}
+	}
+	t := claim.Totals{Year: 2025, FamilyAccount: money.Fen(g.r.Int64N(50_000))}
+	fund := func(id string, cap *money.Amount) {
+		if g.r.IntN(2) == 0 {
+			return
+		}
+		f := claim.FundTotal{Fund: id, Visits: g.r.IntN(10)}
+		switch {
+		case cap == nil:
+			f.Paid = money.Fen(g.r.Int64N(10_000_000))
+		case g.r.IntN(5) == 0:
+			f.Paid = *cap
+		default:
+			capFen := cap.Decimal().Shift(2).IntPart()
+			f.Paid = money.Fen(g.r.Int64N(capFen + 1))
+		}
+		if g.r.IntN(2) == 0 {
+			f.Base = money.Fen(g.fen(20_000_000))
+		}
+		if g.r.IntN(2) == 0 {
+			f.Deductible = money.Fen(g.r.Int64N(100_000))
+		}
+		t.Funds = append(t.Funds, f)
+	}
+	for i := range pol.Pools {
+		fund(pol.Pools[i].ID, &pol.Pools[i].Cap)
+	}
+	for i := range pol.Layers {
+		fund(pol.Layers[i].ID, pol.Layers[i].Cap)
+	}
+	for _, c := range pol.Classes {
+		if g.r.IntN(3) == 0 {
+			t.Admissions = append(t.Admissions, claim.ClassCount{Class: c.Code, Count: g.r.IntN(4)})
+		}
+	}
+	return t
+}
+
+func (g *propGen) claim(n int) claim.Claim {
+	return claim.Claim{
+		ID: fmt.Sprintf("P%05d", n), Person: g.person(), Visit: g.visit(), Items: g.items(), Totals: g.totals(),
+	}
+}
+
+// propJSON marshals v compactly, for reports.
+func propJSON(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return "<" + err.Error() + ">"
+	}
+	return string(b)
+}
+
+// propClone deep-copies a claim through its JSON form.
+func propClone(c *claim.Claim) claim.Claim {
+	b, err := json.Marshal(c)
+	if err != nil {
+		panic(err)
+	}
+	var out claim.Claim
+	if err := propDecode(b, &out); err != nil {
+		panic(err)
+	}
+	return out
+}
+
+// propDecode decodes strictly, as the codec does.
+func propDecode(b []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	dec.UseNumber()
+	if err := dec.Decode(v); err != nil {
+		return err
+	}
+	if dec.More() {
+		return fmt.Errorf("data after the JSON value")
+	}
+	return nil
+}
+
+// propViolation is one broken property.
+type propViolation struct {
+	prop   string
+	detail string
+}
+
+// propCheck checks properties 1–3 on one result.
+func propCheck(c *claim.Claim, r *settle.Result) []propViolation {
+	var out []propViolation
+	bad := func(prop, format string, args ...any) {
+		out = append(out, propViolation{prop, fmt.Sprintf(format, args...)})
+	}
+	var items, funds money.Amount
+	for _, it := range c.Items {
+		items = items.Add(it.Amount)
+	}
+	if r.Total.Cmp(items) != 0 {
+		bad(propAccounting, "total %s ≠ Σ items %s", r.Total, items)
+	}
+	for _, f := range r.Funds {
+		funds = funds.Add(f.Amount)
+	}
+	if r.FundTotal.Cmp(funds) != 0 {
+		bad(propAccounting, "fundTotal %s ≠ Σ funds %s", r.FundTotal, funds)
+	}
+	if sum := funds.Add(r.FamilyAccount).Add(r.Cash).Add(r.Hospital); sum.Cmp(r.Total) != 0 {
+		bad(propAccounting, "Σ funds %s + familyAccount %s + cash %s + hospital %s = %s ≠ total %s",
+			funds, r.FamilyAccount, r.Cash, r.Hospital, sum, r.Total)
+	}
+	if r.Personal.Cmp(r.FamilyAccount.Add(r.Cash)) != 0 {
+		bad(propAccounting, "personal %s ≠ familyAccount %s + cash %s", r.Personal, r.FamilyAccount, r.Cash)
+	}
+	if want := c.Totals.FamilyAccount.Sub(r.FamilyAccount); r.TotalsAfter.FamilyAccount.Cmp(want) != 0 {
+		bad(propAccounting, "totalsAfter.familyAccount %s ≠ balance %s − used %s", r.TotalsAfter.FamilyAccount, c.Totals.FamilyAccount, r.FamilyAccount)
+	}
+
+	neg := func(name string, a money.Amount) {
+		if a.Sign() < 0 {
+			bad(propNonNegative, "%s = %s", name, a)
+		}
+	}
+	for _, f := range []struct {
+		name string
+		a    money.Amount
+	}{
+		{"total", r.Total}, {"selfPaid", r.SelfPaid}, {"overLimit", r.OverLimit}, {"preSelfPay", r.PreSelfPay},
+		{"scope", r.Scope}, {"deductible", r.Deductible}, {"fundTotal", r.FundTotal},
+		{"familyAccount", r.FamilyAccount}, {"cash", r.Cash}, {"personal", r.Personal}, {"hospital", r.Hospital},
+		{"totalsAfter.familyAccount", r.TotalsAfter.FamilyAccount},
+	} {
+		neg(f.name, f.a)
+	}
+	if r.EffectiveRatio.Cmp(money.Rate{}) < 0 {
+		bad(propNonNegative, "effectiveRatio = %s", r.EffectiveRatio)
+	}
+	for i, f := range r.Funds {
+		neg(fmt.Sprintf("funds[%d](%s).amount", i, f.Fund), f.Amount)
+		neg(fmt.Sprintf("funds[%d](%s).base", i, f.Fund), f.Base)
+		if f.Available != nil {
+			neg(fmt.Sprintf("funds[%d](%s).available", i, f.Fund), *f.Available)
+		}
+		if f.Amount.Cmp(f.Base) > 0 {
+			bad(propFundBounds, "fund %s pays %s above its base %s", f.Fund, f.Amount, f.Base)
+		}
+		if f.Available != nil && f.Amount.Cmp(*f.Available) > 0 {
+			bad(propFundBounds, "fund %s pays %s above its available %s", f.Fund, f.Amount, *f.Available)
+		}
+	}
+	for _, f := range r.TotalsAfter.Funds {
+		neg("totalsAfter."+f.Fund+".paid", f.Paid)
+		neg("totalsAfter."+f.Fund+".base", f.Base)
+		neg("totalsAfter."+f.Fund+".deductible", f.Deductible)
+		if f.Visits < 0 {
+			bad(propNonNegative, "totalsAfter.%s.visits = %d", f.Fund, f.Visits)
+		}
+	}
+	for _, a := range r.TotalsAfter.Admissions {
+		if a.Count < 0 {
+			bad(propNonNegative, "totalsAfter.admissions.%s = %d", a.Class, a.Count)
+		}
+	}
+	return out
+}
+
+// propReport collects violations by property and reports a few, each with the
+// smallest claim the shrinker finds.
+type propReport struct {
+	count map[string]int
+	first map[string][]string
+}
+
+func newPropReport() *propReport {
+	return &propReport{count: map[string]int{}, first: map[string][]string{}}
+}
+
+const propShown = 2
+
+// add records a violation; repro is called only for the first few of a property.
+func (rep *propReport) add(prop, detail string, repro func() string) {
+	rep.count[prop]++
+	if len(rep.first[prop]) < propShown {
+		rep.first[prop] = append(rep.first[prop], detail+"\n    reproduction: "+repro())
+	}
+}
+
+// subtests reports each property as its own subtest of t.
+func (rep *propReport) subtests(t *testing.T, of int, props ...string) {
+	for _, prop := range props {
+		t.Run(prop, func(t *testing.T) {
+			if n := rep.count[prop]; n > 0 {
+				t.Errorf("%d of %d cases violate %s; first:\n  %s", n, of, prop, strings.Join(rep.first[prop], "\n  "))
+			}
+		})
+	}
+}
+
+// propShrink greedily simplifies a claim while fails still holds for it: fewer items,
+// smaller amounts, empty totals, fewer enrollment years.
+func propShrink(c *claim.Claim, fails func(*claim.Claim) bool) claim.Claim {
+	cur := propClone(c)
+	for pass := 0; pass < 50; pass++ {
+		changed := false
+		try := func(mut func(*claim.Claim)) {
+			next := propClone(&cur)
+			mut(&next)
+			if propJSON(&next) != propJSON(&cur) && fails(&next) {
+				cur, changed = next, true
+			}
+		}
+		for i := len(cur.Items) - 1; i >= 0; i-- {
+			if i < len(cur.Items) {
+				try(func(c *claim.Claim) { c.Items = append(c.Items[:i:i], c.Items[i+1:]...) })
+			}
+		}
+		try(func(c *claim.Claim) { c.Totals = claim.Totals{} })
+		for i := len(cur.Totals.Funds) - 1; i >= 0; i-- {
+			if i < len(cur.Totals.Funds) {
+				try(func(c *claim.Claim) { c.Totals.Funds = append(c.Totals.Funds[:i:i], c.Totals.Funds[i+1:]...) })
+				try(func(c *claim.Claim) {
+					f := &c.Totals.Funds[i]
+					f.Base, f.Deductible, f.Visits = money.Amount{}, money.Amount{}, 0
+				})
+				try(func(c *claim.Claim) { c.Totals.Funds[i].Paid = propRound(c.Totals.Funds[i].Paid) })
+			}
+		}
+		try(func(c *claim.Claim) { c.Totals.Admissions = nil })
+		try(func(c *claim.Claim) { c.Totals.FamilyAccount = money.Amount{} })
+		try(func(c *claim.Claim) { c.Totals.FamilyAccount = propRound(c.Totals.FamilyAccount) })
+		try(func(c *claim.Claim) { c.Totals.Year = 0 })
+		for i := range cur.Items {
+			try(func(c *claim.Claim) { c.Items[i].OverLimit = money.Amount{} })
+			try(func(c *claim.Claim) { c.Items[i].Class = claim.ClassA })
+			try(func(c *claim.Claim) { c.Items[i].Kind = claim.KindOther })
+			try(func(c *claim.Claim) { c.Items[i].Code = fmt.Sprintf("X%d", i) })
+			try(func(c *claim.Claim) {
+				c.Items[i].Amount = propRound(c.Items[i].Amount)
+				c.Items[i].OverLimit = money.Min(c.Items[i].OverLimit, c.Items[i].Amount)
+			})
+			try(func(c *claim.Claim) {
+				fen := c.Items[i].Amount.Decimal().Shift(2).IntPart()
+				c.Items[i].Amount = money.Fen(fen / 2)
+				c.Items[i].OverLimit = money.Min(c.Items[i].OverLimit, c.Items[i].Amount)
+			})
+		}
+		try(func(c *claim.Claim) { c.ID = "" })
+		try(func(c *claim.Claim) { c.Person.Name = "" })
+		try(func(c *claim.Claim) { c.Person.Category = "ordinary" })
+		try(func(c *claim.Claim) { c.Person.FamilyPlanning = false })
+		try(func(c *claim.Claim) { c.Visit.Institution = "" })
+		try(func(c *claim.Claim) { c.Visit.Referral = false })
+		try(func(c *claim.Claim) { c.Visit.Disease = "" })
+		try(func(c *claim.Claim) { c.Visit.Discharge = civil.Date{} })
+		try(func(c *claim.Claim) { c.Visit.Delivery = "" })
+		for i := len(cur.Person.Enrollment) - 1; i >= 0; i-- {
+			if i < len(cur.Person.Enrollment) {
+				try(func(c *claim.Claim) {
+					c.Person.Enrollment = append(c.Person.Enrollment[:i:i], c.Person.Enrollment[i+1:]...)
+				})
+			}
+		}
+		if !changed {
+			break
+		}
+	}
+	return cur
+}
+
+// propRound rounds an amount of a yuan or more to a simpler value: whole hundreds,
+// tens or yuan.
+func propRound(a money.Amount) money.Amount {
+	fen := a.Decimal().Shift(2).IntPart()
+	for _, unit := range []int64{100_000_00, 10_000_00, 1000_00, 100_00, 10_00, 100} {
+		if fen >= unit && fen%unit != 0 {
+			return money.Fen(fen / unit * unit)
+		}
+	}
+	return a
+}
+
+// propSummary is the part of a result a reader needs to see a violation.
+func propSummary(r *settle.Result) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "route=%s benefit=%s total=%s selfPaid=%s overLimit=%s preSelfPay=%s scope=%s deductible=%s funds=[",
+		r.Route, r.Benefit, r.Total, r.SelfPaid, r.OverLimit, r.PreSelfPay, r.Scope, r.Deductible)
+	for i, f := range r.Funds {
+		if i > 0 {
+			b.WriteString(" ")
+		}
+		avail := "none"
+		if f.Available != nil {
+			avail = f.Available.String()
+		}
+		fmt.Fprintf(&b, "%s:base=%s,available=%s,amount=%s", f.Fund, f.Base, avail, f.Amount)
+	}
+	fmt.Fprintf(&b, "] fundTotal=%s familyAccount=%s cash=%s hospital=%s", r.FundTotal, r.FamilyAccount, r.Cash, r.Hospital)
+	return b.String()
+}
+
+// propCount counts the routes, funds that paid and warnings of a result, to show in
+// the log (go test -v) which paths the random claims reached.
+func propCount(cov map[string]int, r *settle.Result) {
+	cov["route:"+r.Route]++
+	for _, f := range r.Funds {
+		if f.Amount.Sign() > 0 {
+			cov["paid:"+f.Fund]++
+		}
+	}
+	for _, w := range r.Warnings {
+		cov[string(w.Code)]++
+	}
+}
+
+// propHas reports whether vs holds a violation of prop.
+func propHas(vs []propViolation, prop string) bool {
+	for _, v := range vs {
+		if v.prop == prop {
+			return true
+		}
+	}
+	return false
+}
+
+// TestSettleProperties settles random claims under each test policy and checks
+// properties 1, 2, 3, 5 and 6 on each.
+func TestSettleProperties(t *testing.T) {
+	for i, pp := range propPolicies(t) {
+		t.Run(pp.name, func(t *testing.T) {
+			p := pp.c
+			g := &propGen{r: rand.New(rand.NewPCG(20250101, uint64(i))), p: p}
+			rep := newPropReport()
+			cov := map[string]int{}
+			settled := 0
+			for n := 0; n < propClaims; n++ {
+				c := g.claim(n)
+				before, err := json.Marshal(&c)
+				if err != nil {
+					t.Fatal(err)
+				}
+				r, err := settle.Run(p, &c)
+				if err != nil {
+					t.Fatalf("generated claim %d is invalid: %v\n%s", n, err, before)
+				}
+				settled++
+				propCount(cov, r)
+
+				// Properties 1–3.
+				for _, v := range propCheck(&c, r) {
+					prop := v.prop
+					rep.add(prop, v.detail, func() string {
+						min := propShrink(&c, func(c *claim.Claim) bool {
+							r, err := settle.Run(p, c)
+							return err == nil && propHas(propCheck(c, r), prop)
+						})
+						r, _ := settle.Run(p, &min)
+						return propJSON(&min) + "\n    result: " + propSummary(r) + "\n    violations: " + fmt.Sprint(propCheck(&min, r))
+					})
+				}
+
+				// Property 6: deterministic, independent of the input's memory, and the
+				// input is left alone.
+				out1, err := json.Marshal(r)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if after, _ := json.Marshal(&c); !bytes.Equal(before, after) {
+					rep.add(propDeterminism, "settle.Run modified its claim", func() string {
+						return string(before) + "\n    after: " + string(after)
+					})
+				}
+				r2, err := settle.Run(p, &c)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if out2, _ := json.Marshal(r2); !bytes.Equal(out1, out2) {
+					rep.add(propDeterminism, "two runs differ", func() string { return string(before) })
+				}
+				cp := propClone(&c)
+				r3, err := settle.Run(p, &cp)
+				if err != nil {
+					t.Fatalf("deep copy fails: %v", err)
+				}
+				if out3, _ := json.Marshal(r3); !bytes.Equal(out1, out3) {
+					rep.add(propDeterminism, "a deep copy settles differently", func() string {
+						out3, _ := json.Marshal(r3)
+						return string(before) + "\n    original: " + string(out1) + "\n    copy:     " + string(out3)
+					})
+				}
+
+				// Property 5: more class-A cost never lowers what the funds pay.
+				more := propClone(&c)
+				delta := money.Fen(g.fen(5_000_000))
+				at := -1
+				for _, j := range g.r.Perm(len(more.Items)) {
+					if more.Items[j].Class == claim.ClassA {
+						at = j
+						break
+					}
+				}
+				if at < 0 {
+					more.Items = append(more.Items, claim.Item{Code: "EXTRA", Kind: claim.KindTreatment, Class: claim.ClassA})
+					at = len(more.Items) - 1
+				}
+				more.Items[at].Amount = more.Items[at].Amount.Add(delta)
+				rm, err := settle.Run(p, &more)
+				if err != nil {
+					t.Fatalf("claim %d with %s more on item %d is invalid: %v", n, delta, at, err)
+				}
+				if rm.FundTotal.Cmp(r.FundTotal) < 0 {
+					rep.add(propMonotonic, fmt.Sprintf("adding %s to class-A item %d lowers fundTotal from %s to %s",
+						delta, at, r.FundTotal, rm.FundTotal), func() string {
+						return string(before) + "\n    before: " + propSummary(r) + "\n    after:  " + propSummary(rm)
+					})
+				}
+			}
+			t.Logf("%d claims settled; coverage: %v", settled, cov)
+			rep.subtests(t, settled, propAccounting, propNonNegative, propFundBounds, propMonotonic, propDeterminism)
+		})
+	}
+}
+
+// propCapBound is the most a pool may have paid in the year for the person: its cap,
+// raised by the continuity step reached when the pool takes the bonus (rounded up).
+func propCapBound(p *policy.Compiled, pool *policy.Pool, c *claim.Claim) money.Amount {
+	cap := pool.Cap
+	if k := p.Policy().Continuity; pool.ContinuityBonus && k != nil {
+		st := enroll.Check(p, c.Person.Category, c.Person.Enrollment, c.Date(p))
+		var bonus money.Rate
+		for _, step := range k.CapSteps {
+			if st.Continuous >= step.Years {
+				bonus = step.Bonus
+			}
+		}
+		cap = cap.Add(cap.Mul(bonus)).Round(p.Policy().Rounding.Scale, money.Up)
+	}
+	return cap
+}
+
+// propCapViolations checks property 4 on one result: no pool or layer has paid more
+// than its cap for the year.
+func propCapViolations(p *policy.Compiled, c *claim.Claim, r *settle.Result) []string {
+	var out []string
+	pol := p.Policy()
+	for _, f := range r.TotalsAfter.Funds {
+		if pool, ok := p.Pool(f.Fund); ok {
+			if bound := propCapBound(p, pool, c); f.Paid.Cmp(bound) > 0 {
+				out = append(out, fmt.Sprintf("pool %s has paid %s, above its cap %s", f.Fund, f.Paid, bound))
+			}
+		}
+		for i := range pol.Layers {
+			if l := &pol.Layers[i]; l.ID == f.Fund && l.Cap != nil && f.Paid.Cmp(*l.Cap) > 0 {
+				out = append(out, fmt.Sprintf("layer %s has paid %s, above its cap %s", f.Fund, f.Paid, *l.Cap))
+			}
+		}
+	}
+	return out
+}
+
+// TestSettleCapsAcrossYear settles 1–15 successive claims for one person, feeding each
+// result's TotalsAfter into the next claim, and checks property 4 after each claim
+// (and properties 1–3 on the way).
+func TestSettleCapsAcrossYear(t *testing.T) {
+	for i, pp := range propPolicies(t) {
+		t.Run(pp.name, func(t *testing.T) {
+			p := pp.c
+			g := &propGen{r: rand.New(rand.NewPCG(20251231, uint64(i))), p: p}
+			rep := newPropReport()
+			cov := map[string]int{}
+			settled := 0
+			for s := 0; s < propSequences; s++ {
+				person := g.person()
+				totals := g.totals()
+				for k, n := 0, 1+g.r.IntN(15); k < n; k++ {
+					c := claim.Claim{ID: fmt.Sprintf("S%03d-%02d", s, k), Person: person, Visit: g.visit(), Items: g.items(), Totals: totals}
+					r, err := settle.Run(p, &c)
+					if err != nil && k > 0 {
+						// The previous result's TotalsAfter was rejected as this claim's
+						// Totals: the ledger could not go on. Report it, then drop the
+						// funds the policy does not know so the caps are still checked
+						// for the rest of the year.
+						rep.add(propCaps, fmt.Sprintf("claim %d of a sequence: the previous claim's totalsAfter is rejected: %v", k+1, err),
+							func() string { return propJSON(&c.Totals) })
+						var known []claim.FundTotal
+						for _, f := range c.Totals.Funds {
+							if p.HasFund(f.Fund) {
+								known = append(known, f)
+							}
+						}
+						c.Totals.Funds = known
+						r, err = settle.Run(p, &c)
+					}
+					if err != nil {
+						t.Fatalf("claim %d of sequence %d is invalid: %v\n%s", k+1, s, err, propJSON(&c))
+					}
+					settled++
+					propCount(cov, r)
+					for _, v := range propCapViolations(p, &c, r) {
+						rep.add(propCaps, v, func() string {
+							min := propShrink(&c, func(c *claim.Claim) bool {
+								r, err := settle.Run(p, c)
+								return err == nil && len(propCapViolations(p, c, r)) > 0
+							})
+							r, _ := settle.Run(p, &min)
+							return propJSON(&min) + "\n    result: " + propSummary(r)
+						})
+					}
+					for _, v := range propCheck(&c, r) {
+						rep.add(v.prop, v.detail, func() string { return propJSON(&c) })
+					}
+					totals = r.TotalsAfter
+				}
+			}
+			t.Logf("%d claims settled in %d sequences; coverage: %v", settled, propSequences, cov)
+			rep.subtests(t, settled, propCaps, propAccounting, propNonNegative, propFundBounds)
+		})
+	}
+}
+
+// propSeeds are the seed corpus of FuzzSettle: hand-written claims for each route.
+var propSeeds = []string{
+	// Inpatient at the county hospital, class A, B and self-paid lines.
+	`{"id":"F1","person":{"id":"640221198001010015","category":"ordinary","birthDate":"1980-01-01",
+	  "enrollment":[{"year":2024,"tier":"t1","paidOn":"2023-12-01"},{"year":2025,"tier":"t1","paidOn":"2024-12-01"}]},
+	 "visit":{"type":"inpatient","class":"county","referral":false,"admission":"2025-03-01","discharge":"2025-03-10"},
+	 "items":[{"code":"A1","kind":"drug","class":"A","amount":"8432.00","overLimit":"0"},
+	          {"code":"B1","kind":"material","class":"B","amount":"1200.55","overLimit":"100"},
+	          {"code":"S1","kind":"other","class":"self","amount":"99.99","overLimit":"0"}],
+	 "totals":{"year":2025,"funds":[{"fund":"inpatient","paid":"3000","base":"0","deductible":"0","visits":1}],
+	           "admissions":[{"class":"county","count":1}],"familyAccount":"30"}}`,
+	// Single disease below its price, out of county with no referral.
+	`{"person":{"id":"640221198001010015","category":"dibao","birthDate":"1980-01-01",
+	  "enrollment":[{"year":2025,"tier":"t2","paidOn":"2024-12-01"}]},
+	 "visit":{"type":"inpatient","class":"township","referral":false,"admission":"2025-05-01","discharge":"2025-05-03","disease":"K35"},
+	 "items":[{"code":"A1","kind":"treatment","class":"A","amount":"1500","overLimit":"0"}],
+	 "totals":{"year":0,"funds":[],"admissions":[],"familyAccount":"0"}}`,
+	// Maternity.
+	`{"person":{"id":"640221199502020026","category":"ordinary","birthDate":"1995-02-02","familyPlanning":true,
+	  "enrollment":[{"year":2023,"tier":"t1","paidOn":"2022-12-01"},{"year":2024,"tier":"t2","paidOn":"2023-12-01"},{"year":2025,"tier":"t2","paidOn":"2024-12-01"}]},
+	 "visit":{"type":"maternity","class":"county","referral":true,"admission":"2025-06-01","discharge":"2025-06-04","delivery":"normal"},
+	 "items":[{"code":"A1","kind":"bed","class":"A","amount":"2600","overLimit":"0"}],
+	 "totals":{"year":2025,"funds":[],"admissions":[],"familyAccount":"0"}}`,
+	// Outpatient with a family account balance.
+	`{"person":{"id":"640221198001010015","category":"wubao","birthDate":"1980-01-01",
+	  "enrollment":[{"year":2025,"tier":"t1","paidOn":"2024-11-01"}]},
+	 "visit":{"type":"outpatient","class":"village","referral":false,"admission":"2025-02-01","discharge":""},
+	 "items":[{"code":"A1","kind":"drug","class":"A","amount":"85.50","overLimit":"0"},{"code":"B1","kind":"drug","class":"B","amount":"20","overLimit":"0"}],
+	 "totals":{"year":2025,"funds":[{"fund":"outpatient","paid":"390","base":"0","deductible":"0","visits":12}],"admissions":[],"familyAccount":"12.34"}}`,
+	// Special outpatient, a large year so far under the catastrophic layer.
+	`{"person":{"id":"640221196001010018","category":"ordinary","birthDate":"1960-01-01",
+	  "enrollment":[{"year":2025,"tier":"t2","paidOn":"2024-12-31"}]},
+	 "visit":{"type":"special_outpatient","class":"city","referral":true,"admission":"2025-09-09","discharge":""},
+	 "items":[{"code":"A1","kind":"exam","class":"A","amount":"199999.99","overLimit":"0.01"}],
+	 "totals":{"year":2025,"funds":[{"fund":"inpatient","paid":"49000","base":"0","deductible":"600","visits":3},
+	           {"fund":"catastrophic","paid":"1000","base":"80000","deductible":"0","visits":2}],"admissions":[],"familyAccount":"0"}}`,
+}
+
+// FuzzSettle decodes a claim from JSON and settles it under every test policy: the
+// engine must never panic, must return core errors for bad input, and must keep
+// properties 1–3 on every settlement.
+func FuzzSettle(f *testing.F) {
+	for _, s := range propSeeds {
+		f.Add([]byte(s))
+	}
+	// Generated claims under the full policy add every visit type and odd totals.
+	all := propPolicies(f)
+	g := &propGen{r: rand.New(rand.NewPCG(7, 7)), p: all[2].c}
+	for n := 0; n < 8; n++ {
+		c := g.claim(n)
+		f.Add([]byte(propJSON(&c)))
+	}
+	var pols []*policy.Compiled
+	for _, pp := range all {
+		if pp.fuzz {
+			pols = append(pols, pp.c)
+		}
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var c claim.Claim
+		if propDecode(data, &c) != nil {
+			t.Skip()
+		}
+		for _, p := range pols {
+			before := propJSON(&c)
+			r, err := settle.Run(p, &c)
+			if after := propJSON(&c); after != before {
+				t.Errorf("policy %s: settle.Run modified the claim:\n%s\n%s", p.ID(), before, after)
+			}
+			if err != nil {
+				for _, e := range core.AsErrors(err) {
+					if e.Code == core.EngineInternal {
+						t.Errorf("policy %s: error is not a core error: %v", p.ID(), err)
+					}
+				}
+				continue
+			}
+			for _, v := range propCheck(&c, r) {
+				t.Errorf("policy %s: %s: %s\n%s", p.ID(), v.prop, v.detail, propSummary(r))
+			}
+		}
+	})
+}
+
+// propMinimal is the smallest policy for the regression tests below: one class, one
+// category, one pool and a flat 60% on inpatient care with no deductible.
+func propMinimal() policy.Policy {
+	p := propCommon("prop-minimal")
+	p.Classes = p.Classes[2:3] // county
+	p.Categories = p.Categories[:1]
+	p.Catalogue = policy.Catalogue{ClassB: propRate("0")}
+	p.Pools = []policy.Pool{{ID: "inpatient", Name: "住院统筹基金", Cap: propAmt("50000")}}
+	p.Benefits = []policy.Benefit{{
+		ID: "inpatient", Name: "住院", VisitTypes: []string{policy.VisitInpatient, policy.VisitMaternity},
+		Pool: "inpatient", Kind: policy.KindRatio,
+		Deductible: policy.Deductible{Basis: policy.NoDeductible},
+		Ratio:      propBands(policy.Excess, policy.AxisCost, "0", "0.60"),
+	}}
+	return p
+}
+
+// propMinimalClaim is one county inpatient stay of one class-A line, for a person
+// enrolled in 2024 and 2025.
+func propMinimalClaim(amount string) claim.Claim {
+	return claim.Claim{
+		Person: claim.Person{
+			ID: "640221198001010015", Category: "ordinary", Birth: civil.MustParse("1980-01-01"), FamilyPlanning: true,
+			Enrollment: []enroll.Year{
+				{Year: 2024, PaidOn: civil.MustParse("2023-12-01")},
+				{Year: 2025, PaidOn: civil.MustParse("2024-12-01")},
+			},
+		},
+		Visit: claim.Visit{Type: policy.VisitInpatient, Class: "county", Admission: civil.MustParse("2025-03-01")},
+		Items: []claim.Item{{Code: "A1", Kind: claim.KindTreatment, Class: claim.ClassA, Amount: propAmt(amount)}},
+	}
+}
+
+// TestPropRegressionYuanRounding: a policy that pays in whole yuan (rounding scale 0,
+// which Validate accepts) rounds a fund's payment after limiting it to what the patient
+// owes, so the fund can pay more than its base and the cash comes out negative.
+// Minimal case: a flat 60% on a 0.94 yuan bill is 0.564, rounded half-up to 1.00.
+func TestPropRegressionYuanRounding(t *testing.T) {
+	pol := propMinimal()
+	pol.Rounding = policy.Rounding{Scale: 0, Mode: money.HalfUp, PreSelfPay: "total"}
+	p := propCompile(t, pol)
+	c := propMinimalClaim("0.94")
+	r, err := settle.Run(p, &c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range propCheck(&c, r) {
+		t.Errorf("%s: %s", v.prop, v.detail)
+	}
+	if t.Failed() {
+		t.Logf("claim: %s\nresult: %s", propJSON(&c), propSummary(r))
+	}
+}
+
+// TestPropRegressionTotalsAfterUnknownFund: a single-disease price or a maternity
+// subsidy without a pool is recorded in TotalsAfter under the made-up fund
+// "single_disease" or "maternity", which the claim validator then rejects
+// (claim_unknown_fund) when the ledger passes TotalsAfter into the person's next claim.
+func TestPropRegressionTotalsAfterUnknownFund(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		edit func(*policy.Policy, *claim.Claim)
+	}{
+		{"single_disease", func(p *policy.Policy, c *claim.Claim) {
+			p.SingleDiseases = []policy.SingleDisease{{
+				Code: "J18", Name: "肺炎", Fund: propAmt("1500"), Patient: propAmt("600"),
+				Below: policy.BelowProportional, Outside: policy.OutsideRegular,
+			}}
+			c.Visit.Disease = "J18"
+		}},
+		{"maternity", func(p *policy.Policy, c *claim.Claim) {
+			p.Maternity = &policy.Maternity{Subsidies: []policy.Subsidy{{Delivery: policy.DeliveryNormal, Amount: propAmt("300")}}}
+			c.Visit.Type, c.Visit.Delivery = policy.VisitMaternity, policy.DeliveryNormal
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			pol := propMinimal()
+			c := propMinimalClaim("1000")
+			tc.edit(&pol, &c)
+			p := propCompile(t, pol)
+			r, err := settle.Run(p, &c)
+			if err != nil {
+				t.Fatal(err)
+			}
+			next := c
+			next.Totals = r.TotalsAfter
+			if _, err := settle.Run(p, &next); err != nil {
+				t.Errorf("the first claim's totalsAfter %s is rejected as the next claim's totals: %v",
+					propJSON(&r.TotalsAfter), err)
+			}
+		})
+	}
+}
