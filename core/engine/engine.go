@@ -13,6 +13,7 @@ import (
 	"github.com/ruralhealth/ncms/core/civil"
 	"github.com/ruralhealth/ncms/core/claim"
 	"github.com/ruralhealth/ncms/core/codec"
+	"github.com/ruralhealth/ncms/core/policies"
 	"github.com/ruralhealth/ncms/core/policy"
 	"github.com/ruralhealth/ncms/core/settle"
 )
@@ -56,6 +57,16 @@ func New(policies ...*policy.Compiled) (*Engine, error) {
 		}
 	}
 	return e, nil
+}
+
+// WithExamples returns an engine with the embedded example policies loaded: the
+// documented county schemes hosts ship by default.
+func WithExamples() (*Engine, error) {
+	ps, err := policies.Compiled()
+	if err != nil {
+		return nil, err
+	}
+	return New(ps...)
 }
 
 // Add loads a compiled policy. Loading the identical document again is a no-op; a

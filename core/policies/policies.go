@@ -9,14 +9,11 @@
 package policies
 
 import (
-	"bytes"
 	"embed"
-	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
 	"sort"
 
+	"github.com/ruralhealth/ncms/core/codec"
 	"github.com/ruralhealth/ncms/core/policy"
 )
 
@@ -49,14 +46,14 @@ func Documents() []Document {
 	return docs
 }
 
-// Compiled decodes every embedded document strictly (unknown fields and trailing data
-// are errors) and compiles it, in the order of Documents. An error names the file.
+// Compiled decodes every embedded document with the strict codec and compiles it, in
+// the order of Documents. An error names the file.
 func Compiled() ([]*policy.Compiled, error) {
 	docs := Documents()
 	out := make([]*policy.Compiled, 0, len(docs))
 	for _, d := range docs {
-		p, err := decode(d.JSON)
-		if err != nil {
+		var p policy.Policy
+		if err := codec.Decode(d.JSON, &p); err != nil {
 			return nil, fmt.Errorf("policies: %s: %w", d.Name, err)
 		}
 		c, err := policy.Compile(p)
@@ -66,19 +63,4 @@ func Compiled() ([]*policy.Compiled, error) {
 		out = append(out, c)
 	}
 	return out, nil
-}
-
-// decode reads one policy document, rejecting unknown fields and anything after it.
-func decode(b []byte) (policy.Policy, error) {
-	var p policy.Policy
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&p); err != nil {
-		return policy.Policy{}, err
-	}
-	var extra json.RawMessage
-	if err := dec.Decode(&extra); !errors.Is(err, io.EOF) {
-		return policy.Policy{}, errors.New("trailing data after the policy document")
-	}
-	return p, nil
 }
