@@ -89,12 +89,17 @@ func (d Date) IsZero() bool { return d.Year == 0 && d.Month == 0 && d.Day == 0 &
 // Problem returns the code of what was wrong with the date's JSON text, or "".
 func (d Date) Problem() core.Code { return d.problem }
 
-// Check returns the date's decoding problem as an error at path, or nil.
+// Check returns what is wrong with the date as an input — bad JSON text, or, for a
+// date built in Go, a day that does not exist — as an error at path, or nil. The zero
+// date is not an error here; callers decide whether a date is required.
 func (d Date) Check(path string) *core.Error {
-	if d.problem == "" {
-		return nil
+	switch {
+	case d.problem != "":
+		return core.NewError(d.problem, path, strconv.Quote(d.raw))
+	case !d.IsZero() && (!d.Valid() || d.Year < 1800):
+		return core.NewError(core.DateInvalid, path, d.String())
 	}
-	return core.NewError(d.problem, path, strconv.Quote(d.raw))
+	return nil
 }
 
 // Before reports whether d is earlier than e.

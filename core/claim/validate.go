@@ -42,14 +42,14 @@ func (c *Claim) Validate(p *policy.Compiled, personID func(id string, on civil.D
 	if v.Admission.IsZero() && v.Admission.Problem() == "" {
 		es.Add(core.FieldRequired, "/visit/admission", "")
 	}
-	if !v.Discharge.IsZero() && v.Discharge.Problem() == "" && v.Admission.Problem() == "" && v.Discharge.Before(v.Admission) {
+	if v.Discharge.Valid() && v.Admission.Valid() && v.Discharge.Before(v.Admission) {
 		es.Add(core.DateOrder, "/visit/discharge", "discharge "+v.Discharge.String()+" is before admission "+v.Admission.String())
 	}
 	date := c.Date(p)
 	datesOK := date.Valid()
 	if datesOK && !p.Policy().Effective.Contains(date) {
 		path := "/visit/admission"
-		if date == v.Discharge {
+		if p.Policy().VisitDate == "discharge" && !v.Discharge.IsZero() {
 			path = "/visit/discharge"
 		}
 		es.Add(core.PolicyNotEffective, path, date.String()+" is outside "+p.Policy().Effective.From.String()+"…"+p.Policy().Effective.To.String())
@@ -204,12 +204,14 @@ func validateItem(es *core.Errors, it *Item, i int, text func(s, path string, re
 		es.Add(core.FieldInvalid, path("/class"), strconv.Quote(it.Class)+" is not A, B or self")
 	}
 	ok := true
-	if it.Amount.Problem() != "" {
-		*es = append(*es, it.Amount.Check(path("/amount")))
+	if e := it.Amount.Check(""); e != nil {
+		e.Path = path("/amount")
+		*es = append(*es, e)
 		ok = false
 	}
-	if it.OverLimit.Problem() != "" {
-		*es = append(*es, it.OverLimit.Check(path("/overLimit")))
+	if e := it.OverLimit.Check(""); e != nil {
+		e.Path = path("/overLimit")
+		*es = append(*es, e)
 		ok = false
 	}
 	if ok && !it.OverLimit.IsZero() && it.OverLimit.Cmp(it.Amount) > 0 {

@@ -72,23 +72,7 @@ func Check(p *policy.Compiled, category string, history []Year, on civil.Date) S
 	if from.IsZero() || from.Before(yearStart) {
 		from = yearStart
 	}
-	earlier := false
-	for _, y := range history {
-		if y.Year < on.Year-1 {
-			earlier = true
-		}
-	}
-	switch {
-	case prev == nil && !earlier:
-		s.BenefitsFrom = from.AddMonths(rules.FirstWaitMonths)
-	case prev == nil || (rules.LapseMonths > 0 && !cur.PaidOn.Before(yearStart.AddMonths(rules.LapseMonths))):
-		// A missing year is always a gap; so is paying this year's contribution
-		// LapseMonths or more after last year's cover ended.
-		s.Lapsed = true
-		s.BenefitsFrom = from.AddMonths(rules.LapseWaitMonths)
-	default:
-		s.BenefitsFrom = yearStart
-	}
+	s.BenefitsFrom, s.Lapsed = benefitsFrom(rules, byYear, on.Year, 3)
 	if on.Before(s.BenefitsFrom) {
 		s.Waiting = true
 		s.Reason = core.WarnWaitingPeriod
@@ -106,6 +90,44 @@ func Check(p *policy.Compiled, category string, history []Year, on civil.Date) S
 		}
 	}
 	return s
+}
+
+// benefitsFrom returns when benefits for the year start, and whether the year follows
+// a gap. A wait that began late in the previous year runs on into this one, so the
+// previous year's own start is considered too (depth bounds the look back; waits are
+// months long, so one year back is enough in practice).
+func benefitsFrom(rules policy.Enrollment, byYear map[int]*Year, year, depth int) (civil.Date, bool) {
+	cur, prev := byYear[year], byYear[year-1]
+	yearStart := civil.New(year, 1, 1)
+	from := cur.PaidOn
+	if from.IsZero() || from.Before(yearStart) {
+		from = yearStart
+	}
+	earlier := false
+	for y := range byYear {
+		if y < year-1 {
+			earlier = true
+		}
+	}
+	var start civil.Date
+	lapsed := false
+	switch {
+	case prev == nil && !earlier:
+		start = from.AddMonths(rules.FirstWaitMonths)
+	case prev == nil || (rules.LapseMonths > 0 && !cur.PaidOn.Before(yearStart.AddMonths(rules.LapseMonths))):
+		// A missing year is always a gap; so is paying this year's contribution
+		// LapseMonths or more after last year's cover ended.
+		lapsed = true
+		start = from.AddMonths(rules.LapseWaitMonths)
+	default:
+		start = yearStart
+	}
+	if prev != nil && !lapsed && depth > 0 {
+		if carried, _ := benefitsFrom(rules, byYear, year-1, depth-1); carried.After(start) {
+			start = carried
+		}
+	}
+	return start, lapsed
 }
 
 // continuous counts consecutive enrolled years back from the visit year.

@@ -189,12 +189,21 @@ func quote(s string) string {
 // Problem returns the code of what was wrong with the amount's JSON text, or "".
 func (a Amount) Problem() core.Code { return a.problem }
 
-// Check returns the amount's decoding problem as an error at path, or nil.
+// Check returns what is wrong with the amount as an input — bad JSON text, or, for an
+// amount built in Go, a negative value, a fraction of a fen or too many digits — as an
+// error at path, or nil.
 func (a Amount) Check(path string) *core.Error {
-	if a.problem == "" {
-		return nil
+	switch {
+	case a.problem != "":
+		return core.NewError(a.problem, path, quote(a.raw))
+	case a.Sign() < 0:
+		return core.NewError(core.AmountNegative, path, a.String())
+	case a.micro || (a.wide && a.d.Exponent() < -2):
+		return core.NewError(core.AmountPrecision, path, a.String())
+	case a.wide:
+		return core.NewError(core.AmountTooLarge, path, a.String())
 	}
-	return core.NewError(a.problem, path, quote(a.raw))
+	return nil
 }
 
 // Add returns a + b.

@@ -72,9 +72,17 @@ func Compile(p Policy) (*Compiled, error) {
 		c.classB[kr.Kind] = kr.Rate
 	}
 	if c.p.Cards.Certificate != "" {
-		c.cert = regexp.MustCompile("^(?:" + c.p.Cards.Certificate + ")$")
+		if c.cert, err = certificatePattern(c.p.Cards.Certificate); err != nil {
+			return nil, fmt.Errorf("policy %s: certificate pattern: %w", p.ID, err)
+		}
 	}
 	return c, nil
+}
+
+// certificatePattern compiles the certificate pattern anchored at both ends; validation
+// compiles the same anchored form, so a pattern that validates always compiles.
+func certificatePattern(s string) (*regexp.Regexp, error) {
+	return regexp.Compile("^(?:" + s + ")$")
 }
 
 // Policy returns a copy of the policy document's top level; its slices must not be

@@ -2,6 +2,7 @@ package policy_test
 
 import (
 	"bytes"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -171,4 +172,75 @@ func FuzzDecodePolicy(f *testing.F) {
 			t.Errorf("hash changes on the round trip:\ninput:  %s\nfirst:  %s\nsecond: %s", data, c1.Canonical(), c2.Canonical())
 		}
 	})
+}
+
+// fuzzRoundTrip decodes, compiles, encodes, decodes and compiles again, and returns
+// both canonical forms.
+func fuzzRoundTrip(t *testing.T, data string) (first, second []byte) {
+	t.Helper()
+	var p1, p2 policy.Policy
+	if err := codec.Decode([]byte(data), &p1); err != nil {
+		t.Fatalf("decode: %v", err)
+	}
+	c1, err := policy.Compile(p1)
+	if err != nil {
+		t.Skipf("does not compile (%v): nothing to round-trip", err)
+	}
+	out, err := codec.Encode(&p1)
+	if err != nil {
+		t.Fatalf("encode: %v", err)
+	}
+	if err := codec.Decode(out, &p2); err != nil {
+		t.Fatalf("decode again: %v", err)
+	}
+	c2, err := policy.Compile(p2)
+	if err != nil {
+		t.Fatalf("compile again: %v", err)
+	}
+	return c1.Canonical(), c2.Canonical()
+}
+
+// TestFuzzRegressionUnvalidatedAmount: Validate checks a schedule only where the
+// arithmetic uses it, so a capped-fee benefit's ratio (and a top-up layer's ratio, or a
+// ratio layer's target) may hold an amount written as a JSON number. Compile accepts
+// the policy and writes the number's text into the canonical form as a string ("0"),
+// which decodes the second time as a valid amount and is written "0.00": the hash of
+// the same policy changes on a round trip.
+func TestFuzzRegressionUnvalidatedAmount(t *testing.T) {
+	in := strings.NewReplacer(
+		`"kind": "ratio"`, `"kind": "capped_fee", "patientLimit": "100"`,
+		`{"from": "0", "rate": "0.20"}`, `{"from": 0, "rate": "0.20"}`,
+	).Replace(fuzzPingluo)
+	first, second := fuzzRoundTrip(t, in)
+	if !bytes.Equal(first, second) {
+		at := 0
+		for at < len(first) && at < len(second) && first[at] == second[at] {
+			at++
+		}
+		from := max(at-60, 0)
+		t.Errorf("the canonical form changes on a round trip at byte %d:\nfirst:  …%s…\nsecond: …%s…",
+			at, first[from:min(at+20, len(first))], second[from:min(at+20, len(second))])
+	}
+}
+
+// TestFuzzRegressionCertificateNesting: Validate compiles the certificate pattern as
+// given, but Compile wraps it in ^(?:…)$ and calls regexp.MustCompile, which panics
+// when the wrapping crosses regexp's nesting limit (1000): a pattern of 999 nested
+// groups passes validation and then panics in Compile.
+func TestFuzzRegressionCertificateNesting(t *testing.T) {
+	pattern := strings.Repeat("(", 999) + "a" + strings.Repeat(")", 999)
+	in := strings.Replace(fuzzPingluo, `"6402[0-9]{8}"`, `"`+pattern+`"`, 1)
+	var p policy.Policy
+	if err := codec.Decode([]byte(in), &p); err != nil {
+		t.Fatalf("decode: %v", err)
+	}
+	defer func() {
+		if v := recover(); v != nil {
+			msg := fmt.Sprint(v)
+			t.Errorf("policy.Compile panics instead of returning field_invalid at /cards/certificate: %.120s…", msg)
+		}
+	}()
+	if _, err := policy.Compile(p); err == nil {
+		t.Errorf("policy.Compile accepts a certificate pattern it cannot anchor")
+	}
 }

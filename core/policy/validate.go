@@ -244,7 +244,7 @@ func (p *Policy) Validate() error {
 		}
 	}
 	if p.Cards.Certificate != "" {
-		if _, err := regexp.Compile(p.Cards.Certificate); err != nil {
+		if _, err := certificatePattern(p.Cards.Certificate); err != nil {
 			c.add(core.FieldInvalid, "/cards/certificate", err.Error())
 		}
 	}
@@ -329,6 +329,7 @@ func (c *checker) benefit(p *Policy, b Benefit, path string) {
 		if b.PatientLimit == nil {
 			c.add(core.FieldRequired, path+"/patientLimit", "capped-fee care needs the patient's limit")
 		}
+		c.unused(b.Ratio, path+"/ratio")
 	}
 	c.optAmount(b.PatientLimit, path+"/patientLimit")
 	c.optAmount(b.VisitCap, path+"/visitCap")
@@ -361,6 +362,15 @@ func (c *checker) schedule(s Schedule, path string) {
 	}
 }
 
+// unused checks a schedule the rule does not apply: it may be left out, but whatever
+// it holds must still be valid, so the canonical form and hash are well defined.
+func (c *checker) unused(s Schedule, path string) {
+	if s.Method == "" && s.Axis == "" && len(s.Bands) == 0 {
+		return
+	}
+	c.schedule(s, path)
+}
+
 func (c *checker) layer(l Layer, path string) {
 	c.define("fund", l.ID, path+"/id")
 	c.required(l.Name, path+"/name")
@@ -377,6 +387,7 @@ func (c *checker) layer(l Layer, path string) {
 	case ModeTopUp:
 		c.oneOf(l.Base, path+"/base", BaseScope, BaseTotal)
 		c.unit(l.Target, path+"/target")
+		c.unused(l.Ratio, path+"/ratio")
 		if l.Basis != BasisClaim {
 			c.add(core.FieldInvalid, path+"/basis", "a top-up reaches its target per claim: basis \"claim\"")
 		}

@@ -11,7 +11,8 @@ package settle_test
 //  2. nothing is negative, in the result or in its year-to-date totals;
 //  3. no fund pays above its base, nor above what its cap still allowed;
 //  4. caps hold across a year: feeding each result's TotalsAfter into the next claim
-//     never takes a pool or a layer above its cap;
+//     never takes a pool or a layer above its cap (and, as "ledger", the next claim
+//     accepts those totals);
 //  5. adding cost to a class-A line never lowers what the funds pay;
 //  6. settlement is deterministic and does not modify its input.
 
@@ -27,6 +28,7 @@ import (
 	"github.com/ruralhealth/ncms/core"
 	"github.com/ruralhealth/ncms/core/civil"
 	"github.com/ruralhealth/ncms/core/claim"
+	"github.com/ruralhealth/ncms/core/codec"
 	"github.com/ruralhealth/ncms/core/enroll"
 	"github.com/ruralhealth/ncms/core/identity"
 	"github.com/ruralhealth/ncms/core/money"
@@ -40,6 +42,7 @@ const (
 	propNonNegative = "non_negative"
 	propFundBounds  = "fund_bounds"
 	propCaps        = "caps"
+	propLedger      = "ledger"
 	propMonotonic   = "monotonic"
 	propDeterminism = "determinism"
 )
@@ -387,9 +390,13 @@ func (g *propGen) visit() claim.Visit {
 	return v
 }
 
-// items returns 0–30 bill lines of up to 200000.00 yuan each.
+// items returns 0–30 bill lines of up to 200000.00 yuan each or, one time in four, a
+// small bill of one or two lines under 5 yuan, where rounding matters most.
 func (g *propGen) items() []claim.Item {
-	n := g.r.IntN(31)
+	n, max := g.r.IntN(31), int64(20_000_000)
+	if g.r.IntN(4) == 0 {
+		n, max = 1+g.r.IntN(2), 500
+	}
 	out := make([]claim.Item, 0, n)
 	for i := 0; i < n; i++ {
 		it := claim.Item{Code: fmt.Sprintf("X%03d", i), Kind: g.pick(propKinds)}
@@ -403,7 +410,7 @@ func (g *propGen) items() []claim.Item {
 		}
 		var amount int64
 		if g.r.IntN(20) != 0 {
-			amount = g.fen(20_000_000)
+			amount = g.fen(max)
 		}
 		it.Amount = money.Fen(amount)
 		if amount > 0 && g.r.IntN(4) == 0 {
@@ -601,7 +608,7 @@ const propShown = 2
 func (rep *propReport) add(prop, detail string, repro func() string) {
 	rep.count[prop]++
 	if len(rep.first[prop]) < propShown {
-		rep.first[prop] = append(rep.first[prop], detail+"\n    reproduction: "+repro())
+		rep.first[prop] = append(rep.first[prop], detail+"\n    "+repro())
 	}
 }
 
@@ -699,6 +706,21 @@ func propRound(a money.Amount) money.Amount {
 	return a
 }
 
+// propShrunk shrinks a claim that violates prop (one of properties 1–3) and describes
+// the smallest one found.
+func propShrunk(p *policy.Compiled, c *claim.Claim, prop string) string {
+	min := propShrink(c, func(c *claim.Claim) bool {
+		r, err := settle.Run(p, c)
+		return err == nil && propHas(propCheck(c, r), prop)
+	})
+	r, err := settle.Run(p, &min)
+	if err != nil {
+		return "shrunk claim fails: " + err.Error()
+	}
+	return "smallest claim found: " + propJSON(&min) + "\n    its result: " + propSummary(r) +
+		"\n    its violations: " + fmt.Sprint(propCheck(&min, r))
+}
+
 // propSummary is the part of a result a reader needs to see a violation.
 func propSummary(r *settle.Result) string {
 	var b strings.Builder
@@ -768,14 +790,7 @@ func TestSettleProperties(t *testing.T) {
 				// Properties 1–3.
 				for _, v := range propCheck(&c, r) {
 					prop := v.prop
-					rep.add(prop, v.detail, func() string {
-						min := propShrink(&c, func(c *claim.Claim) bool {
-							r, err := settle.Run(p, c)
-							return err == nil && propHas(propCheck(c, r), prop)
-						})
-						r, _ := settle.Run(p, &min)
-						return propJSON(&min) + "\n    result: " + propSummary(r) + "\n    violations: " + fmt.Sprint(propCheck(&min, r))
-					})
+					rep.add(prop, v.detail, func() string { return propShrunk(p, &c, prop) })
 				}
 
 				// Property 6: deterministic, independent of the input's memory, and the
@@ -786,7 +801,7 @@ func TestSettleProperties(t *testing.T) {
 				}
 				if after, _ := json.Marshal(&c); !bytes.Equal(before, after) {
 					rep.add(propDeterminism, "settle.Run modified its claim", func() string {
-						return string(before) + "\n    after: " + string(after)
+						return "before: " + string(before) + "\n    after: " + string(after)
 					})
 				}
 				r2, err := settle.Run(p, &c)
@@ -794,7 +809,13 @@ func TestSettleProperties(t *testing.T) {
 					t.Fatal(err)
 				}
 				if out2, _ := json.Marshal(r2); !bytes.Equal(out1, out2) {
-					rep.add(propDeterminism, "two runs differ", func() string { return string(before) })
+					rep.add(propDeterminism, "two runs differ", func() string { return "claim: " + string(before) })
+				}
+				wire1, err1 := codec.Encode(r)
+				wire2, err2 := codec.Encode(r2)
+				if err1 != nil || err2 != nil || !bytes.Equal(wire1, wire2) {
+					rep.add(propDeterminism, fmt.Sprintf("codec.Encode of two runs differs (%v, %v)", err1, err2),
+						func() string { return "claim: " + string(before) })
 				}
 				cp := propClone(&c)
 				r3, err := settle.Run(p, &cp)
@@ -804,7 +825,7 @@ func TestSettleProperties(t *testing.T) {
 				if out3, _ := json.Marshal(r3); !bytes.Equal(out1, out3) {
 					rep.add(propDeterminism, "a deep copy settles differently", func() string {
 						out3, _ := json.Marshal(r3)
-						return string(before) + "\n    original: " + string(out1) + "\n    copy:     " + string(out3)
+						return "claim: " + string(before) + "\n    original: " + string(out1) + "\n    copy:     " + string(out3)
 					})
 				}
 
@@ -830,7 +851,7 @@ func TestSettleProperties(t *testing.T) {
 				if rm.FundTotal.Cmp(r.FundTotal) < 0 {
 					rep.add(propMonotonic, fmt.Sprintf("adding %s to class-A item %d lowers fundTotal from %s to %s",
 						delta, at, r.FundTotal, rm.FundTotal), func() string {
-						return string(before) + "\n    before: " + propSummary(r) + "\n    after:  " + propSummary(rm)
+						return "claim: " + string(before) + "\n    before: " + propSummary(r) + "\n    after:  " + propSummary(rm)
 					})
 				}
 			}
@@ -879,7 +900,8 @@ func propCapViolations(p *policy.Compiled, c *claim.Claim, r *settle.Result) []s
 
 // TestSettleCapsAcrossYear settles 1–15 successive claims for one person, feeding each
 // result's TotalsAfter into the next claim, and checks property 4 after each claim
-// (and properties 1–3 on the way).
+// (and properties 1–3 on the way). When the next claim rejects the totals ("ledger"),
+// the funds the policy does not know are dropped so the year can go on.
 func TestSettleCapsAcrossYear(t *testing.T) {
 	for i, pp := range propPolicies(t) {
 		t.Run(pp.name, func(t *testing.T) {
@@ -899,8 +921,8 @@ func TestSettleCapsAcrossYear(t *testing.T) {
 						// Totals: the ledger could not go on. Report it, then drop the
 						// funds the policy does not know so the caps are still checked
 						// for the rest of the year.
-						rep.add(propCaps, fmt.Sprintf("claim %d of a sequence: the previous claim's totalsAfter is rejected: %v", k+1, err),
-							func() string { return propJSON(&c.Totals) })
+						rep.add(propLedger, fmt.Sprintf("claim %d of a sequence: the previous claim's totalsAfter is rejected: %v", k+1, err),
+							func() string { return "totals: " + propJSON(&c.Totals) })
 						var known []claim.FundTotal
 						for _, f := range c.Totals.Funds {
 							if p.HasFund(f.Fund) {
@@ -922,17 +944,17 @@ func TestSettleCapsAcrossYear(t *testing.T) {
 								return err == nil && len(propCapViolations(p, c, r)) > 0
 							})
 							r, _ := settle.Run(p, &min)
-							return propJSON(&min) + "\n    result: " + propSummary(r)
+							return "smallest claim found: " + propJSON(&min) + "\n    its result: " + propSummary(r)
 						})
 					}
 					for _, v := range propCheck(&c, r) {
-						rep.add(v.prop, v.detail, func() string { return propJSON(&c) })
+						rep.add(v.prop, v.detail, func() string { return propShrunk(p, &c, v.prop) })
 					}
 					totals = r.TotalsAfter
 				}
 			}
 			t.Logf("%d claims settled in %d sequences; coverage: %v", settled, propSequences, cov)
-			rep.subtests(t, settled, propCaps, propAccounting, propNonNegative, propFundBounds)
+			rep.subtests(t, settled, propCaps, propLedger, propAccounting, propNonNegative, propFundBounds)
 		})
 	}
 }
@@ -1055,23 +1077,66 @@ func propMinimalClaim(amount string) claim.Claim {
 }
 
 // TestPropRegressionYuanRounding: a policy that pays in whole yuan (rounding scale 0,
-// which Validate accepts) rounds a fund's payment after limiting it to what the patient
-// owes, so the fund can pay more than its base and the cash comes out negative.
-// Minimal case: a flat 60% on a 0.94 yuan bill is 0.564, rounded half-up to 1.00.
+// which Validate accepts) must still never pay more than the bill. Each case is the
+// smallest claim found by the property tests: one class-A line of a few yuan.
+//
+//   - benefit: a flat 60% of 0.94 is 0.564, rounded to 1.00 (fixed: the benefit is
+//     now limited to its base);
+//   - top_up_after_basic: 60% of 3.90 is 2.34 → 2.00; a 90% top-up then owes 1.51 and
+//     rounds it to 2.00, which is within its own base (the whole scope, 3.90) but
+//     above the 1.90 the patient still owes: the funds pay 4.00 of 3.90, cash −0.10;
+//   - single_disease: the proportional fixed payment 0.90 × 2000 ÷ 2800 = 0.64 rounds
+//     to 1.00 on a 0.90 bill, cash −0.10;
+//   - single_disease_then_layer: as above, and a catastrophic layer after it takes the
+//     negative remainder as its base and pays −0.10, hiding the overpayment in the
+//     totals (cash 0.00) and writing a negative paid amount into totalsAfter.
 func TestPropRegressionYuanRounding(t *testing.T) {
-	pol := propMinimal()
-	pol.Rounding = policy.Rounding{Scale: 0, Mode: money.HalfUp, PreSelfPay: "total"}
-	p := propCompile(t, pol)
-	c := propMinimalClaim("0.94")
-	r, err := settle.Run(p, &c)
-	if err != nil {
-		t.Fatal(err)
+	disease := func(p *policy.Policy, c *claim.Claim) {
+		p.SingleDiseases = []policy.SingleDisease{{
+			Code: "K35", Name: "阑尾炎", Fund: propAmt("2000"), Patient: propAmt("800"),
+			Below: policy.BelowProportional, Outside: policy.OutsideRegular,
+		}}
+		c.Visit.Disease = "K35"
 	}
-	for _, v := range propCheck(&c, r) {
-		t.Errorf("%s: %s", v.prop, v.detail)
-	}
-	if t.Failed() {
-		t.Logf("claim: %s\nresult: %s", propJSON(&c), propSummary(r))
+	for _, tc := range []struct {
+		name   string
+		amount string
+		edit   func(*policy.Policy, *claim.Claim)
+	}{
+		{"benefit", "0.94", func(*policy.Policy, *claim.Claim) {}},
+		{"top_up_after_basic", "3.90", func(p *policy.Policy, _ *claim.Claim) {
+			p.Layers = []policy.Layer{{
+				ID: "aid", Name: "医疗救助", Kind: policy.LayerAssistance, VisitTypes: []string{policy.VisitInpatient},
+				Base: policy.BaseScope, Basis: policy.BasisClaim, Mode: policy.ModeTopUp, Target: propRate("0.90"),
+			}}
+		}},
+		{"single_disease", "0.90", disease},
+		{"single_disease_then_layer", "0.90", func(p *policy.Policy, c *claim.Claim) {
+			disease(p, c)
+			p.Layers = []policy.Layer{{
+				ID: "catastrophic", Name: "大病保险", Kind: policy.LayerCatastrophic, VisitTypes: []string{policy.VisitInpatient},
+				Base: policy.BaseScopePersonal, Basis: policy.BasisClaim, Mode: policy.ModeRatio,
+				Ratio: propBands(policy.Excess, policy.AxisCost, "0", "0.50"),
+			}}
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			pol := propMinimal()
+			pol.Rounding = policy.Rounding{Scale: 0, Mode: money.HalfUp, PreSelfPay: "total"}
+			c := propMinimalClaim(tc.amount)
+			tc.edit(&pol, &c)
+			p := propCompile(t, pol)
+			r, err := settle.Run(p, &c)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, v := range propCheck(&c, r) {
+				t.Errorf("%s: %s", v.prop, v.detail)
+			}
+			if t.Failed() {
+				t.Logf("claim: %s\nresult: %s", propJSON(&c), propSummary(r))
+			}
+		})
 	}
 }
 

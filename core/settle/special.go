@@ -47,7 +47,8 @@ func (s *state) singleDisease() bool {
 		case policy.BelowFundFirst:
 			fund = money.Min(total, sd.Fund)
 		case policy.BelowProportional:
-			fund = money.MulDiv(total, sd.Fund, price, s.pol.Rounding.Scale, s.pol.Rounding.Mode)
+			// Rounding to whole yuan must not pay more than the stay cost.
+			fund = money.Min(money.MulDiv(total, sd.Fund, price, s.pol.Rounding.Scale, s.pol.Rounding.Mode), total)
 		}
 		s.tr.Add(trace.StageSingleDisease, rule+"/below", "single_disease_below",
 			[]trace.Value{trace.V("disease", sd.Code), trace.V("total", total.String()), trace.V("price", price.String()), trace.V("below", sd.Below)},
@@ -130,13 +131,15 @@ func (s *state) layers() {
 
 func (s *state) layer(l *policy.Layer, rule string) {
 	t := s.fund(l.ID)
-	var base, exact money.Amount
+	// limit is what this layer may pay at most: what the funds before it left to the
+	// patient within the layer's base.
+	var base, exact, limit money.Amount
 	if l.Mode == policy.ModeTopUp {
 		goalBase, left := s.r.Scope, s.scopeLeft()
 		if l.Base == policy.BaseTotal {
 			goalBase, left = s.r.Total.Sub(s.r.Hospital), s.personalLeft()
 		}
-		base = goalBase
+		base, limit = goalBase, left
 		goal := goalBase.Mul(l.Target)
 		exact = money.Min(money.NonNegative(goal.Sub(s.r.FundTotal)), left)
 		s.tr.Add(trace.StageLayer, rule+"/target", "layer_topup",
@@ -159,11 +162,12 @@ func (s *state) layer(l *policy.Layer, rule string) {
 		// A whole-amount schedule over a year's running base can jump by more than
 		// this claim's base; no fund pays above what is left to the patient.
 		exact = money.Min(money.NonNegative(exact), base)
+		limit = base
 		s.tr.Add(trace.StageLayer, rule, "layer_ratio",
 			[]trace.Value{trace.V("fund", l.Name), trace.V("base", base.String()), trace.V("threshold", l.Threshold.String())},
 			trace.V("pay", exact.String()))
 	}
-	amount := s.rounded(exact, base, rule)
+	amount := s.rounded(exact, limit, rule)
 	var avail *money.Amount
 	if l.Cap != nil {
 		a := money.NonNegative(l.Cap.Sub(t.Paid))

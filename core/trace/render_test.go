@@ -1,0 +1,221 @@
+package trace_test
+
+import (
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/ruralhealth/ncms/core/trace"
+)
+
+func TestRender(t *testing.T) {
+	b := trace.NewBuilder(4)
+	b.Add(trace.StageEligibility, "/enrollment", "eligible",
+		[]trace.Value{trace.V("year", "2025"), trace.V("category", "general")},
+		trace.V("tier", "t2"), trace.V("continuous", "5"))
+	b.Add(trace.StageDeductible, "/benefits/5/deductible/first", "deductible_first",
+		[]trace.Value{trace.V("admission", "1")}, trace.V("deductible", "350.00"), trace.V("applied", "350.00"))
+	b.Add(trace.StageRatio, "/benefits/5/ratio/bands/0", "band",
+		[]trace.Value{trace.V("from", "0"), trace.V("to", "50000.00"), trace.V("amount", "4650.00"), trace.V("rate", "65%")},
+		trace.V("pay", "3022.50"))
+	b.Add(trace.StageCash, "", "cash", nil,
+		trace.V("funds", "3022.50"), trace.V("familyAccount", "0.00"), trace.V("cash", "1977.50"),
+		trace.V("hospital", "0.00"), trace.V("ratio", "60.45%"))
+	steps := b.Steps()
+
+	for i, s := range steps {
+		if s.Seq != i+1 {
+			t.Errorf("step %d has Seq %d", i, s.Seq)
+		}
+	}
+	if steps[3].In == nil || steps[3].Out == nil {
+		t.Errorf("nil value lists: %+v", steps[3])
+	}
+
+	wantZh := []string{
+		"2025年已参合，享受t2档待遇，连续参合5年",
+		"本年第1次住院，起付线350.00元，本次扣除350.00元",
+		"0–50000.00元部分4650.00元，按65%报销3022.50元",
+		"基金合计支付3022.50元，家庭账户0.00元，个人现金1977.50元，医院承担0.00元，实际报销比例60.45%",
+	}
+	wantEn := []string{
+		"Enrolled for 2025, t2 tier benefits, 5 continuous years",
+		"Admission 1 this year: deductible 350.00, applied 350.00",
+		"Slice 0–50000.00: 4650.00 at 65% pays 3022.50",
+		"Funds pay 3022.50, family account 0.00, cash 1977.50, hospital bears 0.00; effective ratio 60.45%",
+	}
+	for _, tc := range []struct {
+		lang string
+		want []string
+	}{
+		{trace.Chinese, wantZh},
+		{trace.English, wantEn},
+		{"fr", wantEn}, // anything else is English
+		{"", wantEn},
+	} {
+		got := trace.Render(steps, tc.lang)
+		if len(got) != len(tc.want) {
+			t.Fatalf("Render(%q): %d sentences, want %d", tc.lang, len(got), len(tc.want))
+		}
+		for i := range got {
+			if got[i] != tc.want[i] {
+				t.Errorf("Render(%q)[%d]\n got %q\nwant %q", tc.lang, i, got[i], tc.want[i])
+			}
+		}
+	}
+
+	if got := trace.Render(nil, trace.Chinese); got == nil || len(got) != 0 {
+		t.Errorf("Render(nil) = %#v, want an empty list", got)
+	}
+}
+
+func TestSentence(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		step   trace.Step
+		zh, en string
+	}{
+		{
+			name: "note without a template renders the note",
+			step: trace.Step{Note: "custom_note", In: []trace.Value{trace.V("year", "2025")}},
+			zh:   "custom_note", en: "custom_note",
+		},
+		{
+			name: "empty note",
+			step: trace.Step{},
+			zh:   "", en: "",
+		},
+		{
+			name: "missing values render ?",
+			step: trace.Step{Note: "eligible"},
+			zh:   "?年已参合，享受?档待遇，连续参合?年",
+			en:   "Enrolled for ?, ? tier benefits, ? continuous years",
+		},
+		{
+			name: "some values missing",
+			step: trace.Step{Note: "waiting", In: []trace.Value{trace.V("date", "2025-06-09")}},
+			zh:   "待遇等待期至?，就诊日2025-06-09在等待期内，基金不予支付",
+			en:   "Waiting period until ?; the visit on 2025-06-09 falls inside it: the fund pays nothing",
+		},
+		{
+			name: "out values win over in values of the same name",
+			step: trace.Step{Note: "tier_pending",
+				In:  []trace.Value{trace.V("tier", "t2"), trace.V("from", "2025-01-01")},
+				Out: []trace.Value{trace.V("tier", "t1"), trace.V("from", "2025-05-15")}},
+			zh: "升档待遇自2025-05-15起生效，本次按t1档结算",
+			en: "Higher tier benefits start 2025-05-15; settled at tier t1",
+		},
+		{
+			name: "template without placeholders",
+			step: trace.Step{Note: "deductible_none"},
+			zh:   "无起付线", en: "No deductible",
+		},
+		{
+			name: "values with braces are not expanded again",
+			step: trace.Step{Note: "benefit", Out: []trace.Value{trace.V("benefit", "{benefit}")}},
+			zh:   "适用补偿规定：{benefit}", en: "Benefit rule applied: {benefit}",
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := trace.Sentence(tc.step, trace.Chinese); got != tc.zh {
+				t.Errorf("zh: got %q, want %q", got, tc.zh)
+			}
+			if got := trace.Sentence(tc.step, trace.English); got != tc.en {
+				t.Errorf("en: got %q, want %q", got, tc.en)
+			}
+		})
+	}
+}
+
+// addNote finds the note, the third argument, of s.tr.Add(trace.Stage…, rule, "note", …).
+var addNote = regexp.MustCompile(`\.Add\(trace\.Stage\w+,\s*[^,]+,\s*"([a-z_]+)"`)
+
+// settleNotes returns every note the settle package records, found in its non-test
+// source: string literals passed straight to Add, and string literals assigned to a
+// variable named note (the notes chosen at run time and passed to Add as `note`).
+func settleNotes(t *testing.T) map[string]string {
+	t.Helper()
+	files, err := filepath.Glob(filepath.Join("..", "settle", "*.go"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	notes := map[string]string{}
+	fset := token.NewFileSet()
+	for _, f := range files {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		src, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range addNote.FindAllSubmatch(src, -1) {
+			notes[string(m[1])] = filepath.Base(f)
+		}
+		// Add calls whose note is a variable: collect what the variable is set to.
+		file, err := parser.ParseFile(fset, f, src, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ast.Inspect(file, func(n ast.Node) bool {
+			as, ok := n.(*ast.AssignStmt)
+			if !ok || len(as.Lhs) != len(as.Rhs) {
+				return true
+			}
+			for i, l := range as.Lhs {
+				id, ok := l.(*ast.Ident)
+				if !ok || id.Name != "note" {
+					continue
+				}
+				if lit, ok := as.Rhs[i].(*ast.BasicLit); ok && lit.Kind == token.STRING {
+					if s, err := strconv.Unquote(lit.Value); err == nil {
+						notes[s] = filepath.Base(f)
+					}
+				}
+			}
+			return true
+		})
+	}
+	return notes
+}
+
+// TestSettleNotesHaveTemplates checks that every note core/settle records renders as
+// a sentence in both languages rather than falling back to the bare note.
+func TestSettleNotesHaveTemplates(t *testing.T) {
+	notes := settleNotes(t)
+	// A sanity floor: the scan must find the notes of every stage, not silently none.
+	for _, must := range []string{"eligible", "eligible_untiered", "not_enrolled", "waiting", "tier_pending",
+		"scope", "deductible_first", "deductible_later", "band", "annual_cap", "cash", "maternity", "layer_ratio"} {
+		if _, ok := notes[must]; !ok {
+			t.Errorf("the scan of core/settle did not find note %q", must)
+		}
+	}
+	if len(notes) < 25 {
+		t.Errorf("the scan of core/settle found only %d notes", len(notes))
+	}
+	names := make([]string, 0, len(notes))
+	for n := range notes {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		for _, lang := range []string{trace.Chinese, trace.English} {
+			if got := trace.Sentence(trace.Step{Note: n}, lang); got == n || got == "" {
+				t.Errorf("note %q (in %s) has no %s template: renders %q", n, notes[n], lang, got)
+			}
+		}
+		zh := trace.Sentence(trace.Step{Note: n}, trace.Chinese)
+		en := trace.Sentence(trace.Step{Note: n}, trace.English)
+		if zh == en {
+			t.Errorf("note %q renders the same in zh and en: %q", n, zh)
+		}
+	}
+	t.Logf("%d notes: %s", len(names), strings.Join(names, " "))
+}
