@@ -32,6 +32,7 @@ import (
 	"github.com/ruralhealth/ncms/core/enroll"
 	"github.com/ruralhealth/ncms/core/identity"
 	"github.com/ruralhealth/ncms/core/money"
+	"github.com/ruralhealth/ncms/core/policies"
 	"github.com/ruralhealth/ncms/core/policy"
 	"github.com/ruralhealth/ncms/core/settle"
 )
@@ -50,8 +51,8 @@ const (
 // propClaims is how many random claims each policy settles; propSequences how many
 // one-person years of 1–15 claims.
 const (
-	propClaims    = 2000
-	propSequences = 500
+	propClaims    = 10000
+	propSequences = 2000
 )
 
 func propAmt(s string) money.Amount   { return money.MustAmount(s) }
@@ -248,10 +249,12 @@ func propCommon(id string) policy.Policy {
 	}
 }
 
-// propPolicy is one test policy and the facts the generator needs about it.
+// propPolicy is one test policy and how hard to test it.
 type propPolicy struct {
 	name string
 	c    *policy.Compiled
+	// claims and sequences are how many random claims and one-person years to settle.
+	claims, sequences int
 	// fuzz is false for a policy that fails the properties for a known, reported
 	// reason, so that the fuzzer keeps looking for new failures.
 	fuzz bool
@@ -270,18 +273,55 @@ func propCompile(t testing.TB, p policy.Policy) *policy.Compiled {
 }
 
 // propPolicies returns the test policies: (a) banded excess, (b) banded whole,
-// (c) the full policy, and (c) again rounded to the whole yuan.
+// (c) the full policy, (c) again rounded to the whole yuan, and, with fewer claims
+// each, the example county policies of package policies.
 func propPolicies(t testing.TB) []propPolicy {
 	b := propBanded("prop-whole", policy.Whole)
 	b.Rounding = policy.Rounding{Scale: 2, Mode: money.Up, PreSelfPay: "total"}
 	yuan := propFull("prop-full-yuan")
 	yuan.Rounding = policy.Rounding{Scale: 0, Mode: money.HalfUp, PreSelfPay: "total"}
-	return []propPolicy{
+	out := []propPolicy{
 		{name: "banded_excess", c: propCompile(t, propBanded("prop-excess", policy.Excess)), fuzz: true},
 		{name: "banded_whole", c: propCompile(t, b), fuzz: true},
 		{name: "full", c: propCompile(t, propFull("prop-full")), fuzz: true},
-		{name: "full_yuan_rounding", c: propCompile(t, yuan), fuzz: false},
+		{name: "full_yuan_rounding", c: propCompile(t, yuan)},
 	}
+	v1 := propFull("v1")
+	v1.Rounding = policy.Rounding{Scale: 0, Mode: money.Up, PreSelfPay: "line"}
+	v2 := propFull("v2")
+	v2.Rounding = policy.Rounding{Scale: 1, Mode: money.Up, PreSelfPay: "total"}
+	v3 := propFull("v3")
+	v3.Rounding = policy.Rounding{Scale: 0, Mode: money.Down, PreSelfPay: "total"}
+	v3.Layers[0].Ratio = propBands(policy.Whole, policy.AxisCost, "0", "0.8", "20000", "0.5", "60000", "0.9")
+	v3.Layers[1].Base = policy.BaseTotal
+	v3.SingleDiseases[0].Below = policy.BelowPatientFirst
+	v3.SingleDiseases[1].Below = policy.BelowFundFirst
+	v3.SingleDiseases = append(v3.SingleDiseases, policy.SingleDisease{Code: "I63", Name: "x", Fund: propAmt("6000"), Patient: propAmt("4000"), Below: policy.BelowRegular, Outside: policy.OutsideRegular})
+	v3.Maternity.Pool = ""
+	v3.FamilyAccount.Covers = policy.BaseScopePersonal
+	v3.FamilyAccount.VisitTypes = policy.VisitTypes()
+	v3.Categories[1].RatePoints = propRate("-0.5")
+	v3.Categories[2].RatePoints = propRate("0.9")
+	v3.Benefits[0].Ratio = propBands(policy.Whole, policy.AxisCost, "0", "0.9", "1000", "0.3", "5000", "1")
+	v4 := propBanded("v4", policy.Whole)
+	v4.Rounding = policy.Rounding{Scale: 1, Mode: money.HalfEven, PreSelfPay: "line"}
+	v4.Benefits[0].AnnualCap = propAmtP("20000")
+	v4.Benefits[0].Deductible.Count = policy.CountAll
+	v4.Benefits[1].Ratio = propBands(policy.Excess, policy.AxisAbove, "0", "1", "100", "0.1")
+	out = append(out,
+		propPolicy{name: "v1", c: propCompile(t, v1)}, propPolicy{name: "v2", c: propCompile(t, v2)},
+		propPolicy{name: "v3", c: propCompile(t, v3)}, propPolicy{name: "v4", c: propCompile(t, v4)})
+	for i := range out {
+		out[i].claims, out[i].sequences = propClaims, propSequences
+	}
+	examples, err := policies.Compiled()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range examples {
+		out = append(out, propPolicy{name: "example_" + c.ID(), c: c, claims: propClaims / 4, sequences: propSequences / 4, fuzz: true})
+	}
+	return out
 }
 
 // propGen generates random claims valid under one policy.
@@ -774,7 +814,7 @@ func TestSettleProperties(t *testing.T) {
 			rep := newPropReport()
 			cov := map[string]int{}
 			settled := 0
-			for n := 0; n < propClaims; n++ {
+			for n := 0; n < pp.claims; n++ {
 				c := g.claim(n)
 				before, err := json.Marshal(&c)
 				if err != nil {
@@ -862,9 +902,16 @@ func TestSettleProperties(t *testing.T) {
 }
 
 // propCapBound is the most a pool may have paid in the year for the person: its cap,
-// raised by the continuity step reached when the pool takes the bonus (rounded up).
+// or a benefit's annual cap on the pool where that is higher (it replaces the pool's
+// cap for its visits), raised by the continuity step reached when the pool takes the
+// bonus (rounded up).
 func propCapBound(p *policy.Compiled, pool *policy.Pool, c *claim.Claim) money.Amount {
 	cap := pool.Cap
+	for _, b := range p.Policy().Benefits {
+		if b.Pool == pool.ID && b.AnnualCap != nil {
+			cap = money.Max(cap, *b.AnnualCap)
+		}
+	}
 	if k := p.Policy().Continuity; pool.ContinuityBonus && k != nil {
 		st := enroll.Check(p, c.Person.Category, c.Person.Enrollment, c.Date(p))
 		var bonus money.Rate
@@ -910,7 +957,7 @@ func TestSettleCapsAcrossYear(t *testing.T) {
 			rep := newPropReport()
 			cov := map[string]int{}
 			settled := 0
-			for s := 0; s < propSequences; s++ {
+			for s := 0; s < pp.sequences; s++ {
 				person := g.person()
 				totals := g.totals()
 				for k, n := 0, 1+g.r.IntN(15); k < n; k++ {
@@ -953,7 +1000,7 @@ func TestSettleCapsAcrossYear(t *testing.T) {
 					totals = r.TotalsAfter
 				}
 			}
-			t.Logf("%d claims settled in %d sequences; coverage: %v", settled, propSequences, cov)
+			t.Logf("%d claims settled in %d sequences; coverage: %v", settled, pp.sequences, cov)
 			rep.subtests(t, settled, propCaps, propLedger, propAccounting, propNonNegative, propFundBounds)
 		})
 	}
@@ -1006,7 +1053,7 @@ func FuzzSettle(f *testing.F) {
 	}
 	// Generated claims under the full policy add every visit type and odd totals.
 	all := propPolicies(f)
-	g := &propGen{r: rand.New(rand.NewPCG(7, 7)), p: all[2].c}
+	g := &propGen{r: rand.New(rand.NewPCG(7, 7)), p: all[2].c} // the full policy
 	for n := 0; n < 8; n++ {
 		c := g.claim(n)
 		f.Add([]byte(propJSON(&c)))
