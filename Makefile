@@ -20,9 +20,10 @@ wasm-check:
 # fuzz runs each fuzz target briefly; FUZZTIME=5m for a longer run.
 FUZZTIME ?= 20s
 fuzz:
-	$(GO) test -run='^$$' -fuzz=FuzzParseID -fuzztime=$(FUZZTIME) ./core/identity/
-	$(GO) test -run='^$$' -fuzz=FuzzDecodePolicy -fuzztime=$(FUZZTIME) ./core/policy/
-	$(GO) test -run='^$$' -fuzz=FuzzSettle -fuzztime=$(FUZZTIME) ./core/settle/
+	$(GO) test -run='^$$' -fuzz=FuzzParseID -fuzztime=$(FUZZTIME) -fuzzminimizetime=1s ./core/identity/
+	$(GO) test -run='^$$' -fuzz=FuzzLuhn -fuzztime=$(FUZZTIME) -fuzzminimizetime=1s ./core/identity/
+	$(GO) test -run='^$$' -fuzz=FuzzDecodePolicy -fuzztime=$(FUZZTIME) -fuzzminimizetime=1s ./core/policy/
+	$(GO) test -run='^$$' -fuzz=FuzzSettle -fuzztime=$(FUZZTIME) -fuzzminimizetime=1s ./core/settle/
 
 # bench runs the benchmarks; compare runs with benchstat.
 bench:

@@ -200,12 +200,13 @@ func fuzzRoundTrip(t *testing.T, data string) (first, second []byte) {
 	return c1.Canonical(), c2.Canonical()
 }
 
-// TestFuzzRegressionUnvalidatedAmount: Validate checks a schedule only where the
-// arithmetic uses it, so a capped-fee benefit's ratio (and a top-up layer's ratio, or a
-// ratio layer's target) may hold an amount written as a JSON number. Compile accepts
-// the policy and writes the number's text into the canonical form as a string ("0"),
-// which decodes the second time as a valid amount and is written "0.00": the hash of
-// the same policy changes on a round trip.
+// TestFuzzRegressionUnvalidatedAmount guards the canonical form of schedules a rule
+// does not apply. Validate used to check a schedule only where the arithmetic used it,
+// so a capped-fee benefit's ratio could hold an amount written as a JSON number; Compile
+// accepted the policy and wrote the number's text into the canonical form as a string
+// ("0"), which decoded the second time as a valid amount written "0.00": the hash of
+// the same policy changed on a round trip. Either outcome is fine now: the policy is
+// rejected, or it round-trips to the same bytes.
 func TestFuzzRegressionUnvalidatedAmount(t *testing.T) {
 	in := strings.NewReplacer(
 		`"kind": "ratio"`, `"kind": "capped_fee", "patientLimit": "100"`,
@@ -223,10 +224,10 @@ func TestFuzzRegressionUnvalidatedAmount(t *testing.T) {
 	}
 }
 
-// TestFuzzRegressionCertificateNesting: Validate compiles the certificate pattern as
-// given, but Compile wraps it in ^(?:…)$ and calls regexp.MustCompile, which panics
-// when the wrapping crosses regexp's nesting limit (1000): a pattern of 999 nested
-// groups passes validation and then panics in Compile.
+// TestFuzzRegressionCertificateNesting guards Compile against a panic: Validate used
+// to compile the certificate pattern as given, but Compile wraps it in ^(?:…)$ and
+// called regexp.MustCompile, which panicked when the wrapping crossed regexp's nesting
+// limit (1000): a pattern of 999 nested groups passed validation and then panicked.
 func TestFuzzRegressionCertificateNesting(t *testing.T) {
 	pattern := strings.Repeat("(", 999) + "a" + strings.Repeat(")", 999)
 	in := strings.Replace(fuzzPingluo, `"6402[0-9]{8}"`, `"`+pattern+`"`, 1)

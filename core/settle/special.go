@@ -150,6 +150,9 @@ func (s *state) layer(l *policy.Layer, rule string) {
 		if l.Base == policy.BasePersonal {
 			base = s.personalLeft()
 		}
+		// Funds before never pay above what they leave, but a layer must not pay a
+		// negative amount even if one did.
+		base = money.NonNegative(base)
 		if l.Basis == policy.BasisYear {
 			before := t.Base
 			after := before.Add(base)
