@@ -106,15 +106,13 @@ func (c *Claim) Validate(p *policy.Compiled, personID func(id string, on civil.D
 	if datesOK && pr.Birth.Valid() && pr.Birth.After(date) {
 		es.Add(core.DateOrder, "/person/birthDate", "born after the visit")
 	}
-	seen := map[int]bool{}
 	for i, y := range pr.Enrollment {
 		path := "/person/enrollment/" + strconv.Itoa(i)
 		if y.Year < 1900 || y.Year > 9999 {
 			es.Add(core.FieldInvalid, path+"/year", strconv.Itoa(y.Year))
-		} else if seen[y.Year] {
+		} else if earlier(i, func(j int) bool { return pr.Enrollment[j].Year == y.Year }) {
 			es.Add(core.FieldInvalid, path+"/year", strconv.Itoa(y.Year)+" is listed twice")
 		}
-		seen[y.Year] = true
 		add(y.PaidOn.Check(path + "/paidOn"))
 		switch {
 		case len(p.Policy().Tiers) > 0 && y.Tier == "":
@@ -138,7 +136,6 @@ func (c *Claim) Validate(p *policy.Compiled, personID func(id string, on civil.D
 	if t.Year != 0 && datesOK && t.Year != date.Year {
 		es.Add(core.ClaimTotalsYear, "/totals/year", strconv.Itoa(t.Year)+" ≠ "+strconv.Itoa(date.Year))
 	}
-	funds := map[string]bool{}
 	for i, f := range t.Funds {
 		path := "/totals/funds/" + strconv.Itoa(i)
 		switch {
@@ -146,10 +143,9 @@ func (c *Claim) Validate(p *policy.Compiled, personID func(id string, on civil.D
 			es.Add(core.FieldRequired, path+"/fund", "")
 		case !p.HasFund(f.Fund):
 			es.Add(core.ClaimUnknownFund, path+"/fund", strconv.Quote(f.Fund))
-		case funds[f.Fund]:
+		case earlier(i, func(j int) bool { return t.Funds[j].Fund == f.Fund }):
 			es.Add(core.FieldInvalid, path+"/fund", strconv.Quote(f.Fund)+" is listed twice")
 		}
-		funds[f.Fund] = true
 		add(f.Paid.Check(path + "/paid"))
 		add(f.Base.Check(path + "/base"))
 		add(f.Deductible.Check(path + "/deductible"))
@@ -157,21 +153,31 @@ func (c *Claim) Validate(p *policy.Compiled, personID func(id string, on civil.D
 			es.Add(core.FieldInvalid, path+"/visits", "must not be negative")
 		}
 	}
-	classes := map[string]bool{}
 	for i, a := range t.Admissions {
 		path := "/totals/admissions/" + strconv.Itoa(i)
 		if _, ok := p.Class(a.Class); !ok {
 			es.Add(core.ClaimUnknownClass, path+"/class", strconv.Quote(a.Class))
-		} else if classes[a.Class] {
+		} else if earlier(i, func(j int) bool { return t.Admissions[j].Class == a.Class }) {
 			es.Add(core.FieldInvalid, path+"/class", strconv.Quote(a.Class)+" is listed twice")
 		}
-		classes[a.Class] = true
 		if a.Count < 0 {
 			es.Add(core.FieldInvalid, path+"/count", "must not be negative")
 		}
 	}
 	add(t.FamilyAccount.Check("/totals/familyAccount"))
 	return es.Err()
+}
+
+// earlier reports whether any index before i satisfies same. The lists it checks for
+// duplicates (enrollment years, funds, classes) hold a handful of entries, where a
+// scan is cheaper than a map.
+func earlier(i int, same func(j int) bool) bool {
+	for j := 0; j < i; j++ {
+		if same(j) {
+			return true
+		}
+	}
+	return false
 }
 
 // validateItem checks one line. Paths are built only when a problem is found: a

@@ -43,12 +43,9 @@ type Status struct {
 // Check evaluates history on the date for a person of the category. The history may be
 // in any order; the claim validator has already rejected duplicate years.
 func Check(p *policy.Compiled, category string, history []Year, on civil.Date) Status {
-	byYear := make(map[int]*Year, len(history))
-	for i := range history {
-		byYear[history[i].Year] = &history[i]
-	}
+	byYear := years(history)
 	rules := p.Policy().Enrollment
-	cur, prev := byYear[on.Year], byYear[on.Year-1]
+	cur, prev := byYear.get(on.Year), byYear.get(on.Year-1)
 	var s Status
 	for _, y := range history {
 		if y.Year < on.Year {
@@ -92,20 +89,33 @@ func Check(p *policy.Compiled, category string, history []Year, on civil.Date) S
 	return s
 }
 
+// years finds a person's enrollment by year. Histories are a few entries long, where
+// a scan is cheaper than building a map for every claim.
+type years []Year
+
+func (h years) get(year int) *Year {
+	for i := range h {
+		if h[i].Year == year {
+			return &h[i]
+		}
+	}
+	return nil
+}
+
 // benefitsFrom returns when benefits for the year start, and whether the year follows
 // a gap. A wait that began late in the previous year runs on into this one, so the
 // previous year's own start is considered too (depth bounds the look back; waits are
 // months long, so one year back is enough in practice).
-func benefitsFrom(rules policy.Enrollment, byYear map[int]*Year, year, depth int) (civil.Date, bool) {
-	cur, prev := byYear[year], byYear[year-1]
+func benefitsFrom(rules policy.Enrollment, byYear years, year, depth int) (civil.Date, bool) {
+	cur, prev := byYear.get(year), byYear.get(year-1)
 	yearStart := civil.New(year, 1, 1)
 	from := cur.PaidOn
 	if from.IsZero() || from.Before(yearStart) {
 		from = yearStart
 	}
 	earlier := false
-	for y := range byYear {
-		if y < year-1 {
+	for _, y := range byYear {
+		if y.Year < year-1 {
 			earlier = true
 		}
 	}
@@ -131,13 +141,13 @@ func benefitsFrom(rules policy.Enrollment, byYear map[int]*Year, year, depth int
 }
 
 // continuous counts consecutive enrolled years back from the visit year.
-func continuous(p *policy.Compiled, byYear map[int]*Year, year int) int {
+func continuous(p *policy.Compiled, byYear years, year int) int {
 	k := p.Policy().Continuity
 	if k == nil || !k.CountVisitYear {
 		year--
 	}
 	n := 0
-	for ; byYear[year] != nil; year-- {
+	for ; byYear.get(year) != nil; year-- {
 		n++
 	}
 	return n

@@ -301,6 +301,9 @@ func Ratio(a, b Amount) Rate {
 	if b.IsZero() {
 		return Rate{}
 	}
+	if !a.wide && !a.micro && !b.wide && !b.micro && b.fen > 0 && a.fen > -1<<49 && a.fen < 1<<49 {
+		return Rate{n: roundDiv(a.fen*rateUnit, b.fen, HalfUp)}
+	}
 	q := a.dec().DivRound(b.dec(), RatePlaces).Shift(RatePlaces)
 	return Rate{n: q.IntPart()}
 }

@@ -205,3 +205,21 @@ func TestFastPathsAgreeWithDecimal(t *testing.T) {
 		}
 	}
 }
+
+func TestRatio(t *testing.T) {
+	a := money.MustAmount
+	cases := []struct{ num, den, want string }{
+		{"4000", "8432", "0.4744"},
+		{"1", "3", "0.3333"},
+		{"2", "3", "0.6667"},
+		{"1", "8", "0.125"},
+		{"0.01", "0.16", "0.0625"},
+		{"0.01", "0.32", "0.0313"}, // 0.03125 rounds half up
+		{"5", "0", "0"},
+	}
+	for _, tc := range cases {
+		if got := money.Ratio(a(tc.num), a(tc.den)).String(); got != tc.want {
+			t.Errorf("%s ÷ %s = %s, want %s", tc.num, tc.den, got, tc.want)
+		}
+	}
+}
