@@ -81,13 +81,14 @@ func (e *Engine) verifyCard(req []byte) (any, error) {
 		return nil, err
 	}
 	problems := identity.VerifyCard(r.Card, r.Presenter, r.Date, p.Policy().Cards.Issuers)
+	if r.Card.Certificate != "" && !p.Certificate(r.Card.Certificate) {
+		problems = append(problems, core.NewError(core.CertificateFormat, "/card/certificate", ""))
+	}
 	st := enroll.Check(p, r.Category, r.Enrollment, r.Date)
 	if !st.Enrolled || st.Waiting {
 		problems = append(problems, core.NewError(core.CardNotEnrolled, "/enrollment", r.Date.String()))
 	}
-	if problems == nil {
-		problems = core.Errors{}
-	}
+	problems = sorted(problems)
 	return VerifyCardResult{
 		Valid: len(problems) == 0, Owner: identity.Mask(r.Card.Owner),
 		Enrolled: st.Enrolled, Waiting: st.Waiting, BenefitsFrom: st.BenefitsFrom, BenefitTier: st.BenefitTier,
@@ -122,10 +123,7 @@ func (e *Engine) validateRoster(req []byte) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	problems := identity.ValidateRoster(p, r.Rows, r.Today)
-	if problems == nil {
-		problems = core.Errors{}
-	}
+	problems := sorted(identity.ValidateRoster(p, r.Rows, r.Today))
 	return RosterResult{Valid: len(problems) == 0, Rows: len(r.Rows), Problems: problems}, nil
 }
 
@@ -299,4 +297,13 @@ func (e *Engine) version(req []byte) (any, error) {
 		v.Policies = append(v.Policies, PolicyRef{ID: p.ID(), Version: p.Version(), Hash: p.Hash()})
 	}
 	return v, nil
+}
+
+// sorted returns the problems ordered by path, and an empty list rather than nil so
+// hosts always see an array.
+func sorted(es core.Errors) core.Errors {
+	if err := es.Err(); err != nil {
+		return err.(core.Errors)
+	}
+	return core.Errors{}
 }

@@ -20,14 +20,21 @@ import (
 // Schema is the result format version.
 const Schema = 1
 
-// Validate checks the claim under the policy and returns every problem, or nil.
+// Validate checks the claim under the policy and returns every problem, or nil. Besides
+// the claim's own checks, the birth date must be the one the resident ID carries.
 func Validate(p *policy.Compiled, c *claim.Claim) error {
-	return c.Validate(p, checkID)
-}
-
-func checkID(id string, on civil.Date) error {
-	_, err := identity.ParseID(id, on)
-	return err
+	var parsed identity.ID
+	err := c.Validate(p, func(id string, on civil.Date) error {
+		var err error
+		parsed, err = identity.ParseID(id, on)
+		return err
+	})
+	if parsed.Number == "" || !c.Person.Birth.Valid() || parsed.Birth.Compare(c.Person.Birth) == 0 {
+		return err
+	}
+	es := append(core.AsErrors(err), core.NewError(core.FieldInvalid, "/person/birthDate",
+		c.Person.Birth.String()+" is not the birth date in the resident ID ("+parsed.Birth.String()+")"))
+	return es.Err()
 }
 
 // Run validates the claim and settles it under the policy. Bad input returns

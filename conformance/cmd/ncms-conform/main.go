@@ -1,0 +1,65 @@
+// Command ncms-conform runs the conformance vectors against one engine and prints one
+// line per failing vector, then "N passed, N failed". It exits 1 on any failure and
+// 2 on bad usage.
+//
+//	ncms-conform --vectors conformance/vectors --target native
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/ruralhealth/ncms/conformance"
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+func run(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("ncms-conform", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	dir := fs.String("vectors", "conformance/vectors", "directory of vectors (<topic>/<case>.json)")
+	spec := fs.String("target", "native", "engine to test: native")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "ncms-conform: unexpected arguments %q\n", fs.Args())
+		return 2
+	}
+	e, err := conformance.Open(*spec)
+	if err != nil {
+		fmt.Fprintln(stderr, "ncms-conform:", err)
+		return 2
+	}
+	vectors, err := conformance.Load(*dir)
+	if err != nil {
+		fmt.Fprintln(stderr, "ncms-conform:", err)
+		return 2
+	}
+	if len(vectors) == 0 {
+		fmt.Fprintf(stderr, "ncms-conform: no vectors in %s\n", *dir)
+		return 2
+	}
+	passed, failed := 0, 0
+	for i := range vectors {
+		ms := conformance.CheckOne(context.Background(), &vectors[i], e)
+		if len(ms) == 0 {
+			passed++
+			continue
+		}
+		failed++
+		for _, m := range ms {
+			fmt.Fprintf(stdout, "FAIL %s: %s\n", m.ID, m.Diff)
+		}
+	}
+	fmt.Fprintf(stdout, "%d passed, %d failed\n", passed, failed)
+	if failed > 0 {
+		return 1
+	}
+	return 0
+}

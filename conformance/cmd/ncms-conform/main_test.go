@@ -1,0 +1,56 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestRunPasses(t *testing.T) {
+	var out, errOut bytes.Buffer
+	code := run([]string{"--vectors", "../../vectors", "--target", "native"}, &out, &errOut)
+	if code != 0 {
+		t.Fatalf("exit %d\n%s%s", code, out.String(), errOut.String())
+	}
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	if last := lines[len(lines)-1]; !strings.HasSuffix(last, " passed, 0 failed") {
+		t.Errorf("last line %q", last)
+	}
+}
+
+func TestRunReportsFailure(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, "bands"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	// A deliberately wrong expectation: 1000.00 under pingluo-original pays 140.00.
+	vec := `{"schema":1,"id":"bands/wrong","note":"wrong on purpose","rules":"§2.1","op":"settle","policy":"pingluo-original",
+"request":{"schema":1,"policy":"pingluo-original","claim":{"id":"V1","person":{"id":"640221198001010015","category":"farmer","birthDate":"1980-01-01","enrollment":[{"year":2025,"paidOn":"2024-12-01"}]},
+"visit":{"type":"inpatient","class":"county","referral":false,"admission":"2025-03-02","discharge":"2025-03-09"},
+"items":[{"code":"X","kind":"treatment","class":"A","amount":"1000.00"}],"totals":{"year":2025,"funds":[],"admissions":[],"familyAccount":"0"}}},
+"derivation":["wrong on purpose"],"want":{"fundTotal":"141.00"}}`
+	if err := os.WriteFile(filepath.Join(dir, "bands", "wrong.json"), []byte(vec), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var out, errOut bytes.Buffer
+	code := run([]string{"--vectors", dir, "--target", "native"}, &out, &errOut)
+	if code != 1 {
+		t.Fatalf("exit %d, want 1\n%s%s", code, out.String(), errOut.String())
+	}
+	got := out.String()
+	if !strings.Contains(got, "FAIL bands/wrong: /fundTotal: \"140.00\", want \"141.00\"") || !strings.HasSuffix(got, "0 passed, 1 failed\n") {
+		t.Errorf("output:\n%s", got)
+	}
+}
+
+func TestRunUnknownTarget(t *testing.T) {
+	var out, errOut bytes.Buffer
+	if code := run([]string{"--vectors", "../../vectors", "--target", "wasm9:x"}, &out, &errOut); code != 2 {
+		t.Fatalf("exit %d, want 2", code)
+	}
+	if !strings.Contains(errOut.String(), `unknown target "wasm9:x"`) {
+		t.Errorf("stderr %q", errOut.String())
+	}
+}
