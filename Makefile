@@ -2,7 +2,7 @@
 GO ?= go
 PKGS := ./...
 
-.PHONY: test vet wasm-check fuzz bench run
+.PHONY: test vet wasm-check fuzz bench conform run
 
 # test runs every test the project has, after vet and a wasip1 build of the core.
 test: vet wasm-check
@@ -28,6 +28,10 @@ fuzz:
 # bench runs the benchmarks; compare runs with benchstat.
 bench:
 	$(GO) test -run='^$$' -bench=. -benchmem -count=5 ./core/...
+
+# conform plays the conformance vectors through the native core.
+conform:
+	$(GO) run ./conformance/cmd/ncms-conform --vectors conformance/vectors --target native
 
 run:
 	@echo "The county server is not built yet (issue: server/)."; exit 1
