@@ -2,7 +2,8 @@
 GO ?= go
 PKGS := ./...
 
-.PHONY: test vet wasm-check fuzz bench conform run
+.PHONY: test vet wasm-check wasm wasm-opt wasm-js fuzz bench conform run
+WASM := wasm/js/ncms.wasm
 
 # test runs every test the project has, after vet and a wasip1 build of the core.
 test: vet wasm-check
@@ -13,9 +14,25 @@ vet:
 	  if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) vet $(PKGS)
 
-# The core must build for WebAssembly (wasip1): no I/O, no clocks.
+# The core and wasm/ must build for WebAssembly (wasip1); the module is vetted there.
 wasm-check:
-	GOOS=wasip1 GOARCH=wasm $(GO) build ./core/...
+	GOOS=wasip1 GOARCH=wasm $(GO) build ./core/... ./wasm/...
+	GOOS=wasip1 GOARCH=wasm $(GO) vet ./wasm/module
+
+# wasm builds the one module every host loads (wasm/ABI.md), next to ncms.js.
+wasm:
+	GOOS=wasip1 GOARCH=wasm $(GO) build -buildmode=c-shared -trimpath -ldflags="-s -w -buildid=" -o $(WASM) ./wasm/module
+	@sha256sum $(WASM)
+
+# wasm-opt shrinks it with binaryen (apt-get install binaryen) and re-checks byte equality.
+wasm-opt: wasm
+	wasm-opt -Oz --enable-sign-ext --enable-nontrapping-float-to-int --enable-bulk-memory --enable-mutable-globals $(WASM) -o wasm/js/ncms.opt.wasm
+	NCMS_WASM=$(CURDIR)/wasm/js/ncms.opt.wasm $(GO) test -count=1 -run 'TestSameBytes|TestHostile|TestNode' ./wasm/host
+
+# wasm-js runs the JS loader's tests on the built module (go test ./wasm/host runs them
+# too, against the native bytes).
+wasm-js: wasm
+	node --test wasm/js/test/
 
 # fuzz runs each fuzz target briefly; FUZZTIME=5m for a longer run.
 FUZZTIME ?= 20s
@@ -27,7 +44,7 @@ fuzz:
 
 # bench runs the benchmarks; compare runs with benchstat.
 bench:
-	$(GO) test -run='^$$' -bench=. -benchmem -count=5 ./core/...
+	$(GO) test -run='^$$' -bench=. -benchmem -count=5 ./core/... ./wasm/host
 
 # conform plays the conformance vectors through the native core.
 conform:

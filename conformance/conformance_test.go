@@ -4,9 +4,12 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/ruralhealth/ncms/conformance"
@@ -21,10 +24,48 @@ func engines(t *testing.T) []conformance.Engine {
 	if err != nil {
 		t.Fatal(err)
 	}
+	w, err := conformance.OpenWasm(context.Background(), wasmModule(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { w.Close(context.Background()) })
 	return []conformance.Engine{
 		native,
+		w,
 	}
 }
+
+// wasmModule builds the WebAssembly module once per test binary, or returns the
+// prebuilt one NCMS_WASM names.
+func wasmModule(t *testing.T) string {
+	t.Helper()
+	if p := os.Getenv("NCMS_WASM"); p != "" {
+		return p
+	}
+	moduleOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "ncms-conform-")
+		if err != nil {
+			moduleErr = err
+			return
+		}
+		modulePath = filepath.Join(dir, "ncms.wasm")
+		cmd := exec.Command("go", "build", "-buildmode=c-shared", "-trimpath", "-ldflags=-s -w -buildid=", "-o", modulePath, "../wasm/module")
+		cmd.Env = append(os.Environ(), "GOOS=wasip1", "GOARCH=wasm")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			moduleErr = fmt.Errorf("building the module: %v\n%s", err, out)
+		}
+	})
+	if moduleErr != nil {
+		t.Fatal(moduleErr)
+	}
+	return modulePath
+}
+
+var (
+	moduleOnce sync.Once
+	modulePath string
+	moduleErr  error
+)
 
 func load(t *testing.T) []conformance.Vector {
 	t.Helper()

@@ -1,6 +1,7 @@
 package conformance
 
 import (
+	"context"
 	"fmt"
 	"strings"
 )
@@ -17,6 +18,7 @@ type target struct {
 func targets() []target {
 	return []target{
 		{"native", "native", func(string) (Engine, error) { return NewNative() }},
+		{"wasm:", "wasm:PATH", func(path string) (Engine, error) { return OpenWasm(context.Background(), path) }},
 	}
 }
 

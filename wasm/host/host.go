@@ -1,0 +1,323 @@
+// Package host runs the NCMS WebAssembly module (wasm/module) in Go over wazero: the
+// module is compiled once and calls are served by a bounded pool of instances, each
+// with its own engine. It is for Go programs that want the module itself rather than
+// the linked core: conformance runs against the artefact browsers load, or a sandbox
+// with a memory limit and cancellable calls.
+//
+// The module is not embedded; pass the bytes of ncms.wasm to New. See wasm/ABI.md for
+// the exports this package calls.
+package host
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"io"
+	"runtime"
+	"sync"
+	"sync/atomic"
+
+	"github.com/tetratelabs/wazero"
+	"github.com/tetratelabs/wazero/api"
+	"github.com/tetratelabs/wazero/imports/wasi_snapshot_preview1"
+)
+
+// DefaultMaxMemoryPages is the default limit on an instance's linear memory: 4096
+// pages of 64 KiB, 256 MiB, room for the largest request the module accepts (64 MiB)
+// next to the engine's own heap.
+const DefaultMaxMemoryPages = 4096
+
+// ErrClosed is returned by Call after Close.
+var ErrClosed = errors.New("ncms host: closed")
+
+// Options configure a Host. The zero value is usable.
+type Options struct {
+	// MaxMemoryPages limits each instance's linear memory, in 64 KiB pages; 0 means
+	// DefaultMaxMemoryPages. An instance that needs more traps and is discarded.
+	MaxMemoryPages uint32
+	// PoolSize is the most instances kept, and so the most calls run at once; 0 means
+	// runtime.GOMAXPROCS(0). Calls beyond it wait for a free instance.
+	PoolSize int
+	// CompilationCache, if not empty, is a directory where wazero keeps compiled
+	// machine code, so a process that restarts does not compile the module again.
+	CompilationCache string
+	// Uninterruptible compiles the module without the checks that let a done
+	// context stop a call in progress, so ctx is honoured only until the call
+	// starts. Calls then run 2.5 to 5 times faster: wazero v1.12 leaves compiled code
+	// for Go at every loop iteration to check for cancellation, and Go's wasm has a
+	// loop in every function (wazero issue #2466). Use it only where requests are
+	// trusted or cheap; the module bounds a request to codec.MaxRequest, but a
+	// large roster still takes seconds.
+	Uninterruptible bool
+	// Stderr receives what the module writes to standard error (the Go runtime's
+	// report of a fatal error, for one); nil discards it.
+	Stderr io.Writer
+}
+
+// Host calls the module. It is safe for concurrent use.
+type Host struct {
+	rt       wazero.Runtime
+	cache    wazero.CompilationCache
+	compiled wazero.CompiledModule
+	config   wazero.ModuleConfig
+
+	slots chan struct{}  // one token per call in progress
+	idle  chan *instance // instances ready for a call
+
+	// loads is every policy document that load_policy accepted, in order, once
+	// each (loading the same bytes again changes nothing). Each instance has its own
+	// engine, so an instance replays the loads it has not seen before it serves a
+	// call; loadMu makes the loads one sequence.
+	mu     sync.Mutex
+	loads  [][]byte
+	loaded map[[sha256.Size]byte]bool
+	loadMu sync.Mutex
+
+	created atomic.Int64 // instances created, for tests
+	closed  atomic.Bool
+}
+
+// instance is one module instance and its exports.
+type instance struct {
+	mod               api.Module
+	alloc, free, call api.Function
+	stack             [4]uint64
+	loaded            int // how many of Host.loads this instance has applied
+}
+
+// exports the module must have, besides its memory.
+var exports = []string{"_initialize", "ncms_alloc", "ncms_free", "ncms_call", "ncms_version"}
+
+// New compiles the module and returns a Host. Instances are created on demand, up to
+// Options.PoolSize.
+func New(ctx context.Context, wasm []byte, opts Options) (*Host, error) {
+	pages := opts.MaxMemoryPages
+	if pages == 0 {
+		pages = DefaultMaxMemoryPages
+	}
+	size := opts.PoolSize
+	if size <= 0 {
+		size = runtime.GOMAXPROCS(0)
+	}
+	cfg := runtimeConfig().WithMemoryLimitPages(pages).WithCloseOnContextDone(!opts.Uninterruptible)
+	h := &Host{slots: make(chan struct{}, size), idle: make(chan *instance, size), loaded: map[[sha256.Size]byte]bool{}}
+	if opts.CompilationCache != "" {
+		c, err := wazero.NewCompilationCacheWithDir(opts.CompilationCache)
+		if err != nil {
+			return nil, fmt.Errorf("ncms host: compilation cache: %w", err)
+		}
+		h.cache = c
+		cfg = cfg.WithCompilationCache(c)
+	}
+	h.rt = wazero.NewRuntimeWithConfig(ctx, cfg)
+	fail := func(err error) (*Host, error) {
+		h.rt.Close(ctx)
+		if h.cache != nil {
+			h.cache.Close(ctx)
+		}
+		return nil, err
+	}
+	if _, err := wasi_snapshot_preview1.Instantiate(ctx, h.rt); err != nil {
+		return fail(fmt.Errorf("ncms host: wasi: %w", err))
+	}
+	compiled, err := h.rt.CompileModule(ctx, wasm)
+	if err != nil {
+		return fail(fmt.Errorf("ncms host: compile: %w", err))
+	}
+	fns := compiled.ExportedFunctions()
+	for _, name := range exports {
+		if _, ok := fns[name]; !ok {
+			return fail(fmt.Errorf("ncms host: the module does not export %s", name))
+		}
+	}
+	h.compiled = compiled
+	stderr := opts.Stderr
+	if stderr == nil {
+		stderr = io.Discard
+	}
+	// Anonymous, so the one compiled module can be instantiated many times; the
+	// reactor's _initialize runs the Go runtime's and the packages' initialisation.
+	// wazero's defaults give the module a fixed random source and a fake clock: the
+	// engine needs neither, and the Go runtime only seeds and paces with them.
+	h.config = wazero.NewModuleConfig().WithName("").WithStartFunctions("_initialize").WithStderr(stderr)
+	return h, nil
+}
+
+// runtimeConfig returns the compiler where wazero has one, the interpreter otherwise.
+func runtimeConfig() wazero.RuntimeConfig {
+	switch runtime.GOARCH {
+	case "amd64", "arm64":
+		return wazero.NewRuntimeConfigCompiler()
+	}
+	return wazero.NewRuntimeConfigInterpreter()
+}
+
+// Call runs the operation op on the JSON request req and returns the response
+// envelope, byte for byte what engine.Handle returns natively. Bad input is an error
+// envelope, not an error: the error is for the call itself — ctx done, the host
+// closed, or an instance that trapped (and has been discarded).
+//
+// A successful load_policy applies to every instance: each replays the documents
+// loaded since its last call before it serves the next.
+func (h *Host) Call(ctx context.Context, op string, req []byte) ([]byte, error) {
+	if h.closed.Load() {
+		return nil, ErrClosed
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("ncms host: %s: %w", op, err)
+	}
+	if op == "load_policy" {
+		h.loadMu.Lock()
+		defer h.loadMu.Unlock()
+	}
+	select {
+	case h.slots <- struct{}{}:
+	case <-ctx.Done():
+		return nil, fmt.Errorf("ncms host: %s: %w", op, ctx.Err())
+	}
+	defer func() { <-h.slots }()
+	in, err := h.get(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("ncms host: %s: %w", op, err)
+	}
+	resp, err := h.serve(ctx, in, op, req)
+	if err != nil {
+		in.mod.Close(ctx)
+		switch {
+		case ctx.Err() != nil:
+			err = fmt.Errorf("%w (%v)", ctx.Err(), err)
+		case h.closed.Load():
+			return nil, ErrClosed
+		}
+		return nil, fmt.Errorf("ncms host: %s: %w", op, err)
+	}
+	if op == "load_policy" && ok(resp) {
+		h.mu.Lock()
+		if sum := sha256.Sum256(req); !h.loaded[sum] {
+			h.loaded[sum] = true
+			h.loads = append(h.loads, bytes.Clone(req))
+		}
+		in.loaded = len(h.loads)
+		h.mu.Unlock()
+	}
+	h.idle <- in // never blocks: there are never more instances than slots
+	return resp, nil
+}
+
+// ok reports whether a response is a success envelope; the canonical encoding
+// always begins with these bytes.
+func ok(resp []byte) bool { return bytes.HasPrefix(resp, []byte(`{"schema":1,"ok":true`)) }
+
+// get returns an idle instance or a new one.
+func (h *Host) get(ctx context.Context) (*instance, error) {
+	select {
+	case in := <-h.idle:
+		return in, nil
+	default:
+		return h.instantiate(ctx)
+	}
+}
+
+// instantiate creates an instance and runs the module's _initialize.
+func (h *Host) instantiate(ctx context.Context) (*instance, error) {
+	mod, err := h.rt.InstantiateModule(ctx, h.compiled, h.config)
+	if err != nil {
+		if h.closed.Load() {
+			return nil, ErrClosed
+		}
+		return nil, fmt.Errorf("instantiate: %w", err)
+	}
+	h.created.Add(1)
+	return &instance{mod: mod, alloc: mod.ExportedFunction("ncms_alloc"),
+		free: mod.ExportedFunction("ncms_free"), call: mod.ExportedFunction("ncms_call")}, nil
+}
+
+// serve brings the instance's policies up to date and runs one call.
+func (h *Host) serve(ctx context.Context, in *instance, op string, req []byte) ([]byte, error) {
+	h.mu.Lock()
+	pending := h.loads[in.loaded:len(h.loads):len(h.loads)]
+	h.mu.Unlock()
+	for _, doc := range pending {
+		resp, err := in.exchange(ctx, "load_policy", doc)
+		if err != nil {
+			return nil, err
+		}
+		if !ok(resp) {
+			return nil, fmt.Errorf("replaying load_policy gave %s", resp)
+		}
+		in.loaded++
+	}
+	return in.exchange(ctx, op, req)
+}
+
+// exchange is the memory protocol of ABI.md: alloc and write the operation and the
+// request, call, read the response, free all three.
+func (in *instance) exchange(ctx context.Context, op string, req []byte) ([]byte, error) {
+	opPtr, err := in.put(ctx, []byte(op))
+	if err != nil {
+		return nil, err
+	}
+	reqPtr, err := in.put(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	in.stack = [4]uint64{uint64(opPtr), length(op), uint64(reqPtr), length(req)}
+	if err := in.call.CallWithStack(ctx, in.stack[:]); err != nil {
+		return nil, err
+	}
+	packed := in.stack[0]
+	ptr, n := uint32(packed>>32), uint32(packed)
+	view, found := in.mod.Memory().Read(ptr, n)
+	if !found {
+		return nil, fmt.Errorf("response [%d, +%d) is outside guest memory", ptr, n)
+	}
+	resp := bytes.Clone(view)
+	for _, p := range []uint32{ptr, opPtr, reqPtr} {
+		if p == 0 {
+			continue
+		}
+		in.stack[0] = uint64(p)
+		if err := in.free.CallWithStack(ctx, in.stack[:]); err != nil {
+			return nil, err
+		}
+	}
+	return resp, nil
+}
+
+// length is len(b) as the module's uint32, saturated: the module answers
+// request_too_large for anything over 64 MiB without looking at the bytes.
+func length[T string | []byte](b T) uint64 { return min(uint64(len(b)), 1<<32-1) }
+
+// put copies b into a new guest buffer. An empty b needs no buffer, and one the
+// module refuses (over 64 MiB) is not copied: the call answers request_too_large.
+func (in *instance) put(ctx context.Context, b []byte) (uint32, error) {
+	if len(b) == 0 || length(b) == 1<<32-1 {
+		return 0, nil
+	}
+	in.stack[0] = uint64(len(b))
+	if err := in.alloc.CallWithStack(ctx, in.stack[:]); err != nil {
+		return 0, err
+	}
+	ptr := uint32(in.stack[0])
+	if ptr == 0 {
+		return 0, nil
+	}
+	if !in.mod.Memory().Write(ptr, b) {
+		return 0, fmt.Errorf("buffer [%d, +%d) is outside guest memory", ptr, len(b))
+	}
+	return ptr, nil
+}
+
+// Close closes every instance and the compiled module; calls in progress fail.
+func (h *Host) Close(ctx context.Context) error {
+	if h.closed.Swap(true) {
+		return nil
+	}
+	err := h.rt.Close(ctx)
+	if h.cache != nil {
+		err = errors.Join(err, h.cache.Close(ctx))
+	}
+	return err
+}
