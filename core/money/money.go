@@ -31,10 +31,15 @@ const fenLimit = 1 << 60
 // a string, too many decimals, a negative sign) instead of failing the whole decode;
 // validation reports it with the field's path through Problem.
 type Amount struct {
-	fen     int64           // the value in fen, or in millionths of a yuan when micro
-	micro   bool            // fen counts 10^-6 yuan: a fen amount times a Rate
-	d       decimal.Decimal // the value, when wide
-	wide    bool
+	fen   int64            // the value in fen, or in millionths of a yuan when micro
+	micro bool             // fen counts 10^-6 yuan: a fen amount times a Rate
+	big   *decimal.Decimal // the value, when it fits neither int64 form
+	bad   *badText         // what was wrong with the JSON text, if anything
+}
+
+// badText keeps a decoding problem with the text that caused it. The rare states of
+// an Amount sit behind pointers so the common one stays small to copy.
+type badText struct {
 	problem core.Code
 	raw     string
 }
@@ -56,14 +61,14 @@ func fromDecimal(d decimal.Decimal) Amount {
 			}
 		}
 	}
-	return Amount{d: d, wide: true}
+	return Amount{big: &d}
 }
 
 // dec returns a as a decimal.
 func (a Amount) dec() decimal.Decimal {
 	switch {
-	case a.wide:
-		return a.d
+	case a.big != nil:
+		return *a.big
 	case a.micro:
 		return decimal.New(a.fen, -6)
 	}
@@ -79,7 +84,7 @@ const microLimit = 1 << 58
 // asMicro returns a in millionths of a yuan, if it fits.
 func (a Amount) asMicro() (int64, bool) {
 	switch {
-	case a.wide:
+	case a.big != nil:
 		return 0, false
 	case a.micro:
 		return a.fen, true
@@ -99,7 +104,7 @@ func fromMicro(n int64) Amount {
 
 // combine applies op to a and b on the int64 paths when both allow it.
 func combine(a, b Amount, op func(x, y int64) int64, slow func(x, y decimal.Decimal) decimal.Decimal) Amount {
-	if !a.wide && !b.wide {
+	if a.big == nil && b.big == nil {
 		if !a.micro && !b.micro {
 			if s := op(a.fen, b.fen); s > -fenLimit && s < fenLimit {
 				return Amount{fen: s}
@@ -119,8 +124,8 @@ func combine(a, b Amount, op func(x, y int64) int64, slow func(x, y decimal.Deci
 // such as "8432" or "12.30", as amounts arrive in claims and policies.
 func ParseAmount(s string) (Amount, error) {
 	a := parse(s, 2)
-	if a.problem != "" {
-		return Amount{}, core.NewError(a.problem, "", quote(s))
+	if a.bad != nil {
+		return Amount{}, core.NewError(a.bad.problem, "", quote(s))
 	}
 	return a, nil
 }
@@ -138,24 +143,20 @@ func MustAmount(s string) Amount {
 // value is returned as a count of 10^-places units in Amount.fen for the caller to
 // scale; callers with places == 2 get fen directly.
 func parse(s string, places int) Amount {
-	a := Amount{raw: s}
+	fail := func(c core.Code) Amount { return Amount{bad: &badText{problem: c, raw: s}} }
 	if strings.HasPrefix(s, "-") {
-		a.problem = core.AmountNegative
-		return a
+		return fail(core.AmountNegative)
 	}
 	intPart, frac, dot := strings.Cut(s, ".")
 	if intPart == "" || (dot && frac == "") || !digits(intPart) || !digits(frac) {
-		a.problem = core.AmountInvalid
-		return a
+		return fail(core.AmountInvalid)
 	}
 	intPart = strings.TrimLeft(intPart, "0")
 	if len(intPart) > MaxIntegerDigits {
-		a.problem = core.AmountTooLarge
-		return a
+		return fail(core.AmountTooLarge)
 	}
 	if len(frac) > places {
-		a.problem = core.AmountPrecision
-		return a
+		return fail(core.AmountPrecision)
 	}
 	var n int64
 	for i := 0; i < len(intPart); i++ {
@@ -187,20 +188,25 @@ func quote(s string) string {
 }
 
 // Problem returns the code of what was wrong with the amount's JSON text, or "".
-func (a Amount) Problem() core.Code { return a.problem }
+func (a Amount) Problem() core.Code {
+	if a.bad == nil {
+		return ""
+	}
+	return a.bad.problem
+}
 
 // Check returns what is wrong with the amount as an input — bad JSON text, or, for an
 // amount built in Go, a negative value, a fraction of a fen or too many digits — as an
 // error at path, or nil.
 func (a Amount) Check(path string) *core.Error {
 	switch {
-	case a.problem != "":
-		return core.NewError(a.problem, path, quote(a.raw))
+	case a.bad != nil:
+		return core.NewError(a.bad.problem, path, quote(a.bad.raw))
 	case a.Sign() < 0:
 		return core.NewError(core.AmountNegative, path, a.String())
-	case a.micro || (a.wide && a.d.Exponent() < -2):
+	case a.micro || (a.big != nil && a.big.Exponent() < -2):
 		return core.NewError(core.AmountPrecision, path, a.String())
-	case a.wide:
+	case a.big != nil:
 		return core.NewError(core.AmountTooLarge, path, a.String())
 	}
 	return nil
@@ -218,7 +224,7 @@ func (a Amount) Sub(b Amount) Amount {
 
 // Mul returns the exact product a × r, unrounded.
 func (a Amount) Mul(r Rate) Amount {
-	if !a.wide && !a.micro && a.fen > -1<<40 && a.fen < 1<<40 && r.n > -1<<16 && r.n < 1<<16 {
+	if a.big == nil && !a.micro && a.fen > -1<<40 && a.fen < 1<<40 && r.n > -1<<16 && r.n < 1<<16 {
 		return fromMicro(a.fen * r.n) // fen × ten-thousandths = millionths of a yuan
 	}
 	return fromDecimal(a.dec().Mul(r.dec()))
@@ -235,7 +241,7 @@ func (a Amount) Cmp(b Amount) int {
 			return a.dec().Cmp(b.dec())
 		}
 	}
-	if a.wide || b.wide {
+	if a.big != nil || b.big != nil {
 		return a.dec().Cmp(b.dec())
 	}
 	switch {
@@ -249,8 +255,8 @@ func (a Amount) Cmp(b Amount) int {
 
 // Sign returns -1, 0 or +1.
 func (a Amount) Sign() int {
-	if a.wide {
-		return a.d.Sign()
+	if a.big != nil {
+		return a.big.Sign()
 	}
 	switch {
 	case a.fen < 0:
@@ -301,7 +307,7 @@ func Ratio(a, b Amount) Rate {
 	if b.IsZero() {
 		return Rate{}
 	}
-	if !a.wide && !a.micro && !b.wide && !b.micro && b.fen > 0 && a.fen > -1<<49 && a.fen < 1<<49 {
+	if a.big == nil && !a.micro && b.big == nil && !b.micro && b.fen > 0 && a.fen > -1<<49 && a.fen < 1<<49 {
 		return Rate{n: roundDiv(a.fen*rateUnit, b.fen, HalfUp)}
 	}
 	q := a.dec().DivRound(b.dec(), RatePlaces).Shift(RatePlaces)
@@ -310,7 +316,7 @@ func Ratio(a, b Amount) Rate {
 
 // Round returns a rounded to scale decimal places with mode.
 func (a Amount) Round(scale int32, mode Mode) Amount {
-	if !a.wide && !a.micro && scale >= 2 {
+	if a.big == nil && !a.micro && scale >= 2 {
 		return a
 	}
 	if a.micro && scale == 2 {
@@ -376,16 +382,16 @@ func (a Amount) Decimal() decimal.Decimal { return a.dec() }
 // more, in which case all its significant decimals ("123.455").
 func (a Amount) String() string {
 	switch {
-	case a.problem != "":
-		return a.raw
+	case a.bad != nil:
+		return a.bad.raw
 	case a.micro:
 		return microString(a.fen)
-	case !a.wide:
+	case a.big == nil:
 		return fenString(a.fen)
 	}
-	s := a.d.String()
+	s := a.big.String()
 	if i := strings.IndexByte(s, '.'); i < 0 || len(s)-i-1 < 2 {
-		return a.d.StringFixed(2)
+		return a.big.StringFixed(2)
 	}
 	return s
 }
@@ -448,7 +454,7 @@ func (a Amount) MarshalJSON() ([]byte, error) {
 func (a *Amount) UnmarshalJSON(b []byte) error {
 	s, ok := jsonString(b)
 	if !ok {
-		*a = Amount{problem: core.AmountInvalid, raw: string(b)}
+		*a = Amount{bad: &badText{problem: core.AmountInvalid, raw: string(b)}}
 		return nil
 	}
 	*a = parse(s, 2)

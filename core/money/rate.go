@@ -52,7 +52,7 @@ func parseRate(s string) Rate {
 	body := strings.TrimPrefix(s, "-")
 	intPart, _, _ := strings.Cut(body, ".")
 	a := parse(body, RatePlaces)
-	if a.problem != "" || len(strings.TrimLeft(intPart, "0")) > 3 {
+	if a.bad != nil || len(strings.TrimLeft(intPart, "0")) > 3 {
 		return Rate{problem: core.RateInvalid, raw: s}
 	}
 	if body != s {
