@@ -14,11 +14,12 @@ import (
 // A Date decoded from JSON remembers a problem with its text instead of failing the
 // whole decode, so validation can report it with the field's path.
 type Date struct {
-	Year    int
-	Month   time.Month
-	Day     int
-	problem core.Code
-	raw     string
+	Year  int
+	Month time.Month
+	Day   int
+	// bad holds the JSON text of a date that is not a date; the problem is always
+	// date_invalid. A pointer keeps the common case small to copy.
+	bad *string
 }
 
 // New returns the date; it does not normalise (use Valid to check).
@@ -27,8 +28,8 @@ func New(year int, month time.Month, day int) Date { return Date{Year: year, Mon
 // Parse reads "YYYY-MM-DD" and rejects dates that do not exist, such as 2023-02-29.
 func Parse(s string) (Date, error) {
 	d := parse(s)
-	if d.problem != "" {
-		return Date{}, core.NewError(d.problem, "", strconv.Quote(s))
+	if d.bad != nil {
+		return Date{}, core.NewError(core.DateInvalid, "", strconv.Quote(s))
 	}
 	return d, nil
 }
@@ -43,7 +44,7 @@ func MustParse(s string) Date {
 }
 
 func parse(s string) Date {
-	bad := Date{problem: core.DateInvalid, raw: s}
+	bad := Date{bad: &s}
 	if len(s) != 10 || s[4] != '-' || s[7] != '-' {
 		return bad
 	}
@@ -73,7 +74,7 @@ func atoi(s string) (int, bool) {
 
 // Valid reports whether the date exists in the calendar.
 func (d Date) Valid() bool {
-	if d.problem != "" || d.Month < 1 || d.Month > 12 || d.Day < 1 {
+	if d.bad != nil || d.Month < 1 || d.Month > 12 || d.Day < 1 {
 		return false
 	}
 	return d.Day <= daysIn(d.Year, d.Month)
@@ -84,18 +85,23 @@ func daysIn(year int, m time.Month) int {
 }
 
 // IsZero reports whether d is the zero "no date" value (and had no bad text).
-func (d Date) IsZero() bool { return d.Year == 0 && d.Month == 0 && d.Day == 0 && d.problem == "" }
+func (d Date) IsZero() bool { return d.Year == 0 && d.Month == 0 && d.Day == 0 && d.bad == nil }
 
 // Problem returns the code of what was wrong with the date's JSON text, or "".
-func (d Date) Problem() core.Code { return d.problem }
+func (d Date) Problem() core.Code {
+	if d.bad == nil {
+		return ""
+	}
+	return core.DateInvalid
+}
 
 // Check returns what is wrong with the date as an input — bad JSON text, or, for a
 // date built in Go, a day that does not exist — as an error at path, or nil. The zero
 // date is not an error here; callers decide whether a date is required.
 func (d Date) Check(path string) *core.Error {
 	switch {
-	case d.problem != "":
-		return core.NewError(d.problem, path, strconv.Quote(d.raw))
+	case d.bad != nil:
+		return core.NewError(core.DateInvalid, path, strconv.Quote(*d.bad))
 	case !d.IsZero() && (!d.Valid() || d.Year < 1800):
 		return core.NewError(core.DateInvalid, path, d.String())
 	}
@@ -167,8 +173,8 @@ func (d Date) YearsUntil(e Date) int {
 
 // String returns "YYYY-MM-DD", or "" for the zero date.
 func (d Date) String() string {
-	if d.problem != "" {
-		return d.raw
+	if d.bad != nil {
+		return *d.bad
 	}
 	if d.IsZero() {
 		return ""
@@ -196,7 +202,8 @@ func (d Date) MarshalJSON() ([]byte, error) { return []byte(`"` + d.String() + `
 // kept for validation.
 func (d *Date) UnmarshalJSON(b []byte) error {
 	if len(b) < 2 || b[0] != '"' || b[len(b)-1] != '"' {
-		*d = Date{problem: core.DateInvalid, raw: string(b)}
+		raw := string(b)
+		*d = Date{bad: &raw}
 		return nil
 	}
 	s := string(b[1 : len(b)-1])

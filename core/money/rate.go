@@ -19,9 +19,8 @@ const rateUnit = 10000
 // Adjustments may be negative ("-0.10" is ten percentage points less); ratios applied
 // to money are clamped to [0, 1] by the caller. The zero value is 0.
 type Rate struct {
-	n       int64
-	problem core.Code
-	raw     string
+	n   int64
+	bad *badText // what was wrong with the JSON text, if anything
 }
 
 // Percent returns n percent as a Rate.
@@ -33,8 +32,8 @@ func One() Rate { return Rate{n: rateUnit} }
 // ParseRate reads a decimal string with at most four decimals and an optional sign.
 func ParseRate(s string) (Rate, error) {
 	r := parseRate(s)
-	if r.problem != "" {
-		return Rate{}, core.NewError(r.problem, "", quote(s))
+	if r.bad != nil {
+		return Rate{}, core.NewError(r.bad.problem, "", quote(s))
 	}
 	return r, nil
 }
@@ -53,7 +52,7 @@ func parseRate(s string) Rate {
 	intPart, _, _ := strings.Cut(body, ".")
 	a := parse(body, RatePlaces)
 	if a.bad != nil || len(strings.TrimLeft(intPart, "0")) > 3 {
-		return Rate{problem: core.RateInvalid, raw: s}
+		return Rate{bad: &badText{problem: core.RateInvalid, raw: s}}
 	}
 	if body != s {
 		a.fen = -a.fen
@@ -64,14 +63,19 @@ func parseRate(s string) Rate {
 func (r Rate) dec() decimal.Decimal { return decimal.New(r.n, -RatePlaces) }
 
 // Problem returns the code of what was wrong with the rate's JSON text, or "".
-func (r Rate) Problem() core.Code { return r.problem }
+func (r Rate) Problem() core.Code {
+	if r.bad == nil {
+		return ""
+	}
+	return r.bad.problem
+}
 
 // Check returns the rate's decoding problem as an error at path, or nil.
 func (r Rate) Check(path string) *core.Error {
-	if r.problem == "" {
+	if r.bad == nil {
 		return nil
 	}
-	return core.NewError(r.problem, path, quote(r.raw))
+	return core.NewError(r.bad.problem, path, quote(r.bad.raw))
 }
 
 // InUnit reports whether 0 ≤ r ≤ 1.
@@ -113,8 +117,8 @@ func (r Rate) Scale(n int64) Rate { return Rate{n: r.n * n} }
 
 // String returns the shortest exact text, such as "0.55" or "-0.1".
 func (r Rate) String() string {
-	if r.problem != "" {
-		return r.raw
+	if r.bad != nil {
+		return r.bad.raw
 	}
 	return trimmed(r.n, RatePlaces)
 }
@@ -149,7 +153,7 @@ func (r Rate) MarshalJSON() ([]byte, error) { return []byte(`"` + r.String() + `
 func (r *Rate) UnmarshalJSON(b []byte) error {
 	s, ok := jsonString(b)
 	if !ok {
-		*r = Rate{problem: core.RateInvalid, raw: string(b)}
+		*r = Rate{bad: &badText{problem: core.RateInvalid, raw: string(b)}}
 		return nil
 	}
 	*r = parseRate(s)
