@@ -34,6 +34,13 @@ func (c *Claim) Validate(p *policy.Compiled, personID func(id string, on civil.D
 			}
 		}
 	}
+	// addAt places an error found without a path; paths are built only for errors.
+	addAt := func(e *core.Error, path func() string, field string) {
+		if e != nil {
+			e.Path = path() + field
+			es = append(es, e)
+		}
+	}
 	text(c.ID, "/id", false)
 
 	v := &c.Visit
@@ -107,19 +114,19 @@ func (c *Claim) Validate(p *policy.Compiled, personID func(id string, on civil.D
 		es.Add(core.DateOrder, "/person/birthDate", "born after the visit")
 	}
 	for i, y := range pr.Enrollment {
-		path := "/person/enrollment/" + strconv.Itoa(i)
+		path := indexPath("/person/enrollment/", i)
 		if y.Year < 1900 || y.Year > 9999 {
-			es.Add(core.FieldInvalid, path+"/year", strconv.Itoa(y.Year))
+			es.Add(core.FieldInvalid, path()+"/year", strconv.Itoa(y.Year))
 		} else if earlier(i, func(j int) bool { return pr.Enrollment[j].Year == y.Year }) {
-			es.Add(core.FieldInvalid, path+"/year", strconv.Itoa(y.Year)+" is listed twice")
+			es.Add(core.FieldInvalid, path()+"/year", strconv.Itoa(y.Year)+" is listed twice")
 		}
-		add(y.PaidOn.Check(path + "/paidOn"))
+		addAt(y.PaidOn.Check(""), path, "/paidOn")
 		switch {
 		case len(p.Policy().Tiers) > 0 && y.Tier == "":
-			es.Add(core.FieldRequired, path+"/tier", "")
+			es.Add(core.FieldRequired, path()+"/tier", "")
 		case y.Tier != "":
 			if _, ok := p.Tier(y.Tier); !ok {
-				es.Add(core.ClaimUnknownTier, path+"/tier", strconv.Quote(y.Tier))
+				es.Add(core.ClaimUnknownTier, path()+"/tier", strconv.Quote(y.Tier))
 			}
 		}
 	}
@@ -137,35 +144,41 @@ func (c *Claim) Validate(p *policy.Compiled, personID func(id string, on civil.D
 		es.Add(core.ClaimTotalsYear, "/totals/year", strconv.Itoa(t.Year)+" ≠ "+strconv.Itoa(date.Year))
 	}
 	for i, f := range t.Funds {
-		path := "/totals/funds/" + strconv.Itoa(i)
+		path := indexPath("/totals/funds/", i)
 		switch {
 		case f.Fund == "":
-			es.Add(core.FieldRequired, path+"/fund", "")
+			es.Add(core.FieldRequired, path()+"/fund", "")
 		case !p.HasFund(f.Fund):
-			es.Add(core.ClaimUnknownFund, path+"/fund", strconv.Quote(f.Fund))
+			es.Add(core.ClaimUnknownFund, path()+"/fund", strconv.Quote(f.Fund))
 		case earlier(i, func(j int) bool { return t.Funds[j].Fund == f.Fund }):
-			es.Add(core.FieldInvalid, path+"/fund", strconv.Quote(f.Fund)+" is listed twice")
+			es.Add(core.FieldInvalid, path()+"/fund", strconv.Quote(f.Fund)+" is listed twice")
 		}
-		add(f.Paid.Check(path + "/paid"))
-		add(f.Base.Check(path + "/base"))
-		add(f.Deductible.Check(path + "/deductible"))
+		addAt(f.Paid.Check(""), path, "/paid")
+		addAt(f.Base.Check(""), path, "/base")
+		addAt(f.Deductible.Check(""), path, "/deductible")
 		if f.Visits < 0 {
-			es.Add(core.FieldInvalid, path+"/visits", "must not be negative")
+			es.Add(core.FieldInvalid, path()+"/visits", "must not be negative")
 		}
 	}
 	for i, a := range t.Admissions {
-		path := "/totals/admissions/" + strconv.Itoa(i)
+		path := indexPath("/totals/admissions/", i)
 		if _, ok := p.Class(a.Class); !ok {
-			es.Add(core.ClaimUnknownClass, path+"/class", strconv.Quote(a.Class))
+			es.Add(core.ClaimUnknownClass, path()+"/class", strconv.Quote(a.Class))
 		} else if earlier(i, func(j int) bool { return t.Admissions[j].Class == a.Class }) {
-			es.Add(core.FieldInvalid, path+"/class", strconv.Quote(a.Class)+" is listed twice")
+			es.Add(core.FieldInvalid, path()+"/class", strconv.Quote(a.Class)+" is listed twice")
 		}
 		if a.Count < 0 {
-			es.Add(core.FieldInvalid, path+"/count", "must not be negative")
+			es.Add(core.FieldInvalid, path()+"/count", "must not be negative")
 		}
 	}
 	add(t.FamilyAccount.Check("/totals/familyAccount"))
 	return es.Err()
+}
+
+// indexPath returns a function building prefix + i, so that a valid claim's loops
+// build no path strings.
+func indexPath(prefix string, i int) func() string {
+	return func() string { return prefix + strconv.Itoa(i) }
 }
 
 // earlier reports whether any index before i satisfies same. The lists it checks for
