@@ -69,7 +69,7 @@ func run(p *policy.Compiled, c *claim.Claim) *Result {
 	s := &state{
 		p: p, pol: pol, c: c, class: class,
 		date: c.Date(p),
-		tr:   trace.NewBuilder(16),
+		tr:   trace.NewBuilder(12),
 		r: &Result{
 			Schema:   Schema,
 			Claim:    c.ID,

@@ -41,24 +41,32 @@ type Value struct {
 // V is shorthand for a Value.
 func V(name, value string) Value { return Value{Name: name, Value: value} }
 
-// Builder appends numbered steps.
+// Builder appends numbered steps. Values are copied into one backing array shared by
+// all steps, so recording a step costs no allocation of its own.
 type Builder struct {
 	steps []Step
+	vals  []Value
 }
 
 // NewBuilder returns a builder with room for n steps.
-func NewBuilder(n int) *Builder { return &Builder{steps: make([]Step, 0, n)} }
+func NewBuilder(n int) *Builder {
+	return &Builder{steps: make([]Step, 0, n), vals: make([]Value, 0, 4*n)}
+}
 
-// Add appends a step and numbers it.
+// Add appends a step and numbers it. It keeps copies of in and out.
 func (b *Builder) Add(stage, rule, note string, in []Value, out ...Value) {
-	// Empty lists stay lists on the wire, so hosts never see null.
-	if in == nil {
-		in = []Value{}
+	if len(b.vals)+len(in)+len(out) > cap(b.vals) {
+		// Earlier steps keep the old array; only new values go to the new one.
+		b.vals = make([]Value, 0, 2*cap(b.vals)+len(in)+len(out))
 	}
-	if out == nil {
-		out = []Value{}
-	}
-	b.steps = append(b.steps, Step{Seq: len(b.steps) + 1, Stage: stage, Rule: rule, Note: note, In: in, Out: out})
+	start := len(b.vals)
+	b.vals = append(b.vals, in...)
+	mid := len(b.vals)
+	b.vals = append(b.vals, out...)
+	end := len(b.vals)
+	// Full slice expressions keep a step's lists from growing into the next step's.
+	b.steps = append(b.steps, Step{Seq: len(b.steps) + 1, Stage: stage, Rule: rule, Note: note,
+		In: b.vals[start:mid:mid], Out: b.vals[mid:end:end]})
 }
 
 // Steps returns the steps recorded so far.
