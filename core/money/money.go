@@ -214,11 +214,24 @@ func (a Amount) Check(path string) *core.Error {
 
 // Add returns a + b.
 func (a Amount) Add(b Amount) Amount {
+	if a.plain() && b.plain() {
+		if s := a.fen + b.fen; s > -fenLimit && s < fenLimit {
+			return Amount{fen: s}
+		}
+	}
 	return combine(a, b, func(x, y int64) int64 { return x + y }, decimal.Decimal.Add)
 }
 
+// plain reports whether a is whole fen held in int64, the case worth inlining.
+func (a Amount) plain() bool { return a.big == nil && !a.micro && a.bad == nil }
+
 // Sub returns a − b, which may be negative; callers clamp where a share cannot be.
 func (a Amount) Sub(b Amount) Amount {
+	if a.plain() && b.plain() {
+		if s := a.fen - b.fen; s > -fenLimit && s < fenLimit {
+			return Amount{fen: s}
+		}
+	}
 	return combine(a, b, func(x, y int64) int64 { return x - y }, decimal.Decimal.Sub)
 }
 
