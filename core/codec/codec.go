@@ -27,10 +27,17 @@ import (
 // ten thousand lines is about 2 MiB.
 const MaxRequest = 8 << 20
 
+// TooLarge is the error for a request of n bytes over MaxRequest. Hosts that refuse a
+// request before it reaches Decode (the wasm module does not copy one) use it too, so
+// the envelope is the same everywhere.
+func TooLarge(n uint64) *core.Error {
+	return core.NewError(core.RequestTooLarge, "", strconv.FormatUint(n, 10)+" bytes > "+strconv.Itoa(MaxRequest))
+}
+
 // Decode reads exactly one JSON value from data into v, strictly.
 func Decode(data []byte, v any) error {
 	if len(data) > MaxRequest {
-		return core.Errors{core.NewError(core.RequestTooLarge, "", strconv.Itoa(len(data))+" bytes > "+strconv.Itoa(MaxRequest))}
+		return core.Errors{TooLarge(uint64(len(data)))}
 	}
 	if err := json.Unmarshal(data, v, json.RejectUnknownMembers(true)); err != nil {
 		return core.Errors{decodeError(err)}

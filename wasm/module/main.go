@@ -19,7 +19,6 @@ package main
 
 import (
 	"fmt"
-	"strconv"
 	"sync"
 	"unsafe"
 
@@ -137,8 +136,7 @@ func tooLarge(op string, n uint32) []byte {
 	if _, err := engineOnce(); err == nil && !opNames[op] {
 		return handle(op, nil)
 	}
-	return engine.Failure(core.Errors{core.NewError(core.RequestTooLarge, "",
-		strconv.FormatUint(uint64(n), 10)+" bytes > "+strconv.Itoa(codec.MaxRequest))})
+	return engine.Failure(core.Errors{codec.TooLarge(uint64(n))})
 }
 
 func internal(detail string) []byte {
