@@ -64,11 +64,6 @@ func Check(p *policy.Compiled, category string, history []Year, on civil.Date) S
 	s.Enrolled = true
 	s.PaidTier = cur.Tier
 	s.BenefitTier = cur.Tier
-	yearStart := civil.New(on.Year, 1, 1)
-	from := cur.PaidOn
-	if from.IsZero() || from.Before(yearStart) {
-		from = yearStart
-	}
 	s.BenefitsFrom, s.Lapsed = benefitsFrom(rules, byYear, on.Year, 3)
 	if on.Before(s.BenefitsFrom) {
 		s.Waiting = true
@@ -80,7 +75,7 @@ func Check(p *policy.Compiled, category string, history []Year, on civil.Date) S
 		return s
 	}
 	if prev != nil && !s.Lapsed && rules.UpgradeWaitMonths > 0 && higher(p, cur.Tier, prev.Tier) {
-		if until := from.AddMonths(rules.UpgradeWaitMonths); on.Before(until) {
+		if until := paidFrom(cur).AddMonths(rules.UpgradeWaitMonths); on.Before(until) {
 			s.BenefitTier = prev.Tier
 			s.TierPending = true
 			s.TierFrom = until
@@ -102,6 +97,16 @@ func (h years) get(year int) *Year {
 	return nil
 }
 
+// paidFrom is when a year's enrollment counts from: the later of the payment date and
+// the first day of the year (an unknown payment date counts as paid in time).
+func paidFrom(y *Year) civil.Date {
+	start := civil.New(y.Year, 1, 1)
+	if y.PaidOn.IsZero() || y.PaidOn.Before(start) {
+		return start
+	}
+	return y.PaidOn
+}
+
 // benefitsFrom returns when benefits for the year start, and whether the year follows
 // a gap. A wait that began late in the previous year runs on into this one, so the
 // previous year's own start is considered too (depth bounds the look back; waits are
@@ -109,10 +114,7 @@ func (h years) get(year int) *Year {
 func benefitsFrom(rules policy.Enrollment, byYear years, year, depth int) (civil.Date, bool) {
 	cur, prev := byYear.get(year), byYear.get(year-1)
 	yearStart := civil.New(year, 1, 1)
-	from := cur.PaidOn
-	if from.IsZero() || from.Before(yearStart) {
-		from = yearStart
-	}
+	from := paidFrom(cur)
 	earlier := false
 	for _, y := range byYear {
 		if y.Year < year-1 {
