@@ -69,6 +69,17 @@ const (
 
 	// The engine itself: a bug, never the caller's fault.
 	EngineInternal Code = "engine_internal"
+
+	// The county server: access, the ledger and the registry.
+	Unauthorized       Code = "auth_unauthorized"
+	Forbidden          Code = "auth_forbidden"
+	NotFound           Code = "not_found"
+	MethodNotAllowed   Code = "method_not_allowed"
+	SettlementConflict Code = "settlement_conflict"
+	AlreadyReversed    Code = "settlement_already_reversed"
+	NotRegistered      Code = "person_not_registered"
+	Unavailable        Code = "server_unavailable"
+	ServerInternal     Code = "server_internal"
 )
 
 // Warning codes: the claim settles, but the result says why the fund paid less than a
@@ -193,6 +204,24 @@ func (c Code) Text() (en, zh string) {
 		return "roster has no rows", "花名册为空"
 	case EngineInternal:
 		return "internal engine error", "引擎内部错误"
+	case Unauthorized:
+		return "missing or unknown API key", "缺少或无效的接口密钥"
+	case Forbidden:
+		return "this key may not do this", "该密钥无权执行此操作"
+	case NotFound:
+		return "not found", "未找到"
+	case MethodNotAllowed:
+		return "method not allowed", "不支持该请求方法"
+	case SettlementConflict:
+		return "this visit was already settled with a different bill; correct it instead", "该就诊已按不同费用结算，请走更正流程"
+	case AlreadyReversed:
+		return "settlement was already reversed", "该结算已撤销"
+	case NotRegistered:
+		return "person is not in the county registry", "参合人员不在县登记库中"
+	case Unavailable:
+		return "server is shutting down or its database is unavailable; retry", "服务器正在关闭或数据库不可用，请重试"
+	case ServerInternal:
+		return "internal server error", "服务器内部错误"
 	case WarnNotEnrolled:
 		return "person is not enrolled for the visit date; the fund pays nothing", "就诊日未参合，基金不予支付"
 	case WarnWaitingPeriod:

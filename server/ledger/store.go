@@ -1,0 +1,220 @@
+// Package ledger is the county's system of record: every settlement and reversal as
+// an append-only journal, each person's running totals against the annual caps, the
+// enrollment and card registry, the published policies and the API keys. The Ledger
+// type holds the rules (idempotency, serialization per person, reversal and
+// correction); a Store (server/store: SQLite or PostgreSQL) holds the data.
+package ledger
+
+import (
+	"context"
+	"errors"
+	"iter"
+	"time"
+
+	"github.com/ruralhealth/ncms/core/civil"
+	"github.com/ruralhealth/ncms/core/claim"
+	"github.com/ruralhealth/ncms/core/enroll"
+	"github.com/ruralhealth/ncms/core/identity"
+	"github.com/ruralhealth/ncms/core/money"
+)
+
+// ErrNotFound is returned by a Tx lookup that finds nothing.
+var ErrNotFound = errors.New("ledger: not found")
+
+// Store is durable storage. Update runs fn in one read-write transaction and commits
+// it only if fn returns nil; when Update returns nil the transaction is durable. Two
+// Updates that lock the same person's totals never interleave. View runs fn in a
+// read-only snapshot.
+type Store interface {
+	Update(ctx context.Context, fn func(Tx) error) error
+	View(ctx context.Context, fn func(Tx) error) error
+	// Ping reports whether the database answers, for /readyz.
+	Ping(ctx context.Context) error
+	Close() error
+}
+
+// Tx is what the ledger reads and writes inside one transaction.
+type Tx interface {
+	// LockTotals returns the person's running totals for the year and holds a lock on
+	// them until the transaction ends; a person with none yet gets Totals{Year: year}
+	// with empty (non-nil) lists.
+	LockTotals(ctx context.Context, person string, year int) (claim.Totals, error)
+	// PutTotals replaces the person's totals for the year (a derived table: the
+	// journal's deltas summed give the same figures).
+	PutTotals(ctx context.Context, person string, year int, t claim.Totals) error
+
+	// Append adds an entry to the journal and returns its sequence number (from 1).
+	Append(ctx context.Context, e *Entry) (int64, error)
+	// Entry returns the entry with the sequence number, or ErrNotFound.
+	Entry(ctx context.Context, seq int64) (*Entry, error)
+	// Current returns the latest settlement of the institution's visit that no
+	// reversal names, or ErrNotFound.
+	Current(ctx context.Context, institution, visit string) (*Entry, error)
+	// ReversalOf returns the reversal of the settlement seq, or ErrNotFound.
+	ReversalOf(ctx context.Context, seq int64) (*Entry, error)
+	// Entries yields journal entries matching f in sequence order.
+	Entries(ctx context.Context, f Filter) iter.Seq2[*Entry, error]
+
+	// PutHousehold and PutPerson insert or replace registry records.
+	PutHousehold(ctx context.Context, h Household) error
+	Household(ctx context.Context, id string) (*Household, error)
+	PutPerson(ctx context.Context, p Person) error
+	Person(ctx context.Context, id string) (*Person, error)
+	// Persons yields every person of a household, or every person when household is "".
+	Persons(ctx context.Context, household string) iter.Seq2[*Person, error]
+
+	// AppendCardEvent records a card event; Card returns the card's record with its
+	// current status (the last event's), or ErrNotFound.
+	AppendCardEvent(ctx context.Context, ev CardEvent) error
+	Card(ctx context.Context, number string) (*CardRecord, error)
+	CardEvents(ctx context.Context, number string) ([]CardEvent, error)
+
+	// PutPolicy stores a policy document (canonical bytes) under its hash; storing the
+	// same hash again is a no-op. Policies yields every stored document.
+	PutPolicy(ctx context.Context, p StoredPolicy) error
+	Policies(ctx context.Context) iter.Seq2[*StoredPolicy, error]
+
+	// PutKey stores an API key record; KeyByHash finds one by the SHA-256 of its secret.
+	PutKey(ctx context.Context, k Key) error
+	KeyByHash(ctx context.Context, hash string) (*Key, error)
+	Keys(ctx context.Context) ([]Key, error)
+}
+
+// Kinds of journal entry.
+const (
+	KindSettlement = "settlement"
+	KindReversal   = "reversal"
+)
+
+// Entry is one journal line: a settlement or the reversal of one. Entries are never
+// updated or deleted; a correction is a reversal followed by a settlement whose
+// Corrects names the first.
+type Entry struct {
+	Seq  int64
+	Kind string
+	// Reverses is, for a reversal, the settlement it cancels.
+	Reverses int64
+	// Corrects is, for a settlement that replaces a reversed one, that settlement.
+	Corrects int64
+
+	Institution string
+	Visit       string // the institution's visit id (claim id)
+	Person      string // 18-character resident ID
+	Household   string // from the registry, "" if the person is not registered
+	Township    string // from the registry
+	Year        int    // the totals year the claim counted in
+	VisitType   string
+	Class       string // facility class
+	Admission   civil.Date
+	Discharge   civil.Date
+	Disease     string
+
+	PolicyID      string
+	PolicyVersion string
+	PolicyHash    string
+	// BillHash is the SHA-256 of the canonical claim without its totals: what makes a
+	// retried request the same bill.
+	BillHash string
+
+	Eligible  bool
+	Route     string
+	Total     money.Amount
+	Drug      money.Amount // drug lines, for the drug-share audit
+	FundTotal money.Amount
+	Cash      money.Amount
+	Funds     []FundPaid
+	Warnings  []string // warning codes
+
+	// Delta is what the entry added to the person's totals for Year; a reversal's is
+	// the negation of its settlement's.
+	Delta claim.Totals
+	// Request is the settle request as received (canonical JSON); Result the core's
+	// result bytes exactly as first returned.
+	Request []byte
+	Result  []byte
+
+	Recorded time.Time
+	Key      string // id of the API key that recorded it
+	Reason   string // for a reversal: why (free text from the clerk)
+}
+
+// FundPaid is one fund's payment in an entry.
+type FundPaid struct {
+	Fund   string       `json:"fund"`
+	Kind   string       `json:"kind"`
+	Amount money.Amount `json:"amount"`
+}
+
+// Filter selects journal entries; zero fields match everything. From and To bound
+// the admission date, inclusive.
+type Filter struct {
+	From, To    civil.Date
+	Institution string
+	Person      string
+	Kind        string
+	AfterSeq    int64
+	Limit       int
+}
+
+// Household is a registered household (户).
+type Household struct {
+	ID       string `json:"id"`
+	Head     string `json:"head"` // 户主 resident ID
+	Township string `json:"township"`
+	Village  string `json:"village"`
+	Address  string `json:"address"`
+}
+
+// Person is a registered person with their enrollment history.
+type Person struct {
+	ID         string        `json:"id"` // 18-character resident ID
+	Name       string        `json:"name"`
+	Household  string        `json:"household"`
+	Category   string        `json:"category"`
+	Birth      civil.Date    `json:"birthDate"`
+	Enrollment []enroll.Year `json:"enrollment"`
+}
+
+// CardEvent is one counter action on a card (issue, report_lost, …).
+type CardEvent struct {
+	Number      string          `json:"number"`
+	Owner       string          `json:"owner"`
+	Certificate string          `json:"certificate"`
+	Event       identity.Event  `json:"event"`
+	Date        civil.Date      `json:"date"`
+	Status      identity.Status `json:"status"` // status after the event
+	Recorded    time.Time       `json:"recorded"`
+	Key         string          `json:"key"`
+}
+
+// CardRecord is a card as it stands.
+type CardRecord struct {
+	identity.Card
+	Events int `json:"events"`
+}
+
+// StoredPolicy is a policy document the county published.
+type StoredPolicy struct {
+	ID       string
+	Version  string
+	Hash     string
+	Document []byte // canonical JSON
+	Loaded   time.Time
+}
+
+// Roles an API key can have.
+const (
+	RoleInstitution = "institution"
+	RoleCounty      = "county"
+)
+
+// Key is an API key. Only the SHA-256 of its secret is stored.
+type Key struct {
+	ID          string    `json:"id"`
+	Hash        string    `json:"-"`
+	Role        string    `json:"role"`
+	Institution string    `json:"institution,omitempty"` // for institution keys
+	Name        string    `json:"name"`
+	Created     time.Time `json:"created"`
+	Revoked     bool      `json:"revoked"`
+}
