@@ -4,9 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -14,6 +12,7 @@ import (
 
 	"github.com/ruralhealth/ncms/conformance"
 	"github.com/ruralhealth/ncms/core/policies"
+	"github.com/ruralhealth/ncms/wasm/build"
 )
 
 // engines returns every engine the suite runs against. The first is the reference
@@ -49,11 +48,7 @@ func wasmModule(t *testing.T) string {
 			return
 		}
 		modulePath = filepath.Join(dir, "ncms.wasm")
-		cmd := exec.Command("go", "build", "-buildmode=c-shared", "-trimpath", "-ldflags=-s -w -buildid=", "-o", modulePath, "../wasm/module")
-		cmd.Env = append(os.Environ(), "GOOS=wasip1", "GOARCH=wasm")
-		if out, err := cmd.CombinedOutput(); err != nil {
-			moduleErr = fmt.Errorf("building the module: %v\n%s", err, out)
-		}
+		moduleErr = build.Module(context.Background(), modulePath, "")
 	})
 	if moduleErr != nil {
 		t.Fatal(moduleErr)

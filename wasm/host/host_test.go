@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -16,6 +15,7 @@ import (
 
 	"github.com/ruralhealth/ncms/core/codec"
 	"github.com/ruralhealth/ncms/core/engine"
+	"github.com/ruralhealth/ncms/wasm/build"
 )
 
 // wasmPath is the module under test: built by TestMain, or the file NCMS_WASM names
@@ -27,23 +27,6 @@ var (
 	// compiled to machine code once rather than once per Host.
 	cacheDir string
 )
-
-// modulePkg is the module's import path; building by path works from any directory.
-const modulePkg = "github.com/ruralhealth/ncms/wasm/module"
-
-// build compiles the module into out as the Makefile and ABI.md do. A non-empty
-// gocache builds with that Go build cache instead of the user's.
-func build(out, gocache string) error {
-	cmd := exec.Command("go", "build", "-buildmode=c-shared", "-trimpath", "-ldflags=-s -w -buildid=", "-o", out, modulePkg)
-	cmd.Env = append(os.Environ(), "GOOS=wasip1", "GOARCH=wasm", "CGO_ENABLED=0")
-	if gocache != "" {
-		cmd.Env = append(cmd.Env, "GOCACHE="+gocache)
-	}
-	if b, err := cmd.CombinedOutput(); err != nil {
-		return fmt.Errorf("%v: %v\n%s", cmd.Args, err, b)
-	}
-	return nil
-}
 
 func TestMain(m *testing.M) {
 	os.Exit(testMain(m))
@@ -59,7 +42,7 @@ func testMain(m *testing.M) int {
 	wasmPath = os.Getenv("NCMS_WASM")
 	if wasmPath == "" {
 		wasmPath = filepath.Join(dir, "ncms.wasm")
-		if err := build(wasmPath, ""); err != nil {
+		if err := build.Module(context.Background(), wasmPath, ""); err != nil {
 			fmt.Fprintln(os.Stderr, err)
 			return 1
 		}
@@ -592,7 +575,7 @@ func TestCompilationCache(t *testing.T) {
 func TestReproducible(t *testing.T) {
 	dir := t.TempDir()
 	again := filepath.Join(dir, "ncms.wasm")
-	if err := build(again, filepath.Join(dir, "gocache")); err != nil {
+	if err := build.Module(context.Background(), again, filepath.Join(dir, "gocache")); err != nil {
 		t.Fatal(err)
 	}
 	b, err := os.ReadFile(again)
@@ -603,7 +586,7 @@ func TestReproducible(t *testing.T) {
 	if os.Getenv("NCMS_WASM") != "" {
 		// The module under test was made elsewhere; compare two fresh builds.
 		other := filepath.Join(dir, "other.wasm")
-		if err := build(other, ""); err != nil {
+		if err := build.Module(context.Background(), other, ""); err != nil {
 			t.Fatal(err)
 		}
 		if first, err = os.ReadFile(other); err != nil {
