@@ -125,8 +125,9 @@ type Entry struct {
 	Funds     []FundPaid
 	Warnings  []string // warning codes
 
-	// Delta is what the entry added to the person's totals for Year; a reversal's is
-	// the negation of its settlement's.
+	// Delta is what the settlement added to the person's totals for Year, every figure
+	// non-negative (FamilyAccount is what it drew from the account). A reversal
+	// carries its settlement's Delta and takes it away again.
 	Delta claim.Totals
 	// Request is the settle request as received (canonical JSON); Result the core's
 	// result bytes exactly as first returned.

@@ -1,0 +1,428 @@
+package ledger
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	jsonv2 "github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
+
+	"github.com/ruralhealth/ncms/core"
+	"github.com/ruralhealth/ncms/core/civil"
+	"github.com/ruralhealth/ncms/core/claim"
+	"github.com/ruralhealth/ncms/core/codec"
+	"github.com/ruralhealth/ncms/core/engine"
+	"github.com/ruralhealth/ncms/core/identity"
+	"github.com/ruralhealth/ncms/core/money"
+	"github.com/ruralhealth/ncms/core/policy"
+)
+
+// Calculator computes with the core through its JSON interface: the native engine
+// or the WebAssembly module the county ships (wasm/host), so the county can settle
+// with the very bytes the hospitals run.
+type Calculator interface {
+	Call(ctx context.Context, op string, req []byte) ([]byte, error)
+}
+
+// Native returns the in-process engine as a Calculator.
+func Native(e *engine.Engine) Calculator { return native{e} }
+
+type native struct{ e *engine.Engine }
+
+func (n native) Call(_ context.Context, op string, req []byte) ([]byte, error) {
+	return n.e.Handle(op, req), nil
+}
+
+// Options tune a Ledger.
+type Options struct {
+	// Now is the clock that stamps entries; nil means time.Now.
+	Now func() time.Time
+	// RequireRegistered refuses claims of people missing from the registry; otherwise
+	// their claim's own enrollment history is used.
+	RequireRegistered bool
+}
+
+// Ledger settles claims against a Store: it is the only writer of the journal and
+// the totals, and keeps its own copy of the policies the county published.
+type Ledger struct {
+	store Store
+	eng   *engine.Engine
+	calc  Calculator
+	opts  Options
+
+	// refresh serializes reloads of the published policies after a miss, which
+	// happen when another replica published one.
+	refresh sync.Mutex
+}
+
+// New returns a ledger over the store. It loads every policy stored in the
+// database into e and, when calc is not e itself, into calc.
+func New(ctx context.Context, s Store, e *engine.Engine, calc Calculator, o Options) (*Ledger, error) {
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if calc == nil {
+		calc = Native(e)
+	}
+	l := &Ledger{store: s, eng: e, calc: calc, opts: o}
+	if err := l.reload(ctx); err != nil {
+		return nil, err
+	}
+	return l, nil
+}
+
+// Engine returns the engine holding the ledger's policies.
+func (l *Ledger) Engine() *engine.Engine { return l.eng }
+
+// Store returns the ledger's store, for reports and health checks.
+func (l *Ledger) Store() Store { return l.store }
+
+// reload loads stored policies the engine does not have yet.
+func (l *Ledger) reload(ctx context.Context) error {
+	l.refresh.Lock()
+	defer l.refresh.Unlock()
+	var docs [][]byte
+	err := l.store.View(ctx, func(tx Tx) error {
+		for p, err := range tx.Policies(ctx) {
+			if err != nil {
+				return err
+			}
+			if _, err := l.eng.Find(p.ID, p.Version, civil.Date{}); err == nil {
+				continue
+			}
+			docs = append(docs, p.Document)
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("ledger: reading published policies: %w", err)
+	}
+	for _, d := range docs {
+		if _, err := l.load(ctx, d); err != nil {
+			return fmt.Errorf("ledger: loading a published policy: %w", err)
+		}
+	}
+	return nil
+}
+
+// load adds a policy document to the engine and the calculator and returns the
+// engine's load_policy response.
+func (l *Ledger) load(ctx context.Context, doc []byte) ([]byte, error) {
+	resp := l.eng.Handle(engine.OpLoadPolicy, doc)
+	if _, err := open(resp); err != nil {
+		return resp, err
+	}
+	if n, ok := l.calc.(native); !ok || n.e != l.eng {
+		other, err := l.calc.Call(ctx, engine.OpLoadPolicy, doc)
+		if err != nil {
+			return nil, fmt.Errorf("ledger: loading the policy into the calculator: %w", err)
+		}
+		if _, err := open(other); err != nil {
+			return nil, fmt.Errorf("ledger: the calculator refused a policy the engine took: %w", err)
+		}
+	}
+	return resp, nil
+}
+
+// LoadPolicy validates a policy document, publishes it in the database for every
+// replica and loads it. It returns the engine's load_policy response envelope.
+func (l *Ledger) LoadPolicy(ctx context.Context, doc []byte) ([]byte, error) {
+	resp, err := l.load(ctx, doc)
+	if err != nil {
+		return resp, err
+	}
+	var info engine.PolicyInfo
+	raw, _ := open(resp)
+	if err := jsonv2.Unmarshal(raw, &info); err != nil {
+		return nil, fmt.Errorf("ledger: reading load_policy's result: %w", err)
+	}
+	p, err := l.eng.Find(info.ID, info.Version, civil.Date{})
+	if err != nil {
+		return nil, err
+	}
+	sp := StoredPolicy{ID: info.ID, Version: info.Version, Hash: info.Hash, Document: p.Canonical(), Loaded: l.opts.Now()}
+	if err := l.store.Update(ctx, func(tx Tx) error { return tx.PutPolicy(ctx, sp) }); err != nil {
+		return nil, fmt.Errorf("ledger: publishing policy %s %s: %w", info.ID, info.Version, err)
+	}
+	return resp, nil
+}
+
+// policy finds a policy, reloading the published ones once on a miss.
+func (l *Ledger) policy(ctx context.Context, id, version string, date civil.Date) (*policy.Compiled, error) {
+	p, err := l.eng.Find(id, version, date)
+	if err == nil || core.ErrorCode(err) != core.PolicyNotFound {
+		return p, err
+	}
+	if rerr := l.reload(ctx); rerr != nil {
+		return nil, rerr
+	}
+	return l.eng.Find(id, version, date)
+}
+
+// Receipt is the ledger's record of a settlement, reversal or correction.
+type Receipt struct {
+	Seq      int64     `json:"seq"`
+	Recorded time.Time `json:"recorded"`
+	// Replayed is true when an identical earlier request's entry is returned.
+	Replayed bool  `json:"replayed"`
+	Corrects int64 `json:"corrects,omitempty"`
+	Reverses int64 `json:"reverses,omitempty"`
+	// Refund is, for a correction, the old cash payment minus the new: what the
+	// hospital owes the patient (negative: what the patient still owes).
+	Refund *money.Amount `json:"refund,omitempty"`
+}
+
+// Settled is a recorded settlement: the core's result bytes and the receipt.
+type Settled struct {
+	Result jsontext.Value
+	Receipt
+}
+
+// claimRequest is a settle request decoded and checked for what the ledger needs.
+type claimRequest struct {
+	req    engine.SettleRequest
+	pol    *policy.Compiled
+	person string // canonical 18-character ID
+	year   int
+	bill   string
+}
+
+// prepare decodes a settle request, resolves its policy and person and fills the
+// person from the registry inside tx.
+func (l *Ledger) prepare(ctx context.Context, raw []byte) (*claimRequest, error) {
+	var c claimRequest
+	if err := codec.Decode(raw, &c.req); err != nil {
+		return nil, err
+	}
+	var es core.Errors
+	if c.req.Schema != engine.Schema {
+		es.Add(core.RequestSchema, "/schema", "want 1")
+	}
+	if c.req.Policy == "" {
+		es.Add(core.FieldRequired, "/policy", "")
+	}
+	cl := &c.req.Claim
+	if cl.ID == "" {
+		es.Add(core.FieldRequired, "/claim/id", "a settlement needs the visit id")
+	}
+	if cl.Visit.Institution == "" {
+		es.Add(core.FieldRequired, "/claim/visit/institution", "the ledger records settlements by institution")
+	}
+	if e := cl.Visit.Admission.Check("/claim/visit/admission"); e != nil {
+		es = append(es, e)
+	} else if cl.Visit.Admission.IsZero() {
+		es.Add(core.FieldRequired, "/claim/visit/admission", "")
+	}
+	if len(es) > 0 {
+		return nil, es.Err()
+	}
+	id, err := identity.ParseID(cl.Person.ID, cl.Visit.Admission)
+	if err != nil {
+		return nil, prefix(err, "/claim/person/id")
+	}
+	c.person = id.Number
+	if c.pol, err = l.policy(ctx, c.req.Policy, c.req.Version, cl.Visit.Admission); err != nil {
+		return nil, err
+	}
+	c.year = cl.Date(c.pol).Year
+	// The bill is the request without the totals the ledger supplies, so a retry
+	// whose totals went stale is still the same bill.
+	bill := c.req
+	bill.Claim.Totals = claim.Totals{}
+	b, err := codec.Encode(bill)
+	if err != nil {
+		return nil, fmt.Errorf("ledger: encoding the bill: %w", err)
+	}
+	sum := sha256.Sum256(b)
+	c.bill = hex.EncodeToString(sum[:])
+	return &c, nil
+}
+
+// register fills the claim's person from the registry, which is the record of who
+// is enrolled: a hospital cannot claim enrollment the county has no trace of.
+func (l *Ledger) register(ctx context.Context, tx Tx, c *claimRequest) (*Person, *Household, error) {
+	p, err := tx.Person(ctx, c.person)
+	switch {
+	case errors.Is(err, ErrNotFound):
+		if l.opts.RequireRegistered {
+			return nil, nil, core.Errors{core.NewError(core.NotRegistered, "/claim/person/id", identity.Mask(c.person))}
+		}
+		return nil, nil, nil
+	case err != nil:
+		return nil, nil, err
+	}
+	cp := &c.req.Claim.Person
+	cp.Category, cp.Birth, cp.Enrollment = p.Category, p.Birth, p.Enrollment
+	if cp.Name == "" {
+		cp.Name = p.Name
+	}
+	var h *Household
+	if p.Household != "" {
+		if h, err = tx.Household(ctx, p.Household); err != nil && !errors.Is(err, ErrNotFound) {
+			return nil, nil, err
+		}
+	}
+	return p, h, nil
+}
+
+// outcome is what the ledger reads back from a core result.
+type outcome struct {
+	Eligible    bool         `json:"eligible"`
+	Route       string       `json:"route"`
+	Total       money.Amount `json:"total"`
+	FundTotal   money.Amount `json:"fundTotal"`
+	Cash        money.Amount `json:"cash"`
+	Funds       []FundPaid   `json:"funds"`
+	TotalsAfter claim.Totals `json:"totalsAfter"`
+	Warnings    []struct {
+		Code string `json:"code"`
+	} `json:"warnings"`
+}
+
+// compute settles the claim on the person's totals and builds its journal entry and
+// the totals after it.
+func (l *Ledger) compute(ctx context.Context, c *claimRequest, totals claim.Totals, op string) (jsontext.Value, *Entry, claim.Totals, error) {
+	// The household account's balance is kept by the township office, not the
+	// ledger: the claim reports it and the entry records what was drawn.
+	totals.FamilyAccount = c.req.Claim.Totals.FamilyAccount
+	c.req.Claim.Totals = totals
+	b, err := codec.Encode(c.req)
+	if err != nil {
+		return nil, nil, totals, fmt.Errorf("ledger: encoding the claim: %w", err)
+	}
+	resp, err := l.calc.Call(ctx, op, b)
+	if err != nil {
+		return nil, nil, totals, fmt.Errorf("ledger: calculating: %w", err)
+	}
+	raw, err := open(resp)
+	if err != nil {
+		return nil, nil, totals, err
+	}
+	var o outcome
+	if err := jsonv2.Unmarshal(raw, &o); err != nil {
+		return nil, nil, totals, fmt.Errorf("ledger: reading the result: %w", err)
+	}
+	cl := &c.req.Claim
+	e := &Entry{
+		Kind: KindSettlement, Institution: cl.Visit.Institution, Visit: cl.ID, Person: c.person, Year: c.year,
+		VisitType: cl.Visit.Type, Class: cl.Visit.Class, Admission: cl.Visit.Admission, Discharge: cl.Visit.Discharge,
+		Disease: cl.Visit.Disease, PolicyID: c.pol.ID(), PolicyVersion: c.pol.Version(), PolicyHash: c.pol.Hash(),
+		BillHash: c.bill, Eligible: o.Eligible, Route: o.Route, Total: o.Total, FundTotal: o.FundTotal, Cash: o.Cash,
+		Funds: o.Funds, Warnings: []string{}, Delta: delta(totals, o.TotalsAfter), Request: b, Result: raw,
+		Recorded: l.opts.Now().UTC(),
+	}
+	if e.Funds == nil {
+		e.Funds = []FundPaid{}
+	}
+	for _, w := range o.Warnings {
+		e.Warnings = append(e.Warnings, w.Code)
+	}
+	for _, it := range cl.Items {
+		if it.Kind == claim.KindDrug {
+			e.Drug = e.Drug.Add(it.Amount)
+		}
+	}
+	return raw, e, o.TotalsAfter, nil
+}
+
+// Settle records a settlement of the request (an engine settle request) under the
+// person's running totals. The same institution, visit and bill again returns the
+// original settlement; the same visit with another bill is settlement_conflict.
+func (l *Ledger) Settle(ctx context.Context, keyID string, req []byte) (*Settled, error) {
+	c, err := l.prepare(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	var out *Settled
+	err = l.store.Update(ctx, func(tx Tx) error {
+		out = nil
+		// The lock comes first: two requests for one person, the same visit retried
+		// among them, then run one after the other.
+		totals, err := tx.LockTotals(ctx, c.person, c.year)
+		if err != nil {
+			return err
+		}
+		cur, err := tx.Current(ctx, c.req.Claim.Visit.Institution, c.req.Claim.ID)
+		switch {
+		case err == nil:
+			if cur.BillHash != c.bill {
+				return core.Errors{core.NewError(core.SettlementConflict, "/claim/id",
+					fmt.Sprintf("visit %q is settlement %d", cur.Visit, cur.Seq))}
+			}
+			out = &Settled{Result: cur.Result, Receipt: Receipt{Seq: cur.Seq, Recorded: cur.Recorded, Replayed: true, Corrects: cur.Corrects}}
+			return nil
+		case !errors.Is(err, ErrNotFound):
+			return err
+		}
+		out, _, err = l.record(ctx, tx, c, totals, keyID, 0)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// record computes the claim on totals, appends its entry and stores the new totals.
+func (l *Ledger) record(ctx context.Context, tx Tx, c *claimRequest, totals claim.Totals, keyID string, corrects int64) (*Settled, *Entry, error) {
+	p, h, err := l.register(ctx, tx, c)
+	if err != nil {
+		return nil, nil, err
+	}
+	res, e, after, err := l.compute(ctx, c, totals, engine.OpSettle)
+	if err != nil {
+		return nil, nil, err
+	}
+	if p != nil {
+		e.Household = p.Household
+	}
+	if h != nil {
+		e.Township = h.Township
+	}
+	e.Key, e.Corrects = keyID, corrects
+	seq, err := tx.Append(ctx, e)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := tx.PutTotals(ctx, c.person, c.year, after); err != nil {
+		return nil, nil, err
+	}
+	e.Seq = seq
+	return &Settled{Result: res, Receipt: Receipt{Seq: seq, Recorded: e.Recorded, Corrects: corrects}}, e, nil
+}
+
+// open returns the result of an engine response envelope, or its errors.
+func open(resp []byte) (jsontext.Value, error) {
+	var env struct {
+		OK     bool           `json:"ok"`
+		Result jsontext.Value `json:"result"`
+		Errors core.Errors    `json:"errors"`
+	}
+	if err := jsonv2.Unmarshal(resp, &env); err != nil {
+		return nil, fmt.Errorf("ledger: engine response is not an envelope: %w", err)
+	}
+	if !env.OK {
+		if len(env.Errors) == 0 {
+			return nil, core.Errors{core.NewError(core.EngineInternal, "", "engine failed without errors")}
+		}
+		return nil, env.Errors
+	}
+	return env.Result, nil
+}
+
+// prefix moves every error's path under the given pointer.
+func prefix(err error, at string) error {
+	es := core.AsErrors(err)
+	out := make(core.Errors, len(es))
+	for i, e := range es {
+		c := *e
+		c.Path = at + c.Path
+		out[i] = &c
+	}
+	return out
+}

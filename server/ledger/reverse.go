@@ -1,0 +1,212 @@
+package ledger
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+
+	"github.com/go-json-experiment/json/jsontext"
+	"github.com/ruralhealth/ncms/core"
+	"github.com/ruralhealth/ncms/core/claim"
+	"github.com/ruralhealth/ncms/core/engine"
+	"github.com/ruralhealth/ncms/core/money"
+)
+
+// Presettle computes a settlement (预结算) on the person's current totals without
+// recording anything.
+func (l *Ledger) Presettle(ctx context.Context, req []byte) (jsontext.Value, error) {
+	c, err := l.prepare(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	var res jsontext.Value
+	err = l.store.View(ctx, func(tx Tx) error {
+		if _, _, err := l.register(ctx, tx, c); err != nil {
+			return err
+		}
+		// A snapshot cannot take the lock; the journal it sees is consistent, so the
+		// totals are summed from it.
+		totals, err := journalTotals(ctx, tx, c.person, c.year)
+		if err != nil {
+			return err
+		}
+		res, _, _, err = l.compute(ctx, c, totals, engine.OpEstimate)
+		return err
+	})
+	return res, err
+}
+
+// journalTotals sums a person's journal for the year: the figures the totals table
+// holds, derived from the append-only record.
+func journalTotals(ctx context.Context, tx Tx, person string, year int) (claim.Totals, error) {
+	t := claim.Totals{Year: year, Funds: []claim.FundTotal{}, Admissions: []claim.ClassCount{}}
+	for e, err := range tx.Entries(ctx, Filter{Person: person}) {
+		if err != nil {
+			return t, err
+		}
+		if e.Year != year {
+			continue
+		}
+		sign := +1
+		if e.Kind == KindReversal {
+			sign = -1
+		}
+		t = apply(t, e.Delta, sign)
+	}
+	return t, nil
+}
+
+// Entry returns a journal entry; institution, when not "", must be the entry's.
+func (l *Ledger) Entry(ctx context.Context, institution string, seq int64) (*Entry, error) {
+	var e *Entry
+	err := l.store.View(ctx, func(tx Tx) error {
+		var err error
+		e, err = owned(ctx, tx, institution, seq)
+		return err
+	})
+	return e, err
+}
+
+// owned reads the entry seq and checks the institution may act on it. Another
+// institution's entry is reported as missing, so serial numbers reveal nothing.
+func owned(ctx context.Context, tx Tx, institution string, seq int64) (*Entry, error) {
+	e, err := tx.Entry(ctx, seq)
+	if errors.Is(err, ErrNotFound) || (err == nil && institution != "" && e.Institution != institution) {
+		return nil, core.Errors{core.NewError(core.NotFound, "/seq", strconv.FormatInt(seq, 10))}
+	}
+	return e, err
+}
+
+// settlement reads an unreversed settlement for a reversal or correction, holding
+// its person's totals lock.
+func settlement(ctx context.Context, tx Tx, institution string, seq int64) (*Entry, claim.Totals, error) {
+	var totals claim.Totals
+	e, err := owned(ctx, tx, institution, seq)
+	if err != nil {
+		return nil, totals, err
+	}
+	if e.Kind != KindSettlement {
+		return nil, totals, core.Errors{core.NewError(core.FieldInvalid, "/seq", "entry "+strconv.FormatInt(seq, 10)+" is a reversal")}
+	}
+	if totals, err = tx.LockTotals(ctx, e.Person, e.Year); err != nil {
+		return nil, totals, err
+	}
+	// Checked under the lock, so two reversals of one settlement cannot both pass.
+	if _, err := tx.ReversalOf(ctx, seq); err == nil {
+		return nil, totals, core.Errors{core.NewError(core.AlreadyReversed, "/seq", strconv.FormatInt(seq, 10))}
+	} else if !errors.Is(err, ErrNotFound) {
+		return nil, totals, err
+	}
+	return e, totals, nil
+}
+
+// reversal appends the reversal of e and returns it and the totals without e.
+func (l *Ledger) reversal(ctx context.Context, tx Tx, e *Entry, totals claim.Totals, keyID, reason string) (*Entry, claim.Totals, error) {
+	r := *e
+	r.Seq, r.Kind, r.Reverses, r.Corrects = 0, KindReversal, e.Seq, 0
+	r.Request, r.Result = nil, nil
+	r.Recorded, r.Key, r.Reason = l.opts.Now().UTC(), keyID, reason
+	seq, err := tx.Append(ctx, &r)
+	if err != nil {
+		return nil, totals, err
+	}
+	r.Seq = seq
+	return &r, apply(totals, e.Delta, -1), nil
+}
+
+// Reverse records the reversal (撤销) of settlement seq and gives its figures back
+// to the person's totals. institution, when not "", must be the settlement's.
+func (l *Ledger) Reverse(ctx context.Context, keyID, institution string, seq int64, reason string) (*Receipt, error) {
+	var out *Receipt
+	err := l.store.Update(ctx, func(tx Tx) error {
+		e, totals, err := settlement(ctx, tx, institution, seq)
+		if err != nil {
+			return err
+		}
+		r, after, err := l.reversal(ctx, tx, e, totals, keyID, reason)
+		if err != nil {
+			return err
+		}
+		if err := tx.PutTotals(ctx, e.Person, e.Year, after); err != nil {
+			return err
+		}
+		out = &Receipt{Seq: r.Seq, Recorded: r.Recorded, Reverses: seq}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// Correct replaces settlement seq by the corrected bill in req: it reverses the
+// original and settles the new bill on the totals without it, in one transaction.
+// The receipt's Refund is what the hospital owes the patient (Hu county refunds an
+// under-payment). Retrying the same correction returns the first.
+func (l *Ledger) Correct(ctx context.Context, keyID, institution string, seq int64, req []byte) (*Settled, error) {
+	c, err := l.prepare(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	var out *Settled
+	err = l.store.Update(ctx, func(tx Tx) error {
+		out = nil
+		old, err := owned(ctx, tx, institution, seq)
+		if err != nil {
+			return err
+		}
+		if err := sameVisit(old, c); err != nil {
+			return err
+		}
+		if cur, err := tx.Current(ctx, old.Institution, old.Visit); err == nil && cur.Corrects == seq && cur.BillHash == c.bill {
+			out = &Settled{Result: cur.Result, Receipt: Receipt{Seq: cur.Seq, Recorded: cur.Recorded, Replayed: true,
+				Corrects: seq, Refund: refund(old, cur)}}
+			return nil
+		}
+		old, totals, err := settlement(ctx, tx, institution, seq)
+		if err != nil {
+			return err
+		}
+		_, totals, err = l.reversal(ctx, tx, old, totals, keyID, "correction")
+		if err != nil {
+			return err
+		}
+		s, e, err := l.record(ctx, tx, c, totals, keyID, seq)
+		if err != nil {
+			return err
+		}
+		s.Refund = refund(old, e)
+		out = s
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// sameVisit checks a correction is for the visit, person and year it corrects.
+func sameVisit(old *Entry, c *claimRequest) error {
+	var es core.Errors
+	cl := &c.req.Claim
+	if cl.ID != old.Visit {
+		es.Add(core.FieldInvalid, "/claim/id", fmt.Sprintf("a correction keeps the visit id %q", old.Visit))
+	}
+	if cl.Visit.Institution != old.Institution {
+		es.Add(core.FieldInvalid, "/claim/visit/institution", "a correction keeps the institution")
+	}
+	if c.person != old.Person {
+		es.Add(core.FieldInvalid, "/claim/person/id", "a correction keeps the person")
+	}
+	if c.year != old.Year {
+		es.Add(core.FieldInvalid, "/claim/visit/admission", fmt.Sprintf("a correction stays in %d", old.Year))
+	}
+	return es.Err()
+}
+
+// refund is what the patient paid in cash under old beyond what they pay under new.
+func refund(old, new *Entry) *money.Amount {
+	r := old.Cash.Sub(new.Cash)
+	return &r
+}
