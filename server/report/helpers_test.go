@@ -90,7 +90,9 @@ func discharged(d string) func(*ledger.Entry) {
 	return func(e *ledger.Entry) { e.Discharge = civil.MustParse(d) }
 }
 
-func drug(a string) func(*ledger.Entry) { return func(e *ledger.Entry) { e.Drug = money.MustAmount(a) } }
+func drug(a string) func(*ledger.Entry) {
+	return func(e *ledger.Entry) { e.Drug = money.MustAmount(a) }
+}
 
 func bill(h string) func(*ledger.Entry) { return func(e *ledger.Entry) { e.BillHash = h } }
 
