@@ -103,10 +103,15 @@ func TestBuildAudit(t *testing.T) {
 				// h3 both admitted in February: that audit reports it, not March's.
 				settle(9, idC, "2024-02-10", "10.00", "5.00", bill("h3"), out),
 				settle(10, idC, "2024-02-10", "10.00", "5.00", bill("h3"), out, at("H2", "county", "T1")),
+				// D's bill h4 three times: one flag naming all three.
+				settle(11, idD, "2024-03-05", "10.00", "5.00", bill("h4"), out),
+				settle(12, idD, "2024-03-05", "10.00", "5.00", bill("h4"), out, at("H2", "county", "T1")),
+				settle(13, idD, "2024-03-05", "10.00", "5.00", bill("h4"), out, at("H3", "county", "T1")),
 			},
 			r: month(2024, time.March),
 			want: []string{
 				"audit_duplicate_bill [1 2]",
+				"audit_duplicate_bill [11 12 13]",
 			},
 		},
 		{
