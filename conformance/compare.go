@@ -3,6 +3,7 @@ package conformance
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -19,6 +20,34 @@ type response struct {
 	} `json:"errors"`
 }
 
+// envelope decodes resp as a response envelope: a JSON object with "schema": 1 and
+// an "ok" member. Every engine's response goes through it, so that Compare,
+// loadResult and the HTTP engine agree on what a response is.
+func envelope(resp []byte) (*response, error) {
+	var r response
+	dec := json.NewDecoder(bytes.NewReader(resp))
+	dec.UseNumber()
+	if err := dec.Decode(&r); err != nil {
+		return nil, fmt.Errorf("response is not JSON: %w", err)
+	}
+	if r.Schema.String() != "1" || r.OK == nil {
+		return nil, errors.New("response is not an envelope")
+	}
+	return &r, nil
+}
+
+// loadResult turns a load_policy response into an error when it is not ok.
+func loadResult(resp []byte) error {
+	r, err := envelope(resp)
+	if err != nil {
+		return fmt.Errorf("load_policy: %w: %.120q", err, resp)
+	}
+	if !*r.OK {
+		return fmt.Errorf("load_policy refused the policy: %s", resp)
+	}
+	return nil
+}
+
 // Compare returns "" when resp satisfies the vector's want or wantError, else a short
 // description of the first differences.
 //
@@ -28,14 +57,9 @@ type response struct {
 // the result's warnings' codes in order. wantError lists every error, in order, by
 // code and path.
 func Compare(v *Vector, resp []byte) string {
-	var r response
-	dec := json.NewDecoder(bytes.NewReader(resp))
-	dec.UseNumber()
-	if err := dec.Decode(&r); err != nil {
-		return fmt.Sprintf("response is not JSON: %v: %.120q", err, resp)
-	}
-	if r.Schema.String() != "1" || r.OK == nil {
-		return fmt.Sprintf("response is not an envelope: %.120q", resp)
+	r, err := envelope(resp)
+	if err != nil {
+		return fmt.Sprintf("%v: %.120q", err, resp)
 	}
 	if v.WantError != nil {
 		if *r.OK {

@@ -20,6 +20,8 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/ruralhealth/ncms/core/engine"
 )
 
 // VectorSchema is the only vector format version.
@@ -37,6 +39,16 @@ type Engine interface {
 	Name() string
 	Call(ctx context.Context, op string, req []byte) ([]byte, error)
 	Load(ctx context.Context, policyDoc []byte) error
+}
+
+// loadPolicy is every engine's Load: the document goes through the engine's own
+// load_policy operation, as a county's would.
+func loadPolicy(ctx context.Context, e Engine, doc []byte) error {
+	resp, err := e.Call(ctx, engine.OpLoadPolicy, doc)
+	if err != nil {
+		return err
+	}
+	return loadResult(resp)
 }
 
 // WantError is one expected error: its code and its JSON-pointer path.

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -28,10 +30,31 @@ func engines(t *testing.T) []conformance.Engine {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { w.Close(context.Background()) })
-	return []conformance.Engine{
+	es := []conformance.Engine{
 		native,
 		w,
 	}
+	if n := nodeEngine(t); n != nil {
+		es = append(es, n)
+	}
+	return es
+}
+
+// nodeEngine opens the Node engine on the module, or returns nil, saying so loudly,
+// when node is not installed; with CI set a missing node fails the test instead.
+func nodeEngine(t *testing.T) *conformance.Node {
+	t.Helper()
+	if msg := nodeMissing(); msg != "" {
+		fmt.Fprintln(os.Stderr, msg)
+		t.Log(msg)
+		return nil
+	}
+	n, err := conformance.OpenNode(context.Background(), wasmModule(t), conformance.NodeOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { n.Close(context.Background()) })
+	return n
 }
 
 // wasmModule builds the WebAssembly module once per test binary, or returns the
@@ -248,14 +271,54 @@ func TestCompare(t *testing.T) {
 	}
 }
 
-// TestOpenUnknownTarget: an unknown target is a clear error.
-func TestOpenUnknownTarget(t *testing.T) {
-	if _, err := conformance.Open("native"); err != nil {
-		t.Fatal(err)
+// TestOpen opens targets from their strings and makes a call through each. (A wasm
+// target compiles the module for seconds; TestVectors opens one with OpenWasm.)
+func TestOpen(t *testing.T) {
+	ctx := context.Background()
+	srv := httptest.NewServer(countyHandler(t, "k"))
+	defer srv.Close()
+	tests := []struct {
+		spec    string
+		name    string // "" when Open must fail
+		errText string
+	}{
+		{spec: "native", name: "native"},
+		{spec: srv.URL, name: "http"},
+		{spec: "carrier-pigeon", errText: `unknown target "carrier-pigeon"`},
+		{spec: "wasm:/no/such/ncms.wasm", errText: "no such file"},
+		{spec: "node:/no/such/ncms.wasm", errText: "no such file"},
+		{spec: "node:" + wasmModule(t), name: "node"},
+		{spec: "http://", errText: "want http://HOST:PORT"},
 	}
-	_, err := conformance.Open("carrier-pigeon")
-	if err == nil || !strings.Contains(err.Error(), "unknown target") {
-		t.Fatalf("err %v, want unknown target", err)
+	for _, tc := range tests {
+		t.Run(tc.spec, func(t *testing.T) {
+			if tc.name == "node" {
+				needNode(t)
+			}
+			e, err := conformance.Open(ctx, tc.spec, conformance.Options{Key: "k"})
+			if tc.name == "" {
+				if err == nil || !strings.Contains(err.Error(), tc.errText) {
+					t.Fatalf("err %v, want one containing %q", err, tc.errText)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c, ok := e.(interface{ Close(context.Context) error }); ok {
+				defer c.Close(ctx)
+			}
+			if e.Name() != tc.name {
+				t.Errorf("name %q, want %q", e.Name(), tc.name)
+			}
+			resp, err := e.Call(ctx, "version", []byte(`{"schema":1}`))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.HasPrefix(resp, []byte(`{"schema":1,"ok":true,`)) {
+				t.Errorf("version: %.200s", resp)
+			}
+		})
 	}
 }
 

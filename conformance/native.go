@@ -1,10 +1,7 @@
 package conformance
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
-	"fmt"
 
 	"github.com/ruralhealth/ncms/core/engine"
 )
@@ -33,25 +30,4 @@ func (n *Native) Call(_ context.Context, op string, req []byte) ([]byte, error) 
 }
 
 // Load implements Engine.
-func (n *Native) Load(ctx context.Context, doc []byte) error {
-	resp, err := n.Call(ctx, engine.OpLoadPolicy, doc)
-	if err != nil {
-		return err
-	}
-	return loadResult(resp)
-}
-
-// loadResult turns a load_policy response into an error when it is not ok; engines
-// other than Native can use it too.
-func loadResult(resp []byte) error {
-	var r response
-	dec := json.NewDecoder(bytes.NewReader(resp))
-	dec.UseNumber()
-	if err := dec.Decode(&r); err != nil {
-		return fmt.Errorf("load_policy: response is not JSON: %w", err)
-	}
-	if r.OK == nil || !*r.OK {
-		return fmt.Errorf("load_policy refused the policy: %s", resp)
-	}
-	return nil
-}
+func (n *Native) Load(ctx context.Context, doc []byte) error { return loadPolicy(ctx, n, doc) }

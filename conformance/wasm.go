@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 
-	"github.com/ruralhealth/ncms/core/engine"
 	"github.com/ruralhealth/ncms/wasm/host"
 )
 
@@ -38,13 +37,7 @@ func (w *Wasm) Call(ctx context.Context, op string, req []byte) ([]byte, error) 
 }
 
 // Load implements Engine.
-func (w *Wasm) Load(ctx context.Context, doc []byte) error {
-	resp, err := w.Call(ctx, engine.OpLoadPolicy, doc)
-	if err != nil {
-		return err
-	}
-	return loadResult(resp)
-}
+func (w *Wasm) Load(ctx context.Context, doc []byte) error { return loadPolicy(ctx, w, doc) }
 
 // Close releases the module.
 func (w *Wasm) Close(ctx context.Context) error { return w.h.Close(ctx) }

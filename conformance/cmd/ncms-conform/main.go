@@ -3,6 +3,9 @@
 // 2 on bad usage.
 //
 //	ncms-conform --vectors conformance/vectors --target native
+//	ncms-conform --target wasm:ncms.wasm      # the module under wazero
+//	ncms-conform --target node:ncms.wasm      # the module through wasm/js/ncms.js under Node
+//	ncms-conform --target http://127.0.0.1:8080 --key "$NCMS_KEY"   # a county server
 package main
 
 import (
@@ -23,7 +26,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("ncms-conform", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	dir := fs.String("vectors", "conformance/vectors", "directory of vectors (<topic>/<case>.json)")
-	spec := fs.String("target", "native", "engine to test: native")
+	spec := fs.String("target", "native", "engine to test: native, wasm:PATH, node:PATH or http://HOST:PORT")
+	// No default in the flag itself: -help would print the key.
+	key := fs.String("key", "", "county API key an http target sends with load_policy (default $NCMS_KEY)")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -31,10 +36,17 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "ncms-conform: unexpected arguments %q\n", fs.Args())
 		return 2
 	}
-	e, err := conformance.Open(*spec)
+	if *key == "" {
+		*key = os.Getenv("NCMS_KEY")
+	}
+	ctx := context.Background()
+	e, err := conformance.Open(ctx, *spec, conformance.Options{Key: *key})
 	if err != nil {
 		fmt.Fprintln(stderr, "ncms-conform:", err)
 		return 2
+	}
+	if c, ok := e.(interface{ Close(context.Context) error }); ok {
+		defer c.Close(ctx)
 	}
 	vectors, err := conformance.Load(*dir)
 	if err != nil {
@@ -47,7 +59,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	passed, failed := 0, 0
 	for i := range vectors {
-		ms := conformance.CheckOne(context.Background(), &vectors[i], e)
+		ms := conformance.CheckOne(ctx, &vectors[i], e)
 		if len(ms) == 0 {
 			passed++
 			continue

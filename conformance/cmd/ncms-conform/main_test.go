@@ -2,10 +2,14 @@ package main
 
 import (
 	"bytes"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/ruralhealth/ncms/conformance/internal/county"
+	"github.com/ruralhealth/ncms/core/engine"
 )
 
 func TestRunPasses(t *testing.T) {
@@ -52,5 +56,40 @@ func TestRunUnknownTarget(t *testing.T) {
 	}
 	if !strings.Contains(errOut.String(), `unknown target "wasm9:x"`) {
 		t.Errorf("stderr %q", errOut.String())
+	}
+}
+
+// TestRunHTTP plays the vectors against a county server's engine endpoints; the
+// inline policies load only with the county's key, from --key or NCMS_KEY.
+func TestRunHTTP(t *testing.T) {
+	e, err := engine.WithExamples()
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(county.Handler(e, "county-key"))
+	defer srv.Close()
+	for _, tc := range []struct {
+		name string
+		args []string
+		env  string
+		code int
+	}{
+		{"--key", []string{"--key", "county-key"}, "", 0},
+		{"NCMS_KEY", nil, "county-key", 0},
+		{"--key over NCMS_KEY", []string{"--key", "county-key"}, "stale-key", 0},
+		{"wrong key", []string{"--key", "another-county"}, "", 1},
+		{"no key", nil, "", 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Setenv("NCMS_KEY", tc.env)
+			var out, errOut bytes.Buffer
+			args := append([]string{"--vectors", "../../vectors", "--target", srv.URL}, tc.args...)
+			if code := run(args, &out, &errOut); code != tc.code {
+				t.Fatalf("exit %d, want %d\n%s%s", code, tc.code, out.String(), errOut.String())
+			}
+			if tc.code != 0 && !strings.Contains(out.String(), "auth_unauthorized") {
+				t.Errorf("failures do not name auth_unauthorized:\n%s", out.String())
+			}
+		})
 	}
 }
