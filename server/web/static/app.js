@@ -1,0 +1,843 @@
+// app.js runs the estimator page: it loads the engine module, offers the county's
+// policies, turns the form into an `estimate` request and shows the core's answer.
+//
+// Money is never a Number here. Amounts go to the engine as the text typed, and every
+// amount shown is a string the engine returned; the only arithmetic on amounts sizes
+// the bars of the charts, in whole fen as BigInt.
+
+import { load } from './ncms.js';
+import { render as renderTrace } from './trace.js';
+
+// A well-formed resident ID for the estimate: the engine checks that there is one, and
+// whose it is changes nothing in the arithmetic. The family is not asked for theirs.
+const SAMPLE_ID = '640221198001010015';
+
+const TEXT = {
+  zh: {
+    title: '新农合报销估算',
+    lead: '看病前或住院时，算一算新农合大概能报销多少钱、自己要付多少钱。',
+    skip: '跳到估算结果',
+    formTitle: '填写看病情况',
+    loading: '正在准备计算程序……',
+    ready: '',
+    loadFailed: '计算程序没能加载，请检查网络后刷新页面。',
+    broken: '计算出了问题，请刷新页面再试。',
+    visitSection: '看病情况',
+    policy: '医保方案（您所在的县）',
+    sourceCounty: '县医保部门公布的方案。',
+    sourceModule: '本页自带的示例方案。',
+    illustrative: '示例方案：有些数字是举例，不是正式标准。',
+    effective: '{from} 起执行',
+    type: '看病类型',
+    'type.inpatient': '住院',
+    'type.single': '单病种住院（按病种定额）',
+    'type.maternity': '住院分娩（生孩子）',
+    'type.outpatient': '门诊',
+    'type.special_outpatient': '慢性病、大病门诊',
+    disease: '病种',
+    delivery: '分娩方式',
+    'delivery.normal': '顺产',
+    'delivery.difficult': '难产（含剖宫产）',
+    'delivery.multiple': '多胞胎',
+    planning: '符合计划生育政策',
+    class: '在哪一级医院看病',
+    classOutside: '这家医院在县外：没有转诊证明，可能少报或不报。',
+    classNotDesignated: '这不是定点医院：报销会少一些。',
+    referral: '有转诊证明（到县外看病一般需要）',
+    admission: '入院日期',
+    visitDate: '看病日期',
+    discharge: '出院日期（不知道可以不填）',
+    category: '人员类别',
+    tier: '缴费档次',
+    billSection: '花了多少钱（元）',
+    mode: '怎么填费用',
+    modeSimple: '按类别填总数',
+    modeItems: '一项一项填',
+    billHint: '看发票或费用清单。只知道总数，就都填在第一栏。',
+    amountA: '一般医疗费用（甲类，能按比例报销）',
+    amountB: '乙类费用（要先自己付一部分）',
+    amountSelf: '全自费费用（不能报销的药和项目）',
+    addLine: '＋ 添加一项费用',
+    lineTitle: '第 {n} 项',
+    lineName: '名称（可不填）',
+    lineKind: '种类',
+    lineClass: '报销类别',
+    lineAmount: '金额（元）',
+    lineRemove: '删除第 {n} 项',
+    'kind.drug': '药品', 'kind.exam': '检查', 'kind.treatment': '治疗', 'kind.material': '材料',
+    'kind.bed': '床位', 'kind.service': '护理等服务', 'kind.other': '其他',
+    'class.A': '甲类（能报销）', 'class.B': '乙类（先自付一部分）', 'class.self': '全自费（不能报销）',
+    yearSection: '今年已经报销的情况',
+    poolPaid: '今年“{pool}”已经报销了多少（元）',
+    prior: '今年以前住过几次院（不算这次）',
+    account: '家庭账户余额（元）',
+    assume: '估算时假定：您今年和去年都参加了新农合并按时交了钱，不在等待期内。实际报销多少，以医院结算为准。',
+    estimate: '估算',
+    privacy: '计算在您的手机或电脑上进行，填写的内容不会上传。',
+    resultTitle: '估算结果',
+    schemePays: '新农合大约报销',
+    youPay: '您自己大约付',
+    fromAccount: '其中家庭账户付 {amount} 元，现金付 {cash} 元',
+    hospitalBears: '医院承担（超出病种限价的部分）',
+    yuan: '元',
+    totalLine: '总费用 {total} 元',
+    noBill: '填上花了多少钱，这里就会算出来。',
+    split: '钱从哪里出',
+    'seg.account': '家庭账户',
+    'seg.cash': '自己付现金',
+    'seg.hospital': '医院承担',
+    funds: '各项基金报销',
+    capTitle: '今年还能报销多少',
+    capLine: '年度封顶线 {cap} 元，今年已报销（算上这次）{used} 元。',
+    capLeft: '{fund}今年还能报销',
+    warnings: '请注意',
+    details: '费用明细',
+    'd.total': '总费用', 'd.selfPaid': '全自费', 'd.overLimit': '超过限价的部分', 'd.preSelfPay': '乙类先自付',
+    'd.scope': '能报销范围内的费用', 'd.deductible': '起付线（这次扣的）', 'd.familyAccount': '家庭账户付',
+    'd.cash': '自己付现金', 'd.hospital': '医院承担', 'd.ratio': '实际报销比例',
+    steps: '一步一步怎么算的',
+    rule: '依据方案：',
+    errorsTitle: '有几处要改一下：',
+    engineLine: '计算程序 {engine}，方案 {policy}（{version}）',
+    langButton: 'English',
+    langLabel: 'Switch to English',
+    'stage.eligibility': '参合', 'stage.scope': '报销范围', 'stage.route': '适用规定', 'stage.referral': '转诊',
+    'stage.continuity': '连续参合', 'stage.deductible': '起付线', 'stage.ratio': '报销比例', 'stage.round': '取整',
+    'stage.cap': '封顶线', 'stage.single_disease': '单病种', 'stage.maternity': '住院分娩', 'stage.layer': '大病和补充保险',
+    'stage.family_account': '家庭账户', 'stage.cash': '合计',
+  },
+  en: {
+    title: 'NCMS reimbursement estimate',
+    lead: 'Before or during a hospital stay, see roughly what the rural cooperative medical scheme will pay and what your family pays.',
+    skip: 'Skip to the estimate',
+    formTitle: 'About the visit',
+    loading: 'Getting the calculator ready…',
+    ready: '',
+    loadFailed: 'The calculator did not load. Check the connection and reload the page.',
+    broken: 'Something went wrong in the calculation. Please reload the page.',
+    visitSection: 'The visit',
+    policy: 'Scheme (your county)',
+    sourceCounty: 'Published by the county.',
+    sourceModule: 'An example scheme built into this page.',
+    illustrative: 'Example scheme: some numbers are examples, not official rates.',
+    effective: 'in force from {from}',
+    type: 'Kind of care',
+    'type.inpatient': 'Hospital stay',
+    'type.single': 'Hospital stay, fixed price for the illness',
+    'type.maternity': 'Giving birth in hospital',
+    'type.outpatient': 'Outpatient visit',
+    'type.special_outpatient': 'Chronic or serious illness, outpatient',
+    disease: 'Illness',
+    delivery: 'Kind of birth',
+    'delivery.normal': 'Normal',
+    'delivery.difficult': 'Difficult (including caesarean)',
+    'delivery.multiple': 'Twins or more',
+    planning: 'Complies with family-planning policy',
+    class: 'Level of hospital',
+    classOutside: 'This hospital is outside the county: without a referral the scheme may pay less or nothing.',
+    classNotDesignated: 'Not a designated hospital: the scheme pays less.',
+    referral: 'I have a referral (usually needed outside the county)',
+    admission: 'Admission date',
+    visitDate: 'Date of the visit',
+    discharge: 'Discharge date (leave empty if unknown)',
+    category: 'Person category',
+    tier: 'Contribution tier',
+    billSection: 'What it cost (yuan)',
+    mode: 'How to enter the cost',
+    modeSimple: 'Totals by kind',
+    modeItems: 'Item by item',
+    billHint: 'Look at the invoice or the list of charges. If you only know the total, put it all in the first box.',
+    amountA: 'Ordinary medical costs (class A, paid at the ratio)',
+    amountB: 'Class-B costs (you pay part first)',
+    amountSelf: 'Wholly self-paid (drugs and items the scheme never pays)',
+    addLine: '+ Add a charge',
+    lineTitle: 'Charge {n}',
+    lineName: 'Name (optional)',
+    lineKind: 'Kind',
+    lineClass: 'Scheme class',
+    lineAmount: 'Amount (yuan)',
+    lineRemove: 'Remove charge {n}',
+    'kind.drug': 'Drug', 'kind.exam': 'Test or scan', 'kind.treatment': 'Treatment', 'kind.material': 'Materials',
+    'kind.bed': 'Bed', 'kind.service': 'Nursing and services', 'kind.other': 'Other',
+    'class.A': 'Class A (paid)', 'class.B': 'Class B (part paid first)', 'class.self': 'Self-paid (not paid)',
+    yearSection: 'What the scheme has paid this year',
+    poolPaid: 'Already paid this year by "{pool}" (yuan)',
+    prior: 'Hospital stays earlier this year (not counting this one)',
+    account: 'Family account balance (yuan)',
+    assume: 'The estimate assumes you were enrolled and paid on time this year and last year, so no waiting period applies. The hospital\'s settlement decides what is actually paid.',
+    estimate: 'Estimate',
+    privacy: 'The calculation runs on your phone or computer; nothing you enter is sent anywhere.',
+    resultTitle: 'Estimate',
+    schemePays: 'The scheme pays about',
+    youPay: 'Your family pays about',
+    fromAccount: '{amount} from the family account and {cash} in cash',
+    hospitalBears: 'The hospital bears (above the fixed price)',
+    yuan: 'yuan',
+    totalLine: 'Total cost {total} yuan',
+    noBill: 'Enter what it cost and the estimate appears here.',
+    split: 'Who pays what',
+    'seg.account': 'Family account',
+    'seg.cash': 'You pay in cash',
+    'seg.hospital': 'Hospital bears',
+    funds: 'Paid by each fund',
+    capTitle: 'How much more the scheme can pay this year',
+    capLine: 'Annual cap {cap} yuan; paid this year, this visit included: {used} yuan.',
+    capLeft: '{fund} can still pay this year',
+    warnings: 'Please note',
+    details: 'Breakdown',
+    'd.total': 'Total cost', 'd.selfPaid': 'Wholly self-paid', 'd.overLimit': 'Above the price limit', 'd.preSelfPay': 'Class-B part paid first',
+    'd.scope': 'Costs the scheme covers', 'd.deductible': 'Deductible (this visit)', 'd.familyAccount': 'From the family account',
+    'd.cash': 'You pay in cash', 'd.hospital': 'Hospital bears', 'd.ratio': 'Share actually reimbursed',
+    steps: 'How it was worked out, step by step',
+    rule: 'Scheme rule: ',
+    errorsTitle: 'Please check:',
+    engineLine: 'Calculator {engine}, scheme {policy} ({version})',
+    langButton: '中文',
+    langLabel: '切换到中文',
+    'stage.eligibility': 'Enrollment', 'stage.scope': 'Covered costs', 'stage.route': 'Rule', 'stage.referral': 'Referral',
+    'stage.continuity': 'Continuous years', 'stage.deductible': 'Deductible', 'stage.ratio': 'Ratio', 'stage.round': 'Rounding',
+    'stage.cap': 'Annual cap', 'stage.single_disease': 'Fixed price', 'stage.maternity': 'Birth subsidy', 'stage.layer': 'Further insurance',
+    'stage.family_account': 'Family account', 'stage.cash': 'Totals',
+  },
+};
+
+const KINDS = ['treatment', 'drug', 'exam', 'material', 'bed', 'service', 'other'];
+const CLASSES = ['A', 'B', 'self'];
+// Visit types that are hospital stays: they have a discharge date and count admissions.
+const STAYS = new Set(['inpatient', 'single', 'maternity']);
+
+const $ = (id) => document.getElementById(id);
+
+// h makes an element with attributes and children (strings become text, never HTML:
+// policy names come from the county server).
+function h(tag, attrs = {}, ...children) {
+  const svg = ['svg', 'rect', 'title'].includes(tag);
+  const e = svg ? document.createElementNS('http://www.w3.org/2000/svg', tag) : document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v === undefined || v === null || v === false) continue;
+    e.setAttribute(k, v === true ? '' : String(v));
+  }
+  for (const c of children.flat()) {
+    if (c === undefined || c === null || c === false) continue;
+    e.append(c instanceof Node ? c : String(c));
+  }
+  return e;
+}
+
+function initialLang() {
+  const asked = new URLSearchParams(location.search).get('lang');
+  if (asked === 'en' || asked === 'zh') return asked;
+  try {
+    const saved = localStorage.getItem('ncms-lang');
+    if (saved === 'en' || saved === 'zh') return saved;
+  } catch {
+    // Storage may be off (private browsing); Chinese is the default.
+  }
+  return 'zh';
+}
+
+function remember(key, value) {
+  try {
+    localStorage.setItem(key, value);
+  } catch {
+    // Not remembering is fine.
+  }
+}
+
+// today returns the local date as YYYY-MM-DD, the form's default visit date.
+function today() {
+  const d = new Date();
+  const pad = (n) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+}
+
+// fen reads a canonical amount ("8432.00") as whole fen, only to size a bar.
+function fen(s) {
+  const m = /^(\d+)(?:\.(\d{1,2}))?$/.exec(s ?? '');
+  return m ? BigInt(m[1]) * 100n + BigInt((m[2] ?? '').padEnd(2, '0')) : 0n;
+}
+
+// percent is part ÷ whole as a percentage with two decimals, for a bar's width.
+function percent(part, whole) {
+  if (whole <= 0n) return 0;
+  const p = (part * 10000n) / whole;
+  return Number(p > 10000n ? 10000n : p) / 100;
+}
+
+function outValue(step, name) {
+  for (const list of [step?.out, step?.in]) {
+    for (const v of list ?? []) if (v.name === name) return v.value;
+  }
+  return undefined;
+}
+
+/** Estimator is the page: its form, the engine and the last answer. */
+class Estimator {
+  constructor() {
+    this.lang = initialLang();
+    this.engine = null;
+    this.policies = [];
+    this.doc = null;
+    this.fields = [];
+    this.last = null;
+    this.seq = 0;
+    this.timer = 0;
+    this.lines = 0;
+    this.timing = {};
+    // The browser test reads the time to the first estimate from here.
+    window.ncmsTiming = this.timing;
+  }
+
+  t(key, vars = {}) {
+    const s = TEXT[this.lang][key] ?? TEXT.zh[key] ?? key;
+    return s.replace(/\{(\w+)\}/g, (_, k) => (k in vars ? vars[k] : `{${k}}`));
+  }
+
+  async start() {
+    this.applyText();
+    this.setStatus('loading');
+    const url = document.querySelector('meta[name="ncms-policies"]')?.content ?? '';
+    // The county's list and the module load at the same time.
+    const county = url ? fetchJSON(url, 2500) : Promise.resolve(null);
+    try {
+      this.engine = await load(fetch('ncms.wasm'));
+    } catch (e) {
+      this.setStatus('loadFailed', true);
+      throw e;
+    }
+    this.timing.engineReady = performance.now();
+    this.policies = await this.choosePolicies(await county, url);
+    this.fillPolicies();
+    this.wire();
+    $('admission').value = today();
+    let chosen = null;
+    try {
+      chosen = localStorage.getItem('ncms-policy');
+    } catch {
+      // No storage: the first policy.
+    }
+    this.selectPolicy(this.policies.some((p) => p.id === chosen) ? chosen : this.policies[0]?.id);
+    for (const e of $('form').querySelectorAll('[disabled]')) e.disabled = false;
+    this.setStatus('ready');
+    this.estimate(false);
+    this.timing.firstEstimate = performance.now();
+    performance.mark?.('ncms-first-estimate');
+    document.documentElement.dataset.ready = 'true';
+  }
+
+  // choosePolicies returns the county's published policies when it publishes any, each
+  // loaded into the module if the module does not have that exact document, or else
+  // the module's own example policies.
+  async choosePolicies(published, base) {
+    const own = this.engine.listPolicies();
+    const mine = own.ok ? own.result : [];
+    const list = published?.ok === true && Array.isArray(published.result) ? published.result : [];
+    const out = [];
+    for (const p of list) {
+      if (typeof p?.id !== 'string') continue;
+      const have = mine.some((q) => q.id === p.id && q.version === p.version && q.hash === p.hash);
+      if (have || (await this.loadCounty(base, p))) out.push({ ...p, source: 'county' });
+    }
+    const chosen = out.length > 0 ? out : mine.map((p) => ({ ...p, source: 'module' }));
+    // One entry per policy: the engine picks the version in effect on the visit date.
+    const byID = new Map();
+    for (const p of chosen) byID.set(p.id, p);
+    return [...byID.values()];
+  }
+
+  // loadCounty fetches a county policy the module lacks from <base>/<id>?version=<v>
+  // (a get_policy envelope) and loads it; it reports whether the module now has it.
+  async loadCounty(base, p) {
+    const doc = await fetchJSON(`${base}/${encodeURIComponent(p.id)}?version=${encodeURIComponent(p.version ?? '')}`, 2500);
+    if (doc?.ok !== true) return false;
+    const loaded = this.engine.loadPolicy(doc.result);
+    return loaded.ok && (!p.hash || loaded.result.hash === p.hash);
+  }
+
+  fillPolicies() {
+    const sel = $('policy');
+    sel.replaceChildren(...this.policies.map((p) => h('option', { value: p.id }, p.name || p.id)));
+  }
+
+  wire() {
+    const form = $('form');
+    form.addEventListener('submit', (ev) => {
+      ev.preventDefault();
+      this.estimate(true);
+    });
+    form.addEventListener('input', (ev) => {
+      if (ev.target.matches('select, [type=checkbox], [type=radio]')) return; // "change" handles these
+      this.schedule();
+    });
+    form.addEventListener('change', (ev) => {
+      const id = ev.target.id;
+      if (id === 'policy') {
+        remember('ncms-policy', ev.target.value);
+        this.selectPolicy(ev.target.value);
+      } else {
+        this.arrange();
+      }
+      this.schedule(0);
+    });
+    $('lang').addEventListener('click', () => {
+      this.lang = this.lang === 'zh' ? 'en' : 'zh';
+      remember('ncms-lang', this.lang);
+      this.applyText();
+      if (this.doc) this.fillPolicyControls(true);
+      this.render();
+    });
+    $('add-line').addEventListener('click', () => {
+      const row = this.addLine();
+      row.querySelector('input').focus();
+      this.schedule();
+    });
+  }
+
+  schedule(delay = 250) {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.estimate(false), delay);
+  }
+
+  setStatus(key, error = false) {
+    const s = $('status');
+    s.dataset.key = key;
+    s.textContent = this.t(key);
+    s.hidden = s.textContent === '';
+    s.classList.toggle('error', error);
+  }
+
+  applyText() {
+    const html = document.documentElement;
+    html.lang = this.lang === 'zh' ? 'zh-CN' : 'en';
+    document.title = this.t('title');
+    for (const e of document.querySelectorAll('[data-t]')) e.textContent = this.t(e.dataset.t);
+    const b = $('lang');
+    b.textContent = this.t('langButton');
+    b.lang = this.lang === 'zh' ? 'en' : 'zh-CN';
+    b.setAttribute('aria-label', this.t('langLabel'));
+    const s = $('status');
+    if (s.dataset.key) this.setStatus(s.dataset.key, s.classList.contains('error'));
+    for (const li of $('lines').children) this.labelLine(li);
+  }
+
+  // selectPolicy reads the policy document and offers its facility classes, visit
+  // types, diseases, categories, tiers and pools.
+  selectPolicy(id) {
+    if (!id) return;
+    $('policy').value = id;
+    const env = this.engine.getPolicy({ schema: 1, policy: id });
+    if (!env.ok) {
+      this.doc = null;
+      this.showErrors(env.errors, [['/policy', $('policy')]]);
+      return;
+    }
+    this.doc = env.result;
+    this.fillPolicyControls(false);
+  }
+
+  fillPolicyControls(keep) {
+    const doc = this.doc;
+    const info = this.policies.find((p) => p.id === doc.id);
+    const note = [this.t(info?.source === 'county' ? 'sourceCounty' : 'sourceModule')];
+    if (doc.effective?.from) note.push(this.t('effective', { from: doc.effective.from }));
+    if (doc.illustrative) note.push(this.t('illustrative'));
+    $('policy-note').textContent = note.join(' ');
+
+    const types = ['inpatient'];
+    if (doc.singleDiseases?.length) types.push('single');
+    if (doc.maternity) types.push('maternity');
+    types.push('outpatient');
+    if ((doc.benefits ?? []).some((b) => (b.visitTypes ?? []).includes('special_outpatient'))) types.push('special_outpatient');
+    options($('type'), types.map((v) => [v, this.t(`type.${v}`)]), keep);
+    options($('class'), (doc.facilityClasses ?? []).map((c) => [c.code, c.name || c.code]), keep);
+    options($('disease'), (doc.singleDiseases ?? []).map((d) => [d.code, `${d.name}（${d.code}）`]), keep);
+    options($('category'), (doc.categories ?? []).map((c) => [c.code, c.name || c.code]), keep);
+    options($('tier'), (doc.tiers ?? []).map((c) => [c.code, c.name || c.code]), keep);
+    for (const o of $('delivery').options) o.textContent = this.t(`delivery.${o.value}`);
+
+    const pools = $('pools');
+    const old = new Map([...pools.querySelectorAll('input')].map((i) => [i.dataset.pool, i.value]));
+    pools.replaceChildren(...(doc.pools ?? []).map((p, i) => moneyField(`pool-${i}`, this.t('poolPaid', { pool: p.name || p.id }),
+      { 'data-pool': p.id, value: keep ? old.get(p.id) : undefined })));
+    this.arrange();
+  }
+
+  // arrange shows the fields the chosen kind of care needs.
+  arrange() {
+    const doc = this.doc;
+    const type = $('type').value;
+    const stay = STAYS.has(type);
+    $('disease-field').hidden = type !== 'single';
+    $('delivery-field').hidden = type !== 'maternity';
+    $('planning-field').hidden = !(type === 'maternity' && doc?.maternity?.requireFamilyPlanning);
+    $('discharge-field').hidden = !stay;
+    $('prior-field').hidden = !stay;
+    $('tier-field').hidden = !(doc?.tiers?.length > 0);
+    $('account-field').hidden = !doc?.familyAccount;
+    document.querySelector('label[for=admission]').textContent = this.t(stay ? 'admission' : 'visitDate');
+    const cls = (doc?.facilityClasses ?? []).find((c) => c.code === $('class').value);
+    $('class-note').textContent = !cls ? '' : !cls.inCounty ? this.t('classOutside') : !cls.designated ? this.t('classNotDesignated') : '';
+    const items = document.querySelector('input[name=mode]:checked')?.value === 'items';
+    $('simple').hidden = items;
+    $('items').hidden = !items;
+    if (items && $('lines').children.length === 0) this.addLine();
+  }
+
+  addLine() {
+    const n = ++this.lines;
+    const id = (f) => `line-${n}-${f}`;
+    const li = h('li', { class: 'line', 'data-line': n },
+      h('div', { class: 'field' }, h('label', { for: id('name') }), h('input', { id: id('name'), autocomplete: 'off', 'aria-describedby': `${id('name')}-msg` }),
+        h('p', { id: `${id('name')}-msg`, class: 'msg', hidden: true })),
+      h('div', { class: 'field' }, h('label', { for: id('kind') }), h('select', { id: id('kind') }, KINDS.map((k) => h('option', { value: k })))),
+      h('div', { class: 'field' }, h('label', { for: id('class') }), h('select', { id: id('class') }, CLASSES.map((k) => h('option', { value: k })))),
+      moneyField(id('amount'), ''),
+      h('button', { type: 'button', class: 'remove' }, '×'));
+    li.querySelector('.remove').addEventListener('click', () => {
+      const next = li.nextElementSibling ?? li.previousElementSibling;
+      li.remove();
+      (next?.querySelector('input') ?? $('add-line')).focus();
+      this.schedule(0);
+    });
+    $('lines').append(li);
+    this.labelLine(li);
+    return li;
+  }
+
+  labelLine(li) {
+    const n = [...$('lines').children].indexOf(li) + 1;
+    const id = `line-${li.dataset.line}`;
+    li.setAttribute('aria-label', this.t('lineTitle', { n }));
+    li.querySelector(`label[for=${id}-name]`).textContent = this.t('lineName');
+    li.querySelector(`label[for=${id}-kind]`).textContent = this.t('lineKind');
+    li.querySelector(`label[for=${id}-class]`).textContent = this.t('lineClass');
+    li.querySelector(`label[for=${id}-amount]`).textContent = this.t('lineAmount');
+    for (const o of li.querySelectorAll(`#${id}-kind option`)) o.textContent = this.t(`kind.${o.value}`);
+    for (const o of li.querySelectorAll(`#${id}-class option`)) o.textContent = this.t(`class.${o.value}`);
+    const rm = li.querySelector('.remove');
+    rm.setAttribute('aria-label', this.t('lineRemove', { n }));
+    rm.title = rm.getAttribute('aria-label');
+  }
+
+  // request builds the estimate request from the form, and the list of JSON pointers
+  // into it with the input each came from, to place the engine's errors.
+  request() {
+    const doc = this.doc;
+    const fields = [
+      ['/policy', $('policy')], ['/claim/visit/type', $('type')], ['/claim/visit/class', $('class')],
+      ['/claim/visit/referral', $('referral')], ['/claim/visit/admission', $('admission')],
+      ['/claim/visit/discharge', $('discharge')], ['/claim/visit/disease', $('disease')],
+      ['/claim/visit/delivery', $('delivery')], ['/claim/person/category', $('category')],
+      ['/claim/totals/admissions', $('prior')], ['/claim/totals/familyAccount', $('account')],
+      // Enrollment and the totals' year are derived from the visit date (or the tier).
+      ['/claim/person/enrollment', doc.tiers?.length ? $('tier') : $('admission')],
+      ['/claim/totals/year', $('admission')], ['/claim', $('admission')],
+    ];
+    const choice = $('type').value;
+    const stay = STAYS.has(choice);
+    const admission = $('admission').value;
+    const discharge = stay ? $('discharge').value : '';
+    const date = doc.visitDate === 'discharge' && discharge ? discharge : admission;
+    const year = /^\d{4}-\d{2}-\d{2}$/.test(date) ? Number(date.slice(0, 4)) : 0;
+
+    const tier = doc.tiers?.length ? $('tier').value : undefined;
+    const enrollment = year ? [year - 1, year].map((y) => ({ year: y, tier, paidOn: `${y - 1}-12-01` })) : [];
+    const person = { id: SAMPLE_ID, category: $('category').value, enrollment };
+    if (choice === 'maternity') person.familyPlanning = !doc.maternity?.requireFamilyPlanning || $('planning').checked;
+
+    const visit = {
+      type: choice === 'single' ? 'inpatient' : choice,
+      class: $('class').value,
+      referral: $('referral').checked,
+      admission,
+    };
+    if (discharge) visit.discharge = discharge;
+    if (choice === 'single') visit.disease = $('disease').value;
+    if (choice === 'maternity') visit.delivery = $('delivery').value;
+
+    const items = [];
+    if ($('items').hidden) {
+      for (const [code, cls, input] of [['A', 'A', $('amount-a')], ['B', 'B', $('amount-b')], ['SELF', 'self', $('amount-self')]]) {
+        const amount = input.value.trim();
+        if (amount === '') continue;
+        fields.push([`/claim/items/${items.length}`, input]);
+        items.push({ code, kind: 'other', class: cls, amount });
+      }
+    } else {
+      for (const li of $('lines').children) {
+        const id = `line-${li.dataset.line}`;
+        const name = $(`${id}-name`).value.trim();
+        const amount = $(`${id}-amount`).value.trim();
+        if (name === '' && amount === '') continue;
+        const at = `/claim/items/${items.length}`;
+        fields.push([at, $(`${id}-amount`)], [`${at}/name`, $(`${id}-name`)], [`${at}/kind`, $(`${id}-kind`)], [`${at}/class`, $(`${id}-class`)]);
+        const item = { code: `L${items.length + 1}`, kind: $(`${id}-kind`).value, class: $(`${id}-class`).value, amount };
+        if (name) item.name = name;
+        items.push(item);
+      }
+    }
+
+    const funds = [];
+    for (const input of $('pools').querySelectorAll('input')) {
+      const paid = input.value.trim();
+      if (paid === '') continue;
+      fields.push([`/claim/totals/funds/${funds.length}`, input]);
+      funds.push({ fund: input.dataset.pool, paid });
+    }
+    const prior = stay ? Number($('prior').value) : 0;
+    const account = $('account-field').hidden ? '' : $('account').value.trim();
+    const totals = {
+      year,
+      funds,
+      admissions: prior > 0 && visit.class ? [{ class: visit.class, count: prior }] : [],
+      familyAccount: account === '' ? '0' : account,
+    };
+    return { req: { schema: 1, policy: $('policy').value, claim: { person, visit, items, totals } }, fields };
+  }
+
+  // estimate asks the engine and shows the answer; focus moves to the first field in
+  // error only when the family asked (pressed the button), not while typing.
+  estimate(asked) {
+    clearTimeout(this.timer);
+    if (!this.engine || !this.doc) return;
+    const { req, fields } = this.request();
+    this.fields = fields;
+    let env;
+    let after = null;
+    try {
+      env = this.engine.estimate(req);
+      if (env.ok) after = this.after(req, env.result);
+    } catch (e) {
+      this.setStatus('broken', true);
+      throw e;
+    }
+    this.last = { env, after };
+    this.render();
+    if (asked && !env.ok) {
+      const bad = document.querySelector('#form [aria-invalid=true]');
+      (bad ?? $('result')).focus();
+    }
+  }
+
+  // after estimates the same visit again on the year's totals after it: each fund's
+  // "available" is then what its cap still allows for the rest of the year. The core
+  // says so, with continuity raises and lower caps at some facilities applied, so the
+  // page need not subtract.
+  after(req, result) {
+    const again = this.engine.estimate({ ...req, claim: { ...req.claim, totals: result.totalsAfter } });
+    return again.ok ? again.result : null;
+  }
+
+  render() {
+    if (!this.last) return;
+    const { env, after } = this.last;
+    const section = $('result');
+    const body = $('result-body');
+    section.dataset.seq = String(++this.seq);
+    if (!env.ok) {
+      section.dataset.state = 'error';
+      body.replaceChildren(...this.showErrors(env.errors, this.fields));
+      return;
+    }
+    this.showErrors([], this.fields);
+    section.dataset.state = 'ok';
+    const r = env.result;
+    body.replaceChildren(...this.summary(r), this.chart(r), ...this.fundList(r), ...this.cap(r, after),
+      ...this.warnings(r), this.details(r), this.steps(r),
+      h('p', { class: 'note engine' }, this.t('engineLine', { engine: r.engine, policy: r.policy.id, version: r.policy.version })));
+  }
+
+  amount(key, value) {
+    return h('span', { class: 'amount', 'data-key': key, 'data-value': value }, value);
+  }
+
+  summary(r) {
+    const out = [
+      h('p', { class: 'headline pays' }, h('span', {}, this.t('schemePays')), ' ', h('strong', {}, this.amount('fundTotal', r.fundTotal)), ' ', this.t('yuan')),
+      h('p', { class: 'headline own' }, h('span', {}, this.t('youPay')), ' ', h('strong', {}, this.amount('personal', r.personal)), ' ', this.t('yuan')),
+    ];
+    if (fen(r.familyAccount) > 0n) {
+      out.push(h('p', { class: 'sub' }, this.t('fromAccount', { amount: r.familyAccount, cash: r.cash })));
+    }
+    if (fen(r.hospital) > 0n) {
+      out.push(h('p', { class: 'sub' }, this.t('hospitalBears'), ' ', this.amount('hospital', r.hospital), ' ', this.t('yuan')));
+    }
+    out.push(h('p', { class: 'total' }, fen(r.total) === 0n ? this.t('noBill') : this.t('totalLine', { total: r.total })));
+    return out;
+  }
+
+  // chart draws the split of the total as one bar: each fund, the family account, cash
+  // and what the hospital bears. Widths come from whole fen; the labels are the
+  // engine's strings.
+  chart(r) {
+    const total = fen(r.total);
+    const parts = r.funds.map((f, i) => ({ cls: `seg-fund-${i % 4}`, label: f.name || f.fund, value: f.amount }));
+    parts.push({ cls: 'seg-account', label: this.t('seg.account'), value: r.familyAccount });
+    parts.push({ cls: 'seg-cash', label: this.t('seg.cash'), value: r.cash });
+    parts.push({ cls: 'seg-hospital', label: this.t('seg.hospital'), value: r.hospital });
+    const shown = parts.filter((p) => fen(p.value) > 0n);
+    const said = shown.map((p) => `${p.label} ${p.value} ${this.t('yuan')}`).join('；');
+    const svg = h('svg', { class: 'bar', role: 'img', 'aria-label': `${this.t('split')}：${said || this.t('noBill')}`, preserveAspectRatio: 'none', viewBox: '0 0 100 10' });
+    let x = 0;
+    svg.append(h('rect', { class: 'seg-empty', x: 0, y: 0, width: 100, height: 10 }));
+    for (const p of shown) {
+      const w = percent(fen(p.value), total);
+      svg.append(h('rect', { class: p.cls, x, y: 0, width: w, height: 10, 'data-key': `bar:${p.cls}` }, h('title', {}, `${p.label} ${p.value}`)));
+      x += w;
+    }
+    const legend = h('ul', { class: 'legend' }, shown.map((p) =>
+      h('li', {}, h('span', { class: `swatch ${p.cls}`, 'aria-hidden': 'true' }), `${p.label} `, h('span', { class: 'amount' }, p.value), ` ${this.t('yuan')}`)));
+    return h('figure', { class: 'split' }, h('figcaption', {}, this.t('split')), svg, legend);
+  }
+
+  fundList(r) {
+    if (r.funds.length === 0) return [];
+    return [h('h3', {}, this.t('funds')), h('ul', { class: 'funds' }, r.funds.map((f) =>
+      h('li', { 'data-fund': f.fund }, h('span', {}, f.name || f.fund), h('span', {}, this.amount(`fund:${f.fund}`, f.amount), ` ${this.t('yuan')}`))))];
+  }
+
+  // cap shows the annual cap the visit met, what has been paid against it, and what
+  // each capped fund can still pay this year.
+  cap(r, after) {
+    const step = (r.trace ?? []).find((s) => s.note === 'annual_cap');
+    const left = (after?.funds ?? []).filter((f) => f.available !== null && f.available !== undefined);
+    if (!step && left.length === 0) return [];
+    const out = [h('h3', {}, this.t('capTitle'))];
+    if (step) {
+      const capped = r.funds.find((f) => f.available !== null && f.available !== undefined && f.kind === 'basic') ?? r.funds[0];
+      const used = (r.totalsAfter?.funds ?? []).find((f) => f.fund === capped?.fund)?.paid;
+      const cap = outValue(step, 'cap');
+      if (cap && used) {
+        out.push(h('p', {}, this.t('capLine', { cap, used })));
+        const bar = h('svg', { class: 'capbar', 'aria-hidden': 'true', preserveAspectRatio: 'none', viewBox: '0 0 100 4' },
+          h('rect', { class: 'seg-empty', x: 0, y: 0, width: 100, height: 4 }),
+          h('rect', { class: 'seg-used', x: 0, y: 0, width: percent(fen(used), fen(cap)), height: 4 }));
+        out.push(bar);
+        out.push(h('span', { hidden: true, 'data-key': 'cap', 'data-value': cap }), h('span', { hidden: true, 'data-key': 'capUsed', 'data-value': used }));
+      }
+    }
+    for (const f of left) {
+      out.push(h('p', { class: 'left' }, `${this.t('capLeft', { fund: f.name || f.fund })} `, h('strong', {}, this.amount(`capLeft:${f.fund}`, f.available)), ` ${this.t('yuan')}`));
+    }
+    return out;
+  }
+
+  warnings(r) {
+    if (!r.warnings?.length) return [];
+    return [h('div', { class: 'warnings', role: 'note' }, h('h3', {}, this.t('warnings')),
+      h('ul', {}, r.warnings.map((w) => h('li', { 'data-code': w.code }, this.lang === 'zh' ? w.messageZh : w.message))))];
+  }
+
+  details(r) {
+    const ratio = outValue((r.trace ?? []).find((s) => s.note === 'cash'), 'ratio') ?? r.effectiveRatio;
+    const rows = [['total', r.total], ['selfPaid', r.selfPaid], ['overLimit', r.overLimit], ['preSelfPay', r.preSelfPay],
+      ['scope', r.scope], ['deductible', r.deductible], ['familyAccount', r.familyAccount], ['cash', r.cash], ['hospital', r.hospital]];
+    return h('details', { class: 'details' }, h('summary', {}, this.t('details')),
+      h('dl', {}, rows.map(([k, v]) => [h('dt', {}, this.t(`d.${k}`)), h('dd', {}, this.amount(k, v), ` ${this.t('yuan')}`)]),
+        h('dt', {}, this.t('d.ratio')), h('dd', { 'data-key': 'effectiveRatio', 'data-value': r.effectiveRatio }, ratio)));
+  }
+
+  steps(r) {
+    const sentences = renderTrace(r.trace, this.lang);
+    return h('details', { class: 'steps', open: true }, h('summary', {}, this.t('steps')),
+      h('ol', {}, (r.trace ?? []).map((s, i) => {
+        const rule = this.ruleName(s.rule);
+        return h('li', { 'data-note': s.note, 'data-stage': s.stage },
+          h('span', { class: 'stage' }, this.t(`stage.${s.stage}`)),
+          h('span', { class: 'sentence' }, sentences[i]),
+          s.rule ? h('span', { class: 'rule' }, this.t('rule'), rule ? `${rule} ` : '', h('code', {}, s.rule)) : null);
+      })));
+  }
+
+  // ruleName finds the name of the policy part a trace step's rule points into: the
+  // nearest object on the JSON pointer's path that has one.
+  ruleName(pointer) {
+    if (!pointer || !this.doc) return '';
+    let v = this.doc;
+    let name = '';
+    for (const raw of pointer.split('/').slice(1)) {
+      const key = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+      if (v === null || typeof v !== 'object' || !(key in v)) break;
+      v = v[key];
+      if (v && typeof v === 'object' && typeof v.name === 'string' && v !== this.doc) name = v.name;
+    }
+    return name;
+  }
+
+  // showErrors puts each error's message next to the input its path points at (the
+  // longest pointer in fields that is the path or contains it) and returns the list of
+  // every error for the result panel, with links to the fields.
+  showErrors(errors, fields) {
+    for (const m of document.querySelectorAll('#form .msg')) {
+      m.hidden = true;
+      m.replaceChildren();
+    }
+    for (const e of document.querySelectorAll('#form [aria-invalid]')) e.removeAttribute('aria-invalid');
+    if (errors.length === 0) return [];
+    const list = h('ul', { class: 'errors' });
+    for (const err of errors) {
+      const text = this.lang === 'zh' ? err.messageZh : err.message;
+      const input = fieldFor(err.path, fields);
+      if (input) {
+        const msg = $(`${input.id}-msg`);
+        if (msg) {
+          msg.hidden = false;
+          msg.append(h('span', { 'data-code': err.code, 'data-path': err.path }, text));
+        }
+        input.setAttribute('aria-invalid', 'true');
+        list.append(h('li', { 'data-code': err.code, 'data-path': err.path }, h('a', { href: `#${input.id}` }, text)));
+      } else {
+        list.append(h('li', { 'data-code': err.code, 'data-path': err.path }, text));
+      }
+    }
+    return [h('p', { class: 'errors-title' }, this.t('errorsTitle')), list];
+  }
+}
+
+// fieldFor returns the input for an error path: the field whose pointer is the path or
+// its longest prefix at a segment boundary.
+function fieldFor(path, fields) {
+  let best = null;
+  let len = -1;
+  for (const [p, input] of fields) {
+    if ((path === p || path.startsWith(`${p}/`)) && p.length > len && input) {
+      best = input;
+      len = p.length;
+    }
+  }
+  return best;
+}
+
+// options replaces a select's options, keeping the chosen value when it is still offered.
+function options(select, pairs, keep) {
+  const was = select.value;
+  select.replaceChildren(...pairs.map(([v, text]) => h('option', { value: v }, text)));
+  if (keep && pairs.some(([v]) => v === was)) select.value = was;
+}
+
+// moneyField is a labelled amount input with a place for the engine's message. The
+// pattern only marks a malformed amount as the family types; the engine decides.
+function moneyField(id, label, attrs = {}) {
+  return h('div', { class: 'field' },
+    h('label', { for: id }, label),
+    h('input', { id, class: 'money', inputmode: 'decimal', autocomplete: 'off', pattern: '[0-9]+([.][0-9]{1,2})?', placeholder: '0.00', 'aria-describedby': `${id}-msg`, ...attrs }),
+    h('p', { id: `${id}-msg`, class: 'msg', hidden: true }));
+}
+
+// fetchJSON returns the parsed JSON at url, or null when it cannot: a county server
+// without the list, a static host, a timeout.
+async function fetchJSON(url, ms) {
+  const ctl = new AbortController();
+  const timer = setTimeout(() => ctl.abort(), ms);
+  try {
+    const res = await fetch(url, { signal: ctl.signal, headers: { Accept: 'application/json' } });
+    if (!res.ok || !(res.headers.get('content-type') ?? '').includes('json')) return null;
+    return await res.json();
+  } catch {
+    return null;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+new Estimator().start();

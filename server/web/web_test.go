@@ -1,0 +1,280 @@
+package web_test
+
+import (
+	"bytes"
+	"compress/gzip"
+	"crypto/sha256"
+	"encoding/hex"
+	"io"
+	"io/fs"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/ruralhealth/ncms/server/web"
+	"github.com/ruralhealth/ncms/wasm/js"
+)
+
+// fakeModule stands in for ncms.wasm where only the serving is tested: the magic
+// number and enough repetition to compress.
+func fakeModule(seed string) []byte {
+	return append([]byte("\x00asm\x01\x00\x00\x00"), bytes.Repeat([]byte(seed), 4096)...)
+}
+
+func get(t *testing.T, h http.Handler, method, target string, header ...string) *http.Response {
+	t.Helper()
+	req := httptest.NewRequest(method, target, nil)
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	return rec.Result()
+}
+
+func body(t *testing.T, res *http.Response) []byte {
+	t.Helper()
+	b, err := io.ReadAll(res.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func version(b []byte) string {
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])[:16]
+}
+
+// refs returns the versioned references in text: name → version.
+func refs(text []byte) map[string]string {
+	out := map[string]string{}
+	for _, m := range regexp.MustCompile(`["'](?:\./)?([a-z]+\.(?:js|css|wasm))\?v=([0-9a-f]+)["']`).FindAllSubmatch(text, -1) {
+		out[string(m[1])] = string(m[2])
+	}
+	return out
+}
+
+func TestHandler(t *testing.T) {
+	wasm := fakeModule("module")
+	loader := js.Loader()
+	h := web.Handler(wasm, loader)
+
+	res := get(t, h, "GET", "/")
+	index := body(t, res)
+	if res.StatusCode != 200 {
+		t.Fatalf("GET /: %s", res.Status)
+	}
+	for k, want := range map[string]string{
+		"Content-Type":           "text/html; charset=utf-8",
+		"Cache-Control":          "no-cache",
+		"X-Content-Type-Options": "nosniff",
+	} {
+		if got := res.Header.Get(k); got != want {
+			t.Errorf("GET / %s = %q, want %q", k, got, want)
+		}
+	}
+	if csp := res.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "'wasm-unsafe-eval'") || !strings.Contains(csp, "script-src 'self'") {
+		t.Errorf("GET / Content-Security-Policy = %q: the module cannot compile or scripts are not limited", csp)
+	}
+
+	// Every file the page names is served at the version it names, and that version
+	// may be cached for good.
+	want := map[string]string{
+		"style.css": "text/css; charset=utf-8", "app.js": "text/javascript; charset=utf-8",
+		"trace.js": "text/javascript; charset=utf-8", "ncms.js": "text/javascript; charset=utf-8",
+		"ncms.wasm": "application/wasm",
+	}
+	named := refs(index)
+	for name, ctype := range want {
+		if name == "trace.js" {
+			continue // app.js imports it; checked below
+		}
+		v, ok := named[name]
+		if !ok {
+			t.Errorf("index.html does not name %s with a version; it names %v", name, named)
+			continue
+		}
+		res := get(t, h, "GET", "/"+name+"?v="+v)
+		b := body(t, res)
+		if res.StatusCode != 200 || res.Header.Get("Content-Type") != ctype {
+			t.Errorf("GET /%s: %s, %s; want 200, %s", name, res.Status, res.Header.Get("Content-Type"), ctype)
+		}
+		if got := version(b); got != v {
+			t.Errorf("/%s?v=%s serves bytes of version %s", name, v, got)
+		}
+		if cc := res.Header.Get("Cache-Control"); cc != "public, max-age=31536000, immutable" {
+			t.Errorf("GET /%s?v=current Cache-Control = %q", name, cc)
+		}
+		if res.Header.Get("ETag") == "" {
+			t.Errorf("GET /%s has no ETag", name)
+		}
+	}
+	app := body(t, get(t, h, "GET", "/app.js"))
+	for _, name := range []string{"trace.js", "ncms.js", "ncms.wasm"} {
+		v, ok := refs(app)[name]
+		if !ok {
+			t.Errorf("app.js does not name %s with a version", name)
+			continue
+		}
+		if got := version(body(t, get(t, h, "GET", "/"+name))); got != v {
+			t.Errorf("app.js names %s?v=%s, served version %s", name, v, got)
+		}
+	}
+	if got := body(t, get(t, h, "GET", "/ncms.wasm")); !bytes.Equal(got, wasm) {
+		t.Error("/ncms.wasm is not the module's bytes")
+	}
+	if got := body(t, get(t, h, "GET", "/ncms.js")); !bytes.Equal(got, loader) {
+		t.Error("/ncms.js is not the loader's text")
+	}
+	if got := body(t, get(t, h, "GET", "/index.html")); !bytes.Equal(got, index) {
+		t.Error("/index.html differs from /")
+	}
+
+	t.Run("revalidation", func(t *testing.T) {
+		res := get(t, h, "GET", "/ncms.wasm")
+		etag := res.Header.Get("ETag")
+		if cc := res.Header.Get("Cache-Control"); cc != "no-cache" {
+			t.Errorf("unversioned /ncms.wasm Cache-Control = %q, want no-cache", cc)
+		}
+		if cc := get(t, h, "GET", "/ncms.wasm?v=0000000000000000").Header.Get("Cache-Control"); cc != "no-cache" {
+			t.Errorf("stale /ncms.wasm?v= Cache-Control = %q, want no-cache", cc)
+		}
+		res = get(t, h, "GET", "/ncms.wasm", "If-None-Match", etag)
+		if res.StatusCode != http.StatusNotModified || len(body(t, res)) != 0 {
+			t.Errorf("If-None-Match %s: %s, want 304 without a body", etag, res.Status)
+		}
+		if res := get(t, h, "GET", "/ncms.wasm", "If-None-Match", `"other"`); res.StatusCode != 200 {
+			t.Errorf("If-None-Match with another tag: %s, want 200", res.Status)
+		}
+	})
+
+	t.Run("gzip", func(t *testing.T) {
+		res := get(t, h, "GET", "/ncms.wasm", "Accept-Encoding", "br, gzip;q=0.8")
+		gz := body(t, res)
+		if res.Header.Get("Content-Encoding") != "gzip" || !strings.Contains(res.Header.Get("Vary"), "Accept-Encoding") {
+			t.Fatalf("gzip accepted: Content-Encoding %q, Vary %q", res.Header.Get("Content-Encoding"), res.Header.Get("Vary"))
+		}
+		zr, err := gzip.NewReader(bytes.NewReader(gz))
+		if err != nil {
+			t.Fatal(err)
+		}
+		plain, err := io.ReadAll(zr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(plain, wasm) || len(gz) >= len(wasm) {
+			t.Errorf("gzipped module: %d bytes unpacking to the module: %v", len(gz), bytes.Equal(plain, wasm))
+		}
+		tag := res.Header.Get("ETag")
+		if tag == get(t, h, "GET", "/ncms.wasm").Header.Get("ETag") {
+			t.Error("the gzipped and the plain module share an ETag")
+		}
+		if res := get(t, h, "GET", "/ncms.wasm", "Accept-Encoding", "gzip", "If-None-Match", tag); res.StatusCode != http.StatusNotModified {
+			t.Errorf("revalidating the gzipped module: %s", res.Status)
+		}
+		for _, ae := range []string{"", "identity", "gzip;q=0", "br", "*;q=0"} {
+			if res := get(t, h, "GET", "/ncms.wasm", "Accept-Encoding", ae); res.Header.Get("Content-Encoding") != "" {
+				t.Errorf("Accept-Encoding %q: got Content-Encoding %q", ae, res.Header.Get("Content-Encoding"))
+			}
+		}
+		if res := get(t, h, "GET", "/app.js", "Accept-Encoding", "*"); res.Header.Get("Content-Encoding") != "gzip" {
+			t.Errorf(`Accept-Encoding "*": got Content-Encoding %q, want gzip`, res.Header.Get("Content-Encoding"))
+		}
+	})
+
+	t.Run("methods and paths", func(t *testing.T) {
+		if res := get(t, h, "POST", "/"); res.StatusCode != http.StatusMethodNotAllowed || res.Header.Get("Allow") != "GET, HEAD" {
+			t.Errorf("POST /: %s, Allow %q", res.Status, res.Header.Get("Allow"))
+		}
+		if res := get(t, h, "HEAD", "/ncms.wasm"); res.StatusCode != 200 || len(body(t, res)) != 0 {
+			t.Errorf("HEAD /ncms.wasm: %s", res.Status)
+		}
+		for _, p := range []string{"/nope", "/static/app.js", "/ncms.d.ts", "/v1/policies"} {
+			if res := get(t, h, "GET", p); res.StatusCode != http.StatusNotFound {
+				t.Errorf("GET %s: %s, want 404", p, res.Status)
+			}
+		}
+	})
+}
+
+// TestMount shows the county server's one line: the page at the root, next to the API.
+func TestMount(t *testing.T) {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /v1/policies", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		io.WriteString(w, `{"schema":1,"ok":true,"result":[]}`)
+	})
+	mux.Handle("/", web.Handler(fakeModule("module"), js.Loader()))
+	if res := get(t, mux, "GET", "/v1/policies"); res.Header.Get("Content-Type") != "application/json" {
+		t.Errorf("/v1/policies reached the page: %s", res.Header.Get("Content-Type"))
+	}
+	if res := get(t, mux, "GET", "/"); res.StatusCode != 200 || res.Header.Get("Content-Type") != "text/html; charset=utf-8" {
+		t.Errorf("GET /: %s %s", res.Status, res.Header.Get("Content-Type"))
+	}
+	if res := get(t, mux, "GET", "/ncms.wasm"); res.Header.Get("Content-Type") != "application/wasm" {
+		t.Errorf("GET /ncms.wasm: %s", res.Header.Get("Content-Type"))
+	}
+}
+
+// TestVersions checks that a new module changes the version of everything that leads
+// to it, so a browser holding the old files for good never pairs them with the new.
+func TestVersions(t *testing.T) {
+	a := web.Handler(fakeModule("one"), js.Loader())
+	b := web.Handler(fakeModule("two"), js.Loader())
+	ia, ib := refs(body(t, get(t, a, "GET", "/"))), refs(body(t, get(t, b, "GET", "/")))
+	for name, changes := range map[string]bool{"ncms.wasm": true, "app.js": true, "ncms.js": false, "style.css": false} {
+		if (ia[name] != ib[name]) != changes {
+			t.Errorf("%s: version %s → %s with a new module; want changed: %v", name, ia[name], ib[name], changes)
+		}
+	}
+}
+
+func TestFiles(t *testing.T) {
+	files := web.Files()
+	index, err := fs.ReadFile(files, "index.html")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Unversioned, the page still names only files that exist next to it (the loader
+	// and the module are added by Handler and WriteDir).
+	for _, m := range regexp.MustCompile(`(?:href|src)="([^"#]+)"`).FindAllSubmatch(index, -1) {
+		name := string(m[1])
+		if name == "ncms.js" || name == "ncms.wasm" {
+			continue
+		}
+		if _, err := fs.Stat(files, name); err != nil {
+			t.Errorf("index.html names %s: %v", name, err)
+		}
+	}
+	for _, name := range []string{"app.js", "trace.js", "style.css"} {
+		if _, err := fs.Stat(files, name); err != nil {
+			t.Error(err)
+		}
+	}
+}
+
+func TestWriteDir(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "dist", "web")
+	wasm := fakeModule("module")
+	if err := web.WriteDir(dir, wasm, js.Loader()); err != nil {
+		t.Fatal(err)
+	}
+	h := web.Handler(wasm, js.Loader())
+	for _, name := range []string{"index.html", "app.js", "trace.js", "style.css", "ncms.js", "ncms.wasm"} {
+		b, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if served := body(t, get(t, h, "GET", "/"+name)); !bytes.Equal(b, served) {
+			t.Errorf("%s written differs from %s served", name, name)
+		}
+	}
+	if err := web.WriteDir(filepath.Join(dir, "index.html", "x"), wasm, js.Loader()); err == nil {
+		t.Error("WriteDir under a file: no error")
+	}
+}
