@@ -1,0 +1,117 @@
+-- The journal, the derived totals, the registry, card events, policies and API keys.
+-- Amounts are decimal TEXT, dates YYYY-MM-DD TEXT ('' for none), instants RFC 3339
+-- TEXT in UTC with nine fraction digits, nested values JSON TEXT. STRICT tables
+-- refuse a value of the wrong type, so no float can slip into a money column.
+
+CREATE TABLE entries (
+	seq            INTEGER PRIMARY KEY,
+	kind           TEXT    NOT NULL,
+	reverses       INTEGER REFERENCES entries (seq),
+	corrects       INTEGER REFERENCES entries (seq),
+	institution    TEXT    NOT NULL,
+	visit          TEXT    NOT NULL,
+	person         TEXT    NOT NULL,
+	household      TEXT    NOT NULL,
+	township       TEXT    NOT NULL,
+	year           INTEGER NOT NULL,
+	visit_type     TEXT    NOT NULL,
+	class          TEXT    NOT NULL,
+	admission      TEXT    NOT NULL,
+	discharge      TEXT    NOT NULL,
+	disease        TEXT    NOT NULL,
+	policy_id      TEXT    NOT NULL,
+	policy_version TEXT    NOT NULL,
+	policy_hash    TEXT    NOT NULL,
+	bill_hash      TEXT    NOT NULL,
+	eligible       INTEGER NOT NULL,
+	route          TEXT    NOT NULL,
+	total          TEXT    NOT NULL,
+	drug           TEXT    NOT NULL,
+	fund_total     TEXT    NOT NULL,
+	cash           TEXT    NOT NULL,
+	funds          TEXT    NOT NULL,
+	warnings       TEXT    NOT NULL,
+	delta          TEXT    NOT NULL,
+	request        BLOB    NOT NULL,
+	result         BLOB    NOT NULL,
+	recorded       TEXT    NOT NULL,
+	key_id         TEXT    NOT NULL,
+	reason         TEXT    NOT NULL
+) STRICT;
+
+-- A settlement is reversed at most once; NULLs (settlements) do not collide.
+CREATE UNIQUE INDEX entries_reverses ON entries (reverses);
+CREATE INDEX entries_visit ON entries (institution, visit, seq);
+CREATE INDEX entries_institution ON entries (institution, admission, seq);
+CREATE INDEX entries_person ON entries (person, seq);
+CREATE INDEX entries_admission ON entries (admission, seq);
+CREATE INDEX entries_kind ON entries (kind, seq);
+
+-- The journal is append-only, whatever client connects.
+CREATE TRIGGER entries_no_update BEFORE UPDATE ON entries
+BEGIN SELECT RAISE(ABORT, 'the journal is append-only'); END;
+CREATE TRIGGER entries_no_delete BEFORE DELETE ON entries
+BEGIN SELECT RAISE(ABORT, 'the journal is append-only'); END;
+
+CREATE TABLE totals (
+	person TEXT    NOT NULL,
+	year   INTEGER NOT NULL,
+	totals TEXT    NOT NULL,
+	PRIMARY KEY (person, year)
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE households (
+	id       TEXT NOT NULL PRIMARY KEY,
+	head     TEXT NOT NULL,
+	township TEXT NOT NULL,
+	village  TEXT NOT NULL,
+	address  TEXT NOT NULL
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE persons (
+	id         TEXT NOT NULL PRIMARY KEY,
+	name       TEXT NOT NULL,
+	household  TEXT NOT NULL,
+	category   TEXT NOT NULL,
+	birth      TEXT NOT NULL,
+	enrollment TEXT NOT NULL
+) STRICT, WITHOUT ROWID;
+
+CREATE INDEX persons_household ON persons (household, id);
+
+CREATE TABLE card_events (
+	seq         INTEGER PRIMARY KEY,
+	number      TEXT NOT NULL,
+	owner       TEXT NOT NULL,
+	certificate TEXT NOT NULL,
+	event       TEXT NOT NULL,
+	event_date  TEXT NOT NULL,
+	status      TEXT NOT NULL,
+	recorded    TEXT NOT NULL,
+	key_id      TEXT NOT NULL
+) STRICT;
+
+CREATE INDEX card_events_number ON card_events (number, seq);
+
+CREATE TRIGGER card_events_no_update BEFORE UPDATE ON card_events
+BEGIN SELECT RAISE(ABORT, 'card events are append-only'); END;
+CREATE TRIGGER card_events_no_delete BEFORE DELETE ON card_events
+BEGIN SELECT RAISE(ABORT, 'card events are append-only'); END;
+
+CREATE TABLE policies (
+	hash     TEXT NOT NULL PRIMARY KEY,
+	id       TEXT NOT NULL,
+	version  TEXT NOT NULL,
+	document BLOB NOT NULL,
+	loaded   TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE api_keys (
+	id          TEXT    NOT NULL PRIMARY KEY,
+	hash        TEXT    NOT NULL UNIQUE,
+	role        TEXT    NOT NULL,
+	institution TEXT    NOT NULL,
+	name        TEXT    NOT NULL,
+	created     TEXT    NOT NULL,
+	revoked     INTEGER NOT NULL
+) STRICT;
