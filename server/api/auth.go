@@ -1,0 +1,162 @@
+package api
+
+import (
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/ruralhealth/ncms/core"
+	"github.com/ruralhealth/ncms/server/ledger"
+)
+
+// handler serves a route once its access is granted; k is nil on public routes. An
+// error is answered by Server.fail.
+type handler func(w http.ResponseWriter, r *http.Request, k *ledger.Key) error
+
+// guard checks the caller's key against a route's access and runs h.
+func (s *Server) guard(a access, h handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		k, err := s.authorize(r, a)
+		if err == nil {
+			err = h(w, r, k)
+		}
+		if err != nil {
+			s.fail(w, r, err)
+		}
+	})
+}
+
+// authorize returns the caller's key if it may use a route of access a:
+// auth_unauthorized without a live key, auth_forbidden with a key of the wrong role.
+// Public routes need no key and get nil.
+func (s *Server) authorize(r *http.Request, a access) (*ledger.Key, error) {
+	if a == public {
+		return nil, nil
+	}
+	k, err := s.authenticate(r)
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case k.Role == ledger.RoleCounty:
+	case a == institution && k.Role == ledger.RoleInstitution && k.Institution != "":
+	default:
+		return nil, forbidden("", "a "+k.Role+" key")
+	}
+	return k, nil
+}
+
+// authenticate finds the live key named by the request's Authorization: Bearer or
+// X-API-Key header, from the cache when it was seen recently.
+func (s *Server) authenticate(r *http.Request) (*ledger.Key, error) {
+	secret := secretOf(r)
+	if secret == "" {
+		return nil, core.Errors{core.NewError(core.Unauthorized, "", "")}
+	}
+	hash := ledger.HashSecret(secret)
+	k := s.keys.get(hash)
+	if k == nil {
+		var err error
+		if k, err = s.ledger.Authenticate(r.Context(), secret); err != nil {
+			return nil, err
+		}
+		s.keys.put(hash, k)
+	}
+	infoOf(r).key = k.ID
+	return k, nil
+}
+
+// secretOf returns the key secret a request carries, or "".
+func secretOf(r *http.Request) string {
+	if h := r.Header.Get("Authorization"); h != "" {
+		scheme, token, ok := strings.Cut(h, " ")
+		if !ok || !strings.EqualFold(scheme, "Bearer") {
+			return ""
+		}
+		return strings.TrimSpace(token)
+	}
+	return strings.TrimSpace(r.Header.Get("X-API-Key"))
+}
+
+// institutionOf is the institution a key acts for: "" (any) for the county.
+func institutionOf(k *ledger.Key) string {
+	if k.Role == ledger.RoleCounty {
+		return ""
+	}
+	return k.Institution
+}
+
+// keyCacheSize bounds the cache; a county has a few hundred institutions.
+const keyCacheSize = 4096
+
+// keyCache remembers keys that authenticated, by the hash of their secret, so that
+// settling is not bound by a key query per request. Only successes are cached: a
+// wrong secret is asked of the store each time.
+type keyCache struct {
+	ttl time.Duration // <= 0: no caching
+	now func() time.Time
+
+	mu sync.Mutex
+	m  map[string]cachedKey
+}
+
+type cachedKey struct {
+	key     ledger.Key
+	expires time.Time
+}
+
+func newKeyCache(ttl time.Duration, now func() time.Time) *keyCache {
+	return &keyCache{ttl: ttl, now: now, m: map[string]cachedKey{}}
+}
+
+// get returns a copy of the cached key, or nil.
+func (c *keyCache) get(hash string) *ledger.Key {
+	if c.ttl <= 0 {
+		return nil
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.m[hash]
+	if !ok {
+		return nil
+	}
+	if !c.now().Before(e.expires) {
+		delete(c.m, hash)
+		return nil
+	}
+	k := e.key
+	return &k
+}
+
+func (c *keyCache) put(hash string, k *ledger.Key) {
+	if c.ttl <= 0 {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	now := c.now()
+	if len(c.m) >= keyCacheSize {
+		for h, e := range c.m {
+			if !now.Before(e.expires) {
+				delete(c.m, h)
+			}
+		}
+		if len(c.m) >= keyCacheSize {
+			clear(c.m)
+		}
+	}
+	c.m[hash] = cachedKey{key: *k, expires: now.Add(c.ttl)}
+}
+
+// revoke forgets the key with the id, so a revocation through this server takes
+// effect at once.
+func (c *keyCache) revoke(id string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for h, e := range c.m {
+		if e.key.ID == id {
+			delete(c.m, h)
+		}
+	}
+}

@@ -1,0 +1,189 @@
+package api
+
+import (
+	"bytes"
+	"net/http"
+
+	"github.com/gorilla/mux"
+
+	"github.com/ruralhealth/ncms/core"
+	"github.com/ruralhealth/ncms/core/civil"
+	"github.com/ruralhealth/ncms/core/engine"
+	"github.com/ruralhealth/ncms/core/identity"
+	"github.com/ruralhealth/ncms/server/ledger"
+)
+
+// pathID fills an id the body left out from the path, and refuses one that differs.
+func pathID(body *string, path string) error {
+	switch *body {
+	case "":
+		*body = path
+	case path:
+	default:
+		return core.Errors{core.NewError(core.FieldInvalid, "/id", "differs from the id in the URL")}
+	}
+	return nil
+}
+
+// putHousehold answers PUT /v1/households/{id}: register or replace a household.
+func (s *Server) putHousehold(w http.ResponseWriter, r *http.Request, _ *ledger.Key) error {
+	var h ledger.Household
+	if err := decodeBody(w, r, &h); err != nil {
+		return err
+	}
+	if err := pathID(&h.ID, mux.Vars(r)["id"]); err != nil {
+		return err
+	}
+	if err := s.ledger.PutHousehold(r.Context(), h); err != nil {
+		return s.ledgerError(err)
+	}
+	return writeOK(w, http.StatusOK, h)
+}
+
+// putPerson answers PUT /v1/persons/{id}: register or replace a person and their
+// enrollment history; the result is the record as stored.
+func (s *Server) putPerson(w http.ResponseWriter, r *http.Request, _ *ledger.Key) error {
+	var p ledger.Person
+	if err := decodeBody(w, r, &p); err != nil {
+		return err
+	}
+	if err := pathID(&p.ID, mux.Vars(r)["id"]); err != nil {
+		return err
+	}
+	if err := s.ledger.PutPerson(r.Context(), p); err != nil {
+		return s.ledgerError(err)
+	}
+	// Read back: the ledger canonicalizes the ID and fills the birth date.
+	stored, err := s.ledger.Person(r.Context(), p.ID)
+	if err != nil {
+		return s.ledgerError(err)
+	}
+	return writeOK(w, http.StatusOK, stored)
+}
+
+// person answers GET /v1/persons/{id}.
+func (s *Server) person(w http.ResponseWriter, r *http.Request, _ *ledger.Key) error {
+	p, err := s.ledger.Person(r.Context(), mux.Vars(r)["id"])
+	if err != nil {
+		return s.ledgerError(err)
+	}
+	return writeOK(w, http.StatusOK, p)
+}
+
+// importRoster answers POST /v1/registry/import: the county roster as CSV, all rows
+// or none. A roster with problems is 422 with every problem at /rows/<i>/<column>.
+func (s *Server) importRoster(w http.ResponseWriter, r *http.Request, _ *ledger.Key) error {
+	body, err := readBody(w, r, ImportLimit)
+	if err != nil {
+		return err
+	}
+	rep, err := s.ledger.Import(r.Context(), bytes.NewReader(body), nil)
+	if err != nil {
+		return s.ledgerError(err)
+	}
+	if !rep.Imported {
+		writeJSON(w, http.StatusUnprocessableEntity, engine.Failure(rep.Problems))
+		return nil
+	}
+	return writeOK(w, http.StatusOK, rep)
+}
+
+// cardEventRequest is the body of a card event; the number is the URL's.
+type cardEventRequest struct {
+	Event identity.Event `json:"event"`
+	Date  civil.Date     `json:"date"`
+	// Owner and Certificate are for an issue: the resident ID the card is bound to
+	// and the certificate (医保证) number.
+	Owner       string `json:"owner,omitzero"`
+	Certificate string `json:"certificate,omitzero"`
+}
+
+// cardEvent answers POST /v1/cards/{number}/events: record a counter action (issue,
+// report_lost, …) and return the card as it then stands.
+func (s *Server) cardEvent(w http.ResponseWriter, r *http.Request, k *ledger.Key) error {
+	var req cardEventRequest
+	if err := decodeBody(w, r, &req); err != nil {
+		return err
+	}
+	ev := ledger.CardEvent{Number: mux.Vars(r)["number"], Owner: req.Owner, Certificate: req.Certificate,
+		Event: req.Event, Date: req.Date}
+	rec, err := s.ledger.CardEvent(r.Context(), k.ID, ev)
+	if err != nil {
+		return s.ledgerError(err)
+	}
+	return writeOK(w, http.StatusCreated, rec)
+}
+
+// cardView is a card with its history.
+type cardView struct {
+	Card   *ledger.CardRecord `json:"card"`
+	Events []ledger.CardEvent `json:"events"`
+}
+
+// card answers GET /v1/cards/{number}: the card as it stands and its events.
+func (s *Server) card(w http.ResponseWriter, r *http.Request, _ *ledger.Key) error {
+	rec, evs, err := s.ledger.Card(r.Context(), mux.Vars(r)["number"])
+	if err != nil {
+		return s.ledgerError(err)
+	}
+	if evs == nil {
+		evs = []ledger.CardEvent{}
+	}
+	return writeOK(w, http.StatusOK, cardView{Card: rec, Events: evs})
+}
+
+// keyRequest is the body of POST /v1/keys.
+type keyRequest struct {
+	Role        string `json:"role"`
+	Institution string `json:"institution,omitzero"`
+	Name        string `json:"name"`
+}
+
+// newKey is a key just made, with its secret, shown this once.
+type newKey struct {
+	Secret string      `json:"secret"`
+	Key    *ledger.Key `json:"key"`
+}
+
+// createKey answers POST /v1/keys.
+func (s *Server) createKey(w http.ResponseWriter, r *http.Request, _ *ledger.Key) error {
+	var req keyRequest
+	if err := decodeBody(w, r, &req); err != nil {
+		return err
+	}
+	secret, k, err := s.ledger.CreateKey(r.Context(), req.Role, req.Institution, req.Name)
+	if err != nil {
+		return s.ledgerError(err)
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	return writeOK(w, http.StatusCreated, newKey{Secret: secret, Key: k})
+}
+
+// listKeys answers GET /v1/keys: every key, revoked ones included, without secrets.
+func (s *Server) listKeys(w http.ResponseWriter, r *http.Request, _ *ledger.Key) error {
+	ks, err := s.ledger.Keys(r.Context())
+	if err != nil {
+		return s.ledgerError(err)
+	}
+	if ks == nil {
+		ks = []ledger.Key{}
+	}
+	return writeOK(w, http.StatusOK, ks)
+}
+
+// revoked is the result of a revocation.
+type revoked struct {
+	ID      string `json:"id"`
+	Revoked bool   `json:"revoked"`
+}
+
+// revokeKey answers DELETE /v1/keys/{id}: revoke a key for good, at once on this
+// server (other replicas within Options.KeyCacheTTL).
+func (s *Server) revokeKey(w http.ResponseWriter, r *http.Request, _ *ledger.Key) error {
+	id := mux.Vars(r)["id"]
+	if err := s.ledger.RevokeKey(r.Context(), id); err != nil {
+		return s.ledgerError(err)
+	}
+	s.keys.revoke(id)
+	return writeOK(w, http.StatusOK, revoked{ID: id, Revoked: true})
+}

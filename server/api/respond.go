@@ -1,0 +1,200 @@
+package api
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"strings"
+
+	jsonv2 "github.com/go-json-experiment/json"
+
+	"github.com/ruralhealth/ncms/core"
+	"github.com/ruralhealth/ncms/core/codec"
+	"github.com/ruralhealth/ncms/core/engine"
+	"github.com/ruralhealth/ncms/server/ledger"
+)
+
+// statusOf is the one table from error codes to HTTP statuses: request_* 400,
+// request_too_large 413, the server's access and ledger codes by their meaning,
+// engine and server failures 500, and every other code 422 (a well-formed request
+// whose content is invalid).
+func statusOf(c core.Code) int {
+	switch c {
+	case core.RequestTooLarge:
+		return http.StatusRequestEntityTooLarge
+	case core.Unauthorized:
+		return http.StatusUnauthorized
+	case core.Forbidden:
+		return http.StatusForbidden
+	case core.NotFound, core.PolicyNotFound:
+		return http.StatusNotFound
+	case core.MethodNotAllowed:
+		return http.StatusMethodNotAllowed
+	case core.SettlementConflict, core.AlreadyReversed:
+		return http.StatusConflict
+	case core.Unavailable:
+		return http.StatusServiceUnavailable
+	case core.EngineInternal, core.ServerInternal:
+		return http.StatusInternalServerError
+	}
+	if strings.HasPrefix(string(c), "request_") {
+		return http.StatusBadRequest
+	}
+	return http.StatusUnprocessableEntity
+}
+
+// classify returns the status and the envelope's errors for err. Errors that are not
+// the core's (a database or I/O failure) become server_internal without their text,
+// which is for the log, not the caller; a cancelled request is server_unavailable.
+func classify(err error) (int, core.Errors, bool) {
+	var es core.Errors
+	var e *core.Error
+	switch {
+	case errors.As(err, &es) && len(es) > 0:
+		return statusOf(es[0].Code), es, es[0].Code == core.EngineInternal
+	case errors.As(err, &e):
+		return statusOf(e.Code), core.Errors{e}, e.Code == core.EngineInternal
+	case errors.Is(err, ledger.ErrNotFound):
+		return http.StatusNotFound, core.Errors{core.NewError(core.NotFound, "", "")}, false
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		return http.StatusServiceUnavailable, core.Errors{core.NewError(core.Unavailable, "", "")}, true
+	}
+	return http.StatusInternalServerError, core.Errors{core.NewError(core.ServerInternal, "", "")}, true
+}
+
+// fail answers err as an error envelope and logs what the caller is not told.
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
+	code, es, internal := classify(err)
+	if internal {
+		s.log.LogAttrs(r.Context(), slog.LevelError, "request failed",
+			slog.String("route", infoOf(r).route), slog.String("err", err.Error()))
+	}
+	writeJSON(w, code, engine.Failure(es))
+}
+
+func unavailable(detail string) error {
+	return core.Errors{core.NewError(core.Unavailable, "", detail)}
+}
+
+func forbidden(path, detail string) error {
+	return core.Errors{core.NewError(core.Forbidden, path, detail)}
+}
+
+func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
+	s.fail(w, r, core.Errors{core.NewError(core.NotFound, "", "")})
+}
+
+func (s *Server) methodNotAllowed(w http.ResponseWriter, r *http.Request) {
+	s.fail(w, r, core.Errors{core.NewError(core.MethodNotAllowed, "", r.Method)})
+}
+
+// writeJSON writes a JSON body with its status.
+func writeJSON(w http.ResponseWriter, code int, body []byte) {
+	h := w.Header()
+	h.Set("Content-Type", "application/json; charset=utf-8")
+	h.Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(code)
+	w.Write(body)
+}
+
+// okPrefix starts every successful envelope the engine writes.
+var okPrefix = []byte(`{"schema":1,"ok":true`)
+
+// writeEnvelope writes an engine response envelope unchanged, with the status of its
+// first error.
+func writeEnvelope(w http.ResponseWriter, okCode int, resp []byte) {
+	writeJSON(w, envelopeStatus(resp, okCode), resp)
+}
+
+// envelopeStatus is okCode for a successful envelope and the status of the first
+// error otherwise.
+func envelopeStatus(resp []byte, okCode int) int {
+	if bytes.HasPrefix(resp, okPrefix) {
+		return okCode
+	}
+	var env struct {
+		Errors []struct {
+			Code core.Code `json:"code"`
+		} `json:"errors"`
+	}
+	if err := jsonv2.Unmarshal(resp, &env); err != nil || len(env.Errors) == 0 {
+		return http.StatusInternalServerError
+	}
+	return statusOf(env.Errors[0].Code)
+}
+
+// envelope is a successful response of the server's own routes.
+type envelope struct {
+	Schema int  `json:"schema"`
+	OK     bool `json:"ok"`
+	Result any  `json:"result"`
+}
+
+// writeOK writes {"schema":1,"ok":true,"result":result}.
+func writeOK(w http.ResponseWriter, code int, result any) error {
+	b, err := codec.Encode(envelope{Schema: engine.Schema, OK: true, Result: result})
+	if err != nil {
+		return fmt.Errorf("api: encoding the response: %w", err)
+	}
+	writeJSON(w, code, b)
+	return nil
+}
+
+// writeRaw writes {"schema":1,"ok":true,"result":<result>[,"settlement":<receipt>]},
+// splicing in the core's result bytes as they are rather than re-encoding them.
+func writeRaw(w http.ResponseWriter, code int, result []byte, receipt *ledger.Receipt) error {
+	b := append([]byte(nil), okPrefix...)
+	if result != nil {
+		b = append(b, `,"result":`...)
+		b = append(b, result...)
+	}
+	if receipt != nil {
+		r, err := codec.Encode(receipt)
+		if err != nil {
+			return fmt.Errorf("api: encoding the receipt: %w", err)
+		}
+		b = append(b, `,"settlement":`...)
+		b = append(b, r...)
+	}
+	writeJSON(w, code, append(b, '}'))
+	return nil
+}
+
+// readBody reads the request body, refusing more than limit bytes with
+// request_too_large.
+func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, error) {
+	if r.ContentLength > limit {
+		return nil, core.Errors{tooLarge(uint64(r.ContentLength), limit)}
+	}
+	b, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
+	var mbe *http.MaxBytesError
+	switch {
+	case errors.As(err, &mbe):
+		return nil, core.Errors{tooLarge(uint64(limit)+1, limit)}
+	case err != nil:
+		return nil, core.Errors{core.NewError(core.RequestMalformed, "", "reading the body: "+err.Error())}
+	}
+	return b, nil
+}
+
+// tooLarge is the codec's request_too_large error, with the limit of the route.
+func tooLarge(n uint64, limit int64) *core.Error {
+	if limit == codec.MaxRequest {
+		return codec.TooLarge(n)
+	}
+	return core.NewError(core.RequestTooLarge, "", fmt.Sprintf("%d bytes > %d", n, limit))
+}
+
+// decodeBody reads a JSON body strictly into v.
+func decodeBody(w http.ResponseWriter, r *http.Request, v any) error {
+	b, err := readBody(w, r, codec.MaxRequest)
+	if err != nil {
+		return err
+	}
+	return codec.Decode(b, v)
+}

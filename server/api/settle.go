@@ -1,0 +1,247 @@
+package api
+
+import (
+	"net/http"
+	"strconv"
+	"time"
+
+	jsonv2 "github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
+	"github.com/gorilla/mux"
+
+	"github.com/ruralhealth/ncms/core"
+	"github.com/ruralhealth/ncms/core/civil"
+	"github.com/ruralhealth/ncms/core/claim"
+	"github.com/ruralhealth/ncms/core/codec"
+	"github.com/ruralhealth/ncms/core/engine"
+	"github.com/ruralhealth/ncms/core/money"
+	"github.com/ruralhealth/ncms/server/ledger"
+)
+
+// Kinds of recorded entry, for the ncms_ledger_recorded_total metric.
+const (
+	recordedSettlement = "settlement"
+	recordedCorrection = "correction"
+	recordedReversal   = "reversal"
+)
+
+// settle answers POST /v1/settlements: record a settlement. 201 for a new entry, 200
+// for a replay of the same bill, 409 settlement_conflict for another bill of a visit
+// already settled.
+func (s *Server) settle(w http.ResponseWriter, r *http.Request, k *ledger.Key) error {
+	body, err := s.claimBody(w, r, k)
+	if err != nil {
+		return err
+	}
+	st, err := s.ledger.Settle(r.Context(), k.ID, body)
+	if err != nil {
+		return s.ledgerError(err)
+	}
+	s.recorded(recordedSettlement, st.Receipt)
+	return writeSettled(w, st)
+}
+
+// presettle answers POST /v1/presettlements: the settlement on the person's current
+// totals, recorded nowhere.
+func (s *Server) presettle(w http.ResponseWriter, r *http.Request, k *ledger.Key) error {
+	body, err := s.claimBody(w, r, k)
+	if err != nil {
+		return err
+	}
+	res, err := s.ledger.Presettle(r.Context(), body)
+	if err != nil {
+		return s.ledgerError(err)
+	}
+	return writeRaw(w, http.StatusOK, res, nil)
+}
+
+// correct answers POST /v1/settlements/{seq}/correction: replace a settlement by
+// the corrected bill in the body.
+func (s *Server) correct(w http.ResponseWriter, r *http.Request, k *ledger.Key) error {
+	seq, err := seqOf(r)
+	if err != nil {
+		return err
+	}
+	body, err := s.claimBody(w, r, k)
+	if err != nil {
+		return err
+	}
+	st, err := s.ledger.Correct(r.Context(), k.ID, institutionOf(k), seq, body)
+	if err != nil {
+		return s.ledgerError(err)
+	}
+	s.recorded(recordedCorrection, st.Receipt)
+	return writeSettled(w, st)
+}
+
+// writeSettled writes a settlement's result and receipt: 201 when recorded now, 200
+// when replayed.
+func writeSettled(w http.ResponseWriter, st *ledger.Settled) error {
+	code := http.StatusCreated
+	if st.Replayed {
+		code = http.StatusOK
+	}
+	return writeRaw(w, code, st.Result, &st.Receipt)
+}
+
+// claimBody reads a settle request and checks that an institution's key settles
+// only its own visits.
+func (s *Server) claimBody(w http.ResponseWriter, r *http.Request, k *ledger.Key) ([]byte, error) {
+	body, err := readBody(w, r, codec.MaxRequest)
+	if err != nil {
+		return nil, err
+	}
+	inst := institutionOf(k)
+	if inst == "" {
+		return body, nil
+	}
+	// Only the institution is read here, leniently; the ledger decodes the request
+	// strictly. A body this cannot read is one the codec refuses too, and its error
+	// names the problem.
+	var head struct {
+		Claim struct {
+			Visit struct {
+				Institution string `json:"institution"`
+			} `json:"visit"`
+		} `json:"claim"`
+	}
+	if err := jsonv2.Unmarshal(body, &head); err != nil {
+		var req engine.SettleRequest
+		if err := codec.Decode(body, &req); err != nil {
+			return nil, err
+		}
+		return nil, core.Errors{core.NewError(core.RequestMalformed, "", err.Error())}
+	}
+	// An empty institution is left to the ledger, which says it is required.
+	if got := head.Claim.Visit.Institution; got != "" && got != inst {
+		return nil, forbidden("/claim/visit/institution", "the key is for "+strconv.Quote(inst))
+	}
+	return body, nil
+}
+
+// seqOf reads the {seq} of the path.
+func seqOf(r *http.Request) (int64, error) {
+	v := mux.Vars(r)["seq"]
+	seq, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || seq < 1 {
+		return 0, core.Errors{core.NewError(core.NotFound, "/seq", strconv.Quote(v))}
+	}
+	return seq, nil
+}
+
+// entryView is a journal entry as the API shows it.
+type entryView struct {
+	Seq         int64      `json:"seq"`
+	Kind        string     `json:"kind"`
+	Reverses    int64      `json:"reverses,omitzero"`
+	Corrects    int64      `json:"corrects,omitzero"`
+	Institution string     `json:"institution"`
+	Visit       string     `json:"visit"`
+	Person      string     `json:"person"`
+	Household   string     `json:"household"`
+	Township    string     `json:"township"`
+	Year        int        `json:"year"`
+	VisitType   string     `json:"visitType"`
+	Class       string     `json:"class"`
+	Admission   civil.Date `json:"admission"`
+	Discharge   civil.Date `json:"discharge"`
+	Disease     string     `json:"disease"`
+
+	Policy        string `json:"policy"`
+	PolicyVersion string `json:"policyVersion"`
+	PolicyHash    string `json:"policyHash"`
+	BillHash      string `json:"billHash"`
+
+	Eligible  bool              `json:"eligible"`
+	Route     string            `json:"route"`
+	Total     money.Amount      `json:"total"`
+	Drug      money.Amount      `json:"drug"`
+	FundTotal money.Amount      `json:"fundTotal"`
+	Cash      money.Amount      `json:"cash"`
+	Funds     []ledger.FundPaid `json:"funds"`
+	Warnings  []string          `json:"warnings"`
+	Delta     claim.Totals      `json:"delta"`
+
+	// Request and Result are a settlement's request as recorded and the core's result
+	// as first returned; a reversal has neither.
+	Request jsontext.Value `json:"request,omitzero"`
+	Result  jsontext.Value `json:"result,omitzero"`
+
+	Recorded time.Time `json:"recorded"`
+	Key      string    `json:"key"`
+	Reason   string    `json:"reason,omitzero"`
+}
+
+func viewOf(e *ledger.Entry) entryView {
+	v := entryView{
+		Seq: e.Seq, Kind: e.Kind, Reverses: e.Reverses, Corrects: e.Corrects,
+		Institution: e.Institution, Visit: e.Visit, Person: e.Person, Household: e.Household, Township: e.Township,
+		Year: e.Year, VisitType: e.VisitType, Class: e.Class, Admission: e.Admission, Discharge: e.Discharge,
+		Disease: e.Disease, Policy: e.PolicyID, PolicyVersion: e.PolicyVersion, PolicyHash: e.PolicyHash,
+		BillHash: e.BillHash, Eligible: e.Eligible, Route: e.Route, Total: e.Total, Drug: e.Drug,
+		FundTotal: e.FundTotal, Cash: e.Cash, Funds: e.Funds, Warnings: e.Warnings, Delta: e.Delta,
+		Request: e.Request, Result: e.Result, Recorded: e.Recorded, Key: e.Key, Reason: e.Reason,
+	}
+	if v.Funds == nil {
+		v.Funds = []ledger.FundPaid{}
+	}
+	if v.Warnings == nil {
+		v.Warnings = []string{}
+	}
+	return v
+}
+
+// entry answers GET /v1/settlements/{seq}: a journal entry of the key's institution
+// (any, for the county). Another institution's entry is not_found.
+func (s *Server) entry(w http.ResponseWriter, r *http.Request, k *ledger.Key) error {
+	seq, err := seqOf(r)
+	if err != nil {
+		return err
+	}
+	e, err := s.ledger.Entry(r.Context(), institutionOf(k), seq)
+	if err != nil {
+		return s.ledgerError(err)
+	}
+	return writeOK(w, http.StatusOK, viewOf(e))
+}
+
+// reversalRequest is the body of a reversal.
+type reversalRequest struct {
+	Reason string `json:"reason"`
+}
+
+// reverse answers POST /v1/settlements/{seq}/reversal: record the reversal (撤销).
+func (s *Server) reverse(w http.ResponseWriter, r *http.Request, k *ledger.Key) error {
+	seq, err := seqOf(r)
+	if err != nil {
+		return err
+	}
+	var req reversalRequest
+	if err := decodeBody(w, r, &req); err != nil {
+		return err
+	}
+	// The journal keeps why money was taken back; an audit needs it.
+	if req.Reason == "" {
+		return core.Errors{core.NewError(core.FieldRequired, "/reason", "")}
+	}
+	rc, err := s.ledger.Reverse(r.Context(), k.ID, institutionOf(k), seq, req.Reason)
+	if err != nil {
+		return s.ledgerError(err)
+	}
+	s.recorded(recordedReversal, *rc)
+	return writeRaw(w, http.StatusCreated, nil, rc)
+}
+
+// verifyCard answers POST /v1/cards/verify: may the presented card be used today,
+// checked against the county's card and enrollment records.
+func (s *Server) verifyCard(w http.ResponseWriter, r *http.Request, _ *ledger.Key) error {
+	var req ledger.VerifyRequest
+	if err := decodeBody(w, r, &req); err != nil {
+		return err
+	}
+	res, err := s.ledger.VerifyCard(r.Context(), req)
+	if err != nil {
+		return s.ledgerError(err)
+	}
+	return writeRaw(w, http.StatusOK, res, nil)
+}
