@@ -1,6 +1,8 @@
 // Command ncms-conform runs the conformance vectors against one engine and prints one
 // line per failing vector, then "N passed, N failed". It exits 1 on any failure and
-// 2 on bad usage.
+// 2 on bad usage. Any target but native must also answer every vector with the
+// native engine's bytes exactly, the native engine of the same checkout being the
+// reference.
 //
 //	ncms-conform --vectors conformance/vectors --target native
 //	ncms-conform --target wasm:ncms.wasm      # the module under wazero
@@ -57,15 +59,29 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "ncms-conform: no vectors in %s\n", *dir)
 		return 2
 	}
+	engines := []conformance.Engine{e}
+	if e.Name() != "native" {
+		// The reference comes first: CheckOne compares every later engine's bytes with
+		// the first's.
+		native, err := conformance.NewNative()
+		if err != nil {
+			fmt.Fprintln(stderr, "ncms-conform:", err)
+			return 2
+		}
+		engines = []conformance.Engine{native, e}
+	}
 	passed, failed := 0, 0
 	for i := range vectors {
-		ms := conformance.CheckOne(ctx, &vectors[i], e)
+		ms := conformance.CheckOne(ctx, &vectors[i], engines...)
 		if len(ms) == 0 {
 			passed++
 			continue
 		}
 		failed++
 		for _, m := range ms {
+			if m.Engine != e.Name() {
+				m.Diff = "the " + m.Engine + " reference: " + m.Diff
+			}
 			fmt.Fprintf(stdout, "FAIL %s: %s\n", m.ID, m.Diff)
 		}
 	}

@@ -2,12 +2,16 @@ package main
 
 import (
 	"bytes"
+	"fmt"
+	"io"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/ruralhealth/ncms/conformance"
 	"github.com/ruralhealth/ncms/conformance/internal/county"
 	"github.com/ruralhealth/ncms/core/engine"
 )
@@ -91,5 +95,38 @@ func TestRunHTTP(t *testing.T) {
 				t.Errorf("failures do not name auth_unauthorized:\n%s", out.String())
 			}
 		})
+	}
+}
+
+// TestRunBytes: a target that satisfies every want but answers other bytes than the
+// native engine (here a trailing newline, as json.Encoder writes) fails.
+func TestRunBytes(t *testing.T) {
+	e, err := engine.WithExamples()
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := county.Handler(e, "county-key")
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h.ServeHTTP(w, r)
+		io.WriteString(w, "\n")
+	}))
+	defer srv.Close()
+	var out, errOut bytes.Buffer
+	code := run([]string{"--vectors", "../../vectors", "--target", srv.URL, "--key", "county-key"}, &out, &errOut)
+	if code != 1 {
+		t.Fatalf("exit %d, want 1\n%s%s", code, out.String(), errOut.String())
+	}
+	vs, err := conformance.Load("../../vectors")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSuffix(out.String(), "\n"), "\n")
+	if want := fmt.Sprintf("0 passed, %d failed", len(vs)); lines[len(lines)-1] != want {
+		t.Errorf("last line %q, want %q", lines[len(lines)-1], want)
+	}
+	for _, l := range lines[:len(lines)-1] {
+		if !strings.Contains(l, "response differs from native's") {
+			t.Errorf("%s", l)
+		}
 	}
 }
