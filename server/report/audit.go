@@ -79,20 +79,26 @@ type Flag struct {
 //
 // Inpatient means the inpatient and maternity (住院分娩) visit types: both are
 // hospital stays. The drug share is checked per facility, calendar month of
-// admission and policy id, each against its policy's limit, and a share exactly at
-// the limit passes. A stay occupies the days from admission up to, not including,
-// discharge (a same-day stay its one day), so a transfer discharged from one
-// hospital and admitted to another on the same day is not an overlap. Overlaps and
-// duplicate bills are reported in the range that holds the later admission, so
-// consecutive monthly audits report each once; entries admitted before the range
-// serve only to find them (see StayLookback).
+// admission and policy id, each against its policy's limit; a share exactly at the
+// limit passes, and a month the range cuts counts only its days inside the range.
+//
+// A stay occupies the days from admission up to, not including, discharge (a
+// same-day stay its one day), so a transfer discharged from one hospital and
+// admitted to another on the same day is not an overlap. An overlap is reported in
+// the range that holds the later admission, so consecutive monthly audits report it
+// once; stays admitted before the range are read only as the earlier half (see
+// StayLookback). Duplicate bills are looked for among the settlements admitted in
+// the range: the admission date is part of the bill.
 func BuildAudit(entries iter.Seq2[*ledger.Entry, error], q AuditQuery) (*Audit, error) {
 	var es core.Errors
 	q.Range.check("", &es)
 	if err := es.Err(); err != nil {
 		return nil, err
 	}
-	settled, err := standing(entries)
+	// Before the range only stays matter, as the earlier half of an overlap.
+	settled, err := standing(entries, func(e *ledger.Entry) bool {
+		return q.Contains(e.Admission) || e.Admission.Before(q.From) && isStay(e)
+	})
 	if err != nil {
 		return nil, err
 	}

@@ -61,7 +61,7 @@ func BuildNotice(entries iter.Seq2[*ledger.Entry, error], r Range, reg Registry)
 	if reg == nil {
 		return nil, errors.New("report: a notice needs a registry")
 	}
-	settled, err := standing(entries)
+	settled, err := standing(entries, func(e *ledger.Entry) bool { return r.Contains(e.Admission) })
 	if err != nil {
 		return nil, err
 	}

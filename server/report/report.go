@@ -19,6 +19,7 @@ import (
 
 	"github.com/ruralhealth/ncms/core"
 	"github.com/ruralhealth/ncms/core/civil"
+	"github.com/ruralhealth/ncms/core/claim"
 	"github.com/ruralhealth/ncms/core/money"
 	"github.com/ruralhealth/ncms/server/ledger"
 )
@@ -97,10 +98,14 @@ func (r txRegistry) Household(id string) (*ledger.Household, error) {
 	return r.tx.Household(r.ctx, id)
 }
 
-// standing reads the journal and returns the settlements that no reversal names, in
-// sequence order. An entry read twice (the same Seq) counts once, so overlapping
-// reads cannot double a figure.
-func standing(entries iter.Seq2[*ledger.Entry, error]) ([]*ledger.Entry, error) {
+// standing reads the journal and returns the settlements that keep accepts and
+// no reversal names, in sequence order. An entry read twice (the same Seq) counts
+// once, so overlapping reads cannot double a figure.
+//
+// What it returns are copies without the request, result and totals delta: a year
+// of a county's journal is hundreds of thousands of entries, and those fields are
+// most of each one's size.
+func standing(entries iter.Seq2[*ledger.Entry, error], keep func(*ledger.Entry) bool) ([]*ledger.Entry, error) {
 	if entries == nil {
 		return nil, nil
 	}
@@ -120,10 +125,16 @@ func standing(entries iter.Seq2[*ledger.Entry, error]) ([]*ledger.Entry, error) 
 		seen[e.Seq] = true
 		switch e.Kind {
 		case ledger.KindSettlement:
+			// Check before keep decides: a damaged date must not drop an entry silently.
 			if err := checkEntry(e); err != nil {
 				return nil, err
 			}
-			settled = append(settled, e)
+			if !keep(e) {
+				continue
+			}
+			c := *e
+			c.Request, c.Result, c.Delta = nil, nil, claim.Totals{}
+			settled = append(settled, &c)
 		case ledger.KindReversal:
 			reversed[e.Reverses] = true
 		default:

@@ -126,7 +126,7 @@ func BuildSummary(entries iter.Seq2[*ledger.Entry, error], q SummaryQuery) (*Sum
 	if q.PerCapita.Mode != "" {
 		scale, mode = q.PerCapita.Scale, q.PerCapita.Mode
 	}
-	settled, err := standing(entries)
+	settled, err := standing(entries, func(e *ledger.Entry) bool { return q.Contains(e.Admission) })
 	if err != nil {
 		return nil, err
 	}
