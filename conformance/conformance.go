@@ -1,7 +1,8 @@
 // Package conformance runs one shared set of vectors — a request, a policy and the
 // hand-worked expected result — against every engine that computes settlements (the
-// native Go engine, the WebAssembly module, the county server) and requires both the
-// expected values and byte-identical responses from all of them.
+// native Go engine, the WebAssembly module under wazero and under Node, the county
+// server) and requires both the expected values and byte-identical responses from all
+// of them.
 //
 // A vector is a JSON file at vectors/<topic>/<case>.json; README.md describes the
 // format. Load reads a directory of them, Check compares engines without failing a
