@@ -160,6 +160,16 @@ func TestBuildAudit(t *testing.T) {
 			want: nil,
 		},
 		{
+			name: "a stay before the range raises nothing of its own",
+			entries: journal{
+				settle(1, idA, "2024-02-20", "1000.00", "0", drug("900.00"), discharged("2024-02-25"),
+					bill("x"), warns(string(core.WarnWaitingPeriod))),
+				settle(2, idA, "2024-02-20", "1000.00", "0", bill("x"), out),
+			},
+			r:    month(2024, time.March),
+			want: nil,
+		},
+		{
 			name: "waiting period and not enrolled",
 			entries: journal{
 				settle(1, idA, "2024-03-01", "100.00", "0.00", warns(string(core.WarnWaitingPeriod))),
@@ -264,5 +274,23 @@ func TestFlagJSON(t *testing.T) {
 		if _, ok := notEnrolled[k]; ok {
 			t.Errorf("not-enrolled flag has %s: %s", k, b)
 		}
+	}
+}
+
+// TestAuditThroughLedger reads an audit's journal as a server would: from
+// StayLookback days before the month, so a long stay admitted earlier is found.
+func TestAuditThroughLedger(t *testing.T) {
+	tx := &fakeTx{entries: journal{
+		settle(1, idA, "2023-09-01", "1.00", "0", discharged("2024-03-02")), // six months in hospital
+		settle(2, idA, "2024-03-01", "1.00", "0", discharged("2024-03-03"), at("H2", "county", "T1")),
+		settle(3, idB, "2023-01-01", "1.00", "0", discharged("2023-01-05")),
+	}}
+	q := report.AuditQuery{Range: month(2024, time.March)}
+	a, err := report.BuildAudit(report.Journal(t.Context(), tx, q.From.AddDays(-report.StayLookback), q.To), q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(a.Flags) != 1 || flagText(a.Flags[0]) != "audit_overlapping_stay [1 2]" {
+		t.Errorf("flags %v, want the overlap of 1 and 2", a.Flags)
 	}
 }
