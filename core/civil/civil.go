@@ -43,25 +43,27 @@ func MustParse(s string) Date {
 	return d
 }
 
-func parse(s string) Date {
-	bad := Date{bad: &s}
+// parse reads "YYYY-MM-DD" from a string or from JSON bytes; the text is copied only
+// when it is not a date.
+func parse[T string | []byte](s T) Date {
+	bad := func() Date { raw := string(s); return Date{bad: &raw} }
 	if len(s) != 10 || s[4] != '-' || s[7] != '-' {
-		return bad
+		return bad()
 	}
 	y, ok1 := atoi(s[0:4])
 	m, ok2 := atoi(s[5:7])
 	d, ok3 := atoi(s[8:10])
 	if !ok1 || !ok2 || !ok3 {
-		return bad
+		return bad()
 	}
 	out := Date{Year: y, Month: time.Month(m), Day: d}
 	if y < 1800 || !out.Valid() {
-		return bad
+		return bad()
 	}
 	return out
 }
 
-func atoi(s string) (int, bool) {
+func atoi[T string | []byte](s T) (int, bool) {
 	n := 0
 	for i := 0; i < len(s); i++ {
 		if s[i] < '0' || s[i] > '9' {
@@ -215,8 +217,8 @@ func (d *Date) UnmarshalJSON(b []byte) error {
 		*d = Date{bad: &raw}
 		return nil
 	}
-	s := string(b[1 : len(b)-1])
-	if s == "" {
+	s := b[1 : len(b)-1]
+	if len(s) == 0 {
 		*d = Date{}
 		return nil
 	}

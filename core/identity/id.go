@@ -80,8 +80,12 @@ func parseID(s string, today civil.Date) (ID, *core.Error) {
 	if n == 18 && upper(s[17]) != check {
 		return ID{}, core.NewError(core.IDChecksum, "", Mask(s))
 	}
+	number := s // already the 18-character form, unless upgraded or with a lower-case x
+	if n != 18 || s[17] != check {
+		number = body + string(check)
+	}
 	return ID{
-		Number:   body + string(check),
+		Number:   number,
 		Region:   body[:6],
 		Birth:    birth,
 		Sequence: body[14:17],

@@ -9,6 +9,7 @@
 package money
 
 import (
+	"bytes"
 	"encoding/json"
 	"math"
 	"strings"
@@ -141,17 +142,26 @@ func MustAmount(s string) Amount {
 
 // parse reads s allowing at most places (≤ 4) decimals and records any problem. The
 // value is returned as a count of 10^-places units in Amount.fen for the caller to
-// scale; callers with places == 2 get fen directly.
-func parse(s string, places int) Amount {
-	fail := func(c core.Code) Amount { return Amount{bad: &badText{problem: c, raw: s}} }
-	if strings.HasPrefix(s, "-") {
+// scale; callers with places == 2 get fen directly. It reads bytes as well as strings
+// so that decoding JSON copies the text only when it is bad.
+func parse[T string | []byte](s T, places int) Amount {
+	fail := func(c core.Code) Amount { return Amount{bad: &badText{problem: c, raw: string(s)}} }
+	if len(s) > 0 && s[0] == '-' {
 		return fail(core.AmountNegative)
 	}
-	intPart, frac, dot := strings.Cut(s, ".")
-	if intPart == "" || (dot && frac == "") || !digits(intPart) || !digits(frac) {
+	intPart, frac, dot := s, s[len(s):], false
+	for i := 0; i < len(s); i++ {
+		if s[i] == '.' {
+			intPart, frac, dot = s[:i], s[i+1:], true
+			break
+		}
+	}
+	if len(intPart) == 0 || (dot && len(frac) == 0) || !digits(intPart) || !digits(frac) {
 		return fail(core.AmountInvalid)
 	}
-	intPart = strings.TrimLeft(intPart, "0")
+	for len(intPart) > 0 && intPart[0] == '0' {
+		intPart = intPart[1:]
+	}
 	if len(intPart) > MaxIntegerDigits {
 		return fail(core.AmountTooLarge)
 	}
@@ -171,7 +181,7 @@ func parse(s string, places int) Amount {
 	return Amount{fen: n}
 }
 
-func digits(s string) bool {
+func digits[T string | []byte](s T) bool {
 	for i := 0; i < len(s); i++ {
 		if s[i] < '0' || s[i] > '9' {
 			return false
@@ -397,11 +407,28 @@ func (a Amount) String() string {
 	switch {
 	case a.bad != nil:
 		return a.bad.raw
-	case a.micro:
-		return microString(a.fen)
 	case a.big == nil:
-		return fenString(a.fen)
+		var buf [32]byte
+		return string(a.Append(buf[:0]))
 	}
+	return a.bigString()
+}
+
+// Append appends the canonical text of a, as String returns it, to dst. Traces and
+// responses format every amount; appending to a shared buffer saves a string each.
+func (a Amount) Append(dst []byte) []byte {
+	switch {
+	case a.bad != nil:
+		return append(dst, a.bad.raw...)
+	case a.micro:
+		return appendMicro(dst, a.fen)
+	case a.big == nil:
+		return appendFen(dst, a.fen)
+	}
+	return append(dst, a.bigString()...)
+}
+
+func (a Amount) bigString() string {
 	s := a.big.String()
 	if i := strings.IndexByte(s, '.'); i < 0 || len(s)-i-1 < 2 {
 		return a.big.StringFixed(2)
@@ -409,9 +436,8 @@ func (a Amount) String() string {
 	return s
 }
 
-// fenString formats fen with two decimals without big-number arithmetic: amounts are
-// formatted for every trace step and every response.
-func fenString(fen int64) string {
+// appendFen formats fen with two decimals without big-number arithmetic.
+func appendFen(dst []byte, fen int64) []byte {
 	neg := fen < 0
 	u := uint64(fen)
 	if neg {
@@ -441,16 +467,19 @@ func fenString(fen int64) string {
 		i--
 		buf[i] = '-'
 	}
-	return string(buf[i:])
+	return append(dst, buf[i:]...)
 }
 
-// microString formats millionths of a yuan with every significant decimal.
-func microString(n int64) string {
-	s := trimmed(n, 6)
-	if i := strings.IndexByte(s, '.'); i < 0 || len(s)-i-1 < 2 {
-		return fenString(n / microUnit)
+// appendMicro formats millionths of a yuan with every significant decimal, and at
+// least two.
+func appendMicro(dst []byte, n int64) []byte {
+	start := len(dst)
+	dst = appendTrimmed(dst, n, 6)
+	s := dst[start:]
+	if i := bytes.IndexByte(s, '.'); i < 0 || len(s)-i-1 < 2 {
+		return appendFen(dst[:start], n/microUnit)
 	}
-	return s
+	return dst
 }
 
 // MarshalJSON writes the canonical text as a JSON string.
@@ -474,20 +503,21 @@ func (a *Amount) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// jsonString unquotes a JSON string token without escapes; amounts never need them.
-func jsonString(b []byte) (string, bool) {
+// jsonString unquotes a JSON string token. Amounts never need escapes, so the common
+// case returns the bytes between the quotes without copying.
+func jsonString(b []byte) ([]byte, bool) {
 	if len(b) < 2 || b[0] != '"' || b[len(b)-1] != '"' {
-		return "", false
+		return nil, false
 	}
 	s := b[1 : len(b)-1]
 	for _, c := range s {
 		if c == '\\' || c == '"' || c < 0x20 {
 			var out string
 			if json.Unmarshal(b, &out) != nil {
-				return "", false
+				return nil, false
 			}
-			return out, true
+			return []byte(out), true
 		}
 	}
-	return string(s), true
+	return s, true
 }

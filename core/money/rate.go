@@ -1,6 +1,7 @@
 package money
 
 import (
+	"math"
 	"strconv"
 	"strings"
 
@@ -120,13 +121,49 @@ func (r Rate) String() string {
 	if r.bad != nil {
 		return r.bad.raw
 	}
-	return trimmed(r.n, RatePlaces)
+	var buf [24]byte
+	return string(appendTrimmed(buf[:0], r.n, RatePlaces))
 }
 
 // Percent returns the rate as a percentage text such as "55%" or "5.5%".
-func (r Rate) Percent() string { return trimmed(r.n, RatePlaces-2) + "%" }
+func (r Rate) Percent() string {
+	var buf [24]byte
+	return string(r.AppendPercent(buf[:0]))
+}
 
-// trimmed formats n × 10^-places without trailing zeros.
+// AppendPercent appends the text Percent returns to dst.
+func (r Rate) AppendPercent(dst []byte) []byte {
+	return append(appendTrimmed(dst, r.n, RatePlaces-2), '%')
+}
+
+// appendTrimmed appends n × 10^-places without trailing zeros.
+func appendTrimmed(dst []byte, n int64, places int) []byte {
+	if n == math.MinInt64 {
+		// −n does not exist; no amount or rate comes near, but keep the text defined.
+		return append(dst, trimmed(n, places)...)
+	}
+	if n < 0 {
+		dst = append(dst, '-')
+		n = -n
+	}
+	unit := int64(1)
+	for i := 0; i < places; i++ {
+		unit *= 10
+	}
+	dst = strconv.AppendInt(dst, n/unit, 10)
+	frac := n % unit
+	if frac == 0 {
+		return dst
+	}
+	dst = append(dst, '.')
+	for unit /= 10; frac > 0; unit /= 10 {
+		dst = append(dst, byte('0'+frac/unit))
+		frac %= unit
+	}
+	return dst
+}
+
+// trimmed is appendTrimmed by string arithmetic, for math.MinInt64 alone.
 func trimmed(n int64, places int) string {
 	neg := n < 0
 	if neg {
@@ -156,6 +193,6 @@ func (r *Rate) UnmarshalJSON(b []byte) error {
 		*r = Rate{bad: &badText{problem: core.RateInvalid, raw: string(b)}}
 		return nil
 	}
-	*r = parseRate(s)
+	*r = parseRate(string(s))
 	return nil
 }

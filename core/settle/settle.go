@@ -56,7 +56,10 @@ type state struct {
 	date   civil.Date
 	class  *policy.Class
 	status enroll.Status
-	after  map[string]*claim.FundTotal
+	// after holds the running totals of every pool and layer, by fund id. Its capacity
+	// is reserved up front for every fund a settlement can touch, so pointers into it
+	// stay valid while later funds are added.
+	after []claim.FundTotal
 	// disease is set when the stay was settled at a single-disease price.
 	disease bool
 	// admitted is set when the stay counts as an admission for later deductibles.
@@ -78,12 +81,9 @@ func run(p *policy.Compiled, c *claim.Claim) *Result {
 			Funds:    []Fund{},
 			Warnings: []Warning{},
 		},
-		after: make(map[string]*claim.FundTotal, len(c.Totals.Funds)+2),
 	}
-	for _, f := range c.Totals.Funds {
-		f := f
-		s.after[f.Fund] = &f
-	}
+	// Every fund paid is a pool, a layer, or the single-disease or maternity fund.
+	s.after = append(make([]claim.FundTotal, 0, len(c.Totals.Funds)+len(pol.Pools)+len(pol.Layers)+2), c.Totals.Funds...)
 	s.eligibility()
 	s.scope()
 	if s.r.Eligible {
@@ -101,18 +101,31 @@ func run(p *policy.Compiled, c *claim.Claim) *Result {
 
 func (s *state) warn(c core.Code) { s.r.Warnings = append(s.r.Warnings, warning(c)) }
 
+// amt returns a's canonical text, kept in the trace's shared text buffer.
+func (s *state) amt(a money.Amount) string {
+	var buf [32]byte
+	return s.tr.Text(a.Append(buf[:0]))
+}
+
+// pct returns r as a percentage text, kept in the trace's shared text buffer.
+func (s *state) pct(r money.Rate) string {
+	var buf [24]byte
+	return s.tr.Text(r.AppendPercent(buf[:0]))
+}
+
 func (s *state) round(a money.Amount) money.Amount {
 	return a.Round(s.pol.Rounding.Scale, s.pol.Rounding.Mode)
 }
 
 // fund returns the running totals of a pool or layer, created on first use.
 func (s *state) fund(id string) *claim.FundTotal {
-	f, ok := s.after[id]
-	if !ok {
-		f = &claim.FundTotal{Fund: id}
-		s.after[id] = f
+	for i := range s.after {
+		if s.after[i].Fund == id {
+			return &s.after[i]
+		}
 	}
-	return f
+	s.after = append(s.after, claim.FundTotal{Fund: id})
+	return &s.after[len(s.after)-1]
 }
 
 // personalLeft is what the funds so far leave to the patient and family.
@@ -202,8 +215,8 @@ func (s *state) scope() {
 	r.Total, r.SelfPaid, r.OverLimit, r.PreSelfPay = total, self, over, pre
 	r.Scope = money.NonNegative(total.Sub(self).Sub(over).Sub(pre))
 	s.tr.Add(trace.StageScope, "/catalogue", "scope", nil,
-		trace.V("total", total.String()), trace.V("selfPaid", self.String()), trace.V("overLimit", over.String()),
-		trace.V("preSelfPay", pre.String()), trace.V("scope", r.Scope.String()))
+		trace.V("total", s.amt(total)), trace.V("selfPaid", s.amt(self)), trace.V("overLimit", s.amt(over)),
+		trace.V("preSelfPay", s.amt(pre)), trace.V("scope", s.amt(r.Scope)))
 }
 
 // route sends the claim to maternity, a single-disease price or a benefit rule.
@@ -260,7 +273,7 @@ func (s *state) benefit() {
 		return
 	}
 	b := &s.pol.Benefits[idx]
-	rule := "/benefits/" + strconv.Itoa(idx)
+	rule := s.tr.Join("/benefits/", strconv.Itoa(idx))
 	s.r.Route, s.r.Benefit = RouteBenefit, b.ID
 	s.tr.Add(trace.StageRoute, rule, "benefit", nil, trace.V("benefit", b.ID))
 	s.countAdmission()
@@ -276,8 +289,9 @@ func (s *state) benefit() {
 		patient := money.Min(scope, *b.PatientLimit)
 		exact = scope.Sub(patient)
 		base = scope
-		s.tr.Add(trace.StageRatio, rule+"/patientLimit", "capped_fee", []trace.Value{trace.V("scope", scope.String())},
-			trace.V("limit", b.PatientLimit.String()), trace.V("patient", patient.String()), trace.V("pay", exact.String()))
+		at := s.tr.Join(rule, "/patientLimit")
+		s.tr.Add(trace.StageRatio, at, "capped_fee", []trace.Value{trace.V("scope", s.amt(scope))},
+			trace.V("limit", s.amt(*b.PatientLimit)), trace.V("patient", s.amt(patient)), trace.V("pay", s.amt(exact)))
 	default:
 		d := s.deductible(b, rule)
 		applied := money.Min(d, scope)
@@ -290,17 +304,18 @@ func (s *state) benefit() {
 			s.warn(core.WarnDeductibleExceeds)
 		}
 		base = scope.Sub(applied)
-		exact = s.schedule(b.Ratio, rule+"/ratio", points, d, scope)
+		exact = s.schedule(b.Ratio, s.tr.Join(rule, "/ratio"), points, d, scope)
 	}
 	amount := s.rounded(exact, base, rule)
 	if b.VisitCap != nil && amount.Cmp(*b.VisitCap) > 0 {
 		amount = *b.VisitCap
-		s.tr.Add(trace.StageCap, rule+"/visitCap", "visit_cap", nil, trace.V("cap", b.VisitCap.String()), trace.V("amount", amount.String()))
+		at := s.tr.Join(rule, "/visitCap")
+		s.tr.Add(trace.StageCap, at, "visit_cap", nil, trace.V("cap", s.amt(*b.VisitCap)), trace.V("amount", s.amt(amount)))
 		s.warn(core.WarnVisitCapReached)
 	}
-	capRule, capAmt := "/pools/"+s.poolIndex(pool.ID)+"/cap", pool.Cap
+	capRule, capAmt := s.tr.Join("/pools/", s.poolIndex(pool.ID), "/cap"), pool.Cap
 	if b.AnnualCap != nil {
-		capRule, capAmt = rule+"/annualCap", *b.AnnualCap
+		capRule, capAmt = s.tr.Join(rule, "/annualCap"), *b.AnnualCap
 	}
 	amount, avail := s.annualCap(pool, capRule, capAmt, amount)
 	s.pay(Fund{Fund: pool.ID, Name: pool.Name, Kind: FundBasic, Base: base, Available: avail, Amount: amount})
@@ -330,7 +345,8 @@ func (s *state) countAdmission() {
 func (s *state) points(b *policy.Benefit, rule string) (pts money.Rate, refused bool) {
 	if cat, ok := s.p.Category(s.c.Person.Category); ok && !cat.RatePoints.IsZero() {
 		pts = pts.Add(cat.RatePoints)
-		s.tr.Add(trace.StageRatio, "/categories/"+s.categoryIndex(), "category", nil, trace.V("points", cat.RatePoints.Percent()))
+		at := s.tr.Join("/categories/", s.categoryIndex())
+		s.tr.Add(trace.StageRatio, at, "category", nil, trace.V("points", s.pct(cat.RatePoints)))
 	}
 	if b.ContinuityBonus {
 		k := s.pol.Continuity
@@ -342,18 +358,20 @@ func (s *state) points(b *policy.Benefit, rule string) (pts money.Rate, refused 
 			}
 			pts = pts.Add(bonus)
 			s.tr.Add(trace.StageContinuity, "/continuity", "continuity",
-				[]trace.Value{trace.V("years", strconv.Itoa(s.status.Continuous))}, trace.V("points", bonus.Percent()))
+				[]trace.Value{trace.V("years", strconv.Itoa(s.status.Continuous))}, trace.V("points", s.pct(bonus)))
 		}
 	}
 	if b.Referral.Required && !s.class.InCounty && !s.c.Visit.Referral {
 		if b.Referral.Missing == policy.ReferralRefuse {
-			s.tr.Add(trace.StageReferral, rule+"/referral", "referral_refuse", nil)
+			at := s.tr.Join(rule, "/referral")
+			s.tr.Add(trace.StageReferral, at, "referral_refuse", nil)
 			s.warn(core.WarnReferralRefused)
 			s.r.Route = RouteNotCovered
 			return pts, true
 		}
 		pts = pts.Add(b.Referral.Points.Neg())
-		s.tr.Add(trace.StageReferral, rule+"/referral", "referral_reduce", nil, trace.V("points", b.Referral.Points.Percent()))
+		at := s.tr.Join(rule, "/referral")
+		s.tr.Add(trace.StageReferral, at, "referral_reduce", nil, trace.V("points", s.pct(b.Referral.Points)))
 		s.warn(core.WarnReferralMissing)
 	}
 	return pts, false
@@ -371,7 +389,7 @@ func (s *state) categoryIndex() string {
 // deductible returns the deductible due on this claim.
 func (s *state) deductible(b *policy.Benefit, rule string) money.Amount {
 	d := b.Deductible
-	rule += "/deductible"
+	rule = s.tr.Join(rule, "/deductible")
 	switch d.Basis {
 	case policy.NoDeductible:
 		s.tr.Add(trace.StageDeductible, rule, "deductible_none", nil)
@@ -379,8 +397,9 @@ func (s *state) deductible(b *policy.Benefit, rule string) money.Amount {
 	case policy.PerYear:
 		before := s.c.Totals.Fund(b.Pool).Deductible
 		due := money.NonNegative(d.First.Sub(before))
-		s.tr.Add(trace.StageDeductible, rule+"/first", "deductible_year", []trace.Value{trace.V("paidBefore", before.String())},
-			trace.V("deductible", d.First.String()), trace.V("applied", money.Min(due, s.r.Scope).String()))
+		at := s.tr.Join(rule, "/first")
+		s.tr.Add(trace.StageDeductible, at, "deductible_year", []trace.Value{trace.V("paidBefore", s.amt(before))},
+			trace.V("deductible", s.amt(d.First)), trace.V("applied", s.amt(money.Min(due, s.r.Scope))))
 		return due
 	}
 	class := s.c.Visit.Class
@@ -392,8 +411,9 @@ func (s *state) deductible(b *policy.Benefit, rule string) money.Amount {
 	if d.Later != nil && n > 1 {
 		amount, note, at = *d.Later, "deductible_later", "/later"
 	}
-	s.tr.Add(trace.StageDeductible, rule+at, note, []trace.Value{trace.V("admission", strconv.Itoa(n))},
-		trace.V("deductible", amount.String()), trace.V("applied", money.Min(amount, s.r.Scope).String()))
+	at = s.tr.Join(rule, at)
+	s.tr.Add(trace.StageDeductible, at, note, []trace.Value{trace.V("admission", strconv.Itoa(n))},
+		trace.V("deductible", s.amt(amount)), trace.V("applied", s.amt(money.Min(amount, s.r.Scope))))
 	return amount
 }
 
@@ -412,9 +432,10 @@ func (s *state) schedule(sc policy.Schedule, rule string, pts money.Rate, d, x m
 		rate := sc.Bands[i].Rate.Add(pts).Unit()
 		amount := hi.Sub(lo)
 		pay := amount.Mul(rate)
-		s.tr.Add(trace.StageRatio, rule+"/bands/"+strconv.Itoa(i), "band_whole",
-			[]trace.Value{trace.V("from", sc.Bands[i].From.String()), trace.V("amount", amount.String()), trace.V("rate", rate.Percent())},
-			trace.V("pay", pay.String()))
+		at := s.tr.Join(rule, "/bands/", strconv.Itoa(i))
+		s.tr.Add(trace.StageRatio, at, "band_whole",
+			[]trace.Value{trace.V("from", s.amt(sc.Bands[i].From)), trace.V("amount", s.amt(amount)), trace.V("rate", s.pct(rate))},
+			trace.V("pay", s.amt(pay)))
 		return pay
 	}
 	var total money.Amount
@@ -430,9 +451,10 @@ func (s *state) schedule(sc policy.Schedule, rule string, pts money.Rate, d, x m
 		slice := to.Sub(from)
 		pay := slice.Mul(rate)
 		total = total.Add(pay)
-		s.tr.Add(trace.StageRatio, rule+"/bands/"+strconv.Itoa(i), "band",
-			[]trace.Value{trace.V("from", from.String()), trace.V("to", to.String()), trace.V("amount", slice.String()), trace.V("rate", rate.Percent())},
-			trace.V("pay", pay.String()))
+		at := s.tr.Join(rule, "/bands/", strconv.Itoa(i))
+		s.tr.Add(trace.StageRatio, at, "band",
+			[]trace.Value{trace.V("from", s.amt(from)), trace.V("to", s.amt(to)), trace.V("amount", s.amt(slice)), trace.V("rate", s.pct(rate))},
+			trace.V("pay", s.amt(pay)))
 	}
 	return total
 }
@@ -454,8 +476,8 @@ func bandOf(bands []policy.Band, x money.Amount) int {
 func (s *state) rounded(exact, limit money.Amount, rule string) money.Amount {
 	r := money.Min(s.round(exact), limit)
 	if r.Cmp(exact) != 0 {
-		s.tr.Add(trace.StageRound, "/rounding", "round", []trace.Value{trace.V("exact", exact.String())},
-			trace.V("mode", string(s.pol.Rounding.Mode)), trace.V("scale", strconv.Itoa(int(s.pol.Rounding.Scale))), trace.V("amount", r.String()))
+		s.tr.Add(trace.StageRound, "/rounding", "round", []trace.Value{trace.V("exact", s.amt(exact))},
+			trace.V("mode", string(s.pol.Rounding.Mode)), trace.V("scale", strconv.Itoa(int(s.pol.Rounding.Scale))), trace.V("amount", s.amt(r)))
 	}
 	return r
 }
@@ -472,8 +494,8 @@ func (s *state) annualCap(pool *policy.Pool, rule string, capAmt, amount money.A
 	before := s.fund(pool.ID).Paid
 	avail := money.NonNegative(capAmt.Sub(before))
 	out := money.Min(amount, avail)
-	s.tr.Add(trace.StageCap, rule, "annual_cap", []trace.Value{trace.V("paidBefore", before.String())},
-		trace.V("cap", capAmt.String()), trace.V("available", avail.String()), trace.V("amount", out.String()))
+	s.tr.Add(trace.StageCap, rule, "annual_cap", []trace.Value{trace.V("paidBefore", s.amt(before))},
+		trace.V("cap", s.amt(capAmt)), trace.V("available", s.amt(avail)), trace.V("amount", s.amt(out)))
 	if out.Cmp(amount) < 0 {
 		s.warn(core.WarnCapReached)
 	}

@@ -19,16 +19,18 @@ func (s *state) singleDisease() bool {
 			idx = i
 		}
 	}
-	rule := "/singleDiseases/" + strconv.Itoa(idx)
+	rule := s.tr.Join("/singleDiseases/", strconv.Itoa(idx))
 	inClass := len(sd.Classes) == 0 || contains(sd.Classes, s.c.Visit.Class)
 	if !inClass || (sd.InCountyOnly && !s.class.InCounty) {
 		if sd.Outside == policy.OutsideRefuse {
 			s.r.Route = RouteNotCovered
-			s.tr.Add(trace.StageSingleDisease, rule+"/outside", "single_disease_refused", nil, trace.V("disease", sd.Code))
+			at := s.tr.Join(rule, "/outside")
+			s.tr.Add(trace.StageSingleDisease, at, "single_disease_refused", nil, trace.V("disease", sd.Code))
 			s.warn(core.WarnNotCovered)
 			return true
 		}
-		s.tr.Add(trace.StageSingleDisease, rule+"/outside", "single_disease_outside", nil, trace.V("disease", sd.Code))
+		at := s.tr.Join(rule, "/outside")
+		s.tr.Add(trace.StageSingleDisease, at, "single_disease_outside", nil, trace.V("disease", sd.Code))
 		s.warn(core.WarnSingleDiseaseFallback)
 		return false
 	}
@@ -38,8 +40,9 @@ func (s *state) singleDisease() bool {
 	if total.Cmp(price) < 0 {
 		switch sd.Below {
 		case policy.BelowRegular:
-			s.tr.Add(trace.StageSingleDisease, rule+"/below", "single_disease_below",
-				[]trace.Value{trace.V("disease", sd.Code), trace.V("total", total.String()), trace.V("price", price.String()), trace.V("below", sd.Below)},
+			at := s.tr.Join(rule, "/below")
+			s.tr.Add(trace.StageSingleDisease, at, "single_disease_below",
+				[]trace.Value{trace.V("disease", sd.Code), trace.V("total", s.amt(total)), trace.V("price", s.amt(price)), trace.V("below", sd.Below)},
 				trace.V("fund", "—"), trace.V("patient", "—"))
 			return false
 		case policy.BelowPatientFirst:
@@ -50,14 +53,15 @@ func (s *state) singleDisease() bool {
 			// Rounding to whole yuan must not pay more than the stay cost.
 			fund = money.Min(money.MulDiv(total, sd.Fund, price, s.pol.Rounding.Scale, s.pol.Rounding.Mode), total)
 		}
-		s.tr.Add(trace.StageSingleDisease, rule+"/below", "single_disease_below",
-			[]trace.Value{trace.V("disease", sd.Code), trace.V("total", total.String()), trace.V("price", price.String()), trace.V("below", sd.Below)},
-			trace.V("fund", fund.String()), trace.V("patient", total.Sub(fund).String()))
+		at := s.tr.Join(rule, "/below")
+		s.tr.Add(trace.StageSingleDisease, at, "single_disease_below",
+			[]trace.Value{trace.V("disease", sd.Code), trace.V("total", s.amt(total)), trace.V("price", s.amt(price)), trace.V("below", sd.Below)},
+			trace.V("fund", s.amt(fund)), trace.V("patient", s.amt(total.Sub(fund))))
 	} else {
 		s.r.Hospital = total.Sub(price)
 		s.tr.Add(trace.StageSingleDisease, rule, "single_disease_above",
-			[]trace.Value{trace.V("disease", sd.Code), trace.V("total", total.String()), trace.V("price", price.String())},
-			trace.V("fund", sd.Fund.String()), trace.V("patient", sd.Patient.String()), trace.V("hospital", s.r.Hospital.String()))
+			[]trace.Value{trace.V("disease", sd.Code), trace.V("total", s.amt(total)), trace.V("price", s.amt(price))},
+			trace.V("fund", s.amt(sd.Fund)), trace.V("patient", s.amt(sd.Patient)), trace.V("hospital", s.amt(s.r.Hospital)))
 	}
 	s.r.Route, s.disease = RouteSingleDisease, true
 	s.countAdmission()
@@ -65,7 +69,7 @@ func (s *state) singleDisease() bool {
 	id, name := policy.FundSingleDisease, sd.Name
 	if pool, ok := s.p.Pool(sd.Pool); ok {
 		id, name = pool.ID, pool.Name
-		fund, avail = s.annualCap(pool, "/pools/"+s.poolIndex(pool.ID)+"/cap", pool.Cap, fund)
+		fund, avail = s.annualCap(pool, s.tr.Join("/pools/", s.poolIndex(pool.ID), "/cap"), pool.Cap, fund)
 	}
 	s.pay(Fund{Fund: id, Name: name, Kind: FundSingleDisease, Base: money.Min(total, price), Available: avail, Amount: fund})
 	return true
@@ -103,15 +107,15 @@ func (s *state) maternity() {
 		return
 	}
 	sub := m.Subsidies[idx]
-	rule := "/maternity/subsidies/" + strconv.Itoa(idx)
+	rule := s.tr.Join("/maternity/subsidies/", strconv.Itoa(idx))
 	amount := money.Min(sub.Amount, s.r.Scope)
-	s.tr.Add(trace.StageMaternity, rule, "maternity", []trace.Value{trace.V("delivery", sub.Delivery), trace.V("scope", s.r.Scope.String())},
-		trace.V("subsidy", sub.Amount.String()), trace.V("pay", amount.String()))
+	s.tr.Add(trace.StageMaternity, rule, "maternity", []trace.Value{trace.V("delivery", sub.Delivery), trace.V("scope", s.amt(s.r.Scope))},
+		trace.V("subsidy", s.amt(sub.Amount)), trace.V("pay", s.amt(amount)))
 	var avail *money.Amount
 	id, name := policy.FundMaternity, "住院分娩补助"
 	if pool, ok := s.p.Pool(m.Pool); ok {
 		id, name = pool.ID, pool.Name
-		amount, avail = s.annualCap(pool, "/pools/"+s.poolIndex(pool.ID)+"/cap", pool.Cap, amount)
+		amount, avail = s.annualCap(pool, s.tr.Join("/pools/", s.poolIndex(pool.ID), "/cap"), pool.Cap, amount)
 	}
 	s.pay(Fund{Fund: id, Name: name, Kind: FundMaternity, Base: s.r.Scope, Available: avail, Amount: amount})
 }
@@ -125,7 +129,7 @@ func (s *state) layers() {
 			(l.SingleDiseaseOnly && !s.disease) {
 			continue
 		}
-		s.layer(l, "/layers/"+strconv.Itoa(i))
+		s.layer(l, s.tr.Join("/layers/", strconv.Itoa(i)))
 	}
 }
 
@@ -142,9 +146,10 @@ func (s *state) layer(l *policy.Layer, rule string) {
 		base, limit = goalBase, left
 		goal := goalBase.Mul(l.Target)
 		exact = money.Min(money.NonNegative(goal.Sub(s.r.FundTotal)), left)
-		s.tr.Add(trace.StageLayer, rule+"/target", "layer_topup",
-			[]trace.Value{trace.V("fund", l.Name), trace.V("base", base.String()), trace.V("target", l.Target.Percent())},
-			trace.V("goal", goal.String()), trace.V("paid", s.r.FundTotal.String()), trace.V("pay", exact.String()))
+		at := s.tr.Join(rule, "/target")
+		s.tr.Add(trace.StageLayer, at, "layer_topup",
+			[]trace.Value{trace.V("fund", l.Name), trace.V("base", s.amt(base)), trace.V("target", s.pct(l.Target))},
+			trace.V("goal", s.amt(goal)), trace.V("paid", s.amt(s.r.FundTotal)), trace.V("pay", s.amt(exact)))
 	} else {
 		base = s.scopeLeft()
 		if l.Base == policy.BasePersonal {
@@ -156,19 +161,19 @@ func (s *state) layer(l *policy.Layer, rule string) {
 		if l.Basis == policy.BasisYear {
 			before := t.Base
 			after := before.Add(base)
-			exact = s.schedule(l.Ratio, rule+"/ratio", money.Rate{}, l.Threshold, after).
+			exact = s.schedule(l.Ratio, s.tr.Join(rule, "/ratio"), money.Rate{}, l.Threshold, after).
 				Sub(s.quiet(l.Ratio, l.Threshold, before))
 			t.Base = after
 		} else {
-			exact = s.schedule(l.Ratio, rule+"/ratio", money.Rate{}, l.Threshold, base)
+			exact = s.schedule(l.Ratio, s.tr.Join(rule, "/ratio"), money.Rate{}, l.Threshold, base)
 		}
 		// A whole-amount schedule over a year's running base can jump by more than
 		// this claim's base; no fund pays above what is left to the patient.
 		exact = money.Min(money.NonNegative(exact), base)
 		limit = base
 		s.tr.Add(trace.StageLayer, rule, "layer_ratio",
-			[]trace.Value{trace.V("fund", l.Name), trace.V("base", base.String()), trace.V("threshold", l.Threshold.String())},
-			trace.V("pay", exact.String()))
+			[]trace.Value{trace.V("fund", l.Name), trace.V("base", s.amt(base)), trace.V("threshold", s.amt(l.Threshold))},
+			trace.V("pay", s.amt(exact)))
 	}
 	amount := s.rounded(exact, limit, rule)
 	var avail *money.Amount
@@ -179,8 +184,9 @@ func (s *state) layer(l *policy.Layer, rule string) {
 			amount = a
 			s.warn(core.WarnCapReached)
 		}
-		s.tr.Add(trace.StageCap, rule+"/cap", "annual_cap", []trace.Value{trace.V("paidBefore", t.Paid.String())},
-			trace.V("cap", l.Cap.String()), trace.V("available", a.String()), trace.V("amount", amount.String()))
+		at := s.tr.Join(rule, "/cap")
+		s.tr.Add(trace.StageCap, at, "annual_cap", []trace.Value{trace.V("paidBefore", s.amt(t.Paid))},
+			trace.V("cap", s.amt(*l.Cap)), trace.V("available", s.amt(a)), trace.V("amount", s.amt(amount)))
 	}
 	s.pay(Fund{Fund: l.ID, Name: l.Name, Kind: l.Kind, Base: base, Available: avail, Amount: amount})
 }
@@ -207,8 +213,8 @@ func (s *state) familyAccount() {
 	balance := s.c.Totals.FamilyAccount
 	use := money.Min(balance, left)
 	s.r.FamilyAccount = use
-	s.tr.Add(trace.StageFamilyAccount, "/familyAccount", "family_account", []trace.Value{trace.V("balance", balance.String())},
-		trace.V("pay", use.String()), trace.V("after", balance.Sub(use).String()))
+	s.tr.Add(trace.StageFamilyAccount, "/familyAccount", "family_account", []trace.Value{trace.V("balance", s.amt(balance))},
+		trace.V("pay", s.amt(use)), trace.V("after", s.amt(balance.Sub(use))))
 	if use.Cmp(left) < 0 && left.Sign() > 0 {
 		s.warn(core.WarnFamilyAccountEmpty)
 	}
@@ -221,6 +227,6 @@ func (s *state) cash() {
 	r.Personal = r.Cash.Add(r.FamilyAccount)
 	r.EffectiveRatio = money.Ratio(r.FundTotal, r.Total.Sub(r.Hospital))
 	s.tr.Add(trace.StageCash, "", "cash", nil,
-		trace.V("funds", r.FundTotal.String()), trace.V("familyAccount", r.FamilyAccount.String()),
-		trace.V("cash", r.Cash.String()), trace.V("hospital", r.Hospital.String()), trace.V("ratio", r.EffectiveRatio.Percent()))
+		trace.V("funds", s.amt(r.FundTotal)), trace.V("familyAccount", s.amt(r.FamilyAccount)),
+		trace.V("cash", s.amt(r.Cash)), trace.V("hospital", s.amt(r.Hospital)), trace.V("ratio", s.pct(r.EffectiveRatio)))
 }

@@ -1,7 +1,8 @@
 package settle
 
 import (
-	"sort"
+	"slices"
+	"strings"
 
 	"github.com/ruralhealth/ncms/core/claim"
 )
@@ -11,15 +12,13 @@ import (
 func (s *state) totals() {
 	in := &s.c.Totals
 	out := claim.Totals{
-		Year:          s.date.Year,
-		Funds:         make([]claim.FundTotal, 0, len(s.after)),
+		Year: s.date.Year,
+		// The running totals are this settlement's own copy; fund ids in it are unique.
+		Funds:         s.after,
 		Admissions:    make([]claim.ClassCount, 0, len(in.Admissions)+1),
 		FamilyAccount: in.FamilyAccount.Sub(s.r.FamilyAccount),
 	}
-	for _, f := range s.after {
-		out.Funds = append(out.Funds, *f)
-	}
-	sort.Slice(out.Funds, func(i, j int) bool { return out.Funds[i].Fund < out.Funds[j].Fund })
+	slices.SortFunc(out.Funds, func(a, b claim.FundTotal) int { return strings.Compare(a.Fund, b.Fund) })
 	// A stay the scheme refused is not an admission for later deductibles.
 	admitted := s.admitted && s.r.Route != RouteNotCovered
 	counted := false
@@ -33,6 +32,6 @@ func (s *state) totals() {
 	if admitted && !counted {
 		out.Admissions = append(out.Admissions, claim.ClassCount{Class: s.c.Visit.Class, Count: 1})
 	}
-	sort.Slice(out.Admissions, func(i, j int) bool { return out.Admissions[i].Class < out.Admissions[j].Class })
+	slices.SortFunc(out.Admissions, func(a, b claim.ClassCount) int { return strings.Compare(a.Class, b.Class) })
 	s.r.TotalsAfter = out
 }

@@ -4,6 +4,8 @@
 // clerk or a family can read.
 package trace
 
+import "strings"
+
 // Stages of the settlement pipeline, in the order they run.
 const (
 	StageEligibility   = "eligibility"
@@ -42,15 +44,45 @@ type Value struct {
 func V(name, value string) Value { return Value{Name: name, Value: value} }
 
 // Builder appends numbered steps. Values are copied into one backing array shared by
-// all steps, so recording a step costs no allocation of its own.
+// all steps, and the texts it makes (Text, Join) into one shared buffer, so recording a
+// step costs no allocation of its own.
 type Builder struct {
 	steps []Step
 	vals  []Value
+	text  strings.Builder
 }
 
 // NewBuilder returns a builder with room for n steps.
 func NewBuilder(n int) *Builder {
 	return &Builder{steps: make([]Step, 0, n), vals: make([]Value, 0, 4*n)}
+}
+
+// textSize is the first size of the text buffer: a settlement's trace formats some
+// thirty amounts and rules.
+const textSize = 512
+
+// Text returns p as a string kept in the builder's text buffer. A strings.Builder
+// never changes bytes it has written (it copies them when it grows), so the strings
+// it has handed out stay valid.
+func (b *Builder) Text(p []byte) string {
+	if b.text.Cap() == 0 {
+		b.text.Grow(textSize)
+	}
+	start := b.text.Len()
+	b.text.Write(p)
+	return b.text.String()[start:]
+}
+
+// Join returns the concatenation of parts, kept in the text buffer as Text does.
+func (b *Builder) Join(parts ...string) string {
+	if b.text.Cap() == 0 {
+		b.text.Grow(textSize)
+	}
+	start := b.text.Len()
+	for _, p := range parts {
+		b.text.WriteString(p)
+	}
+	return b.text.String()[start:]
 }
 
 // Add appends a step and numbers it. It keeps copies of in and out.
