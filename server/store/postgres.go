@@ -80,8 +80,9 @@ func (s *pgStore) Update(ctx context.Context, fn func(ledger.Tx) error) error {
 		if err == nil || attempt == maxAttempts || !retryable(err) {
 			return err
 		}
-		// A short random wait keeps two deadlocked transactions from meeting again.
-		wait := time.Duration(attempt) * time.Duration(1+rand.IntN(5)) * time.Millisecond
+		// A random wait, growing with each attempt, keeps the transactions that
+		// deadlocked from meeting again at once.
+		wait := time.Duration(1+rand.Int64N(int64(5*time.Millisecond)<<attempt))
 		select {
 		case <-time.After(wait):
 		case <-ctx.Done():

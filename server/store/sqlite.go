@@ -40,6 +40,8 @@ type sqliteStore struct {
 	closed atomic.Bool
 	queue  chan *request
 	exited chan struct{} // the writer has finished the queue
+
+	groups atomic.Int64 // transactions the writer has begun, for tests
 }
 
 // request is one Update waiting for the writer.
@@ -204,6 +206,7 @@ func (s *sqliteStore) commit(group []*request) {
 	}()
 	// No caller's context reaches the connection: see txn.detach.
 	ctx := context.Background()
+	s.groups.Add(1)
 	tx, err := s.writer.BeginTx(ctx, nil)
 	if err != nil {
 		for _, r := range run {

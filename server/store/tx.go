@@ -406,7 +406,9 @@ func (t *txn) entriesPage(ctx context.Context, f ledger.Filter, after int64, n i
 		if err != nil {
 			return nil, fmt.Errorf("to: %w", err)
 		}
-		where("admission <= ?", to)
+		// An entry without a date is outside every range; From's bound excludes it
+		// already, being above the empty text.
+		where("admission <= ? AND admission <> ''", to)
 	}
 	if f.Institution != "" {
 		where("institution = ?", f.Institution)

@@ -1,0 +1,146 @@
+package store_test
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"math/rand/v2"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" driver, for the test's own administration
+
+	"github.com/ruralhealth/ncms/server/ledger"
+	"github.com/ruralhealth/ncms/server/store"
+	"github.com/ruralhealth/ncms/server/store/storetest"
+)
+
+func TestSQLite(t *testing.T) {
+	storetest.Run(t, sqliteOpener())
+}
+
+// sqliteOpener opens a database file in a directory of each test's own, the same
+// file again for the same test.
+func sqliteOpener() storetest.Opener {
+	var mu sync.Mutex
+	dirs := map[*testing.T]string{}
+	return func(t *testing.T) ledger.Store {
+		mu.Lock()
+		dir, ok := dirs[t]
+		if !ok {
+			dir = t.TempDir()
+			dirs[t] = dir
+		}
+		mu.Unlock()
+		// A directory that does not exist yet: Open creates it.
+		s, err := store.Open(t.Context(), filepath.Join(dir, "county", "ncms.db"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { s.Close() })
+		return s
+	}
+}
+
+func TestPostgres(t *testing.T) {
+	storetest.Run(t, postgresOpener(t))
+}
+
+// postgresDB returns the DSN of a database made for this test run from the one in
+// NCMS_TEST_POSTGRES, dropped when t ends. Without NCMS_TEST_POSTGRES the test is
+// skipped, except in CI, which must test both stores.
+func postgresDB(t testing.TB) string {
+	admin := os.Getenv("NCMS_TEST_POSTGRES")
+	if admin == "" {
+		const how = "NCMS_TEST_POSTGRES is not set, so the PostgreSQL store is not tested; " +
+			"start a server with: export NCMS_TEST_POSTGRES=$(bash .ci/postgres)"
+		if os.Getenv("CI") != "" {
+			t.Fatal(how)
+		}
+		t.Skip(how)
+	}
+	u, err := url.Parse(admin)
+	if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
+		t.Fatalf("NCMS_TEST_POSTGRES must be a postgres:// URL")
+	}
+	db, err := sql.Open("pgx", admin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	name := fmt.Sprintf("ncms_test_%d_%08x", os.Getpid(), rand.Uint32())
+	if _, err := db.ExecContext(t.Context(), "CREATE DATABASE "+name); err != nil {
+		t.Fatalf("creating the test database: %v", err)
+	}
+	t.Cleanup(func() {
+		if _, err := db.ExecContext(context.Background(), "DROP DATABASE "+name+" WITH (FORCE)"); err != nil {
+			t.Errorf("dropping the test database: %v", err)
+		}
+	})
+	u.Path = "/" + name
+	return u.String()
+}
+
+// withSchema returns dsn with its search path set to schema.
+func withSchema(dsn, schema string) string {
+	sep := "?"
+	if strings.Contains(dsn, "?") {
+		sep = "&"
+	}
+	return dsn + sep + "search_path=" + schema
+}
+
+// postgresOpener gives each test a schema of its own in one database for the run.
+func postgresOpener(t *testing.T) storetest.Opener {
+	dsn := postgresDB(t)
+	db, err := sql.Open("pgx", dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	var mu sync.Mutex
+	schemas := map[*testing.T]string{}
+	return func(t *testing.T) ledger.Store {
+		mu.Lock()
+		schema, ok := schemas[t]
+		if !ok {
+			schema = fmt.Sprintf("t%d", len(schemas)+1)
+			schemas[t] = schema
+		}
+		mu.Unlock()
+		if !ok {
+			if _, err := db.ExecContext(t.Context(), "CREATE SCHEMA "+schema); err != nil {
+				t.Fatal(err)
+			}
+		}
+		s, err := store.Open(t.Context(), withSchema(dsn, schema))
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { s.Close() })
+		return s
+	}
+}
+
+func BenchmarkSettle(b *testing.B) {
+	b.Run("sqlite", func(b *testing.B) {
+		s, err := store.Open(b.Context(), filepath.Join(b.TempDir(), "ncms.db"))
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer s.Close()
+		storetest.BenchmarkSettle(b, s)
+	})
+	b.Run("postgres", func(b *testing.B) {
+		s, err := store.Open(b.Context(), postgresDB(b))
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer s.Close()
+		storetest.BenchmarkSettle(b, s)
+	})
+}
