@@ -172,7 +172,9 @@ func (s *Server) routes() *mux.Router {
 	if web == nil {
 		web = http.HandlerFunc(s.notFound)
 	}
-	r.PathPrefix("/").Methods(http.MethodGet, http.MethodHead).MatcherFunc(webPath).Handler(web)
+	// webPath comes first: a matcher that fails before any succeeds keeps the
+	// method mismatch of an earlier route, so mux still answers 405.
+	r.NewRoute().MatcherFunc(webPath).PathPrefix("/").Methods(http.MethodGet, http.MethodHead).Handler(web)
 	return r
 }
 

@@ -1,0 +1,114 @@
+package api
+
+import (
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/ruralhealth/ncms/core"
+	"github.com/ruralhealth/ncms/server/ledger"
+)
+
+func TestStatusOf(t *testing.T) {
+	tests := []struct {
+		code core.Code
+		want int
+	}{
+		{core.RequestMalformed, http.StatusBadRequest},
+		{core.RequestUnknownField, http.StatusBadRequest},
+		{core.RequestSchema, http.StatusBadRequest},
+		{core.RequestUnknownOp, http.StatusBadRequest},
+		{core.RequestTooLarge, http.StatusRequestEntityTooLarge},
+		{core.PolicyNotFound, http.StatusNotFound},
+		{core.NotFound, http.StatusNotFound},
+		{core.Unauthorized, http.StatusUnauthorized},
+		{core.Forbidden, http.StatusForbidden},
+		{core.MethodNotAllowed, http.StatusMethodNotAllowed},
+		{core.SettlementConflict, http.StatusConflict},
+		{core.AlreadyReversed, http.StatusConflict},
+		{core.Unavailable, http.StatusServiceUnavailable},
+		{core.EngineInternal, http.StatusInternalServerError},
+		{core.ServerInternal, http.StatusInternalServerError},
+		{core.AmountPrecision, http.StatusUnprocessableEntity},
+		{core.PolicyNotEffective, http.StatusUnprocessableEntity},
+		{core.PolicyConflict, http.StatusUnprocessableEntity},
+		{core.NotRegistered, http.StatusUnprocessableEntity},
+		{core.IDChecksum, http.StatusUnprocessableEntity},
+		{core.CardTransition, http.StatusUnprocessableEntity},
+	}
+	for _, tc := range tests {
+		if got := statusOf(tc.code); got != tc.want {
+			t.Errorf("statusOf(%s) = %d, want %d", tc.code, got, tc.want)
+		}
+	}
+}
+
+func TestEnvelopeStatus(t *testing.T) {
+	tests := []struct {
+		resp string
+		want int
+	}{
+		{`{"schema":1,"ok":true,"result":{}}`, 200},
+		{`{"schema":1,"ok":false,"errors":[{"code":"policy_not_found","path":"/policy","message":"","messageZh":""},{"code":"request_malformed_json","path":"","message":"","messageZh":""}]}`, 404},
+		{`{"schema":1,"ok":false,"errors":[]}`, 500},
+		{`<html>`, 500},
+	}
+	for _, tc := range tests {
+		if got := envelopeStatus([]byte(tc.resp), 200); got != tc.want {
+			t.Errorf("envelopeStatus(%s) = %d, want %d", tc.resp, got, tc.want)
+		}
+	}
+}
+
+func TestKeyCache(t *testing.T) {
+	now := time.Date(2025, 6, 1, 8, 0, 0, 0, time.UTC)
+	c := newKeyCache(10*time.Second, func() time.Time { return now })
+	k := &ledger.Key{ID: "k_1", Role: ledger.RoleCounty}
+	c.put("h1", k)
+	k.Role = ledger.RoleInstitution // the cache keeps its own copy
+	if got := c.get("h1"); got == nil || got.Role != ledger.RoleCounty {
+		t.Fatalf("fresh entry: %+v", got)
+	}
+	now = now.Add(10 * time.Second)
+	if got := c.get("h1"); got != nil {
+		t.Fatalf("expired entry: %+v", got)
+	}
+	c.put("h1", k)
+	c.put("h2", &ledger.Key{ID: "k_2"})
+	c.revoke("k_1")
+	if c.get("h1") != nil || c.get("h2") == nil {
+		t.Fatal("revoke removed the wrong entries")
+	}
+	for i := range keyCacheSize + 10 {
+		c.put(string(rune(i)), &ledger.Key{ID: "many"})
+	}
+	if n := len(c.m); n > keyCacheSize {
+		t.Fatalf("cache grew to %d", n)
+	}
+
+	off := newKeyCache(-1, time.Now)
+	off.put("h", k)
+	if off.get("h") != nil {
+		t.Fatal("a disabled cache cached")
+	}
+}
+
+func TestSecretOf(t *testing.T) {
+	tests := []struct {
+		name, header, value, want string
+	}{
+		{"bearer", "Authorization", "Bearer abc", "abc"},
+		{"bearer lower case", "Authorization", "bearer abc", "abc"},
+		{"basic", "Authorization", "Basic abc", ""},
+		{"no scheme", "Authorization", "abc", ""},
+		{"api key", "X-API-Key", " abc ", "abc"},
+		{"none", "X-Other", "abc", ""},
+	}
+	for _, tc := range tests {
+		r, _ := http.NewRequest("GET", "/", nil)
+		r.Header.Set(tc.header, tc.value)
+		if got := secretOf(r); got != tc.want {
+			t.Errorf("%s: %q, want %q", tc.name, got, tc.want)
+		}
+	}
+}
