@@ -112,8 +112,8 @@ type Entry struct {
 	PolicyID      string
 	PolicyVersion string
 	PolicyHash    string
-	// BillHash is the SHA-256 of the canonical claim without its totals: what makes a
-	// retried request the same bill.
+	// BillHash is the SHA-256 of the canonical request without the claim's totals,
+	// visit id and institution: the same bill whoever submits it.
 	BillHash string
 
 	Eligible  bool
