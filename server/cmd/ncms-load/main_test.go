@@ -1,0 +1,90 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/ruralhealth/ncms/core/civil"
+	"github.com/ruralhealth/ncms/core/engine"
+	"github.com/ruralhealth/ncms/core/identity"
+	"github.com/ruralhealth/ncms/server/api"
+	"github.com/ruralhealth/ncms/server/ledger"
+	"github.com/ruralhealth/ncms/server/store"
+)
+
+func TestPersonsAreValidAndDistinct(t *testing.T) {
+	seen := map[string]bool{}
+	for _, n := range []int{0, 1, 999, 1000, 11999, 12000, 123456, 335999} {
+		id, birth := person(n)
+		parsed, err := identity.ParseID(id, civil.MustParse("2025-01-01"))
+		if err != nil {
+			t.Fatalf("person(%d) = %s: %v", n, id, err)
+		}
+		if parsed.Birth.String() != birth {
+			t.Fatalf("person(%d): birth %s, ID says %s", n, birth, parsed.Birth)
+		}
+		if seen[id] {
+			t.Fatalf("person(%d) = %s twice", n, id)
+		}
+		seen[id] = true
+	}
+}
+
+// TestLoadAgainstServer plays a fixed number of each request kind against a real
+// server and checks every settlement was recorded once.
+func TestLoadAgainstServer(t *testing.T) {
+	ctx := context.Background()
+	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "ncms.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	e, err := engine.WithExamples()
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := ledger.New(ctx, st, e, nil, ledger.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	key, _, err := l.CreateKey(ctx, ledger.RoleInstitution, "H001", "load")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := api.New(l, api.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(srv)
+	defer ts.Close()
+	for _, mode := range []string{"estimate", "settle"} {
+		var out bytes.Buffer
+		err := run(ctx, []string{"-url", ts.URL, "-key", key, "-mode", mode, "-c", "8", "-n", "120", "-persons", "30"}, &out)
+		if err != nil {
+			t.Fatalf("%s: %v\n%s", mode, err, out.String())
+		}
+		if !strings.HasPrefix(out.String(), mode+": 120 requests") || !strings.Contains(out.String(), "p99") {
+			t.Fatalf("%s report:\n%s", mode, out.String())
+		}
+	}
+	n := 0
+	err = st.View(ctx, func(tx ledger.Tx) error {
+		for _, err := range tx.Entries(ctx, ledger.Filter{}) {
+			if err != nil {
+				return err
+			}
+			n++
+		}
+		return nil
+	})
+	if err != nil || n != 120 {
+		t.Fatalf("%d settlements recorded (%v), want 120", n, err)
+	}
+	if err := run(ctx, []string{"-url", ts.URL, "-mode", "settle", "-n", "1"}, &bytes.Buffer{}); err == nil {
+		t.Fatal("settling without a key succeeded")
+	}
+}
