@@ -2,7 +2,7 @@
 GO ?= go
 PKGS := ./...
 
-.PHONY: test vet wasm-check wasm wasm-opt wasm-js fuzz bench conform run
+.PHONY: test vet wasm-check wasm wasm-opt wasm-js fuzz bench conform run web
 WASM := wasm/js/ncms.wasm
 
 # test runs every test the project has, after vet and a wasip1 build of the core.
@@ -28,6 +28,12 @@ wasm:
 wasm-opt: wasm
 	wasm-opt -Oz --enable-sign-ext --enable-nontrapping-float-to-int --enable-bulk-memory --enable-mutable-globals $(WASM) -o wasm/js/ncms.opt.wasm
 	NCMS_WASM=$(CURDIR)/wasm/js/ncms.opt.wasm $(GO) test -count=1 -run 'TestSameBytes|TestHostile|TestNode' ./wasm/host
+
+# web writes the estimator page (server/web) with ncms.js and the module as a static
+# site in dist/web, for any web server or hospital kiosk.
+web: wasm
+	rm -rf dist/web
+	$(GO) run ./server/web/cmd/webdist -wasm $(WASM) -o dist/web
 
 # wasm-js runs the JS loader's tests on the built module (go test ./wasm/host runs them
 # too, against the native bytes).

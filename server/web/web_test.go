@@ -87,6 +87,7 @@ func TestHandler(t *testing.T) {
 	want := map[string]string{
 		"style.css": "text/css; charset=utf-8", "app.js": "text/javascript; charset=utf-8",
 		"trace.js": "text/javascript; charset=utf-8", "ncms.js": "text/javascript; charset=utf-8",
+		"boot.js":   "text/javascript; charset=utf-8",
 		"ncms.wasm": "application/wasm",
 	}
 	named := refs(index)
@@ -114,15 +115,17 @@ func TestHandler(t *testing.T) {
 			t.Errorf("GET /%s has no ETag", name)
 		}
 	}
-	app := body(t, get(t, h, "GET", "/app.js"))
-	for _, name := range []string{"trace.js", "ncms.js", "ncms.wasm"} {
-		v, ok := refs(app)[name]
-		if !ok {
-			t.Errorf("app.js does not name %s with a version", name)
-			continue
-		}
-		if got := version(body(t, get(t, h, "GET", "/"+name))); got != v {
-			t.Errorf("app.js names %s?v=%s, served version %s", name, v, got)
+	for file, names := range map[string][]string{"app.js": {"trace.js", "ncms.js", "ncms.wasm"}, "boot.js": {"ncms.wasm"}} {
+		text := body(t, get(t, h, "GET", "/"+file))
+		for _, name := range names {
+			v, ok := refs(text)[name]
+			if !ok {
+				t.Errorf("%s does not name %s with a version", file, name)
+				continue
+			}
+			if got := version(body(t, get(t, h, "GET", "/"+name))); got != v {
+				t.Errorf("%s names %s?v=%s, served version %s", file, name, v, got)
+			}
 		}
 	}
 	if got := body(t, get(t, h, "GET", "/ncms.wasm")); !bytes.Equal(got, wasm) {
@@ -242,7 +245,7 @@ func TestFiles(t *testing.T) {
 	}
 	// Unversioned, the page still names only files that exist next to it (the loader
 	// and the module are added by Handler and WriteDir).
-	for _, m := range regexp.MustCompile(`(?:href|src)="([^"#]+)"`).FindAllSubmatch(index, -1) {
+	for _, m := range regexp.MustCompile(`(?:href|src)="([^"#:]+)"`).FindAllSubmatch(index, -1) {
 		name := string(m[1])
 		if name == "ncms.js" || name == "ncms.wasm" {
 			continue
@@ -251,7 +254,7 @@ func TestFiles(t *testing.T) {
 			t.Errorf("index.html names %s: %v", name, err)
 		}
 	}
-	for _, name := range []string{"app.js", "trace.js", "style.css"} {
+	for _, name := range []string{"boot.js", "app.js", "trace.js", "style.css"} {
 		if _, err := fs.Stat(files, name); err != nil {
 			t.Error(err)
 		}
@@ -265,7 +268,7 @@ func TestWriteDir(t *testing.T) {
 		t.Fatal(err)
 	}
 	h := web.Handler(wasm, js.Loader())
-	for _, name := range []string{"index.html", "app.js", "trace.js", "style.css", "ncms.js", "ncms.wasm"} {
+	for _, name := range []string{"index.html", "boot.js", "app.js", "trace.js", "style.css", "ncms.js", "ncms.wasm"} {
 		b, err := os.ReadFile(filepath.Join(dir, name))
 		if err != nil {
 			t.Fatal(err)

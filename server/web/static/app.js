@@ -27,6 +27,7 @@ const TEXT = {
     sourceCounty: '县医保部门公布的方案。',
     sourceModule: '本页自带的示例方案。',
     illustrative: '示例方案：有些数字是举例，不是正式标准。',
+    policyUnavailable: '这个方案现在取不到，请稍后再试或选别的方案。',
     effective: '{from} 起执行',
     type: '看病类型',
     'type.inpatient': '住院',
@@ -87,9 +88,9 @@ const TEXT = {
     'seg.cash': '自己付现金',
     'seg.hospital': '医院承担',
     funds: '各项基金报销',
-    capTitle: '今年还能报销多少',
-    capLine: '年度封顶线 {cap} 元，今年已报销（算上这次）{used} 元。',
-    capLeft: '{fund}今年还能报销',
+    capTitle: '离年度封顶线还有多少',
+    capLine: '每年最多报销 {cap} 元，今年已报销（算上这次）{used} 元。',
+    capLeft: '今年还能报销',
     warnings: '请注意',
     details: '费用明细',
     'd.total': '总费用', 'd.selfPaid': '全自费', 'd.overLimit': '超过限价的部分', 'd.preSelfPay': '乙类先自付',
@@ -120,6 +121,7 @@ const TEXT = {
     sourceCounty: 'Published by the county.',
     sourceModule: 'An example scheme built into this page.',
     illustrative: 'Example scheme: some numbers are examples, not official rates.',
+    policyUnavailable: 'This scheme cannot be fetched now. Try again later or choose another.',
     effective: 'in force from {from}',
     type: 'Kind of care',
     'type.inpatient': 'Hospital stay',
@@ -180,9 +182,9 @@ const TEXT = {
     'seg.cash': 'You pay in cash',
     'seg.hospital': 'Hospital bears',
     funds: 'Paid by each fund',
-    capTitle: 'How much more the scheme can pay this year',
-    capLine: 'Annual cap {cap} yuan; paid this year, this visit included: {used} yuan.',
-    capLeft: '{fund} can still pay this year',
+    capTitle: 'How close to the annual cap',
+    capLine: 'At most {cap} yuan a year; paid this year, this visit included: {used} yuan.',
+    capLeft: 'Can still pay this year',
     warnings: 'Please note',
     details: 'Breakdown',
     'd.total': 'Total cost', 'd.selfPaid': 'Wholly self-paid', 'd.overLimit': 'Above the price limit', 'd.preSelfPay': 'Class-B part paid first',
@@ -217,7 +219,7 @@ function h(tag, attrs = {}, ...children) {
     if (v === undefined || v === null || v === false) continue;
     e.setAttribute(k, v === true ? '' : String(v));
   }
-  for (const c of children.flat()) {
+  for (const c of children.flat(Infinity)) {
     if (c === undefined || c === null || c === false) continue;
     e.append(c instanceof Node ? c : String(c));
   }
@@ -293,20 +295,23 @@ class Estimator {
     return s.replace(/\{(\w+)\}/g, (_, k) => (k in vars ? vars[k] : `{${k}}`));
   }
 
-  async start() {
+  // start runs the page. The module and the county's list are already on their way
+  // (see the end of this file); this waits for them and for the document.
+  async start(engine, county, base) {
+    await documentReady();
     this.applyText();
     this.setStatus('loading');
-    const url = document.querySelector('meta[name="ncms-policies"]')?.content ?? '';
-    // The county's list and the module load at the same time.
-    const county = url ? fetchJSON(url, 2500) : Promise.resolve(null);
     try {
-      this.engine = await load(fetch('ncms.wasm'));
+      this.engine = await engine;
     } catch (e) {
       this.setStatus('loadFailed', true);
       throw e;
     }
     this.timing.engineReady = performance.now();
-    this.policies = await this.choosePolicies(await county, url);
+    this.base = base;
+    this.policies = this.choosePolicies(await county);
+    // The first call makes the engine: the module compiles its example policies.
+    this.timing.firstCall = performance.now();
     this.fillPolicies();
     this.wire();
     $('admission').value = today();
@@ -316,7 +321,7 @@ class Estimator {
     } catch {
       // No storage: the first policy.
     }
-    this.selectPolicy(this.policies.some((p) => p.id === chosen) ? chosen : this.policies[0]?.id);
+    await this.selectPolicy(this.policies.some((p) => p.id === chosen) ? chosen : this.policies[0]?.id);
     for (const e of $('form').querySelectorAll('[disabled]')) e.disabled = false;
     this.setStatus('ready');
     this.estimate(false);
@@ -325,10 +330,10 @@ class Estimator {
     document.documentElement.dataset.ready = 'true';
   }
 
-  // choosePolicies returns the county's published policies when it publishes any, each
-  // loaded into the module if the module does not have that exact document, or else
-  // the module's own example policies.
-  async choosePolicies(published, base) {
+  // choosePolicies returns the county's published policies when it publishes any, or
+  // else the module's own example policies. A county policy the module does not have
+  // (the same id, version and hash) is marked missing, to be fetched when chosen.
+  choosePolicies(published) {
     const own = this.engine.listPolicies();
     const mine = own.ok ? own.result : [];
     const list = published?.ok === true && Array.isArray(published.result) ? published.result : [];
@@ -336,9 +341,9 @@ class Estimator {
     for (const p of list) {
       if (typeof p?.id !== 'string') continue;
       const have = mine.some((q) => q.id === p.id && q.version === p.version && q.hash === p.hash);
-      if (have || (await this.loadCounty(base, p))) out.push({ ...p, source: 'county' });
+      out.push({ ...p, source: 'county', missing: !have });
     }
-    const chosen = out.length > 0 ? out : mine.map((p) => ({ ...p, source: 'module' }));
+    const chosen = out.length > 0 ? out : mine.map((p) => ({ ...p, source: 'module', missing: false }));
     // One entry per policy: the engine picks the version in effect on the visit date.
     const byID = new Map();
     for (const p of chosen) byID.set(p.id, p);
@@ -347,11 +352,13 @@ class Estimator {
 
   // loadCounty fetches a county policy the module lacks from <base>/<id>?version=<v>
   // (a get_policy envelope) and loads it; it reports whether the module now has it.
-  async loadCounty(base, p) {
-    const doc = await fetchJSON(`${base}/${encodeURIComponent(p.id)}?version=${encodeURIComponent(p.version ?? '')}`, 2500);
+  async loadCounty(p) {
+    if (!p.missing) return true;
+    const doc = await fetchJSON(`${this.base}/${encodeURIComponent(p.id)}?version=${encodeURIComponent(p.version ?? '')}`, 5000);
     if (doc?.ok !== true) return false;
     const loaded = this.engine.loadPolicy(doc.result);
-    return loaded.ok && (!p.hash || loaded.result.hash === p.hash);
+    p.missing = !(loaded.ok && (!p.hash || loaded.result.hash === p.hash));
+    return !p.missing;
   }
 
   fillPolicies() {
@@ -373,10 +380,10 @@ class Estimator {
       const id = ev.target.id;
       if (id === 'policy') {
         remember('ncms-policy', ev.target.value);
-        this.selectPolicy(ev.target.value);
-      } else {
-        this.arrange();
+        this.selectPolicy(ev.target.value).then(() => this.schedule(0));
+        return;
       }
+      this.arrange();
       this.schedule(0);
     });
     $('lang').addEventListener('click', () => {
@@ -395,6 +402,7 @@ class Estimator {
 
   schedule(delay = 250) {
     clearTimeout(this.timer);
+    $('result').dataset.pending = 'true';
     this.timer = setTimeout(() => this.estimate(false), delay);
   }
 
@@ -421,18 +429,32 @@ class Estimator {
   }
 
   // selectPolicy reads the policy document and offers its facility classes, visit
-  // types, diseases, categories, tiers and pools.
-  selectPolicy(id) {
+  // types, diseases, categories, tiers and pools. When the family changes policy
+  // again while a county document is on its way, the later choice wins.
+  async selectPolicy(id) {
     if (!id) return;
+    const token = (this.choosing = (this.choosing ?? 0) + 1);
     $('policy').value = id;
+    const info = this.policies.find((p) => p.id === id);
+    if (info && !(await this.loadCounty(info))) {
+      if (token !== this.choosing) return;
+      this.doc = null;
+      const msg = $('policy-msg');
+      msg.hidden = false;
+      msg.textContent = this.t('policyUnavailable');
+      return;
+    }
+    if (token !== this.choosing) return;
     const env = this.engine.getPolicy({ schema: 1, policy: id });
     if (!env.ok) {
       this.doc = null;
       this.showErrors(env.errors, [['/policy', $('policy')]]);
       return;
     }
+    $('policy-msg').hidden = true;
     this.doc = env.result;
     this.fillPolicyControls(false);
+    $('form').dataset.policy = id;
   }
 
   fillPolicyControls(keep) {
@@ -599,7 +621,11 @@ class Estimator {
   // error only when the family asked (pressed the button), not while typing.
   estimate(asked) {
     clearTimeout(this.timer);
-    if (!this.engine || !this.doc) return;
+    $('result').dataset.pending = 'false';
+    if (!this.engine || !this.doc) {
+      $('result').dataset.state = 'waiting';
+      return;
+    }
     const { req, fields } = this.request();
     this.fields = fields;
     let env;
@@ -696,30 +722,40 @@ class Estimator {
       h('li', { 'data-fund': f.fund }, h('span', {}, f.name || f.fund), h('span', {}, this.amount(`fund:${f.fund}`, f.amount), ` ${this.t('yuan')}`))))];
   }
 
-  // cap shows the annual cap the visit met, what has been paid against it, and what
-  // each capped fund can still pay this year.
+  // cap shows, for each fund with a cap, the annual cap, what it has paid this year
+  // with this visit, and what it can still pay.
   cap(r, after) {
-    const step = (r.trace ?? []).find((s) => s.note === 'annual_cap');
-    const left = (after?.funds ?? []).filter((f) => f.available !== null && f.available !== undefined);
-    if (!step && left.length === 0) return [];
-    const out = [h('h3', {}, this.t('capTitle'))];
-    if (step) {
-      const capped = r.funds.find((f) => f.available !== null && f.available !== undefined && f.kind === 'basic') ?? r.funds[0];
-      const used = (r.totalsAfter?.funds ?? []).find((f) => f.fund === capped?.fund)?.paid;
+    const out = [];
+    for (const f of r.funds) {
+      if (f.available === null || f.available === undefined) continue;
+      const step = (r.trace ?? []).find((s) => s.note === 'annual_cap' && this.capFund(s.rule) === f.fund);
       const cap = outValue(step, 'cap');
+      const used = (r.totalsAfter?.funds ?? []).find((t) => t.fund === f.fund)?.paid;
+      const left = (after?.funds ?? []).find((a) => a.fund === f.fund)?.available;
+      const block = h('div', { class: 'cap', 'data-fund': f.fund }, h('h4', {}, f.name || f.fund));
       if (cap && used) {
-        out.push(h('p', {}, this.t('capLine', { cap, used })));
-        const bar = h('svg', { class: 'capbar', 'aria-hidden': 'true', preserveAspectRatio: 'none', viewBox: '0 0 100 4' },
-          h('rect', { class: 'seg-empty', x: 0, y: 0, width: 100, height: 4 }),
-          h('rect', { class: 'seg-used', x: 0, y: 0, width: percent(fen(used), fen(cap)), height: 4 }));
-        out.push(bar);
-        out.push(h('span', { hidden: true, 'data-key': 'cap', 'data-value': cap }), h('span', { hidden: true, 'data-key': 'capUsed', 'data-value': used }));
+        block.append(h('p', {}, this.t('capLine', { cap, used })),
+          h('svg', { class: 'capbar', 'aria-hidden': 'true', preserveAspectRatio: 'none', viewBox: '0 0 100 4' },
+            h('rect', { class: 'seg-empty', x: 0, y: 0, width: 100, height: 4 }),
+            h('rect', { class: 'seg-used', x: 0, y: 0, width: percent(fen(used), fen(cap)), height: 4 })),
+          h('span', { hidden: true, 'data-key': `cap:${f.fund}`, 'data-value': cap }),
+          h('span', { hidden: true, 'data-key': `capUsed:${f.fund}`, 'data-value': used }));
       }
+      if (left !== null && left !== undefined) {
+        block.append(h('p', { class: 'left' }, `${this.t('capLeft')} `, h('strong', {}, this.amount(`capLeft:${f.fund}`, left)), ` ${this.t('yuan')}`));
+      }
+      out.push(block);
     }
-    for (const f of left) {
-      out.push(h('p', { class: 'left' }, `${this.t('capLeft', { fund: f.name || f.fund })} `, h('strong', {}, this.amount(`capLeft:${f.fund}`, f.available)), ` ${this.t('yuan')}`));
-    }
-    return out;
+    return out.length > 0 ? [h('h3', {}, this.t('capTitle')), ...out] : [];
+  }
+
+  // capFund names the fund an annual_cap step limits: the pool or layer its rule
+  // points into, or the pool of the benefit whose own cap it is.
+  capFund(rule) {
+    const m = /^\/(pools|layers|benefits)\/(\d+)(?:\/|$)/.exec(rule ?? '');
+    const part = m && this.doc?.[m[1]]?.[Number(m[2])];
+    if (!part) return undefined;
+    return m[1] === 'benefits' ? part.pool : part.id;
   }
 
   warnings(r) {
@@ -840,4 +876,19 @@ async function fetchJSON(url, ms) {
   }
 }
 
-new Estimator().start();
+function documentReady() {
+  if (document.readyState !== 'loading') return Promise.resolve();
+  return new Promise((resolve) => document.addEventListener('DOMContentLoaded', resolve, { once: true }));
+}
+
+// This script runs as soon as it arrives (it is async), before the document is
+// parsed: the module's compilation, the longest step, and the county's list start
+// at once, and the page waits for the document only after.
+{
+  const base = document.querySelector('meta[name="ncms-policies"]')?.content ?? '';
+  // boot.js has started the compilation, unless it has not run (it is async too).
+  const engine = load(window.ncmsModule ?? fetch('ncms.wasm'));
+  engine.catch(() => {}); // start reports it
+  const county = base ? fetchJSON(base, 2500) : Promise.resolve(null);
+  new Estimator().start(engine, county, base);
+}

@@ -1,0 +1,890 @@
+package web_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/chromedp"
+
+	"github.com/ruralhealth/ncms/core/engine"
+	"github.com/ruralhealth/ncms/core/policies"
+	"github.com/ruralhealth/ncms/core/policy"
+	"github.com/ruralhealth/ncms/core/trace"
+	"github.com/ruralhealth/ncms/server/web"
+	"github.com/ruralhealth/ncms/wasm/build"
+	"github.com/ruralhealth/ncms/wasm/js"
+)
+
+// The page's assumptions about a family (app.js), restated: a well-formed resident ID,
+// enrolled and paid on 1 December for the visit year and the year before.
+const sampleID = "640221198001010015"
+
+// chromium returns the browser to drive, or skips the test where there is none; under
+// CI (env CI set) a missing browser is a failure, so the page is never silently untested.
+func chromium(t *testing.T) string {
+	t.Helper()
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	msg := "no chromium on PATH: the estimator page was NOT tested in a browser (apt-get install chromium)"
+	if os.Getenv("CI") != "" {
+		t.Fatal(msg)
+	}
+	fmt.Fprintln(os.Stderr, "!!! "+msg+" !!!")
+	t.Skip(msg)
+	return ""
+}
+
+func artifacts(t *testing.T) string {
+	t.Helper()
+	if dir := os.Getenv("NCMS_ARTIFACTS"); dir != "" {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		return dir
+	}
+	return t.TempDir()
+}
+
+// county is what the county server publishes: some of the example policies and one of
+// its own that the module does not embed, served as server/api would — the engine's
+// list_policies at /v1/policies and get_policy at /v1/policies/{id}.
+func county(t *testing.T) (*engine.Engine, []byte) {
+	t.Helper()
+	var own []byte
+	for _, d := range policies.Documents() {
+		if d.Name == "pingluo-original.json" {
+			own = d.JSON
+		}
+	}
+	if own == nil {
+		t.Fatal("no pingluo-original.json among the example policies")
+	}
+	// The county's own scheme: Pingluo's bands under another id, with a 400 deductible.
+	own = bytes.Replace(own, []byte(`"id": "pingluo-original"`), []byte(`"id": "county-own"`), 1)
+	own = bytes.Replace(own, []byte(`"first": "300"`), []byte(`"first": "400"`), 1)
+	own = bytes.Replace(own, []byte(`"name": "平罗县`), []byte(`"name": "本县（测试）`), 1)
+	all, err := policies.Compiled()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var published []*policy.Compiled
+	for _, p := range all {
+		switch p.ID() {
+		case "pingluo-original", "city-resident", "hu-county", "zhengzhou":
+			published = append(published, p)
+		}
+	}
+	e, err := engine.New(published...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.LoadPolicy(own); err != nil {
+		t.Fatalf("loading the county's own policy: %v", err)
+	}
+	return e, own
+}
+
+func countyServer(t *testing.T, e *engine.Engine, page http.Handler) *httptest.Server {
+	t.Helper()
+	mux := http.NewServeMux()
+	envelope := func(w http.ResponseWriter, b []byte) {
+		w.Header().Set("Content-Type", "application/json")
+		w.Write(b)
+	}
+	mux.HandleFunc("GET /v1/policies", func(w http.ResponseWriter, r *http.Request) {
+		envelope(w, e.Handle(engine.OpListPolicies, []byte(`{"schema":1}`)))
+	})
+	mux.HandleFunc("GET /v1/policies/{id}", func(w http.ResponseWriter, r *http.Request) {
+		req, _ := json.Marshal(map[string]any{"schema": 1, "policy": r.PathValue("id"), "version": r.URL.Query().Get("version")})
+		envelope(w, e.Handle(engine.OpGetPolicy, req))
+	})
+	mux.Handle("/", page)
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// page drives one browser tab.
+type page struct {
+	t   *testing.T
+	ctx context.Context
+}
+
+func (p *page) do(actions ...chromedp.Action[chromedp.Void]) {
+	p.t.Helper()
+	if err := chromedp.Do(p.ctx, actions...); err != nil {
+		p.t.Fatal(err)
+	}
+}
+
+func eval[T any](p *page, expr string) T {
+	p.t.Helper()
+	v, err := chromedp.Run(p.ctx, chromedp.Evaluate[T](expr))
+	if err != nil {
+		p.t.Fatalf("%s: %v", expr, err)
+	}
+	return v
+}
+
+// open loads the page and waits for its first estimate.
+func (p *page) open(url string) {
+	p.t.Helper()
+	p.do(chromedp.Navigate(url),
+		chromedp.Poll[chromedp.Void](`document.documentElement.dataset.ready === 'true'`, chromedp.WithPollingTimeout(20*time.Second)))
+}
+
+// choose picks an option of a select as a person would, by value.
+func (p *page) choose(id, value string) {
+	p.t.Helper()
+	js := fmt.Sprintf(`(() => { const e = document.getElementById(%q); e.value = %q;
+		e.dispatchEvent(new Event('change', { bubbles: true })); return e.value; })()`, id, value)
+	if got := eval[string](p, js); got != value {
+		opts := eval[[]string](p, fmt.Sprintf(`[...document.getElementById(%q).options].map((o) => o.value)`, id))
+		p.t.Fatalf("#%s offers no %q; it offers %v", id, value, opts)
+	}
+	if id == "policy" {
+		// A county policy the module lacks is fetched first.
+		p.do(chromedp.Poll[chromedp.Void](fmt.Sprintf(`document.getElementById('form').dataset.policy === %q`, value)))
+	}
+}
+
+// date sets a date input (typing into one depends on the browser's locale).
+func (p *page) date(id, value string) {
+	p.t.Helper()
+	eval[chromedp.Void](p, fmt.Sprintf(`(() => { const e = document.getElementById(%q); e.value = %q;
+		e.dispatchEvent(new Event('input', { bubbles: true })); e.dispatchEvent(new Event('change', { bubbles: true })); })()`, id, value))
+}
+
+// type_ empties a text input and types into it with key events.
+func (p *page) type_(id, text string) {
+	p.t.Helper()
+	p.do(chromedp.Focus(chromedp.ID(id)),
+		chromedp.Evaluate[chromedp.Void](fmt.Sprintf(`document.getElementById(%q).select()`, id)),
+		chromedp.KeyEvent("\b"))
+	if text != "" {
+		p.do(chromedp.SendKeys(chromedp.ID(id), text))
+	}
+}
+
+func (p *page) click(sel string) {
+	p.t.Helper()
+	p.do(chromedp.Click(chromedp.CSS(sel), chromedp.NodeVisible))
+}
+
+// estimate presses the button and waits until the answer on the page is the form's.
+func (p *page) estimate() {
+	p.t.Helper()
+	p.click("#go")
+	p.settled()
+}
+
+func (p *page) settled() {
+	p.t.Helper()
+	p.do(chromedp.Poll[chromedp.Void](`document.getElementById('result').dataset.pending === 'false'`))
+}
+
+// shown is what the result panel says, read from the DOM.
+type shown struct {
+	State  string `json:"state"`
+	Lang   string `json:"lang"`
+	Values []struct {
+		Key   string `json:"key"`
+		Value string `json:"value"`
+		Text  string `json:"text"`
+	} `json:"values"`
+	Steps []struct {
+		Note string `json:"note"`
+		Text string `json:"text"`
+	} `json:"steps"`
+	Warnings []string `json:"warnings"`
+	Errors   []struct {
+		Code string `json:"code"`
+		Path string `json:"path"`
+	} `json:"errors"`
+}
+
+func (p *page) read() shown {
+	p.t.Helper()
+	return eval[shown](p, `(() => {
+		const r = document.getElementById('result');
+		return {
+			state: r.dataset.state,
+			lang: document.documentElement.lang,
+			values: [...r.querySelectorAll('[data-key][data-value]')].map((e) => ({ key: e.dataset.key, value: e.dataset.value, text: e.textContent })),
+			steps: [...r.querySelectorAll('.steps li')].map((li) => ({ note: li.dataset.note, text: li.querySelector('.sentence').textContent })),
+			warnings: [...r.querySelectorAll('.warnings li')].map((li) => li.dataset.code),
+			errors: [...r.querySelectorAll('.errors li')].map((li) => ({ code: li.dataset.code, path: li.dataset.path })),
+		};
+	})()`)
+}
+
+// native is the core's answer to the same claim, from the Go engine.
+type native struct {
+	OK     bool `json:"ok"`
+	Result struct {
+		Total          string `json:"total"`
+		SelfPaid       string `json:"selfPaid"`
+		OverLimit      string `json:"overLimit"`
+		PreSelfPay     string `json:"preSelfPay"`
+		Scope          string `json:"scope"`
+		Deductible     string `json:"deductible"`
+		FundTotal      string `json:"fundTotal"`
+		FamilyAccount  string `json:"familyAccount"`
+		Cash           string `json:"cash"`
+		Personal       string `json:"personal"`
+		Hospital       string `json:"hospital"`
+		EffectiveRatio string `json:"effectiveRatio"`
+		Funds          []struct {
+			Fund      string  `json:"fund"`
+			Kind      string  `json:"kind"`
+			Available *string `json:"available"`
+			Amount    string  `json:"amount"`
+		} `json:"funds"`
+		TotalsAfter json.RawMessage `json:"totalsAfter"`
+		Warnings    []struct {
+			Code string `json:"code"`
+		} `json:"warnings"`
+		Trace []trace.Step `json:"trace"`
+	} `json:"result"`
+	Errors []struct {
+		Code      string `json:"code"`
+		Path      string `json:"path"`
+		Message   string `json:"message"`
+		MessageZh string `json:"messageZh"`
+	} `json:"errors"`
+}
+
+func estimate(t *testing.T, e *engine.Engine, req []byte) native {
+	t.Helper()
+	var n native
+	if err := json.Unmarshal(e.Handle(engine.OpEstimate, req), &n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// want lists every value the page must show for the native result: the amounts, each
+// fund's payment, the annual cap and what each capped fund can still pay this year
+// (the core's answer for the same visit on the year's totals after it).
+func want(t *testing.T, e *engine.Engine, req []byte, n native) map[string]string {
+	t.Helper()
+	r := n.Result
+	w := map[string]string{
+		"fundTotal": r.FundTotal, "personal": r.Personal, "total": r.Total, "selfPaid": r.SelfPaid,
+		"overLimit": r.OverLimit, "preSelfPay": r.PreSelfPay, "scope": r.Scope, "deductible": r.Deductible,
+		"familyAccount": r.FamilyAccount, "cash": r.Cash, "hospital": r.Hospital, "effectiveRatio": r.EffectiveRatio,
+	}
+	for _, f := range r.Funds {
+		w["fund:"+f.Fund] = f.Amount
+	}
+	var again map[string]any
+	if err := json.Unmarshal(req, &again); err != nil {
+		t.Fatal(err)
+	}
+	again["claim"].(map[string]any)["totals"] = r.TotalsAfter
+	b, err := json.Marshal(again)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if after := estimate(t, e, b); after.OK {
+		for _, f := range after.Result.Funds {
+			if f.Available != nil && slices.ContainsFunc(r.Funds, func(g struct {
+				Fund      string  `json:"fund"`
+				Kind      string  `json:"kind"`
+				Available *string `json:"available"`
+				Amount    string  `json:"amount"`
+			}) bool {
+				return g.Fund == f.Fund && g.Available != nil
+			}) {
+				w["capLeft:"+f.Fund] = *f.Available
+			}
+		}
+	}
+	var doc map[string][]struct {
+		ID   string `json:"id"`
+		Pool string `json:"pool"`
+	}
+	var got struct {
+		Result json.RawMessage `json:"result"`
+	}
+	policyID := again["policy"].(string)
+	if err := json.Unmarshal(e.Handle(engine.OpGetPolicy, []byte(`{"schema":1,"policy":"`+policyID+`"}`)), &got); err != nil {
+		t.Fatal(err)
+	}
+	// Only the lists of named parts matter here; the rest does not decode into them.
+	var parts map[string]json.RawMessage
+	if err := json.Unmarshal(got.Result, &parts); err != nil {
+		t.Fatal(err)
+	}
+	doc = map[string][]struct {
+		ID   string `json:"id"`
+		Pool string `json:"pool"`
+	}{}
+	for _, k := range []string{"pools", "layers", "benefits"} {
+		var list []struct {
+			ID   string `json:"id"`
+			Pool string `json:"pool"`
+		}
+		if raw, ok := parts[k]; ok {
+			if err := json.Unmarshal(raw, &list); err != nil {
+				t.Fatal(err)
+			}
+		}
+		doc[k] = list
+	}
+	// capFund: the fund an annual_cap step's rule limits.
+	capFund := func(rule string) string {
+		m := regexp.MustCompile(`^/(pools|layers|benefits)/(\d+)(/|$)`).FindStringSubmatch(rule)
+		if m == nil {
+			return ""
+		}
+		i, _ := strconv.Atoi(m[2])
+		if i >= len(doc[m[1]]) {
+			return ""
+		}
+		if m[1] == "benefits" {
+			return doc[m[1]][i].Pool
+		}
+		return doc[m[1]][i].ID
+	}
+	var totals struct {
+		Funds []struct{ Fund, Paid string }
+	}
+	if err := json.Unmarshal(r.TotalsAfter, &totals); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range r.Funds {
+		if f.Available == nil {
+			continue
+		}
+		cap, used := "", ""
+		for _, s := range r.Trace {
+			if s.Note == "annual_cap" && capFund(s.Rule) == f.Fund {
+				for _, v := range s.Out {
+					if v.Name == "cap" {
+						cap = v.Value
+					}
+				}
+				break
+			}
+		}
+		for _, tf := range totals.Funds {
+			if tf.Fund == f.Fund {
+				used = tf.Paid
+			}
+		}
+		if cap != "" && used != "" {
+			w["cap:"+f.Fund], w["capUsed:"+f.Fund] = cap, used
+		}
+	}
+	return w
+}
+
+// same checks that the page shows exactly the native result: every value, each shown
+// as its text, the trace sentence by sentence as core/trace renders it, the warnings.
+func same(t *testing.T, e *engine.Engine, req []byte, got shown, lang string) {
+	t.Helper()
+	n := estimate(t, e, req)
+	if !n.OK {
+		t.Fatalf("the native engine refused the request: %+v\n%s", n.Errors, req)
+	}
+	if got.State != "ok" {
+		t.Fatalf("the page shows state %q with errors %+v; the native engine settled the claim", got.State, got.Errors)
+	}
+	w := want(t, e, req, n)
+	seen := map[string]bool{}
+	for _, v := range got.Values {
+		seen[v.Key] = true
+		exp, ok := w[v.Key]
+		switch {
+		case !ok:
+			t.Errorf("the page shows %s = %s, which the native result does not have", v.Key, v.Value)
+		case v.Value != exp:
+			t.Errorf("%s: page %s, native %s", v.Key, v.Value, exp)
+		case v.Text != "" && v.Text != v.Value && v.Key != "effectiveRatio":
+			t.Errorf("%s: shown as %q, attribute %q", v.Key, v.Text, v.Value)
+		}
+	}
+	for k, v := range w {
+		if !seen[k] {
+			t.Errorf("the page does not show %s (native %s)", k, v)
+		}
+	}
+	sentences := trace.Render(n.Result.Trace, lang)
+	if len(got.Steps) != len(sentences) {
+		t.Errorf("the page shows %d steps, the native trace has %d", len(got.Steps), len(sentences))
+	}
+	for i := 0; i < len(got.Steps) && i < len(sentences); i++ {
+		if got.Steps[i].Note != n.Result.Trace[i].Note || got.Steps[i].Text != sentences[i] {
+			t.Errorf("step %d: page %s %q, native %s %q", i+1, got.Steps[i].Note, got.Steps[i].Text, n.Result.Trace[i].Note, sentences[i])
+		}
+	}
+	var codes []string
+	for _, w := range n.Result.Warnings {
+		codes = append(codes, w.Code)
+	}
+	if !slices.Equal(got.Warnings, codes) {
+		t.Errorf("warnings: page %v, native %v", got.Warnings, codes)
+	}
+}
+
+// claimJSON is an estimate request as the page's assumptions make it: the person is
+// enrolled and paid for the visit year and the year before.
+func claimJSON(policyID, category, tier, visit, items, totals string, year int, person ...string) []byte {
+	t := ""
+	if tier != "" {
+		t = fmt.Sprintf(`,"tier":%q`, tier)
+	}
+	return []byte(fmt.Sprintf(`{"schema":1,"policy":%q,"claim":{
+		"person":{"id":%q,"category":%q,"enrollment":[{"year":%d%s,"paidOn":"%d-12-01"},{"year":%d%s,"paidOn":"%d-12-01"}]%s},
+		"visit":%s,"items":%s,"totals":%s}}`, policyID, sampleID, category, year-1, t, year-2, year, t, year-1, strings.Join(person, ""), visit, items, totals))
+}
+
+func TestBrowser(t *testing.T) {
+	exe := chromium(t)
+	out := artifacts(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
+	defer cancel()
+
+	start := time.Now()
+	path, err := build.Path(ctx, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	wasm, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("module: %d bytes, built in %v", len(wasm), time.Since(start).Round(time.Millisecond))
+
+	handler := web.Handler(wasm, js.Loader())
+	examples, err := engine.WithExamples()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ce, _ := county(t)
+	srv := countyServer(t, ce, handler)
+	static := httptest.NewServer(handler) // a static host: no /v1/policies
+	defer static.Close()
+
+	alloc, cancelAlloc := chromedp.NewExecAllocator(ctx,
+		chromedp.ExecPath(exe), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
+		chromedp.Flag("disable-quic", true), chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-sync", true),
+		chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1280, 900))
+	defer cancelAlloc()
+	bctx, cancelTab := chromedp.NewContext(alloc)
+	defer cancelTab()
+
+	// Uncaught exceptions and console errors fail the test.
+	var mu sync.Mutex
+	var problems []string
+	if err := chromedp.Do(bctx); err != nil { // start the browser and the tab
+		t.Fatal(err)
+	}
+	go func() {
+		for ev, err := range chromedp.Events(bctx, runtime.ExceptionThrown) {
+			if err != nil {
+				return
+			}
+			mu.Lock()
+			problems = append(problems, "exception: "+ev.ExceptionDetails.Text+" "+exceptionText(ev.ExceptionDetails))
+			mu.Unlock()
+		}
+	}()
+	go func() {
+		for ev, err := range chromedp.Events(bctx, runtime.ConsoleAPICalled) {
+			if err != nil {
+				return
+			}
+			if ev.Type == runtime.ConsoleAPICalledTypeError || ev.Type == runtime.ConsoleAPICalledTypeWarning {
+				var args []string
+				for _, a := range ev.Args {
+					args = append(args, string(a.Value)+a.Description)
+				}
+				mu.Lock()
+				problems = append(problems, "console."+string(ev.Type)+": "+strings.Join(args, " "))
+				mu.Unlock()
+			}
+		}
+	}()
+	defer func() {
+		mu.Lock()
+		defer mu.Unlock()
+		for _, s := range problems {
+			t.Error(s)
+		}
+	}()
+
+	// The page must give its first estimate within a second of navigation on a local
+	// connection, from a cold cache. The best of three fresh browser contexts counts:
+	// the machine may be busy with other tests.
+	t.Run("first estimate", func(t *testing.T) {
+		type timing struct {
+			EngineReady, FirstCall, FirstEstimate float64
+		}
+		var best float64
+		for i := range 3 {
+			tab, cancel := chromedp.NewContext(bctx, chromedp.WithNewBrowserContext())
+			p := &page{t: t, ctx: tab}
+			p.open(srv.URL + "/?lang=zh")
+			cold := eval[timing](p, `window.ncmsTiming`)
+			p.open(srv.URL + "/?lang=zh")
+			warm := eval[timing](p, `window.ncmsTiming`)
+			cancel()
+			t.Logf("try %d: first estimate %.0f ms after navigation start on a cold cache (module ready %.0f ms, engine made %.0f ms); %.0f ms warm",
+				i+1, cold.FirstEstimate, cold.EngineReady, cold.FirstCall, warm.FirstEstimate)
+			if i == 0 || cold.FirstEstimate < best {
+				best = cold.FirstEstimate
+			}
+			if best <= 1000 {
+				break
+			}
+		}
+		if best > 1000 {
+			t.Errorf("first estimate after %.0f ms at best on a cold cache, want ≤ 1000 ms", best)
+		}
+	})
+
+	t.Run("county policies", func(t *testing.T) {
+		p := &page{t: t, ctx: bctx}
+		p.open(srv.URL + "/?lang=zh")
+		got := eval[[]string](p, `[...document.getElementById('policy').options].map((o) => o.value)`)
+		wantIDs := []string{"city-resident", "county-own", "hu-county", "pingluo-original", "zhengzhou"}
+		if !slices.Equal(got, wantIDs) {
+			t.Errorf("policies offered on the county server: %v, want %v", got, wantIDs)
+		}
+		p.open(static.URL + "/?lang=zh")
+		got = eval[[]string](p, `[...document.getElementById('policy').options].map((o) => o.value)`)
+		var list struct {
+			Result []struct{ ID string } `json:"result"`
+		}
+		if err := json.Unmarshal(examples.Handle(engine.OpListPolicies, []byte(`{"schema":1}`)), &list); err != nil {
+			t.Fatal(err)
+		}
+		var ids []string
+		for _, p := range list.Result {
+			ids = append(ids, p.ID)
+		}
+		if !slices.Equal(got, ids) {
+			t.Errorf("policies offered without a county list: %v, want the module's %v", got, ids)
+		}
+	})
+
+	for _, tc := range []struct {
+		name string
+		fill func(p *page)
+		req  []byte
+		e    *engine.Engine
+	}{{
+		name: "inpatient, whole-amount bands, cap reached",
+		fill: func(p *page) {
+			p.choose("policy", "pingluo-original")
+			p.choose("type", "inpatient")
+			p.choose("class", "county")
+			p.date("admission", "2025-03-01")
+			p.type_("amount-a", "8432")
+			p.type_("amount-self", "268.50")
+			p.type_("pool-0", "1000")
+		},
+		req: claimJSON("pingluo-original", "farmer", "", `{"type":"inpatient","class":"county","referral":false,"admission":"2025-03-01"}`,
+			`[{"code":"a","kind":"other","class":"A","amount":"8432"},{"code":"s","kind":"other","class":"self","amount":"268.50"}]`,
+			`{"year":2025,"funds":[{"fund":"inpatient","paid":"1000"}],"admissions":[],"familyAccount":"0"}`, 2025),
+		e: ce,
+	}, {
+		name: "outpatient, paid from the family account",
+		fill: func(p *page) {
+			p.choose("policy", "pingluo-original")
+			p.choose("type", "outpatient")
+			p.choose("class", "village")
+			p.date("admission", "2025-05-01")
+			p.type_("amount-a", "35.50")
+			p.type_("account", "20")
+		},
+		req: claimJSON("pingluo-original", "farmer", "", `{"type":"outpatient","class":"village","referral":false,"admission":"2025-05-01"}`,
+			`[{"code":"a","kind":"other","class":"A","amount":"35.50"}]`,
+			`{"year":2025,"funds":[],"admissions":[],"familyAccount":"20"}`, 2025),
+		e: ce,
+	}, {
+		name: "itemised, level-3 later admission at tier 2",
+		fill: func(p *page) {
+			p.choose("policy", "city-resident")
+			p.choose("type", "inpatient")
+			p.choose("class", "level3")
+			p.choose("tier", "t2")
+			p.choose("prior", "1")
+			p.date("admission", "2025-06-16")
+			p.date("discharge", "2025-06-20")
+			p.click("label[for=mode-items]")
+			first := eval[string](p, `document.querySelector('#lines li').dataset.line`)
+			p.type_("line-"+first+"-name", "头孢")
+			p.choose("line-"+first+"-kind", "drug")
+			p.choose("line-"+first+"-class", "B")
+			p.type_("line-"+first+"-amount", "1200.00")
+			p.click("#add-line")
+			second := eval[string](p, `document.querySelector('#lines li:last-child').dataset.line`)
+			p.choose("line-"+second+"-kind", "exam")
+			p.type_("line-"+second+"-amount", "3000")
+			p.click("#add-line")
+			third := eval[string](p, `document.querySelector('#lines li:last-child').dataset.line`)
+			p.choose("line-"+third+"-class", "self")
+			p.type_("line-"+third+"-amount", "150.5")
+			p.type_("pool-0", "2000")
+		},
+		req: claimJSON("city-resident", "general", "t2", `{"type":"inpatient","class":"level3","referral":false,"admission":"2025-06-16","discharge":"2025-06-20"}`,
+			`[{"code":"d","name":"头孢","kind":"drug","class":"B","amount":"1200.00"},{"code":"e","kind":"exam","class":"A","amount":"3000"},{"code":"s","kind":"treatment","class":"self","amount":"150.5"}]`,
+			`{"year":2025,"funds":[{"fund":"basic","paid":"2000"}],"admissions":[{"class":"level3","count":1}],"familyAccount":"0"}`, 2025),
+		e: ce,
+	}, {
+		name: "single disease at a fixed price",
+		fill: func(p *page) {
+			p.choose("policy", "hu-county")
+			p.choose("type", "single")
+			p.choose("disease", "K80")
+			p.choose("class", "county")
+			p.date("admission", "2025-09-02")
+			p.type_("amount-a", "5200")
+		},
+		req: claimJSON("hu-county", "farmer", "", `{"type":"inpatient","class":"county","referral":false,"admission":"2025-09-02","disease":"K80"}`,
+			`[{"code":"a","kind":"other","class":"A","amount":"5200"}]`,
+			`{"year":2025,"funds":[],"admissions":[],"familyAccount":"0"}`, 2025),
+		e: ce,
+	}, {
+		name: "out of county without referral",
+		fill: func(p *page) {
+			p.choose("policy", "hu-county")
+			p.choose("type", "inpatient")
+			p.choose("class", "outside")
+			p.date("admission", "2025-04-10")
+			p.type_("amount-a", "12000")
+		},
+		req: claimJSON("hu-county", "farmer", "", `{"type":"inpatient","class":"outside","referral":false,"admission":"2025-04-10"}`,
+			`[{"code":"a","kind":"other","class":"A","amount":"12000"}]`,
+			`{"year":2025,"funds":[],"admissions":[],"familyAccount":"0"}`, 2025),
+		e: ce,
+	}, {
+		name: "maternity",
+		fill: func(p *page) {
+			p.choose("policy", "city-resident")
+			p.choose("type", "maternity")
+			p.choose("delivery", "difficult")
+			p.choose("class", "level2")
+			p.date("admission", "2026-02-11")
+			p.type_("amount-a", "4100")
+		},
+		req: claimJSON("city-resident", "general", "t1", `{"type":"maternity","class":"level2","referral":false,"admission":"2026-02-11","delivery":"difficult"}`,
+			`[{"code":"a","kind":"other","class":"A","amount":"4100"}]`,
+			`{"year":2026,"funds":[],"admissions":[],"familyAccount":"0"}`, 2026, `,"familyPlanning":true`),
+		e: ce,
+	}, {
+		name: "supplementary layer",
+		fill: func(p *page) {
+			p.choose("policy", "zhengzhou")
+			p.choose("class", "city")
+			p.date("admission", "2025-11-20")
+			p.type_("amount-a", "68000")
+			p.type_("amount-b", "5000")
+		},
+		req: claimJSON("zhengzhou", "farmer", "", `{"type":"inpatient","class":"city","referral":false,"admission":"2025-11-20"}`,
+			`[{"code":"a","kind":"other","class":"A","amount":"68000"},{"code":"b","kind":"other","class":"B","amount":"5000"}]`,
+			`{"year":2025,"funds":[],"admissions":[],"familyAccount":"0"}`, 2025),
+		e: ce,
+	}, {
+		name: "the county's own policy",
+		fill: func(p *page) {
+			p.choose("policy", "county-own")
+			p.choose("class", "county")
+			p.date("admission", "2025-07-07")
+			p.type_("amount-a", "2600")
+		},
+		req: claimJSON("county-own", "farmer", "", `{"type":"inpatient","class":"county","referral":false,"admission":"2025-07-07"}`,
+			`[{"code":"a","kind":"other","class":"A","amount":"2600"}]`,
+			`{"year":2025,"funds":[],"admissions":[],"familyAccount":"0"}`, 2025),
+		e: ce,
+	}, {
+		name: "a scheme from the module on a static host",
+		fill: func(p *page) {
+			p.open(static.URL + "/?lang=zh")
+			p.choose("policy", "qinghai")
+			p.choose("type", "single")
+			p.choose("disease", "I63")
+			p.choose("class", "province")
+			p.choose("category", "dibao")
+			p.check("referral", true)
+			p.date("admission", "2025-08-08")
+			p.type_("amount-a", "8000")
+		},
+		req: claimJSON("qinghai", "dibao", "", `{"type":"inpatient","class":"province","referral":true,"admission":"2025-08-08","disease":"I63"}`,
+			`[{"code":"a","kind":"other","class":"A","amount":"8000"}]`,
+			`{"year":2025,"funds":[],"admissions":[],"familyAccount":"0"}`, 2025),
+		e: examples,
+	}} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := &page{t: t, ctx: bctx}
+			p.open(srv.URL + "/?lang=zh")
+			tc.fill(p)
+			p.estimate()
+			same(t, tc.e, tc.req, p.read(), trace.Chinese)
+		})
+	}
+
+	t.Run("field error, keyboard, language switch", func(t *testing.T) {
+		p := &page{t: t, ctx: bctx}
+		p.open(srv.URL + "/?lang=zh")
+		p.choose("policy", "pingluo-original")
+		p.choose("class", "county")
+		p.date("admission", "2025-03-01")
+		p.type_("amount-a", "100")
+		p.type_("amount-b", "12.345")
+		// Enter in the field submits, as a keyboard user would.
+		p.do(chromedp.SendKeys(chromedp.ID("amount-b"), "\r"))
+		p.settled()
+		bad := claimJSON("pingluo-original", "farmer", "", `{"type":"inpatient","class":"county","referral":false,"admission":"2025-03-01"}`,
+			`[{"code":"a","kind":"other","class":"A","amount":"100"},{"code":"b","kind":"other","class":"B","amount":"12.345"}]`,
+			`{"year":2025,"funds":[],"admissions":[],"familyAccount":"0"}`, 2025)
+		n := estimate(t, ce, bad)
+		if n.OK || len(n.Errors) != 1 {
+			t.Fatalf("native: %+v, want one error", n)
+		}
+		ne := n.Errors[0]
+		type fieldMsg struct {
+			Code, Path, Text, Invalid, Focused string
+		}
+		msgAt := func(id string) fieldMsg {
+			return eval[fieldMsg](p, fmt.Sprintf(`(() => {
+				const m = document.querySelector('#%s-msg span');
+				return { Code: m?.dataset.code ?? '', Path: m?.dataset.path ?? '', Text: m?.textContent ?? '',
+					Invalid: document.getElementById(%q).getAttribute('aria-invalid') ?? '', Focused: document.activeElement.id };
+			})()`, id, id))
+		}
+		got := msgAt("amount-b")
+		if got.Code != ne.Code || got.Path != ne.Path || got.Text != ne.MessageZh || got.Invalid != "true" {
+			t.Errorf("next to #amount-b: %+v; want %s at %s %q, aria-invalid", got, ne.Code, ne.Path, ne.MessageZh)
+		}
+		if got.Focused != "amount-b" {
+			t.Errorf("focus on #%s after a refused estimate, want the field in error", got.Focused)
+		}
+		if r := p.read(); r.State != "error" || len(r.Errors) != 1 || r.Errors[0].Code != ne.Code || r.Errors[0].Path != ne.Path {
+			t.Errorf("result panel: %+v", r)
+		}
+		if m := msgAt("amount-a"); m.Text != "" || m.Invalid != "" {
+			t.Errorf("#amount-a carries %+v; only #amount-b is wrong", m)
+		}
+		shot(t, p, filepath.Join(out, "estimator-error.png"))
+
+		p.click("#lang")
+		if lang := eval[string](p, `document.documentElement.lang`); lang != "en" {
+			t.Errorf("after the switch, lang = %q", lang)
+		}
+		if got := msgAt("amount-b"); got.Text != ne.Message {
+			t.Errorf("next to #amount-b in English: %q, want %q", got.Text, ne.Message)
+		}
+		p.type_("amount-b", "12.34")
+		p.estimate()
+		good := claimJSON("pingluo-original", "farmer", "", `{"type":"inpatient","class":"county","referral":false,"admission":"2025-03-01"}`,
+			`[{"code":"a","kind":"other","class":"A","amount":"100"},{"code":"b","kind":"other","class":"B","amount":"12.34"}]`,
+			`{"year":2025,"funds":[],"admissions":[],"familyAccount":"0"}`, 2025)
+		if m := msgAt("amount-b"); m.Text != "" || m.Invalid != "" {
+			t.Errorf("#amount-b still carries %+v after the fix", m)
+		}
+		r := p.read()
+		if r.Lang != "en" {
+			t.Errorf("lang %q", r.Lang)
+		}
+		same(t, ce, good, r, trace.English)
+		p.click("#lang")
+		same(t, ce, good, p.read(), trace.Chinese)
+
+		// Itemised lines carry their own errors.
+		p.click("label[for=mode-items]")
+		line := eval[string](p, `document.querySelector('#lines li').dataset.line`)
+		p.type_("line-"+line+"-amount", "1,200")
+		p.estimate()
+		if m := msgAt("line-" + line + "-amount"); m.Path != "/claim/items/0/amount" || m.Invalid != "true" || m.Text == "" {
+			t.Errorf("itemised line error: %+v", m)
+		}
+	})
+
+	t.Run("phone and labels", func(t *testing.T) {
+		p := &page{t: t, ctx: bctx}
+		p.do(chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile, chromedp.EmulateTouch, chromedp.EmulateScale(2)))
+		defer p.do(chromedp.EmulateReset())
+		p.open(srv.URL + "/?lang=zh")
+		p.choose("policy", "pingluo-original")
+		p.choose("class", "county")
+		p.date("admission", "2025-03-01")
+		p.type_("amount-a", "8432")
+		p.estimate()
+		p.click("label[for=mode-items]")
+		if w := eval[[]int](p, `[document.documentElement.scrollWidth, window.innerWidth]`); w[0] > w[1] {
+			t.Errorf("the page is %d px wide on a %d px phone screen", w[0], w[1])
+		}
+		unlabelled := eval[[]string](p, `[...document.querySelectorAll('input, select, textarea')].filter((e) => e.labels.length === 0 || [...e.labels].every((l) => l.textContent.trim() === '')).map((e) => e.id || e.name)`)
+		if len(unlabelled) > 0 {
+			t.Errorf("inputs without a label: %v", unlabelled)
+		}
+		small := eval[[]string](p, `[...document.querySelectorAll('button, input:not([type=checkbox]):not([type=radio]), select')].filter((e) => e.offsetParent && e.getBoundingClientRect().height < 44).map((e) => e.id || e.className)`)
+		if len(small) > 0 {
+			t.Errorf("controls under 44 px high on a phone: %v", small)
+		}
+		p.click("label[for=mode-simple]")
+		shot(t, p, filepath.Join(out, "estimator-phone.png"))
+	})
+
+	t.Run("screenshot", func(t *testing.T) {
+		p := &page{t: t, ctx: bctx}
+		p.open(srv.URL + "/?lang=zh")
+		p.choose("policy", "pingluo-original")
+		p.choose("class", "county")
+		p.date("admission", "2025-03-01")
+		p.type_("amount-a", "8432")
+		p.type_("amount-self", "268.50")
+		p.type_("pool-0", "1000")
+		p.estimate()
+		shot(t, p, filepath.Join(out, "estimator.png"))
+	})
+}
+
+func (p *page) check(id string, on bool) {
+	p.t.Helper()
+	if eval[bool](p, fmt.Sprintf(`document.getElementById(%q).checked`, id)) != on {
+		p.click("label[for=" + id + "]")
+	}
+}
+
+func shot(t *testing.T, p *page, path string) {
+	t.Helper()
+	png, err := chromedp.Run(p.ctx, chromedp.FullScreenshot(90))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, png, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("screenshot: %s", path)
+}
+
+func exceptionText(d *runtime.ExceptionDetails) string {
+	if d == nil || d.Exception == nil {
+		return ""
+	}
+	return d.Exception.Description
+}
