@@ -56,5 +56,8 @@ bench:
 conform:
 	$(GO) run ./conformance/cmd/ncms-conform --vectors conformance/vectors --target native
 
-run:
-	@echo "The county server is not built yet (issue: server/)."; exit 1
+# run builds the WebAssembly module (the estimator page serves it) and starts the
+# county server with its defaults: :8080, ./data/ncms.db, the native engine. The
+# first start prints the county administrator's key (also in ./data/admin.key).
+run: wasm
+	$(GO) run ./server/cmd/ncms-server

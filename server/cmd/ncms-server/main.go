@@ -1,0 +1,317 @@
+// Command ncms-server is the county server: the settlement ledger, the registry and
+// the card records behind an HTTP API (server/api), the estimator page at /, and the
+// engine computing either in process or in the very WebAssembly module the county
+// ships to hospitals.
+//
+//	ncms-server [--addr :8080] [--db ./data/ncms.db | --db postgres://…] [--engine native|wasm]
+//	ncms-server import [--db ./data/ncms.db] roster.csv
+//
+// On its first start against an empty database it prints the county administrator's
+// API key once and writes it to ./data/admin.key (mode 0600). SIGINT or SIGTERM
+// shuts it down gracefully: /readyz answers 503, then requests in flight finish.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/schollz/progressbar/v3"
+
+	"github.com/ruralhealth/ncms/core"
+	"github.com/ruralhealth/ncms/core/engine"
+	"github.com/ruralhealth/ncms/server/api"
+	"github.com/ruralhealth/ncms/server/ledger"
+	"github.com/ruralhealth/ncms/server/store"
+	"github.com/ruralhealth/ncms/server/web"
+	"github.com/ruralhealth/ncms/wasm/host"
+	"github.com/ruralhealth/ncms/wasm/js"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	c := &command{stdout: os.Stdout, stderr: os.Stderr}
+	if err := c.run(ctx, os.Args[1:]); err != nil {
+		if !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(os.Stderr, "ncms-server:", err)
+		}
+		os.Exit(1)
+	}
+}
+
+// command is one run of the program, with its outputs.
+type command struct {
+	stdout, stderr io.Writer
+	// listening, if not nil, is told the address the server listens on (tests ask
+	// for port 0).
+	listening func(addr string)
+}
+
+func (c *command) run(ctx context.Context, args []string) error {
+	if len(args) > 0 && args[0] == "import" {
+		return c.importRoster(ctx, args[1:])
+	}
+	return c.serve(ctx, args)
+}
+
+// serveFlags are the server's settings.
+type serveFlags struct {
+	addr, db, engine, wasm, wasmCache, logFormat, adminKey string
+	requireRegistered                                      bool
+	drain                                                  time.Duration
+}
+
+func (c *command) serve(ctx context.Context, args []string) error {
+	var f serveFlags
+	fs := flag.NewFlagSet("ncms-server", flag.ContinueOnError)
+	fs.SetOutput(c.stderr)
+	fs.StringVar(&f.addr, "addr", ":8080", "address to listen on")
+	fs.StringVar(&f.db, "db", "./data/ncms.db", "SQLite database file, or a postgres:// connection string")
+	fs.StringVar(&f.engine, "engine", "native", "what computes: native (the core linked in) or wasm (the module at --wasm, as the hospitals run it)")
+	fs.StringVar(&f.wasm, "wasm", "wasm/js/ncms.wasm", "the WebAssembly module (make wasm builds it), for --engine wasm and the estimator page")
+	fs.StringVar(&f.wasmCache, "wasm-cache", "./data/wasm-cache", "directory where the compiled module is kept between starts (\"\" for none)")
+	fs.StringVar(&f.logFormat, "log-format", "text", "log format: text or json")
+	fs.StringVar(&f.adminKey, "admin-key", "./data/admin.key", "where the first start writes the county administrator's key")
+	fs.BoolVar(&f.requireRegistered, "require-registered", false, "refuse claims of people missing from the county registry")
+	fs.DurationVar(&f.drain, "drain", 0, "on shutdown, how long /readyz answers 503 before the listener closes (for a load balancer)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected argument %q (did you mean ncms-server import?)", fs.Arg(0))
+	}
+	log, err := newLogger(f.logFormat, c.stderr)
+	if err != nil {
+		return err
+	}
+
+	s, err := openStore(ctx, f.db)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	e, err := engine.WithExamples()
+	if err != nil {
+		return fmt.Errorf("loading the example policies: %w", err)
+	}
+	var calc ledger.Calculator
+	module, werr := os.ReadFile(f.wasm)
+	switch f.engine {
+	case "native":
+		calc = ledger.Native(e)
+	case "wasm":
+		if werr != nil {
+			return fmt.Errorf("--engine wasm: %w (make wasm builds it)", werr)
+		}
+		start := time.Now()
+		h, err := host.New(ctx, module, host.Options{CompilationCache: f.wasmCache, Stderr: c.stderr})
+		if err != nil {
+			return fmt.Errorf("--engine wasm: %w", err)
+		}
+		defer h.Close(context.WithoutCancel(ctx))
+		log.Info("wasm engine compiled", slog.String("module", f.wasm), slog.Duration("took", time.Since(start)))
+		calc = h
+	default:
+		return fmt.Errorf("--engine %q: want native or wasm", f.engine)
+	}
+	l, err := ledger.New(ctx, s, e, calc, ledger.Options{RequireRegistered: f.requireRegistered})
+	if err != nil {
+		return err
+	}
+	if err := c.adminKey(ctx, l, f.adminKey); err != nil {
+		return err
+	}
+
+	var page http.Handler
+	if werr == nil {
+		page = web.Handler(module, js.Loader())
+	} else {
+		log.Warn("the estimator page is off: no WebAssembly module (make wasm builds it)", slog.String("err", werr.Error()))
+	}
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	srv, err := api.New(l, api.Options{Logger: log, Web: page, Registry: reg, Calculator: calc})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", f.addr)
+	if err != nil {
+		return err
+	}
+	log.Info("listening", slog.String("addr", ln.Addr().String()), slog.String("engine", f.engine),
+		slog.String("db", redactDSN(f.db)))
+	if c.listening != nil {
+		c.listening(ln.Addr().String())
+	}
+	return srv.Serve(ctx, ln, api.ServeOptions{DrainDelay: f.drain})
+}
+
+// adminKey makes the county administrator's key on a database without one, prints
+// it once and writes it to path, readable by the owner only.
+func (c *command) adminKey(ctx context.Context, l *ledger.Ledger, path string) error {
+	secret, created, err := l.EnsureAdminKey(ctx)
+	if err != nil || !created {
+		return err
+	}
+	fmt.Fprintf(c.stdout, "County administrator key (shown once; also written to %s):\n\n    %s\n\n", path, secret)
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return fmt.Errorf("writing the admin key: %w", err)
+	}
+	if err := os.WriteFile(path, []byte(secret+"\n"), 0o600); err != nil {
+		return fmt.Errorf("writing the admin key: %w", err)
+	}
+	// WriteFile keeps the mode of a file that exists already.
+	return os.Chmod(path, 0o600)
+}
+
+func newLogger(format string, w io.Writer) (*slog.Logger, error) {
+	switch format {
+	case "text":
+		return slog.New(slog.NewTextHandler(w, nil)), nil
+	case "json":
+		return slog.New(slog.NewJSONHandler(w, nil)), nil
+	}
+	return nil, fmt.Errorf("--log-format %q: want text or json", format)
+}
+
+func openStore(ctx context.Context, dsn string) (ledger.Store, error) {
+	s, err := store.Open(ctx, dsn)
+	if err != nil {
+		return nil, fmt.Errorf("opening the database %s: %w", redactDSN(dsn), err)
+	}
+	return s, nil
+}
+
+// redactDSN hides a connection string's password from logs.
+func redactDSN(dsn string) string {
+	scheme, rest, ok := strings.Cut(dsn, "://")
+	if !ok {
+		return dsn
+	}
+	userinfo, host, ok := strings.Cut(rest, "@")
+	if !ok {
+		return dsn
+	}
+	if user, _, ok := strings.Cut(userinfo, ":"); ok {
+		userinfo = user + ":xxxxx"
+	}
+	return scheme + "://" + userinfo + "@" + host
+}
+
+// importRoster is `ncms-server import`: it registers the county roster from a CSV
+// file, all rows or none, with a progress bar on stderr and every problem on stdout.
+func (c *command) importRoster(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("ncms-server import", flag.ContinueOnError)
+	fs.SetOutput(c.stderr)
+	db := fs.String("db", "./data/ncms.db", "SQLite database file, or a postgres:// connection string")
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "usage: ncms-server import [--db DSN] roster.csv\n\nThe roster's header names the columns %s.\n\n",
+			strings.Join(ledger.RosterColumns, ","))
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		fs.Usage()
+		return errors.New("import needs one roster file")
+	}
+	f, err := os.Open(fs.Arg(0))
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return err
+	}
+	s, err := openStore(ctx, *db)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	e, err := engine.WithExamples()
+	if err != nil {
+		return err
+	}
+	l, err := ledger.New(ctx, s, e, nil, ledger.Options{})
+	if err != nil {
+		return err
+	}
+	bar := progressbar.NewOptions64(st.Size(),
+		progressbar.OptionSetWriter(c.stderr),
+		progressbar.OptionSetDescription("reading roster"),
+		progressbar.OptionShowBytes(true),
+		progressbar.OptionThrottle(100*time.Millisecond),
+		progressbar.OptionSetWidth(30),
+	)
+	rows := 0
+	rep, err := l.Import(ctx, io.TeeReader(f, bar), func(done int) {
+		rows = done
+		if done%1000 == 0 {
+			bar.Describe(fmt.Sprintf("%d rows", done))
+		}
+	})
+	// The file is read ahead of the rows, so the bar is full before the last of
+	// them; the final count is drawn once all are done.
+	bar.Describe(fmt.Sprintf("%d rows", rows))
+	bar.Finish()
+	fmt.Fprintln(c.stderr)
+	if err != nil {
+		return err
+	}
+	return report(c.stdout, fs.Arg(0), rep)
+}
+
+// report prints what an import did; a roster with problems is an error after every
+// problem is listed by line and column.
+func report(w io.Writer, name string, rep *ledger.ImportReport) error {
+	if rep.Imported {
+		fmt.Fprintf(w, "%s: imported %d rows: %d households, %d persons\n", name, rep.Rows, rep.Households, rep.Persons)
+		return nil
+	}
+	for _, p := range rep.Problems {
+		fmt.Fprintf(w, "%s: %s\n", where(name, p), p.Message)
+		fmt.Fprintf(w, "%s  %s [%s]\n", strings.Repeat(" ", len(name)), p.MessageZh, p.Code)
+	}
+	return fmt.Errorf("%s: %d problems in %d rows; nothing was imported", name, len(rep.Problems), rep.Rows)
+}
+
+// where turns a problem's path (/rows/<i>/<column>, /header/<column>) into the
+// file's line and column: row i is line i+2, after the header.
+func where(name string, e *core.Error) string {
+	parts := strings.SplitN(strings.TrimPrefix(e.Path, "/"), "/", 3)
+	switch {
+	case len(parts) >= 2 && parts[0] == "rows":
+		i, err := strconv.Atoi(parts[1])
+		if err != nil {
+			break
+		}
+		loc := fmt.Sprintf("%s:%d", name, i+2)
+		if len(parts) == 3 {
+			loc += ": " + parts[2]
+		}
+		return loc
+	case len(parts) == 2 && parts[0] == "header":
+		return fmt.Sprintf("%s:1: %s", name, parts[1])
+	}
+	if e.Path == "" {
+		return name
+	}
+	return name + ": " + e.Path
+}

@@ -1,0 +1,275 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/ruralhealth/ncms/core/engine"
+	"github.com/ruralhealth/ncms/wasm/build"
+)
+
+// server runs the command with args in the background and returns its base URL, its
+// stdout and a function that stops it (SIGINT's path: the context ends) and returns
+// run's error.
+func server(t *testing.T, args ...string) (string, *syncBuffer, func() error) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	stdout, stderr := &syncBuffer{}, &syncBuffer{}
+	addr := make(chan string, 1)
+	c := &command{stdout: stdout, stderr: stderr, listening: func(a string) { addr <- a }}
+	done := make(chan error, 1)
+	go func() { done <- c.run(ctx, append([]string{"--addr", "127.0.0.1:0"}, args...)) }()
+	var base string
+	select {
+	case a := <-addr:
+		base = "http://" + a
+	case err := <-done:
+		cancel()
+		t.Fatalf("the server stopped: %v\n%s", err, stderr)
+	case <-time.After(2 * time.Minute):
+		cancel()
+		t.Fatalf("the server did not start:\n%s", stderr)
+	}
+	stopped := false
+	stop := func() error {
+		if stopped {
+			return nil
+		}
+		stopped = true
+		cancel()
+		return <-done
+	}
+	t.Cleanup(func() { stop() })
+	return base, stdout, stop
+}
+
+func get(t *testing.T, url, key string) (int, []byte) {
+	t.Helper()
+	return send(t, "GET", url, key, "")
+}
+
+func send(t *testing.T, method, url, key, body string) (int, []byte) {
+	t.Helper()
+	req, err := http.NewRequest(method, url, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if key != "" {
+		req.Header.Set("Authorization", "Bearer "+key)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp.StatusCode, b
+}
+
+// TestServe starts the server on an empty database: it prints the admin key once
+// and writes it with mode 0600, serves with it, stops cleanly, and starts again
+// without a new key.
+func TestServe(t *testing.T) {
+	dir := t.TempDir()
+	args := []string{"--db", filepath.Join(dir, "ncms.db"), "--admin-key", filepath.Join(dir, "keys", "admin.key"),
+		"--wasm", filepath.Join(dir, "missing.wasm"), "--log-format", "json"}
+	base, stdout, stop := server(t, args...)
+	key, err := os.ReadFile(filepath.Join(dir, "keys", "admin.key"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	secret := strings.TrimSpace(string(key))
+	if !strings.Contains(stdout.String(), secret) || !strings.HasPrefix(secret, "ncms_") {
+		t.Fatalf("stdout %q does not show the key %q", stdout, secret)
+	}
+	if fi, _ := os.Stat(filepath.Join(dir, "keys", "admin.key")); fi.Mode().Perm() != 0o600 {
+		t.Fatalf("admin.key mode %v", fi.Mode().Perm())
+	}
+	for _, tc := range []struct {
+		path, key string
+		status    int
+	}{
+		{"/healthz", "", 200},
+		{"/readyz", "", 200},
+		{"/v1/keys", secret, 200},
+		{"/v1/keys", "", 401},
+		{"/", "", 404}, // no module, no page
+		{"/metrics", "", 200},
+	} {
+		if code, body := get(t, base+tc.path, tc.key); code != tc.status {
+			t.Errorf("GET %s: %d, want %d: %s", tc.path, code, tc.status, body)
+		}
+	}
+	if _, m := get(t, base+"/metrics", ""); !bytes.Contains(m, []byte("go_goroutines")) || !bytes.Contains(m, []byte("ncms_http_requests_total")) {
+		t.Error("metrics lack the Go runtime's or the server's")
+	}
+	if err := stop(); err != nil {
+		t.Fatalf("shutdown: %v", err)
+	}
+
+	base, stdout, stop = server(t, args...)
+	if strings.Contains(stdout.String(), "ncms_") {
+		t.Fatalf("a second start printed a key: %s", stdout)
+	}
+	if code, body := get(t, base+"/v1/keys", secret); code != 200 {
+		t.Fatalf("the first key after a restart: %d %s", code, body)
+	}
+	if err := stop(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestServeBadFlags(t *testing.T) {
+	dir := t.TempDir()
+	for _, args := range [][]string{
+		{"--engine", "java"},
+		{"--log-format", "xml"},
+		{"--engine", "wasm", "--wasm", filepath.Join(dir, "missing.wasm")},
+		{"stray"},
+		{"--nonsense"},
+	} {
+		c := &command{stdout: io.Discard, stderr: io.Discard}
+		args = append([]string{"--db", filepath.Join(dir, "ncms.db"), "--admin-key", filepath.Join(dir, "admin.key"), "--addr", "127.0.0.1:0"}, args...)
+		if err := c.run(context.Background(), args); err == nil {
+			t.Errorf("%v: no error", args)
+		}
+	}
+}
+
+// TestServeWasm runs the server on the WebAssembly module: the engine route answers
+// with the native engine's bytes and the estimator page serves the module.
+func TestServeWasm(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and compiles the module")
+	}
+	dir := t.TempDir()
+	module, err := build.Path(context.Background(), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	base, _, stop := server(t, "--engine", "wasm", "--wasm", module, "--wasm-cache", filepath.Join(dir, "cache"),
+		"--db", filepath.Join(dir, "ncms.db"), "--admin-key", filepath.Join(dir, "admin.key"))
+	native, err := engine.WithExamples()
+	if err != nil {
+		t.Fatal(err)
+	}
+	req := `{"schema":1,"policy":"pingluo-original","claim":{"id":"V1",
+	 "person":{"id":"640221198001010015","category":"farmer","birthDate":"1980-01-01","enrollment":[{"year":2025,"paidOn":"2024-12-01"}]},
+	 "visit":{"type":"inpatient","class":"county","referral":false,"admission":"2025-03-01","discharge":"2025-03-10"},
+	 "items":[{"code":"X1","kind":"treatment","class":"A","amount":"8432"}],
+	 "totals":{"year":0,"funds":[],"admissions":[],"familyAccount":"0"}}}`
+	for _, op := range []string{"settle", "version"} {
+		body := req
+		if op == "version" {
+			body = ""
+		}
+		code, got := send(t, "POST", base+"/v1/engine/"+op, "", body)
+		if want := native.Handle(op, []byte(body)); code != 200 || !bytes.Equal(got, want) {
+			t.Fatalf("%s through the module: %d\n got %s\nwant %s", op, code, got, want)
+		}
+	}
+	if code, page := get(t, base+"/", ""); code != 200 || !bytes.Contains(page, []byte("<html")) {
+		t.Fatalf("estimator page: %d", code)
+	}
+	if err := stop(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+const rosterHeader = "household,township,village,address,relation,id,name,category,birthDate,year,tier,paidOn\n"
+
+func TestImport(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "ncms.db")
+	write := func(name, text string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	bad := write("bad.csv", rosterHeader+
+		"H1,640221100,V01,一队,head,640221198001010015,王大,farmer,1980-01-01,2025,,2024-12-01\n"+
+		"H1,640221100,V01,一队,,640221198001010016,李二,farmer,,2025,,2024-12-01\n"+
+		"H2,,V02,,,640221198001010023,张三,farmer,,2025,,2024-13-01\n")
+	good := write("good.csv", rosterHeader+
+		"H1,640221100,V01,一队,head,640221198001010015,王大,farmer,1980-01-01,2024,,2023-12-01\n"+
+		"H1,640221100,V01,一队,head,640221198001010015,王大,farmer,1980-01-01,2025,,2024-12-01\n"+
+		"H1,640221100,V01,一队,,640221198001010023,李二,farmer,,2025,,2024-12-01\n")
+
+	tests := []struct {
+		name    string
+		args    []string
+		wantErr bool
+		stdout  []string
+	}{
+		{"bad roster", []string{"--db", db, bad}, true, []string{
+			"bad.csv:3: id: resident ID check character is wrong",
+			"bad.csv:4: paidOn: date must be",
+			"bad.csv:4: township: field is required",
+			"[id_checksum]",
+		}},
+		{"good roster", []string{"--db", db, good}, false, []string{"good.csv: imported 3 rows: 1 households, 2 persons"}},
+		{"no file", []string{"--db", db}, true, nil},
+		{"missing file", []string{"--db", db, filepath.Join(dir, "none.csv")}, true, nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			c := &command{stdout: &stdout, stderr: &stderr}
+			err := c.run(context.Background(), append([]string{"import"}, tc.args...))
+			if (err != nil) != tc.wantErr {
+				t.Fatalf("err = %v, want an error: %v\n%s", err, tc.wantErr, stderr.String())
+			}
+			for _, want := range tc.stdout {
+				if !strings.Contains(stdout.String(), want) {
+					t.Errorf("stdout lacks %q:\n%s", want, stdout.String())
+				}
+			}
+			if strings.Contains(stdout.String(), "640221198001010016") {
+				t.Errorf("the report prints a full resident ID:\n%s", stdout.String())
+			}
+		})
+	}
+}
+
+func TestRedactDSN(t *testing.T) {
+	for in, want := range map[string]string{
+		"./data/ncms.db": "./data/ncms.db",
+		"postgres://ncms:secret@db:5432/ncms?sslmode=disable": "postgres://ncms:xxxxx@db:5432/ncms?sslmode=disable",
+		"postgres://ncms@db/ncms":                             "postgres://ncms@db/ncms",
+	} {
+		if got := redactDSN(in); got != want {
+			t.Errorf("redactDSN(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// syncBuffer is an output safe for the server's goroutines.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
