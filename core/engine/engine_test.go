@@ -110,3 +110,36 @@ func TestHandleErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestSettleEnvelopeAsCodec checks that the settle response, written directly, is the
+// envelope the codec encodes by reflection.
+func TestSettleEnvelopeAsCodec(t *testing.T) {
+	e, err := engine.WithExamples()
+	if err != nil {
+		t.Fatal(err)
+	}
+	req, err := os.ReadFile("testdata/twenty-lines.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var r engine.SettleRequest
+	if err := codec.Decode(req, &r); err != nil {
+		t.Fatal(err)
+	}
+	res, err := e.Settle(r.Policy, r.Version, &r.Claim, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	type plain settle.Result // no methods: encoded by reflection
+	want, err := codec.Encode(struct {
+		Schema int    `json:"schema"`
+		OK     bool   `json:"ok"`
+		Result *plain `json:"result,omitempty"`
+	}{1, true, (*plain)(res)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := e.Handle(engine.OpSettle, req); string(got) != string(want) {
+		t.Errorf("Handle:\n%s\nwant\n%s", got, want)
+	}
+}

@@ -125,6 +125,14 @@ func (r Rate) String() string {
 	return string(appendTrimmed(buf[:0], r.n, RatePlaces))
 }
 
+// Append appends the text String returns to dst.
+func (r Rate) Append(dst []byte) []byte {
+	if r.bad != nil {
+		return append(dst, r.bad.raw...)
+	}
+	return appendTrimmed(dst, r.n, RatePlaces)
+}
+
 // Percent returns the rate as a percentage text such as "55%" or "5.5%".
 func (r Rate) Percent() string {
 	var buf [24]byte
