@@ -73,34 +73,30 @@ func formatAmount(a money.Amount) (string, error) {
 	return s, nil
 }
 
-// maxDigits bounds the digits of a stored amount with more than two decimals, so its
-// value fits an int64 before scaling.
+// maxDigits bounds the digits of a stored amount, and of its fen, so that its value
+// fits an int64 without scaling.
 const maxDigits = 18
 
 // parseAmount reads an amount as formatAmount writes it. Unlike money.ParseAmount it
-// accepts a sign and more than two decimals: a reversal's delta is negative, and a
-// product of a ratio can be finer than a fen.
+// accepts a sign, more than two decimals and more than twelve digits of yuan: a
+// reversal's delta is negative, a ratio's product can be finer than a fen, and a
+// county's sums can grow past what one claim may say.
 func parseAmount(s string) (money.Amount, error) {
 	abs, neg := strings.CutPrefix(s, "-")
 	whole, frac, dot := strings.Cut(abs, ".")
 	if whole == "" || (dot && frac == "") || !digits(whole) || !digits(frac) {
 		return money.Amount{}, fmt.Errorf("stored amount %q is not a decimal", s)
 	}
-	var a money.Amount
-	if len(frac) <= 2 {
-		var err error
-		if a, err = money.ParseAmount(abs); err != nil {
-			return money.Amount{}, fmt.Errorf("stored amount %q: %w", s, err)
-		}
-	} else {
-		// Scale the digits, read as whole yuan, down by 10^len(frac): exact, since the
-		// quotient has len(frac) decimals and is rounded at that scale.
-		n := strings.TrimLeft(whole+frac, "0")
-		if len(n) > maxDigits {
-			return money.Amount{}, fmt.Errorf("stored amount %q has more than %d digits", s, maxDigits)
-		}
-		v, _ := strconv.ParseInt("0"+n, 10, 64) // digits only, at most 18 of them
-		a = money.MulDiv(money.Yuan(v), money.Fen(1), money.Yuan(pow10(len(frac)-2)), int32(len(frac)), money.Down)
+	places := max(len(frac), 2)
+	n := strings.TrimLeft(whole+frac+strings.Repeat("0", places-len(frac)), "0")
+	if len(n) > maxDigits || places > maxDigits {
+		return money.Amount{}, fmt.Errorf("stored amount %q has more than %d digits", s, maxDigits)
+	}
+	v, _ := strconv.ParseInt("0"+n, 10, 64) // at most 18 digits
+	a := money.Fen(v)
+	if places > 2 {
+		// v × 10^-places, exact: the quotient has places decimals and is rounded there.
+		a = money.MulDiv(a, money.Fen(1), money.Fen(pow10(places-2)), int32(places), money.Down)
 	}
 	if neg {
 		a = money.Amount{}.Sub(a)

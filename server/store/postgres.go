@@ -82,7 +82,7 @@ func (s *pgStore) Update(ctx context.Context, fn func(ledger.Tx) error) error {
 		}
 		// A random wait, growing with each attempt, keeps the transactions that
 		// deadlocked from meeting again at once.
-		wait := time.Duration(1+rand.Int64N(int64(5*time.Millisecond)<<attempt))
+		wait := time.Duration(1 + rand.Int64N(int64(5*time.Millisecond)<<attempt))
 		select {
 		case <-time.After(wait):
 		case <-ctx.Done():

@@ -144,3 +144,97 @@ func BenchmarkSettle(b *testing.B) {
 		storetest.BenchmarkSettle(b, s)
 	})
 }
+
+// TestPostgresReplicasMigrate opens several stores on one empty database at once, as
+// replicas starting together do: each must open, and the schema be migrated once.
+func TestPostgresReplicasMigrate(t *testing.T) {
+	dsn := postgresDB(t)
+	const n = 4
+	errs := make(chan error, n)
+	for range n {
+		go func() {
+			s, err := store.Open(t.Context(), dsn)
+			if err == nil {
+				err = s.Close()
+			}
+			errs <- err
+		}()
+	}
+	for range n {
+		if err := <-errs; err != nil {
+			t.Errorf("Open: %v", err)
+		}
+	}
+	db, err := sql.Open("pgx", dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var rows, versions int
+	if err := db.QueryRowContext(t.Context(), `SELECT count(*), count(DISTINCT version) FROM schema_migrations`).Scan(&rows, &versions); err != nil {
+		t.Fatal(err)
+	}
+	if rows == 0 || rows != versions {
+		t.Errorf("schema_migrations has %d rows for %d versions, want one each", rows, versions)
+	}
+}
+
+// TestAppendOnly checks that the database itself refuses to change or remove a
+// journal entry, whoever asks.
+func TestAppendOnly(t *testing.T) {
+	for _, db := range []struct {
+		name string
+		open func(t *testing.T) (ledger.Store, *sql.DB)
+	}{
+		{"sqlite", func(t *testing.T) (ledger.Store, *sql.DB) {
+			path := filepath.Join(t.TempDir(), "ncms.db")
+			s, err := store.Open(t.Context(), path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			db, err := sql.Open("sqlite", path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return s, db
+		}},
+		{"postgres", func(t *testing.T) (ledger.Store, *sql.DB) {
+			dsn := postgresDB(t)
+			s, err := store.Open(t.Context(), dsn)
+			if err != nil {
+				t.Fatal(err)
+			}
+			db, err := sql.Open("pgx", dsn)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return s, db
+		}},
+	} {
+		t.Run(db.name, func(t *testing.T) {
+			s, raw := db.open(t)
+			defer s.Close()
+			defer raw.Close()
+			err := s.Update(t.Context(), func(tx ledger.Tx) error {
+				_, err := tx.Append(t.Context(), storetest.Settlement("H001", "V1", "P1", "2024-03-01"))
+				if err == nil {
+					err = tx.AppendCardEvent(t.Context(), ledger.CardEvent{Number: "C1", Event: "issue"})
+				}
+				return err
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, stmt := range []string{
+				`UPDATE entries SET cash = '0.00'`,
+				`DELETE FROM entries`,
+				`UPDATE card_events SET status = 'active'`,
+				`DELETE FROM card_events`,
+			} {
+				if _, err := raw.ExecContext(t.Context(), stmt); err == nil {
+					t.Errorf("%s succeeded", stmt)
+				}
+			}
+		})
+	}
+}

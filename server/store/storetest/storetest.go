@@ -337,7 +337,7 @@ func testCurrent(t *testing.T, open Opener) {
 	s := open(t)
 	a := Settlement("H001", "V1", "P1", "2024-03-01")
 	other := Settlement("H002", "V1", "P2", "2024-03-01") // same visit id, other hospital
-	seqs := appendAll(t, s, a, other)                    // 1, 2
+	seqs := appendAll(t, s, a, other)                     // 1, 2
 
 	current := func(institution, visit string) (int64, error) {
 		var seq int64
@@ -851,7 +851,9 @@ func testViewReadOnly(t *testing.T, open Opener) {
 		{"AppendCardEvent", func(ctx context.Context, tx ledger.Tx) error {
 			return tx.AppendCardEvent(ctx, ledger.CardEvent{Number: "C1", Event: identity.Issue})
 		}},
-		{"PutPolicy", func(ctx context.Context, tx ledger.Tx) error { return tx.PutPolicy(ctx, ledger.StoredPolicy{Hash: "x"}) }},
+		{"PutPolicy", func(ctx context.Context, tx ledger.Tx) error {
+			return tx.PutPolicy(ctx, ledger.StoredPolicy{Hash: "x"})
+		}},
 		{"PutKey", func(ctx context.Context, tx ledger.Tx) error { return tx.PutKey(ctx, ledger.Key{ID: "k", Hash: "h"}) }},
 	}
 	for _, w := range writes {
