@@ -673,7 +673,7 @@ func TestLogs(t *testing.T) {
 		}
 	}
 	for _, want := range []string{`route=/v1/persons/{id} status=200`, `route=/v1/cards/{number} status=200`,
-		`route=/v1/settlements status=201`, `route=/v1/persons/{id} status=422`} {
+		`route=/v1/settlements status=201`, `route=/v1/persons/{id} status=422`, ` key=k_`} {
 		if !strings.Contains(logs, want) {
 			t.Errorf("logs lack %q:\n%s", want, logs)
 		}

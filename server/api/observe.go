@@ -86,9 +86,12 @@ func (s *Server) observe(r *http.Request, in *info, code int, d time.Duration) {
 	if code >= 500 {
 		level = slog.LevelError
 	}
-	s.log.LogAttrs(r.Context(), level, "request",
-		slog.String("method", method), slog.String("route", in.route), slog.Int("status", code),
-		slog.Duration("duration", d), slog.String("key", in.key))
+	attrs := []slog.Attr{slog.String("method", method), slog.String("route", in.route), slog.Int("status", code),
+		slog.Duration("duration", d)}
+	if in.key != "" {
+		attrs = append(attrs, slog.String("key", in.key))
+	}
+	s.log.LogAttrs(r.Context(), level, "request", attrs...)
 }
 
 // statusWriter remembers the status a handler sent.
