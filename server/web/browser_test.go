@@ -810,6 +810,7 @@ func TestBrowser(t *testing.T) {
 			t.Errorf("lang %q", r.Lang)
 		}
 		same(t, ce, good, r, trace.English)
+		shot(t, p, filepath.Join(out, "estimator-en.png"))
 		p.click("#lang")
 		same(t, ce, good, p.read(), trace.Chinese)
 
@@ -847,10 +848,20 @@ func TestBrowser(t *testing.T) {
 		}
 		p.click("label[for=mode-simple]")
 		shot(t, p, filepath.Join(out, "estimator-phone.png"))
+		// What the phone shows of the answer, after the family scrolls to it.
+		p.do(chromedp.ScrollIntoView(chromedp.ID("result")))
+		png, err := chromedp.Run(p.ctx, chromedp.CaptureScreenshot())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(out, "estimator-phone-result.png"), png, 0o644); err != nil {
+			t.Fatal(err)
+		}
 	})
 
 	t.Run("screenshot", func(t *testing.T) {
 		p := &page{t: t, ctx: bctx}
+		p.do(chromedp.EmulateViewport(1280, 900))
 		p.open(srv.URL + "/?lang=zh")
 		p.choose("policy", "pingluo-original")
 		p.choose("class", "county")
@@ -872,7 +883,8 @@ func (p *page) check(id string, on bool) {
 
 func shot(t *testing.T, p *page, path string) {
 	t.Helper()
-	png, err := chromedp.Run(p.ctx, chromedp.FullScreenshot(90))
+	p.do(chromedp.Evaluate[chromedp.Void](`window.scrollTo(0, 0)`))
+	png, err := chromedp.Run(p.ctx, chromedp.FullScreenshot(100))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -28,7 +28,7 @@ const TEXT = {
     sourceModule: '本页自带的示例方案。',
     illustrative: '示例方案：有些数字是举例，不是正式标准。',
     policyUnavailable: '这个方案现在取不到，请稍后再试或选别的方案。',
-    effective: '{from} 起执行',
+    effective: '{from} 起执行。',
     type: '看病类型',
     'type.inpatient': '住院',
     'type.single': '单病种住院（按病种定额）',
@@ -122,7 +122,7 @@ const TEXT = {
     sourceModule: 'An example scheme built into this page.',
     illustrative: 'Example scheme: some numbers are examples, not official rates.',
     policyUnavailable: 'This scheme cannot be fetched now. Try again later or choose another.',
-    effective: 'in force from {from}',
+    effective: 'In force from {from}.',
     type: 'Kind of care',
     'type.inpatient': 'Hospital stay',
     'type.single': 'Hospital stay, fixed price for the illness',
@@ -495,7 +495,8 @@ class Estimator {
     $('discharge-field').hidden = !stay;
     $('prior-field').hidden = !stay;
     $('tier-field').hidden = !(doc?.tiers?.length > 0);
-    $('account-field').hidden = !doc?.familyAccount;
+    // The family account pays only the kinds of care the policy names.
+    $('account-field').hidden = !(doc?.familyAccount?.visitTypes ?? []).includes(type === 'single' ? 'inpatient' : type);
     document.querySelector('label[for=admission]').textContent = this.t(stay ? 'admission' : 'visitDate');
     const cls = (doc?.facilityClasses ?? []).find((c) => c.code === $('class').value);
     $('class-note').textContent = !cls ? '' : !cls.inCounty ? this.t('classOutside') : !cls.designated ? this.t('classNotDesignated') : '';
@@ -642,6 +643,10 @@ class Estimator {
     if (asked && !env.ok) {
       const bad = document.querySelector('#form [aria-invalid=true]');
       (bad ?? $('result')).focus();
+    } else if (asked) {
+      // On a phone the answer is below the form: bring it into view.
+      const box = $('result').getBoundingClientRect();
+      if (box.top >= window.innerHeight || box.bottom <= 0) $('result').focus();
     }
   }
 
