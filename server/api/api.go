@@ -155,9 +155,9 @@ func (s *Server) routes() *mux.Router {
 	handle(http.MethodDelete, "/v1/keys/{id}", county, s.revokeKey)
 
 	// ---- Reports (server/report) ----
-	// Report routes are registered here, with handle(method, path, county, h), and
-	// described in openapi.json.
-	// ---- end of reports ----
+	handle(http.MethodGet, "/v1/reports/summary", county, s.summary)
+	handle(http.MethodGet, "/v1/reports/notice", county, s.notice)
+	handle(http.MethodGet, "/v1/reports/audit", county, s.audit)
 
 	// Operations.
 	r.HandleFunc("/healthz", s.healthz).Methods(http.MethodGet, http.MethodHead)
