@@ -309,9 +309,9 @@ class Estimator {
     }
     this.timing.engineReady = performance.now();
     this.base = base;
+    // The first call to the module makes its engine, compiling the example policies.
     this.policies = this.choosePolicies(await county);
-    // The first call makes the engine: the module compiles its example policies.
-    this.timing.firstCall = performance.now();
+    this.timing.policiesReady = performance.now();
     this.fillPolicies();
     this.wire();
     $('admission').value = today();
@@ -351,12 +351,14 @@ class Estimator {
   }
 
   // loadCounty fetches a county policy the module lacks from <base>/<id>?version=<v>
-  // (a get_policy envelope) and loads it; it reports whether the module now has it.
+  // and loads it; it reports whether the module now has it. The county server answers
+  // with the canonical document; a get_policy envelope is taken too.
   async loadCounty(p) {
     if (!p.missing) return true;
-    const doc = await fetchJSON(`${this.base}/${encodeURIComponent(p.id)}?version=${encodeURIComponent(p.version ?? '')}`, 5000);
-    if (doc?.ok !== true) return false;
-    const loaded = this.engine.loadPolicy(doc.result);
+    const got = await fetchJSON(`${this.base}/${encodeURIComponent(p.id)}?version=${encodeURIComponent(p.version ?? '')}`, 5000);
+    const doc = got && 'ok' in got ? (got.ok === true ? got.result : null) : got;
+    if (!doc || typeof doc !== 'object') return false;
+    const loaded = this.engine.loadPolicy(doc);
     p.missing = !(loaded.ok && (!p.hash || loaded.result.hash === p.hash));
     return !p.missing;
   }
@@ -554,7 +556,7 @@ class Estimator {
       ['/claim/totals/admissions', $('prior')], ['/claim/totals/familyAccount', $('account')],
       // Enrollment and the totals' year are derived from the visit date (or the tier).
       ['/claim/person/enrollment', doc.tiers?.length ? $('tier') : $('admission')],
-      ['/claim/totals/year', $('admission')], ['/claim', $('admission')],
+      ['/claim/totals/year', $('admission')],
     ];
     const choice = $('type').value;
     const stay = STAYS.has(choice);
