@@ -465,7 +465,7 @@ class Estimator {
     const note = [this.t(info?.source === 'county' ? 'sourceCounty' : 'sourceModule')];
     if (doc.effective?.from) note.push(this.t('effective', { from: doc.effective.from }));
     if (doc.illustrative) note.push(this.t('illustrative'));
-    $('policy-note').textContent = note.join(' ');
+    $('policy-note').textContent = note.join(this.lang === 'zh' ? '' : ' ');
 
     const types = ['inpatient'];
     if (doc.singleDiseases?.length) types.push('single');
