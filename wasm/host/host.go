@@ -25,8 +25,8 @@ import (
 )
 
 // DefaultMaxMemoryPages is the default limit on an instance's linear memory: 4096
-// pages of 64 KiB, 256 MiB, room for the largest request the module accepts (64 MiB)
-// next to the engine's own heap.
+// pages of 64 KiB, 256 MiB, room for the largest request the module accepts (8 MiB)
+// and its largest responses (a roster of every row in error) next to the engine's heap.
 const DefaultMaxMemoryPages = 4096
 
 // ErrClosed is returned by Call after Close.
@@ -287,11 +287,11 @@ func (in *instance) exchange(ctx context.Context, op string, req []byte) ([]byte
 }
 
 // length is len(b) as the module's uint32, saturated: the module answers
-// request_too_large for anything over 64 MiB without looking at the bytes.
+// request_too_large for anything over 8 MiB without looking at the bytes.
 func length[T string | []byte](b T) uint64 { return min(uint64(len(b)), 1<<32-1) }
 
 // put copies b into a new guest buffer. An empty b needs no buffer, and one the
-// module refuses (over 64 MiB) is not copied: the call answers request_too_large.
+// module refuses (over 8 MiB) is not copied: the call answers request_too_large.
 func (in *instance) put(ctx context.Context, b []byte) (uint32, error) {
 	if len(b) == 0 || length(b) == 1<<32-1 {
 		return 0, nil

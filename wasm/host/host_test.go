@@ -283,7 +283,7 @@ func TestHostile(t *testing.T) {
 	}
 	for _, tc := range []testCase{
 		{"50 MB", "settle", bytes.Repeat([]byte("["), 50_000_000)},
-		{"64 MiB, the module's limit", "settle", bytes.Repeat([]byte(" "), 64<<20)},
+		{"8 MiB, the module's limit", "settle", bytes.Repeat([]byte(" "), 8<<20)},
 		{"nested arrays", "settle", bytes.Repeat([]byte("["), 100000)},
 		{"nested objects", "estimate", bytes.Repeat([]byte(`{"a":`), 100000)},
 		{"invalid UTF-8", "settle", []byte("{\"schema\":1,\"policy\":\"\xc3\x28\"}")},
@@ -356,8 +356,15 @@ func TestABIMisuse(t *testing.T) {
 		call("ncms_free", packed>>32)
 		return s
 	}
-	if p := call("ncms_alloc", 64<<20+1); p != 0 {
-		t.Errorf("ncms_alloc(64 MiB + 1) = %d, want 0", p)
+	before := in.mod.Memory().Size()
+	if p := call("ncms_alloc", 8<<20+1); p != 0 {
+		t.Errorf("ncms_alloc(8 MiB + 1) = %d, want 0", p)
+	}
+	if p := call("ncms_alloc", 50_000_000); p != 0 {
+		t.Errorf("ncms_alloc(50 MB) = %d, want 0", p)
+	}
+	if after := in.mod.Memory().Size(); after != before {
+		t.Errorf("refused allocations grew memory from %d to %d bytes", before, after)
 	}
 	call("ncms_free", 12345)
 	call("ncms_free", 0)

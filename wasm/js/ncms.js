@@ -183,7 +183,7 @@ class Engine {
   }
 
   // #put copies bytes into a new guest buffer and returns its address; 0 for no
-  // bytes, or when the module refuses the size (over 64 MiB: the call then answers
+  // bytes, or when the module refuses the size (over 8 MiB: the call then answers
   // request_too_large without the bytes).
   #put(bytes) {
     if (bytes.length === 0) return 0;

@@ -27,11 +27,11 @@ import (
 	"github.com/ruralhealth/ncms/core/engine"
 )
 
-// maxRequest is the largest request the module copies into its memory (64 MiB).
-// ncms_alloc refuses larger sizes and ncms_call answers request_too_large for them
-// without reading guest memory. The codec itself rejects anything over
-// codec.MaxRequest, with the same envelope.
-const maxRequest = 64 << 20
+// maxRequest is the largest request the module copies into its memory: the codec's
+// own limit (8 MiB). ncms_alloc refuses larger sizes and ncms_call answers
+// request_too_large for them without reading guest memory, so a hostile 50 MB request
+// never grows the instance (WebAssembly memory cannot shrink again).
+const maxRequest = codec.MaxRequest
 
 // allocs holds every buffer handed to the host, by its address, so that the garbage
 // collector keeps it alive (Go's collector does not move objects) until ncms_free.
@@ -59,7 +59,7 @@ func engineOnce() (*engine.Engine, error) {
 func main() {}
 
 // ncms_alloc returns the address of a new buffer of size bytes in guest memory, or 0
-// when size exceeds 64 MiB. The buffer stays valid until ncms_free.
+// when size exceeds codec.MaxRequest (8 MiB). The buffer stays valid until ncms_free.
 //
 //go:wasmexport ncms_alloc
 func ncmsAlloc(size uint32) uint32 {

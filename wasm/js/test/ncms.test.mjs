@@ -96,7 +96,7 @@ test('a JSON number for an amount is an error, not a float', async () => {
 test('hostile input gives error envelopes and the instance keeps working', async () => {
   const m = await load(wasmBytes);
   const bad = {
-    'over 64 MiB': ['settle', new Uint8Array(64 * 1024 * 1024 + 1).fill(32), 'request_too_large'],
+    'over 8 MiB': ['settle', new Uint8Array(8 * 1024 * 1024 + 1).fill(32), 'request_too_large'],
     'over the codec limit': ['settle', new Uint8Array(9 * 1024 * 1024).fill(32), 'request_too_large'],
     'nested arrays': ['settle', '['.repeat(100000), 'request_wrong_type'],
     'invalid UTF-8': ['settle', new Uint8Array([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x3a, 0x31, 0x7d]), 'request_malformed_json'],
