@@ -54,7 +54,7 @@ const TEXT = {
     mode: '怎么填费用',
     modeSimple: '按类别填总数',
     modeItems: '一项一项填',
-    billHint: '看发票或费用清单。只知道总数，就都填在第一栏。',
+    billHint: '看发票或费用清单。只知道总数，就都填在第一栏。三栏加起来就是总费用，结果里会写出来，可以和发票对一对。',
     amountA: '一般医疗费用（甲类，能按比例报销）',
     amountB: '乙类费用（要先自己付一部分）',
     amountSelf: '全自费费用（不能报销的药和项目）',
@@ -148,7 +148,7 @@ const TEXT = {
     mode: 'How to enter the cost',
     modeSimple: 'Totals by kind',
     modeItems: 'Item by item',
-    billHint: 'Look at the invoice or the list of charges. If you only know the total, put it all in the first box.',
+    billHint: 'Look at the invoice or the list of charges. If you only know the total, put it all in the first box. The three boxes add up to the total cost, which the estimate shows: check it against the invoice.',
     amountA: 'Ordinary medical costs (class A, paid at the ratio)',
     amountB: 'Class-B costs (you pay part first)',
     amountSelf: 'Wholly self-paid (drugs and items the scheme never pays)',
@@ -893,8 +893,10 @@ function documentReady() {
 // at once, and the page waits for the document only after.
 {
   const base = document.querySelector('meta[name="ncms-policies"]')?.content ?? '';
-  // boot.js has started the compilation, unless it has not run (it is async too).
-  const engine = load(window.ncmsModule ?? fetch('ncms.wasm'));
+  // boot.js has started the compilation, unless it has not run yet (it is async too):
+  // then this fetch is the one, and boot.js leaves it alone.
+  if (!window.ncmsModule) window.ncmsModule = fetch('ncms.wasm');
+  const engine = load(window.ncmsModule);
   engine.catch(() => {}); // start reports it
   const county = base ? fetchJSON(base, 2500) : Promise.resolve(null);
   new Estimator().start(engine, county, base);

@@ -2,7 +2,8 @@
 // a classic async script with no imports, so it runs as soon as it arrives, while the
 // page is still being parsed and laid out; app.js, a module, runs later and takes the
 // compiled module from here (ncms.js's load accepts it, or the response to compile).
-window.ncmsModule = (() => {
+// If app.js came first it has started the fetch itself, and this does nothing.
+window.ncmsModule = window.ncmsModule ?? (() => {
   const response = fetch('ncms.wasm');
   const module = response.then((r) => {
     const type = r.headers.get('content-type') || '';
