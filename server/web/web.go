@@ -164,7 +164,8 @@ func gzipped(b []byte) ([]byte, error) {
 // for the current version may be cached for a year; the page itself, and any request
 // without the current version, is revalidated each time.
 func Handler(wasm, loader []byte) http.Handler {
-	s, err := build(wasm, loader, true)
+	// Copies, so that the caller's buffers may be reused without changing what is served.
+	s, err := build(bytes.Clone(wasm), bytes.Clone(loader), true)
 	if err != nil {
 		// Only reading the embedded files or compressing into memory can fail,
 		// and neither does.
