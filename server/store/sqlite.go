@@ -129,7 +129,8 @@ func (s *sqliteStore) setUp(ctx context.Context, path string) error {
 	return tx.Commit()
 }
 
-// Update queues fn for the writer and waits for its group to commit.
+// Update queues fn for the writer and waits for its group to commit. fn runs on the
+// writer goroutine, so it must not itself call Update or View on the store.
 func (s *sqliteStore) Update(ctx context.Context, fn func(ledger.Tx) error) error {
 	if err := ctx.Err(); err != nil {
 		return err

@@ -126,23 +126,28 @@ func postgresOpener(t *testing.T) storetest.Opener {
 	}
 }
 
+// BenchmarkSettle runs storetest.BenchmarkSettle on each store, with one caller (the
+// latency of a durable commit) and with 64 (group commit at work).
 func BenchmarkSettle(b *testing.B) {
-	b.Run("sqlite", func(b *testing.B) {
-		s, err := store.Open(b.Context(), filepath.Join(b.TempDir(), "ncms.db"))
-		if err != nil {
-			b.Fatal(err)
+	stores := []struct {
+		name string
+		dsn  func(b *testing.B) string
+	}{
+		{"sqlite", func(b *testing.B) string { return filepath.Join(b.TempDir(), "ncms.db") }},
+		{"postgres", func(b *testing.B) string { return postgresDB(b) }},
+	}
+	for _, st := range stores {
+		for _, callers := range []int{1, 64} {
+			b.Run(fmt.Sprintf("%s/callers=%d", st.name, callers), func(b *testing.B) {
+				s, err := store.Open(b.Context(), st.dsn(b))
+				if err != nil {
+					b.Fatal(err)
+				}
+				defer s.Close()
+				storetest.BenchmarkSettle(b, s, callers)
+			})
 		}
-		defer s.Close()
-		storetest.BenchmarkSettle(b, s)
-	})
-	b.Run("postgres", func(b *testing.B) {
-		s, err := store.Open(b.Context(), postgresDB(b))
-		if err != nil {
-			b.Fatal(err)
-		}
-		defer s.Close()
-		storetest.BenchmarkSettle(b, s)
-	})
+	}
 }
 
 // TestPostgresReplicasMigrate opens several stores on one empty database at once, as
