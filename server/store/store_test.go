@@ -1,12 +1,8 @@
 package store_test
 
 import (
-	"context"
 	"database/sql"
 	"fmt"
-	"math/rand/v2"
-	"net/url"
-	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -50,41 +46,6 @@ func TestPostgres(t *testing.T) {
 	storetest.Run(t, postgresOpener(t))
 }
 
-// postgresDB returns the DSN of a database made for this test run from the one in
-// NCMS_TEST_POSTGRES, dropped when t ends. Without NCMS_TEST_POSTGRES the test is
-// skipped, except in CI, which must test both stores.
-func postgresDB(t testing.TB) string {
-	admin := os.Getenv("NCMS_TEST_POSTGRES")
-	if admin == "" {
-		const how = "NCMS_TEST_POSTGRES is not set, so the PostgreSQL store is not tested; " +
-			"start a server with: export NCMS_TEST_POSTGRES=$(bash .ci/postgres)"
-		if os.Getenv("CI") != "" {
-			t.Fatal(how)
-		}
-		t.Skip(how)
-	}
-	u, err := url.Parse(admin)
-	if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
-		t.Fatalf("NCMS_TEST_POSTGRES must be a postgres:// URL")
-	}
-	db, err := sql.Open("pgx", admin)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	name := fmt.Sprintf("ncms_test_%d_%08x", os.Getpid(), rand.Uint32())
-	if _, err := db.ExecContext(t.Context(), "CREATE DATABASE "+name); err != nil {
-		t.Fatalf("creating the test database: %v", err)
-	}
-	t.Cleanup(func() {
-		if _, err := db.ExecContext(context.Background(), "DROP DATABASE "+name+" WITH (FORCE)"); err != nil {
-			t.Errorf("dropping the test database: %v", err)
-		}
-	})
-	u.Path = "/" + name
-	return u.String()
-}
-
 // withSchema returns dsn with its search path set to schema.
 func withSchema(dsn, schema string) string {
 	sep := "?"
@@ -96,7 +57,7 @@ func withSchema(dsn, schema string) string {
 
 // postgresOpener gives each test a schema of its own in one database for the run.
 func postgresOpener(t *testing.T) storetest.Opener {
-	dsn := postgresDB(t)
+	dsn := storetest.PostgresDSN(t)
 	db, err := sql.Open("pgx", dsn)
 	if err != nil {
 		t.Fatal(err)
@@ -134,7 +95,7 @@ func BenchmarkSettle(b *testing.B) {
 		dsn  func(b *testing.B) string
 	}{
 		{"sqlite", func(b *testing.B) string { return filepath.Join(b.TempDir(), "ncms.db") }},
-		{"postgres", func(b *testing.B) string { return postgresDB(b) }},
+		{"postgres", func(b *testing.B) string { return storetest.PostgresDSN(b) }},
 	}
 	for _, st := range stores {
 		for _, callers := range []int{1, 64} {
@@ -153,7 +114,7 @@ func BenchmarkSettle(b *testing.B) {
 // TestPostgresReplicasMigrate opens several stores on one empty database at once, as
 // replicas starting together do: each must open, and the schema be migrated once.
 func TestPostgresReplicasMigrate(t *testing.T) {
-	dsn := postgresDB(t)
+	dsn := storetest.PostgresDSN(t)
 	const n = 4
 	errs := make(chan error, n)
 	for range n {
@@ -204,7 +165,7 @@ func TestAppendOnly(t *testing.T) {
 			return s, db
 		}},
 		{"postgres", func(t *testing.T) (ledger.Store, *sql.DB) {
-			dsn := postgresDB(t)
+			dsn := storetest.PostgresDSN(t)
 			s, err := store.Open(t.Context(), dsn)
 			if err != nil {
 				t.Fatal(err)
