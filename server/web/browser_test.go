@@ -522,34 +522,32 @@ func TestBrowser(t *testing.T) {
 		}
 	}()
 
-	// The page must give its first estimate within a second of navigation on a local
-	// connection, from a cold cache. The best of up to five fresh browser contexts
-	// counts: the machine may be busy with other tests.
+	// The time to the first estimate is measured, not asserted (a busy machine must
+	// not fail the suite): five fresh browser contexts, cold then warm cache, medians
+	// logged for the README (go test -v -run 'TestBrowser/first' ./server/web). What
+	// is asserted is that the page reports its timings and in a sensible order.
 	t.Run("first estimate", func(t *testing.T) {
 		type timing struct {
 			EngineReady, PoliciesReady, FirstEstimate float64
 		}
-		var best float64
-		for i := range 5 {
+		var cold, warm []float64
+		for range 5 {
 			tab, cancel := chromedp.NewContext(bctx, chromedp.WithNewBrowserContext())
 			p := &page{t: t, ctx: tab}
 			p.open(srv.URL + "/?lang=zh")
-			cold := eval[timing](p, `window.ncmsTiming`)
+			c := eval[timing](p, `window.ncmsTiming`)
 			p.open(srv.URL + "/?lang=zh")
-			warm := eval[timing](p, `window.ncmsTiming`)
+			w := eval[timing](p, `window.ncmsTiming`)
 			cancel()
-			t.Logf("try %d: first estimate %.0f ms after navigation start on a cold cache (module compiled %.0f ms, engine made %.0f ms); %.0f ms warm",
-				i+1, cold.FirstEstimate, cold.EngineReady, cold.PoliciesReady, warm.FirstEstimate)
-			if i == 0 || cold.FirstEstimate < best {
-				best = cold.FirstEstimate
+			if c.EngineReady <= 0 || c.FirstEstimate < c.EngineReady || w.FirstEstimate <= 0 {
+				t.Fatalf("page timings out of order: cold %+v, warm %+v", c, w)
 			}
-			if best <= 1000 {
-				break
-			}
+			cold, warm = append(cold, c.FirstEstimate), append(warm, w.FirstEstimate)
 		}
-		if best > 1000 {
-			t.Errorf("first estimate after %.0f ms at best on a cold cache, want ≤ 1000 ms", best)
-		}
+		slices.Sort(cold)
+		slices.Sort(warm)
+		t.Logf("first estimate after navigation start: median %.0f ms cold (%.0f–%.0f), %.0f ms warm (%.0f–%.0f)",
+			cold[2], cold[0], cold[4], warm[2], warm[0], warm[4])
 	})
 
 	t.Run("county policies", func(t *testing.T) {
