@@ -1,7 +1,9 @@
 package engine_test
 
 import (
+	"math/rand/v2"
 	"os"
+	"reflect"
 	"testing"
 
 	"github.com/ruralhealth/ncms/core"
@@ -142,4 +144,58 @@ func TestSettleEnvelopeAsCodec(t *testing.T) {
 	if got := e.Handle(engine.OpSettle, req); string(got) != string(want) {
 		t.Errorf("Handle:\n%s\nwant\n%s", got, want)
 	}
+}
+
+// TestSettleScanMatchesCodec checks the strict fast path for settle requests: on
+// every input it accepts, the request must be what the codec decodes. Inputs are the
+// benchmark claim and the Pingluo request, cut and mutated byte by byte.
+func TestSettleScanMatchesCodec(t *testing.T) {
+	twenty, err := os.ReadFile("testdata/twenty-lines.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	seeds := [][]byte{twenty, []byte(pingluoClaim),
+		[]byte(`{"schema":1,"policy":"p","version":"v","claim":{}}`),
+		[]byte(`{"schema":2,"policy":"","claim":{"items":[]}}`),
+		[]byte(`{"schema":1,"claim":null}`), []byte(`{"schema":1,"policy":"p","policy":"q"}`),
+		[]byte(`{"schema":1,"nope":1}`), []byte(`{"schema":"1"}`), []byte(` {"schema":1} `)}
+	check := func(req []byte) bool {
+		var fast, slow engine.SettleRequest
+		if !fast.Scan(req) {
+			return false
+		}
+		if err := codec.Decode(req, &slow); err != nil {
+			t.Fatalf("the strict reader accepted what the codec refuses (%v):\n%s", err, req)
+		}
+		if !reflect.DeepEqual(fast, slow) {
+			t.Fatalf("requests differ:\n fast %+v\n slow %+v\n%s", fast, slow, req)
+		}
+		return true
+	}
+	if !check(twenty) || !check([]byte(pingluoClaim)) {
+		t.Fatal("the strict reader refused a plain request")
+	}
+	const junk = "{}[],:\"\\ 0-.eanu\t\xff"
+	r := rand.New(rand.NewPCG(3, 4))
+	accepted := 0
+	for i := 0; i < 20000; i++ {
+		req := append([]byte(nil), seeds[r.IntN(len(seeds))]...)
+		for n := r.IntN(3); n >= 0 && len(req) > 0; n-- {
+			j := r.IntN(len(req))
+			switch r.IntN(4) {
+			case 0:
+				req = append(req[:j], req[j+1:]...)
+			case 1:
+				req = append(req[:j], append([]byte{junk[r.IntN(len(junk))]}, req[j:]...)...)
+			case 2:
+				req[j] = junk[r.IntN(len(junk))]
+			default:
+				req = req[:j]
+			}
+		}
+		if check(req) {
+			accepted++
+		}
+	}
+	t.Logf("the strict reader accepted %d of 20000 mutated requests", accepted)
 }
