@@ -191,17 +191,8 @@ func (s *sqliteStore) write() {
 // returning an error takes back only its own writes, then commits once. Every caller
 // whose fn returned nil gets nil only after the commit.
 func (s *sqliteStore) commit(group []*request) {
-	run := group[:0:0]
-	for _, r := range group {
-		if r.state.CompareAndSwap(queued, started) {
-			run = append(run, r)
-		}
-	}
-	if len(run) == 0 {
-		return
-	}
 	defer func() {
-		for _, r := range run {
+		for _, r := range group {
 			close(r.done)
 		}
 	}()
@@ -210,14 +201,21 @@ func (s *sqliteStore) commit(group []*request) {
 	s.groups.Add(1)
 	tx, err := s.writer.BeginTx(ctx, nil)
 	if err != nil {
-		for _, r := range run {
-			r.err = fmt.Errorf("store: beginning a write: %w", err)
+		fail := fmt.Errorf("store: beginning a write: %w", err)
+		for _, r := range group {
+			if r.claim() {
+				r.err = fail
+			}
 		}
 		return
 	}
 	c := &sqlTx{tx: tx, d: s.d, prepare: true}
 	var broken error
-	for _, r := range run {
+	for _, r := range group {
+		// Claimed only now, so a caller can give up until its own fn starts.
+		if !r.claim() {
+			continue
+		}
 		if err := r.ctx.Err(); err != nil {
 			r.err = err
 			continue
@@ -248,11 +246,17 @@ func (s *sqliteStore) commit(group []*request) {
 	// The transaction is gone, and every write in it: a fn that succeeded, or has not
 	// run, gets the failure. (A savepoint statement fails when SQLite has rolled the
 	// whole transaction back itself, after an I/O error or a full disk.)
-	for _, r := range run {
-		if r.err == nil && r.panicked == nil {
-			r.err = fmt.Errorf("store: committing a group of %d writes: %w", len(run), broken)
+	for _, r := range group {
+		if r.claim() && r.err == nil && r.panicked == nil {
+			r.err = fmt.Errorf("store: committing a group of %d writes: %w", len(group), broken)
 		}
 	}
+}
+
+// claim moves a queued request to started, and reports whether the request is the
+// writer's to answer: false once its caller has given up on it.
+func (r *request) claim() bool {
+	return r.state.CompareAndSwap(queued, started) || r.state.Load() == started
 }
 
 func savepoint(ctx context.Context, tx *sql.Tx, stmt string) error {

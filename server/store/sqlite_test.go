@@ -176,3 +176,49 @@ func TestCloseDrainsQueue(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestCancelledInGroup checks that a caller can give up while an earlier fn of its
+// own group runs: it returns at once, and its fn never runs.
+func TestCancelledInGroup(t *testing.T) {
+	s := openTestSQLite(t)
+	release, first := holdWriter(t, s)
+
+	aRunning, aHold := make(chan struct{}), make(chan struct{})
+	a := make(chan error, 1)
+	go func() {
+		a <- s.Update(context.Background(), func(ledger.Tx) error {
+			close(aRunning)
+			<-aHold
+			return nil
+		})
+	}()
+	waitQueued(s, 1)
+	ctx, cancel := context.WithCancel(context.Background())
+	ran := make(chan struct{}, 1)
+	b := make(chan error, 1)
+	go func() {
+		b <- s.Update(ctx, func(ledger.Tx) error {
+			ran <- struct{}{}
+			return nil
+		})
+	}()
+	waitQueued(s, 2)
+	release()
+	if err := <-first; err != nil {
+		t.Fatal(err)
+	}
+	<-aRunning // a and b are one group now, and a is running
+	cancel()
+	if err := <-b; !errors.Is(err, context.Canceled) {
+		t.Errorf("err = %v, want context.Canceled", err)
+	}
+	close(aHold)
+	if err := <-a; err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-ran:
+		t.Error("the cancelled Update's fn ran")
+	default:
+	}
+}
