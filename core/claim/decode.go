@@ -427,7 +427,7 @@ func ScanJSON(r *strict.Reader, c *Claim) {
 	r.Object(func(name []byte) int {
 		switch string(name) {
 		case "id":
-			c.ID = string(r.Text())
+			c.ID = r.String()
 			return 0
 		case "person":
 			scanPerson(r, &c.Person)
@@ -457,13 +457,13 @@ func scanPerson(r *strict.Reader, p *Person) {
 	r.Object(func(name []byte) int {
 		switch string(name) {
 		case "id":
-			p.ID = string(r.Text())
+			p.ID = r.String()
 			return 0
 		case "name":
-			p.Name = string(r.Text())
+			p.Name = r.String()
 			return 1
 		case "category":
-			p.Category = string(r.Text())
+			p.Category = r.String()
 			return 2
 		case "birthDate":
 			scanJSON(r, &p.Birth)
@@ -479,7 +479,7 @@ func scanPerson(r *strict.Reader, p *Person) {
 						y.Year = r.Int()
 						return 0
 					case "tier":
-						y.Tier = string(r.Text())
+						y.Tier = r.String()
 						return 1
 					case "paidOn":
 						scanJSON(r, &y.PaidOn)
@@ -501,13 +501,13 @@ func scanVisit(r *strict.Reader, v *Visit) {
 	r.Object(func(name []byte) int {
 		switch string(name) {
 		case "type":
-			v.Type = string(r.Text())
+			v.Type = r.String()
 			return 0
 		case "institution":
-			v.Institution = string(r.Text())
+			v.Institution = r.String()
 			return 1
 		case "class":
-			v.Class = string(r.Text())
+			v.Class = r.String()
 			return 2
 		case "referral":
 			v.Referral = r.Bool()
@@ -519,10 +519,10 @@ func scanVisit(r *strict.Reader, v *Visit) {
 			scanJSON(r, &v.Discharge)
 			return 5
 		case "disease":
-			v.Disease = string(r.Text())
+			v.Disease = r.String()
 			return 6
 		case "delivery":
-			v.Delivery = string(r.Text())
+			v.Delivery = r.String()
 			return 7
 		}
 		return -1
@@ -533,10 +533,10 @@ func scanItem(r *strict.Reader, it *Item) {
 	r.Object(func(name []byte) int {
 		switch string(name) {
 		case "code":
-			it.Code = string(r.Text())
+			it.Code = r.String()
 			return 0
 		case "name":
-			it.Name = string(r.Text())
+			it.Name = r.String()
 			return 1
 		case "kind":
 			it.Kind = known(r.Text())
@@ -569,7 +569,7 @@ func scanTotals(r *strict.Reader, t *Totals) {
 				r.Object(func(name []byte) int {
 					switch string(name) {
 					case "fund":
-						f.Fund = string(r.Text())
+						f.Fund = r.String()
 						return 0
 					case "paid":
 						scanJSON(r, &f.Paid)
@@ -596,7 +596,7 @@ func scanTotals(r *strict.Reader, t *Totals) {
 				r.Object(func(name []byte) int {
 					switch string(name) {
 					case "class":
-						a.Class = string(r.Text())
+						a.Class = r.String()
 						return 0
 					case "count":
 						a.Count = r.Int()

@@ -221,7 +221,7 @@ func (g *gen) mutate(s string) string {
 func scanBoth(data []byte) (bool, string) {
 	var fast, slow claim.Claim
 	r := strict.NewReader(data)
-	claim.ScanJSON(&r, &fast)
+	claim.ScanJSON(r, &fast)
 	if !r.End() {
 		return false, ""
 	}

@@ -64,13 +64,13 @@ func (r *SettleRequest) scan(req []byte) bool {
 			r.Schema = rd.Int()
 			return 0
 		case "policy":
-			r.Policy = string(rd.Text())
+			r.Policy = rd.String()
 			return 1
 		case "version":
-			r.Version = string(rd.Text())
+			r.Version = rd.String()
 			return 2
 		case "claim":
-			claim.ScanJSON(&rd, &r.Claim)
+			claim.ScanJSON(rd, &r.Claim)
 			return 3
 		}
 		return -1

@@ -121,8 +121,22 @@ func (w *jsonWriter) int(n int) { w.b = strconv.AppendInt(w.b, int64(n), 10) }
 func (w *jsonWriter) bool(v bool) { w.b = strconv.AppendBool(w.b, v) }
 
 // str appends s quoted as the codec's encoder quotes it (minimal escaping, no HTML
-// escaping).
+// escaping). Printable ASCII other than '"' and '\\' is written as it is, which is
+// what the encoder does with it; anything else goes through the encoder's quoting.
 func (w *jsonWriter) str(s string) {
+	plain := true
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' {
+			plain = false
+			break
+		}
+	}
+	if plain {
+		w.b = append(w.b, '"')
+		w.b = append(w.b, s...)
+		w.b = append(w.b, '"')
+		return
+	}
 	var err error
 	w.b, err = jsontext.AppendQuote(w.b, s)
 	if err != nil && w.err == nil {

@@ -6,7 +6,10 @@
 // errors with their paths. So it never decides an error itself and never guesses.
 package strict
 
-import "unicode/utf8"
+import (
+	"strings"
+	"unicode/utf8"
+)
 
 // Reader reads one JSON document. After the first failure every method does nothing
 // and returns zero values; the caller checks End once at the end.
@@ -14,10 +17,17 @@ type Reader struct {
 	b      []byte
 	i      int
 	failed bool
+	// texts holds copies of the strings read, so that a claim's many short texts
+	// share a few allocations. A strings.Builder never rewrites bytes it has handed
+	// out, and a full one is replaced rather than grown, so no text is copied twice.
+	texts strings.Builder
 }
 
-// NewReader returns a reader of b.
-func NewReader(b []byte) Reader { return Reader{b: b} }
+// textChunk is the size of each buffer String copies texts into.
+const textChunk = 512
+
+// NewReader returns a reader of b. A Reader must not be copied once used.
+func NewReader(b []byte) *Reader { return &Reader{b: b} }
 
 // Fail marks the input as one the reader does not accept.
 func (r *Reader) Fail() { r.failed = true }
@@ -136,6 +146,21 @@ func (r *Reader) text() []byte {
 // Text reads a string and returns its contents, which stay valid as long as the
 // input does.
 func (r *Reader) Text() []byte { return r.text() }
+
+// String reads a string and returns a copy of its contents.
+func (r *Reader) String() string {
+	t := r.text()
+	if len(t) == 0 {
+		return ""
+	}
+	if r.texts.Cap()-r.texts.Len() < len(t) {
+		r.texts = strings.Builder{}
+		r.texts.Grow(max(textChunk, len(t)))
+	}
+	start := r.texts.Len()
+	r.texts.Write(t)
+	return r.texts.String()[start:]
+}
 
 // Quoted reads a string and returns it with its quotes, as a JSON value.
 func (r *Reader) Quoted() []byte {
