@@ -13,11 +13,10 @@ import (
 	"testing"
 
 	"github.com/ruralhealth/ncms/conformance"
-	"github.com/ruralhealth/ncms/core/engine"
 	"github.com/ruralhealth/ncms/core/policies"
 	"github.com/ruralhealth/ncms/server/api"
+	"github.com/ruralhealth/ncms/server/api/apitest"
 	"github.com/ruralhealth/ncms/server/ledger"
-	"github.com/ruralhealth/ncms/server/store"
 	"github.com/ruralhealth/ncms/server/store/storetest"
 	"github.com/ruralhealth/ncms/wasm/build"
 )
@@ -49,35 +48,12 @@ func engines(t *testing.T) []conformance.Engine {
 	return es
 }
 
-// countyServer starts the county server on a real loopback listener over a store at dsn
-// and returns the HTTP engine that calls it with a county key.
+// countyServer starts the county server on a real loopback listener over a store at
+// dsn and returns the HTTP engine that calls it with a county key.
 func countyServer(t *testing.T, dsn string) conformance.Engine {
 	t.Helper()
-	ctx := context.Background()
-	st, err := store.Open(ctx, dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	e, err := engine.WithExamples()
-	if err != nil {
-		t.Fatal(err)
-	}
-	l, err := ledger.New(ctx, st, e, nil, ledger.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	key, _, err := l.CreateKey(ctx, ledger.RoleCounty, "", "conformance")
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv, err := api.New(l, api.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewServer(srv)
-	t.Cleanup(ts.Close)
-	h, err := conformance.OpenHTTP(ts.URL, key)
+	srv := apitest.Start(t, dsn, ledger.Options{}, api.Options{})
+	h, err := conformance.OpenHTTP(srv.URL, srv.Key(t, ledger.RoleCounty, ""))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"net/http/httptest"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -26,8 +25,8 @@ import (
 	"github.com/ruralhealth/ncms/core/enroll"
 	"github.com/ruralhealth/ncms/core/identity"
 	"github.com/ruralhealth/ncms/server/api"
+	"github.com/ruralhealth/ncms/server/api/apitest"
 	"github.com/ruralhealth/ncms/server/ledger"
-	"github.com/ruralhealth/ncms/server/store"
 )
 
 const (
@@ -47,53 +46,28 @@ type fixture struct {
 	t      *testing.T
 	l      *ledger.Ledger
 	srv    *api.Server
-	ts     *httptest.Server
-	logs   *syncBuffer
+	url    string
+	logs   *apitest.Buffer
 	county string
 	h1, h2 string
 }
 
 func newFixture(t *testing.T, o api.Options) *fixture {
 	t.Helper()
-	ctx := context.Background()
-	s, err := store.Open(ctx, filepath.Join(t.TempDir(), "ncms.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	e, err := engine.WithExamples()
-	if err != nil {
-		t.Fatal(err)
-	}
-	clock := time.Date(2025, 6, 1, 8, 0, 0, 0, time.UTC)
-	l, err := ledger.New(ctx, s, e, nil, ledger.Options{Now: func() time.Time { return clock }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	f := &fixture{t: t, l: l, logs: &syncBuffer{}}
+	f := &fixture{t: t, logs: &apitest.Buffer{}}
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.NewTextHandler(f.logs, nil))
 	}
-	if f.srv, err = api.New(l, o); err != nil {
+	clock := time.Date(2025, 6, 1, 8, 0, 0, 0, time.UTC)
+	srv := apitest.Start(t, filepath.Join(t.TempDir(), "ncms.db"), ledger.Options{Now: func() time.Time { return clock }}, o)
+	f.l, f.srv, f.url = srv.Ledger, srv.API, srv.URL
+	var err error
+	if f.county, _, err = f.l.EnsureAdminKey(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	f.ts = httptest.NewServer(f.srv)
-	t.Cleanup(f.ts.Close)
-	if f.county, _, err = l.EnsureAdminKey(ctx); err != nil {
-		t.Fatal(err)
-	}
-	f.h1 = f.key(ledger.RoleInstitution, "H001")
-	f.h2 = f.key(ledger.RoleInstitution, "H002")
+	f.h1 = srv.Key(t, ledger.RoleInstitution, "H001")
+	f.h2 = srv.Key(t, ledger.RoleInstitution, "H002")
 	return f
-}
-
-func (f *fixture) key(role, institution string) string {
-	f.t.Helper()
-	secret, _, err := f.l.CreateKey(context.Background(), role, institution, "test "+institution)
-	if err != nil {
-		f.t.Fatal(err)
-	}
-	return secret
 }
 
 // seed registers a household, the person, an issued card and settlement 1 of
@@ -140,7 +114,7 @@ func (r *response) first() (core.Code, string) {
 // name, value pairs.
 func (f *fixture) do(method, path, key, body string, headers ...string) *response {
 	f.t.Helper()
-	req, err := http.NewRequest(method, f.ts.URL+path, strings.NewReader(body))
+	req, err := http.NewRequest(method, f.url+path, strings.NewReader(body))
 	if err != nil {
 		f.t.Fatal(err)
 	}
@@ -155,7 +129,7 @@ func (f *fixture) do(method, path, key, body string, headers ...string) *respons
 
 func (f *fixture) send(req *http.Request) *response {
 	f.t.Helper()
-	resp, err := f.ts.Client().Do(req)
+	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		f.t.Fatal(err)
 	}
@@ -597,7 +571,7 @@ func TestBodyLimit(t *testing.T) {
 			if tc.chunked {
 				rd = io.MultiReader(rd) // unknown length: sent chunked
 			}
-			req, _ := http.NewRequest("POST", f.ts.URL+tc.path, rd)
+			req, _ := http.NewRequest("POST", f.url+tc.path, rd)
 			if tc.key != "" {
 				req.Header.Set("Authorization", "Bearer "+tc.key)
 			}
@@ -851,9 +825,9 @@ func TestConcurrentSettlements(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			req, _ := http.NewRequest("POST", f.ts.URL+"/v1/settlements", strings.NewReader(settle(fmt.Sprintf("C%02d", i), "H001", "2000.00")))
+			req, _ := http.NewRequest("POST", f.url+"/v1/settlements", strings.NewReader(settle(fmt.Sprintf("C%02d", i), "H001", "2000.00")))
 			req.Header.Set("Authorization", "Bearer "+f.h1)
-			resp, err := f.ts.Client().Do(req)
+			resp, err := http.DefaultClient.Do(req)
 			if err != nil {
 				statuses <- 0
 				return
@@ -897,22 +871,4 @@ func luhnCard(body string) string {
 		sum += d
 	}
 	return body + string(rune('0'+(10-sum%10)%10))
-}
-
-// syncBuffer is a log destination safe for the server's goroutines.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }

@@ -3,17 +3,15 @@ package main
 import (
 	"bytes"
 	"context"
-	"net/http/httptest"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/ruralhealth/ncms/core/civil"
-	"github.com/ruralhealth/ncms/core/engine"
 	"github.com/ruralhealth/ncms/core/identity"
 	"github.com/ruralhealth/ncms/server/api"
+	"github.com/ruralhealth/ncms/server/api/apitest"
 	"github.com/ruralhealth/ncms/server/ledger"
-	"github.com/ruralhealth/ncms/server/store"
 )
 
 func TestPersonsAreValidAndDistinct(t *testing.T) {
@@ -38,29 +36,9 @@ func TestPersonsAreValidAndDistinct(t *testing.T) {
 // server and checks every settlement was recorded once.
 func TestLoadAgainstServer(t *testing.T) {
 	ctx := context.Background()
-	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "ncms.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	e, err := engine.WithExamples()
-	if err != nil {
-		t.Fatal(err)
-	}
-	l, err := ledger.New(ctx, st, e, nil, ledger.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	key, _, err := l.CreateKey(ctx, ledger.RoleInstitution, "H001", "load")
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv, err := api.New(l, api.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewServer(srv)
-	defer ts.Close()
+	srv := apitest.Start(t, filepath.Join(t.TempDir(), "ncms.db"), ledger.Options{}, api.Options{})
+	key := srv.Key(t, ledger.RoleInstitution, "H001")
+	st, ts := srv.Store, srv
 	for _, mode := range []string{"estimate", "settle"} {
 		var out bytes.Buffer
 		err := run(ctx, []string{"-url", ts.URL, "-key", key, "-mode", mode, "-c", "8", "-n", "120", "-persons", "30"}, &out)
@@ -72,7 +50,7 @@ func TestLoadAgainstServer(t *testing.T) {
 		}
 	}
 	n := 0
-	err = st.View(ctx, func(tx ledger.Tx) error {
+	err := st.View(ctx, func(tx ledger.Tx) error {
 		for _, err := range tx.Entries(ctx, ledger.Filter{}) {
 			if err != nil {
 				return err

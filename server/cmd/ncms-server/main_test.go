@@ -8,21 +8,21 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/ruralhealth/ncms/core/engine"
+	"github.com/ruralhealth/ncms/server/api/apitest"
 	"github.com/ruralhealth/ncms/wasm/build"
 )
 
 // server runs the command with args in the background and returns its base URL, its
 // stdout and a function that stops it (SIGINT's path: the context ends) and returns
 // run's error.
-func server(t *testing.T, args ...string) (string, *syncBuffer, func() error) {
+func server(t *testing.T, args ...string) (string, *apitest.Buffer, func() error) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	stdout, stderr := &syncBuffer{}, &syncBuffer{}
+	stdout, stderr := &apitest.Buffer{}, &apitest.Buffer{}
 	addr := make(chan string, 1)
 	c := &command{stdout: stdout, stderr: stderr, listening: func(a string) { addr <- a }}
 	done := make(chan error, 1)
@@ -254,22 +254,4 @@ func TestRedactDSN(t *testing.T) {
 			t.Errorf("redactDSN(%q) = %q, want %q", in, got, want)
 		}
 	}
-}
-
-// syncBuffer is an output safe for the server's goroutines.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }

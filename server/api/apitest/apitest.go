@@ -1,0 +1,80 @@
+// Package apitest starts county servers for tests: a real ledger over a real store
+// (SQLite or PostgreSQL) behind a loopback listener, with the example policies.
+package apitest
+
+import (
+	"bytes"
+	"context"
+	"net/http/httptest"
+	"sync"
+	"testing"
+
+	"github.com/ruralhealth/ncms/core/engine"
+	"github.com/ruralhealth/ncms/server/api"
+	"github.com/ruralhealth/ncms/server/ledger"
+	"github.com/ruralhealth/ncms/server/store"
+)
+
+// Server is a running county server; everything is closed when the test ends.
+type Server struct {
+	URL    string
+	API    *api.Server
+	Ledger *ledger.Ledger
+	Store  ledger.Store
+}
+
+// Start opens the store at dsn, builds the ledger and the API over it with the
+// given options and serves it on a loopback port.
+func Start(t testing.TB, dsn string, lo ledger.Options, ao api.Options) *Server {
+	t.Helper()
+	ctx := context.Background()
+	st, err := store.Open(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	e, err := engine.WithExamples()
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := ledger.New(ctx, st, e, nil, lo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := api.New(l, ao)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(srv)
+	t.Cleanup(ts.Close)
+	return &Server{URL: ts.URL, API: srv, Ledger: l, Store: st}
+}
+
+// Key creates an API key and returns its secret, failing the test on error.
+func (s *Server) Key(t testing.TB, role, institution string) string {
+	t.Helper()
+	secret, _, err := s.Ledger.CreateKey(context.Background(), role, institution, "test "+role+" "+institution)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return secret
+}
+
+// Buffer is an io.Writer safe for a server's goroutines, to collect its logs.
+type Buffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *Buffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+// String returns everything written so far.
+func (s *Buffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
