@@ -209,6 +209,9 @@ func (a Amount) Problem() core.Code {
 // amount built in Go, a negative value, a fraction of a fen or too many digits — as an
 // error at path, or nil.
 func (a Amount) Check(path string) *core.Error {
+	if a.plain() && a.fen >= 0 {
+		return nil // whole fen, not negative: every amount a valid claim holds
+	}
 	switch {
 	case a.bad != nil:
 		return core.NewError(a.bad.problem, path, quote(a.bad.raw))
@@ -436,6 +439,11 @@ func (a Amount) bigString() string {
 	return s
 }
 
+// digitPairs lists "00" to "99", so that formatting writes two digits per division.
+const digitPairs = "00010203040506070809" + "10111213141516171819" + "20212223242526272829" +
+	"30313233343536373839" + "40414243444546474849" + "50515253545556575859" + "60616263646566676869" +
+	"70717273747576777879" + "80818283848586878889" + "90919293949596979899"
+
 // appendFen formats fen with two decimals without big-number arithmetic.
 func appendFen(dst []byte, fen int64) []byte {
 	neg := fen < 0
@@ -447,21 +455,22 @@ func appendFen(dst []byte, fen int64) []byte {
 		}
 	}
 	var buf [24]byte
-	i := len(buf)
-	for n := 0; n < 2; n++ {
-		i--
-		buf[i] = byte('0' + u%10)
-		u /= 10
+	i := len(buf) - 3
+	d := u % 100
+	u /= 100
+	buf[i], buf[i+1], buf[i+2] = '.', digitPairs[2*d], digitPairs[2*d+1]
+	for u >= 100 {
+		d = u % 100
+		u /= 100
+		i -= 2
+		buf[i], buf[i+1] = digitPairs[2*d], digitPairs[2*d+1]
 	}
-	i--
-	buf[i] = '.'
-	for {
+	if u >= 10 {
+		i -= 2
+		buf[i], buf[i+1] = digitPairs[2*u], digitPairs[2*u+1]
+	} else {
 		i--
-		buf[i] = byte('0' + u%10)
-		u /= 10
-		if u == 0 {
-			break
-		}
+		buf[i] = byte('0' + u)
 	}
 	if neg {
 		i--

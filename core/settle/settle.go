@@ -72,7 +72,7 @@ func run(p *policy.Compiled, c *claim.Claim) *Result {
 	s := &state{
 		p: p, pol: pol, c: c, class: class,
 		date: c.Date(p),
-		tr:   trace.NewBuilder(12),
+		tr:   trace.NewBuilder(10), // a banded inpatient settlement records 8 to 10 steps
 		r: &Result{
 			Schema:   Schema,
 			Claim:    c.ID,
