@@ -60,30 +60,55 @@ type state struct {
 	// is reserved up front for every fund a settlement can touch, so pointers into it
 	// stay valid while later funds are added.
 	after []claim.FundTotal
+	// avail holds what funds' caps still allowed, which results point to.
+	avail []money.Amount
 	// disease is set when the stay was settled at a single-disease price.
 	disease bool
 	// admitted is set when the stay counts as an admission for later deductibles.
 	admitted bool
 }
 
+// storage is a result together with the backing arrays of its lists, allocated at
+// once: a banded inpatient settlement (8 to 10 steps of about four values, a fund or
+// two) fits without allocating again, and a larger one grows out of the arrays as
+// slices do.
+type storage struct {
+	r      Result
+	tr     trace.Builder
+	steps  [10]trace.Step
+	vals   [40]trace.Value
+	funds  [2]Fund
+	warns  [2]Warning
+	avail  [2]money.Amount
+	totals [4]claim.FundTotal
+}
+
 func run(p *policy.Compiled, c *claim.Claim) *Result {
 	pol := p.Policy()
 	class, _ := p.Class(c.Visit.Class)
+	st := new(storage)
+	st.tr.Use(st.steps[:], st.vals[:])
+	st.r = Result{
+		Schema:   Schema,
+		Claim:    c.ID,
+		Policy:   PolicyRef{ID: p.ID(), Version: p.Version(), Hash: p.Hash()},
+		Engine:   core.EngineVersion,
+		Funds:    st.funds[:0],
+		Warnings: st.warns[:0],
+	}
 	s := &state{
 		p: p, pol: pol, c: c, class: class,
-		date: c.Date(p),
-		tr:   trace.NewBuilder(10), // a banded inpatient settlement records 8 to 10 steps
-		r: &Result{
-			Schema:   Schema,
-			Claim:    c.ID,
-			Policy:   PolicyRef{ID: p.ID(), Version: p.Version(), Hash: p.Hash()},
-			Engine:   core.EngineVersion,
-			Funds:    []Fund{},
-			Warnings: []Warning{},
-		},
+		date:  c.Date(p),
+		tr:    &st.tr,
+		r:     &st.r,
+		avail: st.avail[:0],
 	}
 	// Every fund paid is a pool, a layer, or the single-disease or maternity fund.
-	s.after = append(make([]claim.FundTotal, 0, len(c.Totals.Funds)+len(pol.Pools)+len(pol.Layers)+2), c.Totals.Funds...)
+	if n := len(c.Totals.Funds) + len(pol.Pools) + len(pol.Layers) + 2; n <= len(st.totals) {
+		s.after = append(st.totals[:0], c.Totals.Funds...)
+	} else {
+		s.after = append(make([]claim.FundTotal, 0, n), c.Totals.Funds...)
+	}
 	s.eligibility()
 	s.scope()
 	if s.r.Eligible {
@@ -115,6 +140,15 @@ func (s *state) pct(r money.Rate) string {
 
 func (s *state) round(a money.Amount) money.Amount {
 	return a.Round(s.pol.Rounding.Scale, s.pol.Rounding.Mode)
+}
+
+// available keeps a, what a fund's cap still allowed, for a result to point to.
+func (s *state) available(a money.Amount) *money.Amount {
+	if len(s.avail) == cap(s.avail) {
+		return &a
+	}
+	s.avail = append(s.avail, a)
+	return &s.avail[len(s.avail)-1]
 }
 
 // fund returns the running totals of a pool or layer, created on first use.
@@ -499,7 +533,7 @@ func (s *state) annualCap(pool *policy.Pool, rule string, capAmt, amount money.A
 	if out.Cmp(amount) < 0 {
 		s.warn(core.WarnCapReached)
 	}
-	return out, &avail
+	return out, s.available(avail)
 }
 
 // capBonus is the continuity cap step reached, as a fraction of the cap.

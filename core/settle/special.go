@@ -179,7 +179,7 @@ func (s *state) layer(l *policy.Layer, rule string) {
 	var avail *money.Amount
 	if l.Cap != nil {
 		a := money.NonNegative(l.Cap.Sub(t.Paid))
-		avail = &a
+		avail = s.available(a)
 		if amount.Cmp(a) > 0 {
 			amount = a
 			s.warn(core.WarnCapReached)

@@ -54,20 +54,31 @@ type Builder struct {
 
 // NewBuilder returns a builder with room for n steps.
 func NewBuilder(n int) *Builder {
-	return &Builder{steps: make([]Step, 0, n), vals: make([]Value, 0, 4*n)}
+	b := &Builder{steps: make([]Step, 0, n), vals: make([]Value, 0, 4*n)}
+	if n > 0 {
+		b.text.Grow(textSize)
+	}
+	return b
+}
+
+// Use makes the builder record into steps and vals, from length zero up to their
+// capacity, before it allocates arrays of its own: a caller can then allocate a
+// trace's storage together with its own. The zero Builder, given Use, is ready.
+func (b *Builder) Use(steps []Step, vals []Value) {
+	b.steps, b.vals = steps[:0], vals[:0]
+	if b.text.Cap() == 0 {
+		b.text.Grow(textSize)
+	}
 }
 
 // textSize is the first size of the text buffer: a settlement's trace formats some
-// thirty amounts and rules.
+// thirty amounts and rules. It grows as appends do when a trace needs more.
 const textSize = 512
 
 // Text returns p as a string kept in the builder's text buffer. A strings.Builder
 // never changes bytes it has written (it copies them when it grows), so the strings
 // it has handed out stay valid.
 func (b *Builder) Text(p []byte) string {
-	if b.text.Cap() == 0 {
-		b.text.Grow(textSize)
-	}
 	start := b.text.Len()
 	b.text.Write(p)
 	return b.text.String()[start:]
@@ -75,9 +86,6 @@ func (b *Builder) Text(p []byte) string {
 
 // Join returns the concatenation of parts, kept in the text buffer as Text does.
 func (b *Builder) Join(parts ...string) string {
-	if b.text.Cap() == 0 {
-		b.text.Grow(textSize)
-	}
 	start := b.text.Len()
 	for _, p := range parts {
 		b.text.WriteString(p)
