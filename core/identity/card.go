@@ -33,6 +33,29 @@ func Luhn(digits string) bool {
 	return sum%10 == 0
 }
 
+// LuhnDigit returns the Luhn check digit that completes body (ASCII digits), as a bank
+// issuing a card number computes it.
+func LuhnDigit(body string) (byte, error) {
+	if body == "" || !digits(body) {
+		return 0, core.NewError(core.CardCharset, "", "")
+	}
+	// Appending '0' and reading the remainder gives the digit that makes the sum a
+	// multiple of ten.
+	sum, double := 0, true
+	for i := len(body) - 1; i >= 0; i-- {
+		d := int(body[i] - '0')
+		if double {
+			d *= 2
+			if d > 9 {
+				d -= 9
+			}
+		}
+		sum += d
+		double = !double
+	}
+	return byte('0' + (10-sum%10)%10), nil
+}
+
 // CheckCard returns the first problem, as a *core.Error, with a one-card (一卡通) bank
 // card number: not 16 to 19 digits, a wrong Luhn digit, or, when issuers is not empty,
 // none of the accepted issuer prefixes (BIN, such as the Agricultural Bank's 622848).

@@ -245,3 +245,25 @@ func TestVerifyCard(t *testing.T) {
 		})
 	}
 }
+
+func TestLuhnDigit(t *testing.T) {
+	for _, body := range []string{"622848000000001", "622848000000002", "7992739871", "0", "4111111111111111"[:15]} {
+		d, err := identity.LuhnDigit(body)
+		if err != nil {
+			t.Fatalf("LuhnDigit(%q): %v", body, err)
+		}
+		if !identity.Luhn(body + string(d)) {
+			t.Errorf("LuhnDigit(%q) = %c, but %s%c fails Luhn", body, d, body, d)
+		}
+		for other := byte('0'); other <= '9'; other++ {
+			if other != d && identity.Luhn(body+string(other)) {
+				t.Errorf("%s%c also passes Luhn", body, other)
+			}
+		}
+	}
+	for _, bad := range []string{"", "12a4", "１２"} {
+		if _, err := identity.LuhnDigit(bad); core.ErrorCode(err) != core.CardCharset {
+			t.Errorf("LuhnDigit(%q): %v, want %s", bad, err, core.CardCharset)
+		}
+	}
+}

@@ -463,19 +463,11 @@ func must(t *testing.T, err error) {
 	}
 }
 
-// luhnCard appends the Luhn check digit to a 15-digit prefix, making a 16-digit
-// bank card number.
+// luhnCard completes a 15-digit body into a 16-digit bank card number.
 func luhnCard(body string) string {
-	sum := 0
-	for i := len(body) - 1; i >= 0; i-- {
-		d := int(body[i] - '0')
-		if (len(body)-i)%2 == 1 {
-			d *= 2
-			if d > 9 {
-				d -= 9
-			}
-		}
-		sum += d
+	d, err := identity.LuhnDigit(body)
+	if err != nil {
+		panic(err)
 	}
-	return body + string(rune('0'+(10-sum%10)%10))
+	return body + string(d)
 }

@@ -24,6 +24,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/ruralhealth/ncms/core/identity"
 )
 
 func main() {
@@ -196,12 +198,11 @@ func claim(visit, id, birth string) []byte {
 func person(n int) (id, birth string) {
 	birth = fmt.Sprintf("1980-%02d-%02d", 1+(n/1000)%12, 1+(n/12000)%28)
 	body := "640221" + strings.ReplaceAll(birth, "-", "") + fmt.Sprintf("%03d", n%1000)
-	weights := []int{7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2}
-	sum := 0
-	for i, w := range weights {
-		sum += int(body[i]-'0') * w
+	check, err := identity.CheckChar(body)
+	if err != nil {
+		panic(err) // body is 17 digits by construction
 	}
-	return body + string("10X98765432"[sum%11]), birth
+	return body + string(check), birth
 }
 
 func (r *result) print(w io.Writer, c config) {
