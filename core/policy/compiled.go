@@ -103,20 +103,67 @@ func (c *Compiled) Hash() string { return c.hash }
 // modify it.
 func (c *Compiled) Canonical() []byte { return c.canonical }
 
+// shortList is the length up to which lookups scan a list rather than hash the key:
+// a policy names a handful of classes, categories, tiers and pools, and a settlement
+// looks them up a dozen times. Scans run from the end, so that the last entry with a
+// code wins, as it does in the maps.
+const shortList = 8
+
 // Class returns the facility class with the code.
-func (c *Compiled) Class(code string) (*Class, bool) { v, ok := c.classes[code]; return v, ok }
+func (c *Compiled) Class(code string) (*Class, bool) {
+	if len(c.p.Classes) <= shortList {
+		for i := len(c.p.Classes) - 1; i >= 0; i-- {
+			if c.p.Classes[i].Code == code {
+				return &c.p.Classes[i], true
+			}
+		}
+		return nil, false
+	}
+	v, ok := c.classes[code]
+	return v, ok
+}
 
 // Category returns the person category with the code.
 func (c *Compiled) Category(code string) (*Category, bool) {
+	if len(c.p.Categories) <= shortList {
+		for i := len(c.p.Categories) - 1; i >= 0; i-- {
+			if c.p.Categories[i].Code == code {
+				return &c.p.Categories[i], true
+			}
+		}
+		return nil, false
+	}
 	v, ok := c.categories[code]
 	return v, ok
 }
 
 // Tier returns the contribution tier with the code.
-func (c *Compiled) Tier(code string) (*Tier, bool) { v, ok := c.tiers[code]; return v, ok }
+func (c *Compiled) Tier(code string) (*Tier, bool) {
+	if len(c.p.Tiers) <= shortList {
+		for i := len(c.p.Tiers) - 1; i >= 0; i-- {
+			if c.p.Tiers[i].Code == code {
+				return &c.p.Tiers[i], true
+			}
+		}
+		return nil, false
+	}
+	v, ok := c.tiers[code]
+	return v, ok
+}
 
 // Pool returns the cap pool with the id.
-func (c *Compiled) Pool(id string) (*Pool, bool) { v, ok := c.pools[id]; return v, ok }
+func (c *Compiled) Pool(id string) (*Pool, bool) {
+	if len(c.p.Pools) <= shortList {
+		for i := len(c.p.Pools) - 1; i >= 0; i-- {
+			if c.p.Pools[i].ID == id {
+				return &c.p.Pools[i], true
+			}
+		}
+		return nil, false
+	}
+	v, ok := c.pools[id]
+	return v, ok
+}
 
 // Disease returns the single-disease price with the code.
 func (c *Compiled) Disease(code string) (*SingleDisease, bool) {
@@ -139,7 +186,13 @@ func (c *Compiled) HasFund(id string) bool {
 
 // ClassB returns the pre-self-pay share of a class-B item of the kind.
 func (c *Compiled) ClassB(kind string) money.Rate {
-	if r, ok := c.classB[kind]; ok {
+	if by := c.p.Catalogue.ClassBByKind; len(by) <= shortList {
+		for i := len(by) - 1; i >= 0; i-- {
+			if by[i].Kind == kind {
+				return by[i].Rate
+			}
+		}
+	} else if r, ok := c.classB[kind]; ok {
 		return r
 	}
 	return c.p.Catalogue.ClassB
