@@ -50,3 +50,17 @@ func TestAppendAgreesWithStrings(t *testing.T) {
 		}
 	}
 }
+
+// TestZeroText checks that every zero amount, however it was computed, reads "0.00":
+// the trace writes that literal for zero without formatting.
+func TestZeroText(t *testing.T) {
+	zeros := []Amount{{}, Fen(0), Yuan(0), MustAmount("0"), MustAmount("000.00"),
+		MustAmount("1.05").Sub(MustAmount("1.05")), Fen(0).Mul(MustRate("0.3333")),
+		fromMicro(0), fromDecimal(decimal.New(0, -9)), fromDecimal(decimal.New(0, 3)),
+		MulDiv(Fen(0), Fen(7), Fen(3), 6, HalfUp), Fen(5).Mul(MustRate("0.0001")).Round(2, Down)}
+	for i, a := range zeros {
+		if !a.IsZero() || a.String() != "0.00" {
+			t.Errorf("zero %d: IsZero %v, String %q", i, a.IsZero(), a.String())
+		}
+	}
+}

@@ -126,8 +126,12 @@ func run(p *policy.Compiled, c *claim.Claim) *Result {
 
 func (s *state) warn(c core.Code) { s.r.Warnings = append(s.r.Warnings, warning(c)) }
 
-// amt returns a's canonical text, kept in the trace's shared text buffer.
+// amt returns a's canonical text, kept in the trace's shared text buffer. Zero, which
+// a trace records often (no over-limit part, nothing from the hospital), is a literal.
 func (s *state) amt(a money.Amount) string {
+	if a.IsZero() && a.Problem() == "" {
+		return "0.00"
+	}
 	var buf [32]byte
 	return s.tr.Text(a.Append(buf[:0]))
 }
