@@ -39,14 +39,11 @@ func (r *Reader) End() bool {
 }
 
 func (r *Reader) space() {
-	for r.i < len(r.b) {
-		switch r.b[r.i] {
-		case ' ', '\t', '\n', '\r':
-			r.i++
-		default:
-			return
-		}
+	b, i := r.b, r.i
+	for i < len(b) && (b[i] == ' ' || b[i] == '\n' || b[i] == '\t' || b[i] == '\r') {
+		i++
 	}
+	r.i = i
 }
 
 // next consumes c, after whitespace, if it is the next byte.
@@ -121,12 +118,13 @@ func (r *Reader) text() []byte {
 		r.failed = true
 		return nil
 	}
-	start, ascii := r.i, true
-	for ; r.i < len(r.b); r.i++ {
-		switch c := r.b[r.i]; {
+	b, start := r.b, r.i
+	ascii := true
+	for i := start; i < len(b); i++ {
+		switch c := b[i]; {
 		case c == '"':
-			s := r.b[start:r.i]
-			r.i++
+			s := b[start:i]
+			r.i = i + 1
 			if !ascii && !utf8.Valid(s) {
 				r.failed = true
 				return nil
