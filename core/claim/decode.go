@@ -39,33 +39,15 @@ func codecOptions(opts json.Options) bool {
 	return reject && !fold && !dup && !invalid && funcs == nil
 }
 
-// The Go types the reflective decoder names in its errors.
-var (
-	claimType      = reflect.TypeFor[Claim]()
-	personType     = reflect.TypeFor[Person]()
-	visitType      = reflect.TypeFor[Visit]()
-	itemType       = reflect.TypeFor[Item]()
-	itemsType      = reflect.TypeFor[[]Item]()
-	totalsType     = reflect.TypeFor[Totals]()
-	fundTotalType  = reflect.TypeFor[FundTotal]()
-	fundTotalsType = reflect.TypeFor[[]FundTotal]()
-	classCountType = reflect.TypeFor[ClassCount]()
-	classCountsTyp = reflect.TypeFor[[]ClassCount]()
-	yearType       = reflect.TypeFor[enroll.Year]()
-	yearsType      = reflect.TypeFor[[]enroll.Year]()
-	stringType     = reflect.TypeFor[string]()
-	intType        = reflect.TypeFor[int]()
-	boolType       = reflect.TypeFor[bool]()
-)
-
 // typeError is the error the reflective decoder gives for a JSON value of kind k
-// that cannot be decoded into t, right after reading it.
+// that cannot be decoded into t (named as the reflective decoder names it), right
+// after reading it.
 func typeError(d *jsontext.Decoder, t reflect.Type, k jsontext.Kind, err error) error {
 	return &json.SemanticError{JSONPointer: d.StackPointer(), JSONKind: k, GoType: t, Err: err}
 }
 
 func decodeClaim(d *jsontext.Decoder, c *Claim) error {
-	return object(d, claimType, func() { *c = Claim{} }, func(name []byte) (bool, error) {
+	return object(d, reflect.TypeFor[Claim](), func() { *c = Claim{} }, func(name []byte) (bool, error) {
 		switch string(name) {
 		case "id":
 			return true, decodeString(d, &c.ID)
@@ -74,7 +56,7 @@ func decodeClaim(d *jsontext.Decoder, c *Claim) error {
 		case "visit":
 			return true, decodeVisit(d, &c.Visit)
 		case "items":
-			return true, decodeSlice(d, &c.Items, itemsType, 16, decodeItem)
+			return true, decodeSlice(d, &c.Items, reflect.TypeFor[[]Item](), 16, decodeItem)
 		case "totals":
 			return true, decodeTotals(d, &c.Totals)
 		}
@@ -83,7 +65,7 @@ func decodeClaim(d *jsontext.Decoder, c *Claim) error {
 }
 
 func decodePerson(d *jsontext.Decoder, p *Person) error {
-	return object(d, personType, func() { *p = Person{} }, func(name []byte) (bool, error) {
+	return object(d, reflect.TypeFor[Person](), func() { *p = Person{} }, func(name []byte) (bool, error) {
 		switch string(name) {
 		case "id":
 			return true, decodeString(d, &p.ID)
@@ -94,7 +76,7 @@ func decodePerson(d *jsontext.Decoder, p *Person) error {
 		case "birthDate":
 			return true, p.Birth.UnmarshalJSONFrom(d)
 		case "enrollment":
-			return true, decodeSlice(d, &p.Enrollment, yearsType, 4, decodeYear)
+			return true, decodeSlice(d, &p.Enrollment, reflect.TypeFor[[]enroll.Year](), 4, decodeYear)
 		case "familyPlanning":
 			return true, decodeBool(d, &p.FamilyPlanning)
 		}
@@ -103,7 +85,7 @@ func decodePerson(d *jsontext.Decoder, p *Person) error {
 }
 
 func decodeYear(d *jsontext.Decoder, y *enroll.Year) error {
-	return object(d, yearType, func() { *y = enroll.Year{} }, func(name []byte) (bool, error) {
+	return object(d, reflect.TypeFor[enroll.Year](), func() { *y = enroll.Year{} }, func(name []byte) (bool, error) {
 		switch string(name) {
 		case "year":
 			return true, decodeInt(d, &y.Year)
@@ -117,7 +99,7 @@ func decodeYear(d *jsontext.Decoder, y *enroll.Year) error {
 }
 
 func decodeVisit(d *jsontext.Decoder, v *Visit) error {
-	return object(d, visitType, func() { *v = Visit{} }, func(name []byte) (bool, error) {
+	return object(d, reflect.TypeFor[Visit](), func() { *v = Visit{} }, func(name []byte) (bool, error) {
 		switch string(name) {
 		case "type":
 			return true, decodeString(d, &v.Type)
@@ -141,7 +123,7 @@ func decodeVisit(d *jsontext.Decoder, v *Visit) error {
 }
 
 func decodeItem(d *jsontext.Decoder, it *Item) error {
-	return object(d, itemType, func() { *it = Item{} }, func(name []byte) (bool, error) {
+	return object(d, reflect.TypeFor[Item](), func() { *it = Item{} }, func(name []byte) (bool, error) {
 		switch string(name) {
 		case "code":
 			return true, decodeString(d, &it.Code)
@@ -161,14 +143,14 @@ func decodeItem(d *jsontext.Decoder, it *Item) error {
 }
 
 func decodeTotals(d *jsontext.Decoder, t *Totals) error {
-	return object(d, totalsType, func() { *t = Totals{} }, func(name []byte) (bool, error) {
+	return object(d, reflect.TypeFor[Totals](), func() { *t = Totals{} }, func(name []byte) (bool, error) {
 		switch string(name) {
 		case "year":
 			return true, decodeInt(d, &t.Year)
 		case "funds":
-			return true, decodeSlice(d, &t.Funds, fundTotalsType, 4, decodeFundTotal)
+			return true, decodeSlice(d, &t.Funds, reflect.TypeFor[[]FundTotal](), 4, decodeFundTotal)
 		case "admissions":
-			return true, decodeSlice(d, &t.Admissions, classCountsTyp, 4, decodeClassCount)
+			return true, decodeSlice(d, &t.Admissions, reflect.TypeFor[[]ClassCount](), 4, decodeClassCount)
 		case "familyAccount":
 			return true, t.FamilyAccount.UnmarshalJSONFrom(d)
 		}
@@ -177,7 +159,7 @@ func decodeTotals(d *jsontext.Decoder, t *Totals) error {
 }
 
 func decodeFundTotal(d *jsontext.Decoder, f *FundTotal) error {
-	return object(d, fundTotalType, func() { *f = FundTotal{} }, func(name []byte) (bool, error) {
+	return object(d, reflect.TypeFor[FundTotal](), func() { *f = FundTotal{} }, func(name []byte) (bool, error) {
 		switch string(name) {
 		case "fund":
 			return true, decodeString(d, &f.Fund)
@@ -195,7 +177,7 @@ func decodeFundTotal(d *jsontext.Decoder, f *FundTotal) error {
 }
 
 func decodeClassCount(d *jsontext.Decoder, c *ClassCount) error {
-	return object(d, classCountType, func() { *c = ClassCount{} }, func(name []byte) (bool, error) {
+	return object(d, reflect.TypeFor[ClassCount](), func() { *c = ClassCount{} }, func(name []byte) (bool, error) {
 		switch string(name) {
 		case "class":
 			return true, decodeString(d, &c.Class)
@@ -290,7 +272,7 @@ func decodeString(d *jsontext.Decoder, s *string) error {
 		*s = known(unquote(v))
 		return nil
 	default:
-		return typeError(d, stringType, k, nil)
+		return typeError(d, reflect.TypeFor[string](), k, nil)
 	}
 }
 
@@ -307,7 +289,7 @@ func decodeBool(d *jsontext.Decoder, b *bool) error {
 		*b = tok.Bool()
 		return nil
 	default:
-		return typeError(d, boolType, k, nil)
+		return typeError(d, reflect.TypeFor[bool](), k, nil)
 	}
 }
 
@@ -347,13 +329,13 @@ func decodeInt(d *jsontext.Decoder, n *int) error {
 		}
 		return nil
 	default:
-		return typeError(d, intType, k, nil)
+		return typeError(d, reflect.TypeFor[int](), k, nil)
 	}
 }
 
 // valueError is typeError for a number that is not an int, with the number kept.
 func valueError(d *jsontext.Decoder, v jsontext.Value, err error) error {
-	e := typeError(d, intType, '0', err).(*json.SemanticError)
+	e := typeError(d, reflect.TypeFor[int](), '0', err).(*json.SemanticError)
 	e.JSONValue = v.Clone()
 	return e
 }
