@@ -55,13 +55,13 @@ func (s *Server) authenticate(r *http.Request) (*ledger.Key, error) {
 		return nil, core.Errors{core.NewError(core.Unauthorized, "", "")}
 	}
 	hash := ledger.HashSecret(secret)
-	k := s.keys.get(hash)
+	k, seen := s.keys.get(hash)
 	if k == nil {
 		var err error
 		if k, err = s.ledger.Authenticate(r.Context(), secret); err != nil {
 			return nil, err
 		}
-		s.keys.put(hash, k)
+		s.keys.put(hash, k, seen)
 	}
 	infoOf(r).key = k.ID
 	return k, nil
@@ -99,6 +99,9 @@ type keyCache struct {
 
 	mu sync.Mutex
 	m  map[string]cachedKey
+	// revocations counts revokes, so that a lookup that raced with one does not
+	// cache the key it read before the revocation committed.
+	revocations uint64
 }
 
 type cachedKey struct {
@@ -110,31 +113,34 @@ func newKeyCache(ttl time.Duration, now func() time.Time) *keyCache {
 	return &keyCache{ttl: ttl, now: now, m: map[string]cachedKey{}}
 }
 
-// get returns a copy of the cached key, or nil.
-func (c *keyCache) get(hash string) *ledger.Key {
-	if c.ttl <= 0 {
-		return nil
-	}
+// get returns a copy of the cached key, or nil, and the revocation count to hand
+// to put after a lookup.
+func (c *keyCache) get(hash string) (*ledger.Key, uint64) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if c.ttl <= 0 {
+		return nil, c.revocations
+	}
 	e, ok := c.m[hash]
 	if !ok {
-		return nil
+		return nil, c.revocations
 	}
 	if !c.now().Before(e.expires) {
 		delete(c.m, hash)
-		return nil
+		return nil, c.revocations
 	}
 	k := e.key
-	return &k
+	return &k, c.revocations
 }
 
-func (c *keyCache) put(hash string, k *ledger.Key) {
-	if c.ttl <= 0 {
-		return
-	}
+// put caches a key looked up after get returned seen; if a revocation came in
+// between, the key read may be stale and is not cached.
+func (c *keyCache) put(hash string, k *ledger.Key, seen uint64) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if c.ttl <= 0 || c.revocations != seen {
+		return
+	}
 	now := c.now()
 	if len(c.m) >= keyCacheSize {
 		for h, e := range c.m {
@@ -154,6 +160,7 @@ func (c *keyCache) put(hash string, k *ledger.Key) {
 func (c *keyCache) revoke(id string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	c.revocations++
 	for h, e := range c.m {
 		if e.key.ID == id {
 			delete(c.m, h)

@@ -63,32 +63,41 @@ func TestEnvelopeStatus(t *testing.T) {
 func TestKeyCache(t *testing.T) {
 	now := time.Date(2025, 6, 1, 8, 0, 0, 0, time.UTC)
 	c := newKeyCache(10*time.Second, func() time.Time { return now })
+	get := func(h string) *ledger.Key { k, _ := c.get(h); return k }
 	k := &ledger.Key{ID: "k_1", Role: ledger.RoleCounty}
-	c.put("h1", k)
+	c.put("h1", k, 0)
 	k.Role = ledger.RoleInstitution // the cache keeps its own copy
-	if got := c.get("h1"); got == nil || got.Role != ledger.RoleCounty {
+	if got := get("h1"); got == nil || got.Role != ledger.RoleCounty {
 		t.Fatalf("fresh entry: %+v", got)
 	}
 	now = now.Add(10 * time.Second)
-	if got := c.get("h1"); got != nil {
+	if got := get("h1"); got != nil {
 		t.Fatalf("expired entry: %+v", got)
 	}
-	c.put("h1", k)
-	c.put("h2", &ledger.Key{ID: "k_2"})
+	c.put("h1", k, 0)
+	c.put("h2", &ledger.Key{ID: "k_2"}, 0)
 	c.revoke("k_1")
-	if c.get("h1") != nil || c.get("h2") == nil {
+	if get("h1") != nil || get("h2") == nil {
 		t.Fatal("revoke removed the wrong entries")
 	}
+	// A lookup that began before the revocation must not cache what it read.
+	_, seen := c.get("h3")
+	c.revoke("k_3")
+	c.put("h3", &ledger.Key{ID: "k_3"}, seen)
+	if get("h3") != nil {
+		t.Fatal("a key read before its revocation was cached")
+	}
+	_, seen = c.get("h3")
 	for i := range keyCacheSize + 10 {
-		c.put(string(rune(i)), &ledger.Key{ID: "many"})
+		c.put(string(rune(i)), &ledger.Key{ID: "many"}, seen)
 	}
 	if n := len(c.m); n > keyCacheSize {
 		t.Fatalf("cache grew to %d", n)
 	}
 
 	off := newKeyCache(-1, time.Now)
-	off.put("h", k)
-	if off.get("h") != nil {
+	off.put("h", k, 0)
+	if k, _ := off.get("h"); k != nil {
 		t.Fatal("a disabled cache cached")
 	}
 }

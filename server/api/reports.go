@@ -39,7 +39,11 @@ func reportRange(q url.Values) (report.Range, core.Errors) {
 		}
 		d, err := civil.Parse(v)
 		if err != nil {
-			es = append(es, core.AsErrors(err)...)
+			for _, e := range core.AsErrors(err) {
+				c := *e
+				c.Path = "/" + f.name
+				es = append(es, &c)
+			}
 			continue
 		}
 		*f.d = d

@@ -50,6 +50,7 @@ func TestReports(t *testing.T) {
 		}{
 			{"month=2025-13", core.FieldInvalid, "/month"},
 			{"from=2025-03-01", core.FieldRequired, "/to"},
+			{"from=2025-13-01&to=2025-03-31", core.DateInvalid, "/from"},
 			{"month=2025-03&period=fortnight", core.FieldInvalid, "/period"},
 			{"month=2025-03&format=xml", core.FieldInvalid, "/format"},
 		} {

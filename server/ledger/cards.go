@@ -42,6 +42,10 @@ func (l *Ledger) CardEvent(ctx context.Context, keyID string, ev CardEvent) (*Ca
 	}
 	var out *CardRecord
 	err := l.store.Update(ctx, func(tx Tx) error {
+		// Two counters acting on one card at once must not both pass the lifecycle.
+		if err := tx.Lock(ctx, "card\x1f"+ev.Number); err != nil {
+			return err
+		}
 		var from identity.Status
 		rec, err := tx.Card(ctx, ev.Number)
 		switch {

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	jsonv2 "github.com/go-json-experiment/json"
@@ -55,9 +56,10 @@ type Ledger struct {
 	calc  Calculator
 	opts  Options
 
-	// refresh serializes reloads of the published policies after a miss, which
-	// happen when another replica published one.
-	refresh sync.Mutex
+	// refresh serializes reloads of the published policies, which happen when
+	// another replica published one; published is how many this replica has seen.
+	refresh   sync.Mutex
+	published atomic.Int64
 }
 
 // New returns a ledger over the store. It loads every policy stored in the
@@ -87,11 +89,14 @@ func (l *Ledger) reload(ctx context.Context) error {
 	l.refresh.Lock()
 	defer l.refresh.Unlock()
 	var docs [][]byte
+	n := 0
 	err := l.store.View(ctx, func(tx Tx) error {
+		docs, n = nil, 0
 		for p, err := range tx.Policies(ctx) {
 			if err != nil {
 				return err
 			}
+			n++
 			if _, err := l.eng.Find(p.ID, p.Version, civil.Date{}); err == nil {
 				continue
 			}
@@ -107,6 +112,7 @@ func (l *Ledger) reload(ctx context.Context) error {
 			return fmt.Errorf("ledger: loading a published policy: %w", err)
 		}
 	}
+	l.published.Store(int64(n))
 	return nil
 }
 
@@ -130,18 +136,36 @@ func (l *Ledger) load(ctx context.Context, doc []byte) ([]byte, error) {
 }
 
 // LoadPolicy validates a policy document, publishes it in the database for every
-// replica and loads it. It returns the engine's load_policy response envelope.
+// replica and then loads it, so a policy is never in use here that a restart would
+// forget. It returns the engine's load_policy response envelope, also when the
+// engine refuses the document.
 func (l *Ledger) LoadPolicy(ctx context.Context, doc []byte) ([]byte, error) {
-	resp, err := l.load(ctx, doc)
+	if err := l.fresh(ctx); err != nil {
+		return nil, err
+	}
+	// A scratch engine gives the refusal of a bad document byte for byte as the
+	// ledger's own would, without loading anything.
+	scratch, err := engine.New()
+	if err != nil {
+		return nil, err
+	}
+	resp := scratch.Handle(engine.OpLoadPolicy, doc)
+	raw, err := open(resp)
 	if err != nil {
 		return resp, err
 	}
 	var info engine.PolicyInfo
-	raw, _ := open(resp)
 	if err := jsonv2.Unmarshal(raw, &info); err != nil {
 		return nil, fmt.Errorf("ledger: reading load_policy's result: %w", err)
 	}
-	p, err := l.eng.Find(info.ID, info.Version, civil.Date{})
+	if _, err := l.eng.Find(info.ID, info.Version, civil.Date{}); err == nil {
+		// Already here: the same document again is a no-op, another one a conflict;
+		// the engine says which, in its own words, and changes nothing.
+		resp := l.eng.Handle(engine.OpLoadPolicy, doc)
+		_, err := open(resp)
+		return resp, err
+	}
+	p, err := scratch.Find(info.ID, info.Version, civil.Date{})
 	if err != nil {
 		return nil, err
 	}
@@ -149,19 +173,24 @@ func (l *Ledger) LoadPolicy(ctx context.Context, doc []byte) ([]byte, error) {
 	if err := l.store.Update(ctx, func(tx Tx) error { return tx.PutPolicy(ctx, sp) }); err != nil {
 		return nil, fmt.Errorf("ledger: publishing policy %s %s: %w", info.ID, info.Version, err)
 	}
-	return resp, nil
+	return l.load(ctx, doc)
 }
 
-// policy finds a policy, reloading the published ones once on a miss.
-func (l *Ledger) policy(ctx context.Context, id, version string, date civil.Date) (*policy.Compiled, error) {
-	p, err := l.eng.Find(id, version, date)
-	if err == nil || core.ErrorCode(err) != core.PolicyNotFound {
-		return p, err
+// fresh loads the policies other replicas published since this one last looked.
+func (l *Ledger) fresh(ctx context.Context) error {
+	var n int
+	err := l.store.View(ctx, func(tx Tx) error {
+		var err error
+		n, err = tx.PolicyCount(ctx)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("ledger: counting published policies: %w", err)
 	}
-	if rerr := l.reload(ctx); rerr != nil {
-		return nil, rerr
+	if int64(n) == l.published.Load() {
+		return nil
 	}
-	return l.eng.Find(id, version, date)
+	return l.reload(ctx)
 }
 
 // Receipt is the ledger's record of a settlement, reversal or correction.
@@ -226,7 +255,11 @@ func (l *Ledger) prepare(ctx context.Context, raw []byte) (*claimRequest, error)
 		return nil, prefix(err, "/claim/person/id")
 	}
 	c.person = id.Number
-	if c.pol, err = l.policy(ctx, c.req.Policy, c.req.Version, cl.Visit.Admission); err != nil {
+	// A newer version published on another replica must apply here at once.
+	if err := l.fresh(ctx); err != nil {
+		return nil, err
+	}
+	if c.pol, err = l.eng.Find(c.req.Policy, c.req.Version, cl.Visit.Admission); err != nil {
 		return nil, err
 	}
 	c.year = cl.Date(c.pol).Year
@@ -243,6 +276,11 @@ func (l *Ledger) prepare(ctx context.Context, raw []byte) (*claimRequest, error)
 	sum := sha256.Sum256(b)
 	c.bill = hex.EncodeToString(sum[:])
 	return &c, nil
+}
+
+// visitLock names the lock of the claim's visit.
+func (c *claimRequest) visitLock() string {
+	return "visit\x1f" + c.req.Claim.Visit.Institution + "\x1f" + c.req.Claim.ID
 }
 
 // register fills the claim's person from the registry, which is the record of who
@@ -343,8 +381,12 @@ func (l *Ledger) Settle(ctx context.Context, keyID string, req []byte) (*Settled
 	var out *Settled
 	err = l.store.Update(ctx, func(tx Tx) error {
 		out = nil
-		// The lock comes first: two requests for one person, the same visit retried
-		// among them, then run one after the other.
+		// The locks come first, the visit's then the person's (always in that order):
+		// two requests for one visit, even naming different people or years, run one
+		// after the other, and so do two of one person.
+		if err := tx.Lock(ctx, c.visitLock()); err != nil {
+			return err
+		}
 		totals, err := tx.LockTotals(ctx, c.person, c.year)
 		if err != nil {
 			return err

@@ -471,3 +471,176 @@ func luhnCard(body string) string {
 	}
 	return body + string(d)
 }
+
+// TestSameVisitRace sends first settlements of one visit naming different people at
+// once: they lock different totals, so only the visit's own lock can keep the rule of
+// one settlement per visit.
+func TestSameVisitRace(t *testing.T) {
+	forEachStore(t, func(t *testing.T, l *ledger.Ledger) {
+		ctx := context.Background()
+		others := []string{person, "640221198001010023", "640221198502020035"}
+		var wg sync.WaitGroup
+		results := make(chan error, len(others)*4)
+		for i := range len(others) * 4 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				req := strings.Replace(string(request("SAME", "1000.00")), person, others[i%len(others)], 1)
+				if i%len(others) == 2 {
+					req = strings.Replace(req, "1980-01-01", "1985-02-02", 1)
+				}
+				_, err := l.Settle(ctx, "k", []byte(req))
+				results <- err
+			}()
+		}
+		wg.Wait()
+		close(results)
+		settled, conflicts := 0, 0
+		for err := range results {
+			switch code(err) {
+			case "":
+				settled++ // the first, or a replay of the same person's bill
+			case core.SettlementConflict:
+				conflicts++
+			default:
+				t.Fatal(err)
+			}
+		}
+		n := 0
+		err := l.Store().View(ctx, func(tx ledger.Tx) error {
+			for _, err := range tx.Entries(ctx, ledger.Filter{}) {
+				if err != nil {
+					return err
+				}
+				n++
+			}
+			return nil
+		})
+		if err != nil || n != 1 || conflicts != 8 || settled != 4 {
+			t.Fatalf("%d entries, %d settled, %d conflicts (%v); want 1 entry, 4 answers of it, 8 conflicts", n, settled, conflicts, err)
+		}
+	})
+}
+
+// TestReplicasSeePublishedPolicies runs two ledgers on one store, as two server
+// replicas on one database: a version published through one applies at once on the
+// other, and a publication that fails is used by neither.
+func TestReplicasSeePublishedPolicies(t *testing.T) {
+	for name, opener := range stores(t) {
+		t.Run(name, func(t *testing.T) {
+			ctx := context.Background()
+			s := opener(t)
+			a, b := newLedger(t, s), newLedger(t, s)
+			doc := newVersion(t, a, "2026.2", `"from": "1000.00", "rate": "0.25"`, `"from": "1000.00", "rate": "0.9"`)
+			cancelled, cancel := context.WithCancel(ctx)
+			cancel()
+			if _, err := a.LoadPolicy(cancelled, doc); err == nil {
+				t.Fatal("publishing with a cancelled context succeeded")
+			}
+			if _, err := a.Engine().Find("pingluo-original", "2026.2", civil.Date{}); err == nil {
+				t.Fatal("a policy whose publication failed is in use")
+			}
+			if _, err := a.LoadPolicy(ctx, doc); err != nil {
+				t.Fatal(err)
+			}
+			s1, err := b.Settle(ctx, "k", request("P1", "1200.00"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got struct {
+				Policy struct {
+					Version string `json:"version"`
+				} `json:"policy"`
+			}
+			if err := jsonv2.Unmarshal(s1.Result, &got); err != nil || got.Policy.Version != "2026.2" {
+				t.Fatalf("the other replica settled under version %q (%v), want 2026.2", got.Policy.Version, err)
+			}
+		})
+	}
+}
+
+// newVersion returns the canonical document of pingluo-original as a new version,
+// with one text replaced.
+func newVersion(t *testing.T, l *ledger.Ledger, version, old, new string) []byte {
+	t.Helper()
+	p, err := l.Engine().Find("pingluo-original", "", civil.Date{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := strings.Replace(string(p.Canonical()), `"version":"`+p.Version()+`"`, `"version":"`+version+`"`, 1)
+	old, new = strings.ReplaceAll(old, " ", ""), strings.ReplaceAll(new, " ", "")
+	if !strings.Contains(doc, old) {
+		t.Fatalf("the policy has no %s", old)
+	}
+	return []byte(strings.Replace(doc, old, new, 1))
+}
+
+// TestConcurrentCardEvents issues one card number to two people at once: one issue
+// wins, the other is an invalid transition.
+func TestConcurrentCardEvents(t *testing.T) {
+	forEachStore(t, func(t *testing.T, l *ledger.Ledger) {
+		ctx := context.Background()
+		must(t, l.PutHousehold(ctx, ledger.Household{ID: "H1", Township: "640221100"}))
+		owners := []string{person, "640221198001010023"}
+		for _, id := range owners {
+			must(t, l.PutPerson(ctx, ledger.Person{ID: id, Name: "某", Household: "H1", Category: "farmer"}))
+		}
+		number := luhnCard("622848000000009")
+		var wg sync.WaitGroup
+		errs := make([]error, 24)
+		for i := range errs {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				_, errs[i] = l.CardEvent(ctx, "k", ledger.CardEvent{Number: number, Owner: owners[i%2],
+					Event: identity.Issue, Date: civil.MustParse("2025-03-01")})
+			}()
+		}
+		wg.Wait()
+		ok := 0
+		for _, err := range errs {
+			switch code(err) {
+			case "":
+				ok++
+			case core.CardTransition:
+			default:
+				t.Fatal(err)
+			}
+		}
+		_, evs, err := l.Card(ctx, number)
+		if err != nil || ok != 1 || len(evs) != 1 {
+			t.Fatalf("%d issues succeeded, %d events (%v); want exactly one", ok, len(evs), err)
+		}
+	})
+}
+
+// TestConcurrentCorrections sends one correction twice at once: both get the one
+// corrected settlement, one of them as a replay.
+func TestConcurrentCorrections(t *testing.T) {
+	forEachStore(t, func(t *testing.T, l *ledger.Ledger) {
+		ctx := context.Background()
+		s, err := l.Settle(ctx, "k", request("C1", "1000.00"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var wg sync.WaitGroup
+		out := make([]*ledger.Settled, 2)
+		errs := make([]error, 2)
+		for i := range out {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				out[i], errs[i] = l.Correct(ctx, "k", "H001", s.Seq, request("C1", "1500.00"))
+			}()
+		}
+		wg.Wait()
+		for _, err := range errs {
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		if out[0].Seq != out[1].Seq || out[0].Replayed == out[1].Replayed {
+			t.Fatalf("corrections %+v and %+v: want one settlement, one replay", out[0].Receipt, out[1].Receipt)
+		}
+	})
+}

@@ -152,6 +152,9 @@ func (l *Ledger) Correct(ctx context.Context, keyID, institution string, seq int
 	var out *Settled
 	err = l.store.Update(ctx, func(tx Tx) error {
 		out = nil
+		if err := tx.Lock(ctx, c.visitLock()); err != nil {
+			return err
+		}
 		old, err := owned(ctx, tx, institution, seq)
 		if err != nil {
 			return err

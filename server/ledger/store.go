@@ -39,6 +39,10 @@ type Tx interface {
 	// them until the transaction ends; a person with none yet gets Totals{Year: year}
 	// with empty (non-nil) lists.
 	LockTotals(ctx context.Context, person string, year int) (claim.Totals, error)
+	// Lock holds an exclusive lock on name until the transaction ends, so that
+	// transactions acting on one visit or one card serialize across server replicas
+	// (a no-op where one writer serializes every Update already).
+	Lock(ctx context.Context, name string) error
 	// PutTotals replaces the person's totals for the year (a derived table: the
 	// journal's deltas summed give the same figures).
 	PutTotals(ctx context.Context, person string, year int, t claim.Totals) error
@@ -73,6 +77,9 @@ type Tx interface {
 	// same hash again is a no-op. Policies yields every stored document.
 	PutPolicy(ctx context.Context, p StoredPolicy) error
 	Policies(ctx context.Context) iter.Seq2[*StoredPolicy, error]
+	// PolicyCount counts the stored documents: a cheap way for a replica to see that
+	// another one published a policy.
+	PolicyCount(ctx context.Context) (int, error)
 
 	// PutKey stores an API key record; KeyByHash finds one by the SHA-256 of its secret.
 	PutKey(ctx context.Context, k Key) error

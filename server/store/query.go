@@ -31,6 +31,8 @@ const (
 	qPutKey
 	qKeyByHash
 	qKeys
+	qLock
+	qPolicyCount
 	numQueries
 )
 
@@ -87,6 +89,9 @@ var queryText = [numQueries]string{
 		revoked = excluded.revoked`,
 	qKeyByHash: keySelect + ` WHERE hash = ?`,
 	qKeys:      keySelect + ` ORDER BY created, id`,
+	// PostgreSQL only: SQLite's one writer needs no lock.
+	qLock:        `SELECT pg_advisory_xact_lock(hashtextextended(?, 0))`,
+	qPolicyCount: `SELECT count(*) FROM policies`,
 }
 
 // numbered rewrites each ? placeholder as $1, $2, … for PostgreSQL. The statements

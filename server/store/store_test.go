@@ -1,7 +1,9 @@
 package store_test
 
 import (
+	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -202,5 +204,30 @@ func TestAppendOnly(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestErrorsMaskIDs: store errors reach the server's logs, which must never hold a
+// full resident ID or card number.
+func TestErrorsMaskIDs(t *testing.T) {
+	s, err := store.Open(t.Context(), filepath.Join(t.TempDir(), "ncms.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	const id, card = "640221198001010015", "6228480000000019"
+	err = s.View(t.Context(), func(tx ledger.Tx) error {
+		cancelled, cancel := context.WithCancel(t.Context())
+		cancel()
+		_, e1 := tx.LockTotals(cancelled, id, 2025)
+		_, e2 := tx.Person(cancelled, id)
+		_, e3 := tx.Card(cancelled, card)
+		return errors.Join(e1, e2, e3)
+	})
+	if err == nil {
+		t.Fatal("cancelled lookups succeeded")
+	}
+	if msg := err.Error(); strings.Contains(msg, id) || strings.Contains(msg, card) || !strings.Contains(msg, "640221********0015") {
+		t.Fatalf("error text %q shows a full number or no masked one", msg)
 	}
 }

@@ -150,7 +150,7 @@ func emptyTotals(year int) claim.Totals {
 }
 
 func (t *txn) LockTotals(ctx context.Context, person string, year int) (claim.Totals, error) {
-	what := "totals of " + person + " for " + strconv.Itoa(year)
+	what := "totals of " + identity.Mask(person) + " for " + strconv.Itoa(year)
 	qctx, err := t.start(ctx, false)
 	if err != nil {
 		return claim.Totals{}, fail(ctx, what, err)
@@ -191,7 +191,7 @@ func (t *txn) LockTotals(ctx context.Context, person string, year int) (claim.To
 }
 
 func (t *txn) PutTotals(ctx context.Context, person string, year int, tot claim.Totals) error {
-	what := "putting totals of " + person + " for " + strconv.Itoa(year)
+	what := "putting totals of " + identity.Mask(person) + " for " + strconv.Itoa(year)
 	qctx, err := t.start(ctx, true)
 	if err != nil {
 		return fail(ctx, what, err)
@@ -465,7 +465,7 @@ func (t *txn) Household(ctx context.Context, id string) (*ledger.Household, erro
 }
 
 func (t *txn) PutPerson(ctx context.Context, p ledger.Person) error {
-	what := "putting person " + p.ID
+	what := "putting person " + identity.Mask(p.ID)
 	qctx, err := t.start(ctx, true)
 	if err != nil {
 		return fail(ctx, what, err)
@@ -492,16 +492,16 @@ func scanPerson(sc scanner) (*ledger.Person, error) {
 	}
 	var err error
 	if p.Birth, err = parseDate(birth); err != nil {
-		return nil, fmt.Errorf("person %s: birth: %w", p.ID, err)
+		return nil, fmt.Errorf("person %s: birth: %w", identity.Mask(p.ID), err)
 	}
 	if err := decodeJSON(enrollment, &p.Enrollment); err != nil {
-		return nil, fmt.Errorf("person %s: enrollment: %w", p.ID, err)
+		return nil, fmt.Errorf("person %s: enrollment: %w", identity.Mask(p.ID), err)
 	}
 	return &p, nil
 }
 
 func (t *txn) Person(ctx context.Context, id string) (*ledger.Person, error) {
-	what := "person " + id
+	what := "person " + identity.Mask(id)
 	qctx, err := t.start(ctx, false)
 	if err != nil {
 		return nil, fail(ctx, what, err)
@@ -566,7 +566,7 @@ func (t *txn) personsPage(ctx context.Context, household, after string) ([]*ledg
 }
 
 func (t *txn) AppendCardEvent(ctx context.Context, ev ledger.CardEvent) error {
-	what := "recording " + string(ev.Event) + " of card " + ev.Number
+	what := "recording " + string(ev.Event) + " of card " + identity.MaskCard(ev.Number)
 	qctx, err := t.start(ctx, true)
 	if err != nil {
 		return fail(ctx, what, err)
@@ -628,7 +628,7 @@ func (t *txn) CardEvents(ctx context.Context, number string) ([]ledger.CardEvent
 // Card folds the card's events: the status is the last event's, the owner and
 // certificate the last ones named, the issue date the last issue's.
 func (t *txn) Card(ctx context.Context, number string) (*ledger.CardRecord, error) {
-	what := "card " + number
+	what := "card " + identity.MaskCard(number)
 	evs, err := t.cardEvents(ctx, number)
 	if err != nil {
 		return nil, fail(ctx, what, err)
@@ -664,6 +664,33 @@ func (t *txn) PutPolicy(ctx context.Context, p ledger.StoredPolicy) error {
 	}
 	if _, err := t.exec(qctx, qPutPolicy, p.Hash, p.ID, p.Version, nonNil(p.Document), loaded); err != nil {
 		return fail(ctx, what, err)
+	}
+	return nil
+}
+
+func (t *txn) PolicyCount(ctx context.Context) (int, error) {
+	qctx, err := t.start(ctx, false)
+	if err != nil {
+		return 0, fail(ctx, "counting policies", err)
+	}
+	var n int
+	if err := t.queryRow(qctx, qPolicyCount).Scan(&n); err != nil {
+		return 0, fail(ctx, "counting policies", err)
+	}
+	return n, nil
+}
+
+func (t *txn) Lock(ctx context.Context, name string) error {
+	qctx, err := t.start(ctx, true)
+	if err != nil {
+		return fail(ctx, "locking", err)
+	}
+	if !t.lock {
+		return nil
+	}
+	var discard any
+	if err := t.queryRow(qctx, qLock, name).Scan(&discard); err != nil {
+		return fail(ctx, "locking", err)
 	}
 	return nil
 }
