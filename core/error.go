@@ -119,6 +119,19 @@ func index(s string) (int, bool) {
 	return n, true
 }
 
+// Prefix returns err's errors with every path moved under the JSON pointer at, for
+// a caller that checked a value found at that place in a larger document.
+func Prefix(err error, at string) error {
+	es := AsErrors(err)
+	out := make(Errors, len(es))
+	for i, e := range es {
+		c := *e
+		c.Path = at + c.Path
+		out[i] = &c
+	}
+	return out
+}
+
 // AsErrors flattens err into a list of *Error. A foreign error becomes one
 // engine_internal error so that hosts always see the same envelope.
 func AsErrors(err error) Errors {

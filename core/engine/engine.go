@@ -148,24 +148,12 @@ func (e *Engine) Settle(policyID, version string, c *claim.Claim, requireID bool
 	}
 	res, err := settle.Run(p, c)
 	if err != nil {
-		es = append(es, core.AsErrors(prefix(err, "/claim"))...)
+		es = append(es, core.AsErrors(core.Prefix(err, "/claim"))...)
 	}
 	if err := es.Err(); err != nil {
 		return nil, err
 	}
 	return res, nil
-}
-
-// prefix moves every error's path under the given pointer.
-func prefix(err error, at string) error {
-	es := core.AsErrors(err)
-	out := make(core.Errors, len(es))
-	for i, e := range es {
-		c := *e
-		c.Path = at + c.Path
-		out[i] = &c
-	}
-	return out
 }
 
 // Handle runs the named operation on a JSON request and returns the JSON response

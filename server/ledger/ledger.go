@@ -252,7 +252,7 @@ func (l *Ledger) prepare(ctx context.Context, raw []byte) (*claimRequest, error)
 	}
 	id, err := identity.ParseID(cl.Person.ID, cl.Visit.Admission)
 	if err != nil {
-		return nil, prefix(err, "/claim/person/id")
+		return nil, core.Prefix(err, "/claim/person/id")
 	}
 	c.person = id.Number
 	// A newer version published on another replica must apply here at once.
@@ -457,16 +457,4 @@ func open(resp []byte) (jsontext.Value, error) {
 		return nil, env.Errors
 	}
 	return env.Result, nil
-}
-
-// prefix moves every error's path under the given pointer.
-func prefix(err error, at string) error {
-	es := core.AsErrors(err)
-	out := make(core.Errors, len(es))
-	for i, e := range es {
-		c := *e
-		c.Path = at + c.Path
-		out[i] = &c
-	}
-	return out
 }
