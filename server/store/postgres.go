@@ -18,8 +18,10 @@ import (
 )
 
 // maxAttempts is how many times Update runs a fn that meets a serialization failure
-// or a deadlock, the transient errors PostgreSQL asks clients to retry.
-const maxAttempts = 5
+// or a deadlock, the transient errors PostgreSQL asks clients to retry. Each deadlock
+// costs its victim the server's deadlock_timeout (a second by default), and under
+// contention a transaction can be the victim several times running.
+const maxAttempts = 10
 
 // migrationLock is the advisory lock that makes one replica at a time migrate the
 // schema ("ncms" and 1).
@@ -82,7 +84,7 @@ func (s *pgStore) Update(ctx context.Context, fn func(ledger.Tx) error) error {
 		}
 		// A random wait, growing with each attempt, keeps the transactions that
 		// deadlocked from meeting again at once.
-		wait := time.Duration(1 + rand.Int64N(int64(5*time.Millisecond)<<attempt))
+		wait := time.Duration(1 + rand.Int64N(int64(5*time.Millisecond)<<min(attempt, 6)))
 		select {
 		case <-time.After(wait):
 		case <-ctx.Done():
