@@ -180,7 +180,7 @@ func checkID(req []byte) (any, error) {
 	}
 	id, err := identity.ParseID(r.ID, r.Today)
 	if err != nil {
-		return nil, prefix(err, "/id")
+		return nil, core.Prefix(err, "/id")
 	}
 	return id, nil
 }

@@ -20,7 +20,7 @@ import (
 func (l *Ledger) CardEvent(ctx context.Context, keyID string, ev CardEvent) (*CardRecord, error) {
 	var es core.Errors
 	if err := identity.CheckCard(ev.Number, nil); err != nil {
-		es = append(es, core.AsErrors(prefix(err, "/number"))...)
+		es = append(es, core.AsErrors(core.Prefix(err, "/number"))...)
 	}
 	if ev.Event == "" {
 		es.Add(core.FieldRequired, "/event", "")
@@ -32,7 +32,7 @@ func (l *Ledger) CardEvent(ctx context.Context, keyID string, ev CardEvent) (*Ca
 	}
 	if ev.Event == identity.Issue {
 		if id, err := identity.ParseID(ev.Owner, l.today()); err != nil {
-			es = append(es, core.AsErrors(prefix(err, "/owner"))...)
+			es = append(es, core.AsErrors(core.Prefix(err, "/owner"))...)
 		} else {
 			ev.Owner = id.Number
 		}
@@ -58,7 +58,7 @@ func (l *Ledger) CardEvent(ctx context.Context, keyID string, ev CardEvent) (*Ca
 		}
 		next, err := identity.Transition(from, ev.Event)
 		if err != nil {
-			return core.Errors{core.AsErrors(prefix(err, "/event"))[0]}
+			return core.Errors{core.AsErrors(core.Prefix(err, "/event"))[0]}
 		}
 		if ev.Event == identity.Issue {
 			if _, err := tx.Person(ctx, ev.Owner); errors.Is(err, ErrNotFound) {

@@ -39,7 +39,7 @@ func (l *Ledger) checkPerson(p *Person, at string) core.Errors {
 	var es core.Errors
 	id, err := identity.ParseID(p.ID, l.today())
 	if err != nil {
-		es = append(es, core.AsErrors(prefix(err, at+"/id"))...)
+		es = append(es, core.AsErrors(core.Prefix(err, at+"/id"))...)
 	} else {
 		p.ID = id.Number
 		if p.Birth.IsZero() {
@@ -108,7 +108,7 @@ func (l *Ledger) PutPerson(ctx context.Context, p Person) error {
 func (l *Ledger) Person(ctx context.Context, id string) (*Person, error) {
 	parsed, err := identity.ParseID(id, l.today())
 	if err != nil {
-		return nil, prefix(err, "/id")
+		return nil, core.Prefix(err, "/id")
 	}
 	var p *Person
 	err = l.store.View(ctx, func(tx Tx) error {
@@ -230,12 +230,12 @@ func (l *Ledger) importRow(get func(string) string, at string, households map[st
 	}
 	y.Tier = get("tier")
 	if y.PaidOn, err = civil.Parse(get("paidOn")); err != nil {
-		es = append(es, core.AsErrors(prefix(err, at+"/paidOn"))...)
+		es = append(es, core.AsErrors(core.Prefix(err, at+"/paidOn"))...)
 	}
 	p := Person{ID: get("id"), Name: get("name"), Household: h.ID, Category: get("category"), Enrollment: []enroll.Year{y}}
 	if b := get("birthDate"); b != "" {
 		if p.Birth, err = civil.Parse(b); err != nil {
-			es = append(es, core.AsErrors(prefix(err, at+"/birthDate"))...)
+			es = append(es, core.AsErrors(core.Prefix(err, at+"/birthDate"))...)
 		}
 	}
 	if len(es) == 0 {
