@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -27,6 +28,7 @@ import (
 	"github.com/ruralhealth/ncms/server/api"
 	"github.com/ruralhealth/ncms/server/api/apitest"
 	"github.com/ruralhealth/ncms/server/ledger"
+	"github.com/ruralhealth/ncms/server/store/storetest"
 )
 
 const (
@@ -52,6 +54,7 @@ type fixture struct {
 	h1, h2 string
 }
 
+// newFixture serves on SQLite, or on PostgreSQL for tests run by TestPostgres.
 func newFixture(t *testing.T, o api.Options) *fixture {
 	t.Helper()
 	f := &fixture{t: t, logs: &apitest.Buffer{}}
@@ -59,7 +62,11 @@ func newFixture(t *testing.T, o api.Options) *fixture {
 		o.Logger = slog.New(slog.NewTextHandler(f.logs, nil))
 	}
 	clock := time.Date(2025, 6, 1, 8, 0, 0, 0, time.UTC)
-	srv := apitest.Start(t, filepath.Join(t.TempDir(), "ncms.db"), ledger.Options{Now: func() time.Time { return clock }}, o)
+	dsn := filepath.Join(t.TempDir(), "ncms.db")
+	if strings.HasPrefix(t.Name(), "TestPostgres/") {
+		dsn = storetest.PostgresDSN(t)
+	}
+	srv := apitest.Start(t, dsn, ledger.Options{Now: func() time.Time { return clock }}, o)
 	f.l, f.srv, f.url = srv.Ledger, srv.API, srv.URL
 	var err error
 	if f.county, _, err = f.l.EnsureAdminKey(context.Background()); err != nil {
@@ -864,4 +871,18 @@ func luhnCard(body string) string {
 		panic(err)
 	}
 	return body + string(d)
+}
+
+// TestPostgres runs the handler tests that touch the ledger again on PostgreSQL
+// (newFixture picks the store by the test's name).
+func TestPostgres(t *testing.T) {
+	if os.Getenv("NCMS_TEST_POSTGRES") == "" && os.Getenv("CI") == "" {
+		t.Skip("NCMS_TEST_POSTGRES is not set; start a server with: export NCMS_TEST_POSTGRES=$(bash .ci/postgres)")
+	}
+	for name, test := range map[string]func(*testing.T){
+		"Routes": TestRoutes, "LoadPolicy": TestLoadPolicy, "SettlementLifecycle": TestSettlementLifecycle,
+		"Keys": TestKeys, "Readyz": TestReadyz, "ConcurrentSettlements": TestConcurrentSettlements, "Reports": TestReports,
+	} {
+		t.Run(name, test)
+	}
 }
