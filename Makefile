@@ -60,4 +60,5 @@ conform:
 # county server with its defaults: :8080, ./data/ncms.db, the native engine. The
 # first start prints the county administrator's key (also in ./data/admin.key).
 run: wasm
-	$(GO) run ./server/cmd/ncms-server
+	$(GO) build -o bin/ncms-server ./server/cmd/ncms-server
+	./bin/ncms-server
