@@ -45,8 +45,12 @@ FUZZTIME ?= 20s
 fuzz:
 	$(GO) test -run='^$$' -fuzz=FuzzParseID -fuzztime=$(FUZZTIME) -fuzzminimizetime=1s ./core/identity/
 	$(GO) test -run='^$$' -fuzz=FuzzLuhn -fuzztime=$(FUZZTIME) -fuzzminimizetime=1s ./core/identity/
+	$(GO) test -run='^$$' -fuzz=FuzzValidateRoster -fuzztime=$(FUZZTIME) -fuzzminimizetime=1s ./core/identity/
 	$(GO) test -run='^$$' -fuzz=FuzzDecodePolicy -fuzztime=$(FUZZTIME) -fuzzminimizetime=1s ./core/policy/
 	$(GO) test -run='^$$' -fuzz=FuzzSettle -fuzztime=$(FUZZTIME) -fuzzminimizetime=1s ./core/settle/
+	$(GO) test -run='^$$' -fuzz=FuzzUnmarshalJSONFrom -fuzztime=$(FUZZTIME) -fuzzminimizetime=1s ./core/claim/
+	$(GO) test -run='^$$' -fuzz=FuzzReports -fuzztime=$(FUZZTIME) -fuzzminimizetime=1s ./server/report/
+	$(GO) test -run='^$$' -fuzz=FuzzAmountText -fuzztime=$(FUZZTIME) -fuzzminimizetime=1s ./server/store/
 
 # bench runs the benchmarks; compare runs with benchstat.
 bench:
