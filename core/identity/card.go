@@ -11,14 +11,28 @@ import (
 // Luhn reports whether digits, at least two ASCII digits, end in a correct Luhn (ISO/IEC
 // 7812) check digit, which catches every single-digit typo in a bank card number.
 func Luhn(digits string) bool {
-	if len(digits) < 2 {
-		return false
+	sum, ok := luhnSum(digits, false)
+	return ok && len(digits) >= 2 && sum%10 == 0
+}
+
+// LuhnDigit returns the Luhn check digit that completes body (ASCII digits), as a bank
+// issuing a card number computes it.
+func LuhnDigit(body string) (byte, error) {
+	// The digit to come will be undoubled, so the body's last digit is doubled.
+	sum, ok := luhnSum(body, true)
+	if !ok || body == "" {
+		return 0, core.NewError(core.CardCharset, "", "")
 	}
-	sum, double := 0, false
+	return byte('0' + (10-sum%10)%10), nil
+}
+
+// luhnSum adds the digits from the right, doubling every other one starting with the
+// last when double is set; ok is false when a character is not an ASCII digit.
+func luhnSum(digits string, double bool) (sum int, ok bool) {
 	for i := len(digits) - 1; i >= 0; i-- {
 		c := digits[i]
 		if !isDigit(c) {
-			return false
+			return 0, false
 		}
 		d := int(c - '0')
 		if double {
@@ -30,30 +44,7 @@ func Luhn(digits string) bool {
 		sum += d
 		double = !double
 	}
-	return sum%10 == 0
-}
-
-// LuhnDigit returns the Luhn check digit that completes body (ASCII digits), as a bank
-// issuing a card number computes it.
-func LuhnDigit(body string) (byte, error) {
-	if body == "" || !digits(body) {
-		return 0, core.NewError(core.CardCharset, "", "")
-	}
-	// Appending '0' and reading the remainder gives the digit that makes the sum a
-	// multiple of ten.
-	sum, double := 0, true
-	for i := len(body) - 1; i >= 0; i-- {
-		d := int(body[i] - '0')
-		if double {
-			d *= 2
-			if d > 9 {
-				d -= 9
-			}
-		}
-		sum += d
-		double = !double
-	}
-	return byte('0' + (10-sum%10)%10), nil
+	return sum, true
 }
 
 // CheckCard returns the first problem, as a *core.Error, with a one-card (一卡通) bank

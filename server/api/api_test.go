@@ -38,8 +38,8 @@ const (
 
 // card is a registered bank card of person; card2 is issued by the tests.
 var (
-	card  = luhnCard("622848000000001")
-	card2 = luhnCard("622848000000002")
+	card  = apitest.Card("622848000000001")
+	card2 = apitest.Card("622848000000002")
 )
 
 // fixture is a server on a fresh SQLite ledger with keys for the county and for the
@@ -266,7 +266,7 @@ func TestRoutes(t *testing.T) {
 		{name: "card event bad number", method: "POST", path: "/v1/cards/6228480000000011/events", key: f.county, body: `{"event":"report_lost","date":"2025-02-02"}`, status: 422, code: core.CardLuhn},
 		{name: "card event institution", method: "POST", path: "/v1/cards/" + card2 + "/events", key: f.h1, body: `{"event":"report_lost","date":"2025-02-02"}`, status: 403, code: core.Forbidden},
 		{name: "get card", method: "GET", path: "/v1/cards/" + card, key: f.county, status: 200},
-		{name: "get unknown card", method: "GET", path: "/v1/cards/" + luhnCard("622848000000003"), key: f.county, status: 404, code: core.NotFound},
+		{name: "get unknown card", method: "GET", path: "/v1/cards/" + apitest.Card("622848000000003"), key: f.county, status: 404, code: core.NotFound},
 		{name: "validate roster", method: "POST", path: "/v1/rosters/validate", key: f.county, body: roster, status: 200},
 		{name: "validate roster malformed", method: "POST", path: "/v1/rosters/validate", key: f.county, body: `[]`, status: 400, code: core.RequestType},
 		{name: "validate roster institution", method: "POST", path: "/v1/rosters/validate", key: f.h1, body: roster, status: 403, code: core.Forbidden},
@@ -862,15 +862,6 @@ func must(t *testing.T, err error) {
 	if err != nil {
 		t.Fatal(err)
 	}
-}
-
-// luhnCard completes a 15-digit body into a 16-digit bank card number.
-func luhnCard(body string) string {
-	d, err := identity.LuhnDigit(body)
-	if err != nil {
-		panic(err)
-	}
-	return body + string(d)
 }
 
 // TestPostgres runs the handler tests that touch the ledger again on PostgreSQL

@@ -19,6 +19,7 @@ import (
 	"github.com/ruralhealth/ncms/core/enroll"
 	"github.com/ruralhealth/ncms/core/identity"
 	"github.com/ruralhealth/ncms/core/money"
+	"github.com/ruralhealth/ncms/server/api/apitest"
 	"github.com/ruralhealth/ncms/server/ledger"
 	"github.com/ruralhealth/ncms/server/store"
 	"github.com/ruralhealth/ncms/server/store/storetest"
@@ -357,7 +358,7 @@ func TestCards(t *testing.T) {
 		must(t, l.PutHousehold(ctx, ledger.Household{ID: "H1", Township: "640221100"}))
 		must(t, l.PutPerson(ctx, ledger.Person{ID: person, Name: "王大", Household: "H1", Category: "farmer",
 			Enrollment: []enroll.Year{{Year: 2025, PaidOn: civil.MustParse("2024-12-01")}}}))
-		number := luhnCard("622848000000001")
+		number := apitest.Card("622848000000001")
 		day := civil.MustParse("2025-03-01")
 		steps := []struct {
 			ev   identity.Event
@@ -397,7 +398,7 @@ func TestCards(t *testing.T) {
 		if ok, p := verify("640221198001010023"); ok || p != string(core.CardOwnerMismatch) {
 			t.Fatalf("impersonation: valid %v, problems %q", ok, p)
 		}
-		if _, err := l.VerifyCard(ctx, ledger.VerifyRequest{Policy: "pingluo-original", Number: luhnCard("622848000000002"), Presenter: person, Date: day}); code(err) != core.NotFound {
+		if _, err := l.VerifyCard(ctx, ledger.VerifyRequest{Policy: "pingluo-original", Number: apitest.Card("622848000000002"), Presenter: person, Date: day}); code(err) != core.NotFound {
 			t.Fatalf("unknown card: %v", err)
 		}
 	})
@@ -461,15 +462,6 @@ func must(t *testing.T, err error) {
 	if err != nil {
 		t.Fatal(err)
 	}
-}
-
-// luhnCard completes a 15-digit body into a 16-digit bank card number.
-func luhnCard(body string) string {
-	d, err := identity.LuhnDigit(body)
-	if err != nil {
-		panic(err)
-	}
-	return body + string(d)
 }
 
 // TestSameVisitRace sends first settlements of one visit naming different people at
@@ -585,7 +577,7 @@ func TestConcurrentCardEvents(t *testing.T) {
 		for _, id := range owners {
 			must(t, l.PutPerson(ctx, ledger.Person{ID: id, Name: "某", Household: "H1", Category: "farmer"}))
 		}
-		number := luhnCard("622848000000009")
+		number := apitest.Card("622848000000009")
 		var wg sync.WaitGroup
 		errs := make([]error, 24)
 		for i := range errs {

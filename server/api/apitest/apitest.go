@@ -5,11 +5,13 @@ package apitest
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"net/http/httptest"
 	"sync"
 	"testing"
 
 	"github.com/ruralhealth/ncms/core/engine"
+	"github.com/ruralhealth/ncms/core/identity"
 	"github.com/ruralhealth/ncms/server/api"
 	"github.com/ruralhealth/ncms/server/ledger"
 	"github.com/ruralhealth/ncms/server/store"
@@ -77,4 +79,14 @@ func (s *Buffer) String() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.b.String()
+}
+
+// Card completes a body of digits into a bank card number with its Luhn digit, for
+// test fixtures; a body that is not digits is a bug in the test and panics.
+func Card(body string) string {
+	d, err := identity.LuhnDigit(body)
+	if err != nil {
+		panic(fmt.Sprintf("apitest.Card(%q): %v", body, err))
+	}
+	return body + string(d)
 }
