@@ -8,6 +8,8 @@ WASM := wasm/js/ncms.wasm
 # test runs every test the project has, after vet and a wasip1 build of the core.
 test: vet wasm-check
 	$(GO) test -count=1 $(PKGS)
+	# The core also runs where int is 32 bits (HIS terminals on 32-bit ARM or x86).
+	GOARCH=386 $(GO) test -count=1 ./core/...
 
 vet:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \

@@ -77,6 +77,10 @@ func TestHandleErrors(t *testing.T) {
 		{"unknown field", engine.OpSettle, `{"schema":1,"policy":"test-pingluo","claim":{"visit":{"colour":"red"}}}`,
 			[]string{"request_unknown_field"}, []string{"/claim/visit/colour"}},
 		{"schema", engine.OpSettle, `{"schema":2,"policy":"x","claim":{}}`, []string{"request_schema_unsupported"}, []string{"/schema"}},
+		// The error shows the start of the bad text; cut inside a character it would be
+		// invalid UTF-8 and the envelope could not be encoded at all.
+		{"long text amount", engine.OpSettle, `{"schema":1,"policy":"test-pingluo","claim":{"items":[{"amount":"一二三四五六七八九十一二三四五六七八九十"}]}}`,
+			[]string{"amount_invalid"}, []string{"/claim/items/0/amount"}},
 		{"no policy", engine.OpSettle, `{"schema":1,"policy":"nowhere","claim":{}}`, []string{"policy_not_found"}, []string{"/policy"}},
 		{"bad amounts and dates", engine.OpSettle, `{"schema":1,"policy":"test-pingluo","claim":{"id":"V",
 			"person":{"id":"640221198001010016","category":"general","birthDate":"1980-01-01","enrollment":[]},

@@ -13,6 +13,7 @@ import (
 	"encoding/json"
 	"math"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/shopspring/decimal"
 
@@ -190,9 +191,15 @@ func digits[T string | []byte](s T) bool {
 	return true
 }
 
+// quote shows a bad amount's text in an error message, cut to about 40 bytes at a
+// character boundary so the message stays valid UTF-8.
 func quote(s string) string {
 	if len(s) > 40 {
-		s = s[:40] + "…"
+		i := 40
+		for i > 0 && !utf8.RuneStart(s[i]) {
+			i--
+		}
+		s = s[:i] + "…"
 	}
 	return `"` + s + `"`
 }

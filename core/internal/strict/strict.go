@@ -7,6 +7,7 @@
 package strict
 
 import (
+	"strconv"
 	"strings"
 	"unicode/utf8"
 )
@@ -170,8 +171,13 @@ func (r *Reader) Quoted() []byte {
 	return r.b[start:r.i]
 }
 
+// maxIntDigits is the most digits Int reads itself: any number of them fits an int
+// (18 on 64-bit platforms, 9 on 32-bit ones); longer numbers go to the codec, which
+// reports those out of range.
+const maxIntDigits = strconv.IntSize / 32 * 9
+
 // Int reads an integer written without sign other than '-', fraction or exponent,
-// of at most 18 digits so that it fits any int.
+// of at most maxIntDigits digits.
 func (r *Reader) Int() int {
 	r.space()
 	if r.failed {
@@ -189,7 +195,7 @@ func (r *Reader) Int() int {
 	}
 	digits := r.i - start
 	switch {
-	case digits == 0 || digits > 18 || (r.b[start] == '0' && digits > 1):
+	case digits == 0 || digits > maxIntDigits || (r.b[start] == '0' && digits > 1):
 		r.failed = true
 	case r.i < len(r.b) && (r.b[r.i] == '.' || r.b[r.i] == 'e' || r.b[r.i] == 'E'):
 		r.failed = true
