@@ -21,6 +21,7 @@ import (
 	"github.com/ruralhealth/ncms/core/identity"
 	"github.com/ruralhealth/ncms/core/money"
 	"github.com/ruralhealth/ncms/core/policy"
+	"github.com/ruralhealth/ncms/core/settle"
 )
 
 // Calculator computes with the core through its JSON interface: the native engine
@@ -261,6 +262,11 @@ func (l *Ledger) prepare(ctx context.Context, raw []byte) (*claimRequest, error)
 	}
 	if c.pol, err = l.eng.Find(c.req.Policy, c.req.Version, cl.Visit.Admission); err != nil {
 		return nil, err
+	}
+	// The claim is checked as received: re-encoded with the ledger's totals, an
+	// amount that arrived as a JSON number would read as a good string.
+	if err := settle.Validate(c.pol, cl); err != nil {
+		return nil, core.Prefix(err, "/claim")
 	}
 	c.year = cl.Date(c.pol).Year
 	// The bill is the request without the totals the ledger supplies, so a retry

@@ -291,6 +291,8 @@ func TestSettleBadInput(t *testing.T) {
 			{"bad id", strings.Replace(string(request("V", "1.00")), person, "640221198001010016", 1), core.IDChecksum, "/claim/person/id"},
 			{"unknown policy", strings.Replace(string(request("V", "1.00")), "pingluo-original", "nowhere", 1), core.PolicyNotFound, "/policy"},
 			{"bad amount", strings.Replace(string(request("V", "1.00")), `"1.00"`, `"1.001"`, 1), core.AmountPrecision, "/claim/items/0/amount"},
+			{"amount as a number", strings.Replace(string(request("V", "1.00")), `"1.00"`, `8432`, 1), core.AmountInvalid, "/claim/items/0/amount"},
+			{"family account as a number", strings.Replace(string(request("V", "1.00")), `"familyAccount":"0"`, `"familyAccount":5`, 1), core.AmountInvalid, "/claim/totals/familyAccount"},
 		}
 		for _, tt := range tests {
 			_, err := l.Settle(ctx, "k", []byte(tt.req))
