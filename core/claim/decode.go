@@ -56,7 +56,7 @@ func decodeClaim(d *jsontext.Decoder, c *Claim) error {
 		case "visit":
 			return true, decodeVisit(d, &c.Visit)
 		case "items":
-			return true, decodeSlice(d, &c.Items, reflect.TypeFor[[]Item](), 16, decodeItem)
+			return true, decodeItems(d, &c.Items)
 		case "totals":
 			return true, decodeTotals(d, &c.Totals)
 		}
@@ -259,6 +259,42 @@ func decodeSlice[T any](d *jsontext.Decoder, s *[]T, t reflect.Type, n int, elem
 	return err
 }
 
+// decodeItems decodes the bill's lines. Past MaxItems+1 lines the claim is refused
+// whatever they hold, so the rest are only checked as JSON and not kept: an 8 MiB
+// request of "{}" would otherwise hold millions of Items in memory.
+func decodeItems(d *jsontext.Decoder, s *[]Item) error {
+	tok, err := d.ReadToken()
+	if err != nil {
+		return err
+	}
+	switch k := tok.Kind(); k {
+	case 'n':
+		*s = nil
+		return nil
+	case '[':
+	default:
+		return typeError(d, reflect.TypeFor[[]Item](), k, nil)
+	}
+	out := make([]Item, 0, 16)
+	for d.PeekKind() != ']' {
+		if len(out) > MaxItems {
+			if err := d.SkipValue(); err != nil {
+				*s = out
+				return err
+			}
+			continue
+		}
+		out = append(out, Item{})
+		if err := decodeItem(d, &out[len(out)-1]); err != nil {
+			*s = out
+			return err
+		}
+	}
+	*s = out
+	_, err = d.ReadToken()
+	return err
+}
+
 func decodeString(d *jsontext.Decoder, s *string) error {
 	v, err := d.ReadValue()
 	if err != nil {
@@ -422,6 +458,10 @@ func ScanJSON(r *strict.Reader, c *Claim) {
 			r.Array(func() {
 				if len(c.Items) == 0 {
 					c.Items = make([]Item, 0, 16)
+				}
+				if len(c.Items) > MaxItems {
+					r.Fail() // the token decoder stops keeping lines here
+					return
 				}
 				c.Items = append(c.Items, Item{})
 				scanItem(r, &c.Items[len(c.Items)-1])

@@ -132,7 +132,8 @@ func (c *Claim) Validate(p *policy.Compiled, personID func(id string, on civil.D
 	}
 
 	if len(c.Items) > MaxItems {
-		es.Add(core.ClaimTooManyItems, "/items", strconv.Itoa(len(c.Items))+" > "+strconv.Itoa(MaxItems))
+		// Decoders keep MaxItems+1 lines at most, so the count is not shown.
+		es.Add(core.ClaimTooManyItems, "/items", "more than "+strconv.Itoa(MaxItems)+" lines")
 	} else {
 		for i := range c.Items {
 			validateItem(&es, &c.Items[i], i, text)

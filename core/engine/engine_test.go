@@ -4,6 +4,8 @@ import (
 	"math/rand/v2"
 	"os"
 	"reflect"
+	"runtime"
+	"strings"
 	"testing"
 
 	"github.com/ruralhealth/ncms/core"
@@ -202,4 +204,30 @@ func TestSettleScanMatchesCodec(t *testing.T) {
 		}
 	}
 	t.Logf("the strict reader accepted %d of 20000 mutated requests", accepted)
+}
+
+// TestManyItems: a request of millions of empty lines (8 MiB of "{},") is refused as
+// too many items without keeping them, and a bad line past the limit does not change
+// the answer. Memory is counted, not timed.
+func TestManyItems(t *testing.T) {
+	e := newEngine(t)
+	claim := func(items string) []byte {
+		return []byte(`{"schema":1,"policy":"test-pingluo","claim":{"id":"V","person":{"id":"640221198001010015","category":"general","birthDate":"1980-01-01","enrollment":[{"year":2025,"paidOn":"2024-12-01"}]},"visit":{"type":"inpatient","class":"county","admission":"2025-03-01"},"items":[` + items + `],"totals":{"year":0,"funds":[],"admissions":[],"familyAccount":"0"}}}`)
+	}
+	line := `{"code":"a","kind":"drug","class":"A","amount":"1"}`
+	huge := claim(strings.TrimSuffix(strings.Repeat("{},", (codec.MaxRequest-400)/3), ","))
+	badLate := claim(strings.Repeat(line+",", 10003) + `{"colour":"red"}`)
+	for name, req := range map[string][]byte{"8 MiB of empty lines": huge, "an unknown field past the limit": badLate} {
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		out := e.Handle(engine.OpSettle, req)
+		runtime.ReadMemStats(&after)
+		if !strings.Contains(string(out), `"code":"claim_too_many_items","path":"/claim/items"`) {
+			t.Fatalf("%s: %.300s", name, out)
+		}
+		if grew := after.TotalAlloc - before.TotalAlloc; grew > 64<<20 {
+			t.Errorf("%s: decoding allocated %d MiB", name, grew>>20)
+		}
+	}
 }
