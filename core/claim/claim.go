@@ -13,6 +13,11 @@ import (
 // MaxItems bounds the lines of one claim; a real discharge bill has hundreds at most.
 const MaxItems = 10000
 
+// MaxList bounds a person's enrollment years and the funds and facility classes of
+// the year's totals: a lifetime, and more than any policy defines. Decoders keep
+// MaxList+1 entries at most, so a hostile request cannot fill memory with them.
+const MaxList = 200
+
 // Claim is one visit to settle or estimate.
 type Claim struct {
 	// ID is the institution's visit serial number (就诊流水号); optional for estimates.

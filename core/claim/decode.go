@@ -56,7 +56,9 @@ func decodeClaim(d *jsontext.Decoder, c *Claim) error {
 		case "visit":
 			return true, decodeVisit(d, &c.Visit)
 		case "items":
-			return true, decodeItems(d, &c.Items)
+			// Past MaxItems+1 lines the claim is refused whatever they hold: an 8 MiB
+			// request of "{}" would otherwise hold millions of Items in memory.
+			return true, decodeSlice(d, &c.Items, reflect.TypeFor[[]Item](), 16, MaxItems, decodeItem)
 		case "totals":
 			return true, decodeTotals(d, &c.Totals)
 		}
@@ -76,7 +78,7 @@ func decodePerson(d *jsontext.Decoder, p *Person) error {
 		case "birthDate":
 			return true, p.Birth.UnmarshalJSONFrom(d)
 		case "enrollment":
-			return true, decodeSlice(d, &p.Enrollment, reflect.TypeFor[[]enroll.Year](), 4, decodeYear)
+			return true, decodeSlice(d, &p.Enrollment, reflect.TypeFor[[]enroll.Year](), 4, MaxList, decodeYear)
 		case "familyPlanning":
 			return true, decodeBool(d, &p.FamilyPlanning)
 		}
@@ -148,9 +150,9 @@ func decodeTotals(d *jsontext.Decoder, t *Totals) error {
 		case "year":
 			return true, decodeInt(d, &t.Year)
 		case "funds":
-			return true, decodeSlice(d, &t.Funds, reflect.TypeFor[[]FundTotal](), 4, decodeFundTotal)
+			return true, decodeSlice(d, &t.Funds, reflect.TypeFor[[]FundTotal](), 4, MaxList, decodeFundTotal)
 		case "admissions":
-			return true, decodeSlice(d, &t.Admissions, reflect.TypeFor[[]ClassCount](), 4, decodeClassCount)
+			return true, decodeSlice(d, &t.Admissions, reflect.TypeFor[[]ClassCount](), 4, MaxList, decodeClassCount)
 		case "familyAccount":
 			return true, t.FamilyAccount.UnmarshalJSONFrom(d)
 		}
@@ -226,7 +228,9 @@ func object(d *jsontext.Decoder, t reflect.Type, zero func(), member func(name [
 // decodeSlice decodes a JSON array as the reflective decoder does: null is a nil
 // slice, [] an empty one, and elements are zeroed before they are decoded. A slice
 // with no room yet starts with room for n elements rather than growing from one.
-func decodeSlice[T any](d *jsontext.Decoder, s *[]T, t reflect.Type, n int, elem func(*jsontext.Decoder, *T) error) error {
+// Past max+1 elements the array is too long to be valid whatever it holds, and the
+// rest are only checked as JSON, not kept.
+func decodeSlice[T any](d *jsontext.Decoder, s *[]T, t reflect.Type, n, max int, elem func(*jsontext.Decoder, *T) error) error {
 	tok, err := d.ReadToken()
 	if err != nil {
 		return err
@@ -241,6 +245,13 @@ func decodeSlice[T any](d *jsontext.Decoder, s *[]T, t reflect.Type, n int, elem
 	}
 	out := (*s)[:0]
 	for d.PeekKind() != ']' {
+		if len(out) > max {
+			if err := d.SkipValue(); err != nil {
+				*s = out
+				return err
+			}
+			continue
+		}
 		if cap(out) == 0 {
 			out = make([]T, 0, n)
 		}
@@ -253,42 +264,6 @@ func decodeSlice[T any](d *jsontext.Decoder, s *[]T, t reflect.Type, n int, elem
 	}
 	if len(out) == 0 {
 		out = []T{}
-	}
-	*s = out
-	_, err = d.ReadToken()
-	return err
-}
-
-// decodeItems decodes the bill's lines. Past MaxItems+1 lines the claim is refused
-// whatever they hold, so the rest are only checked as JSON and not kept: an 8 MiB
-// request of "{}" would otherwise hold millions of Items in memory.
-func decodeItems(d *jsontext.Decoder, s *[]Item) error {
-	tok, err := d.ReadToken()
-	if err != nil {
-		return err
-	}
-	switch k := tok.Kind(); k {
-	case 'n':
-		*s = nil
-		return nil
-	case '[':
-	default:
-		return typeError(d, reflect.TypeFor[[]Item](), k, nil)
-	}
-	out := make([]Item, 0, 16)
-	for d.PeekKind() != ']' {
-		if len(out) > MaxItems {
-			if err := d.SkipValue(); err != nil {
-				*s = out
-				return err
-			}
-			continue
-		}
-		out = append(out, Item{})
-		if err := decodeItem(d, &out[len(out)-1]); err != nil {
-			*s = out
-			return err
-		}
 	}
 	*s = out
 	_, err = d.ReadToken()
@@ -493,6 +468,10 @@ func scanPerson(r *strict.Reader, p *Person) {
 		case "enrollment":
 			p.Enrollment = []enroll.Year{}
 			r.Array(func() {
+				if len(p.Enrollment) > MaxList {
+					r.Fail()
+					return
+				}
 				p.Enrollment = append(p.Enrollment, enroll.Year{})
 				y := &p.Enrollment[len(p.Enrollment)-1]
 				r.Object(func(name []byte) int {
@@ -586,6 +565,10 @@ func scanTotals(r *strict.Reader, t *Totals) {
 		case "funds":
 			t.Funds = []FundTotal{}
 			r.Array(func() {
+				if len(t.Funds) > MaxList {
+					r.Fail()
+					return
+				}
 				t.Funds = append(t.Funds, FundTotal{})
 				f := &t.Funds[len(t.Funds)-1]
 				r.Object(func(name []byte) int {
@@ -613,6 +596,10 @@ func scanTotals(r *strict.Reader, t *Totals) {
 		case "admissions":
 			t.Admissions = []ClassCount{}
 			r.Array(func() {
+				if len(t.Admissions) > MaxList {
+					r.Fail()
+					return
+				}
 				t.Admissions = append(t.Admissions, ClassCount{})
 				a := &t.Admissions[len(t.Admissions)-1]
 				r.Object(func(name []byte) int {

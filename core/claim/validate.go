@@ -113,7 +113,17 @@ func (c *Claim) Validate(p *policy.Compiled, personID func(id string, on civil.D
 	if datesOK && pr.Birth.Valid() && pr.Birth.After(date) {
 		es.Add(core.DateOrder, "/person/birthDate", "born after the visit")
 	}
+	tooLong := func(n int, path string) bool {
+		if n <= MaxList {
+			return false
+		}
+		es.Add(core.FieldInvalid, path, "more than "+strconv.Itoa(MaxList)+" entries")
+		return true
+	}
 	for i, y := range pr.Enrollment {
+		if tooLong(len(pr.Enrollment), "/person/enrollment") {
+			break
+		}
 		path := indexPath("/person/enrollment/", i)
 		if y.Year < 1900 || y.Year > 9999 {
 			es.Add(core.FieldInvalid, path()+"/year", strconv.Itoa(y.Year))
@@ -145,6 +155,9 @@ func (c *Claim) Validate(p *policy.Compiled, personID func(id string, on civil.D
 		es.Add(core.ClaimTotalsYear, "/totals/year", strconv.Itoa(t.Year)+" ≠ "+strconv.Itoa(date.Year))
 	}
 	for i, f := range t.Funds {
+		if tooLong(len(t.Funds), "/totals/funds") {
+			break
+		}
 		path := indexPath("/totals/funds/", i)
 		switch {
 		case f.Fund == "":
@@ -162,6 +175,9 @@ func (c *Claim) Validate(p *policy.Compiled, personID func(id string, on civil.D
 		}
 	}
 	for i, a := range t.Admissions {
+		if tooLong(len(t.Admissions), "/totals/admissions") {
+			break
+		}
 		path := indexPath("/totals/admissions/", i)
 		if _, ok := p.Class(a.Class); !ok {
 			es.Add(core.ClaimUnknownClass, path()+"/class", strconv.Quote(a.Class))
