@@ -219,21 +219,28 @@ func TestManyItems(t *testing.T) {
 	badLate := claim(strings.Repeat(line+",", 10003) + `{"colour":"red"}`)
 	years := strings.Replace(string(claim(line)), `"enrollment":[{"year":2025,"paidOn":"2024-12-01"}]`,
 		`"enrollment":[`+strings.TrimSuffix(strings.Repeat("{},", (codec.MaxRequest-600)/3), ",")+`]`, 1)
-	// Enrollment years are bounded too: their duplicate check is quadratic, so
-	// millions of them must not be kept, let alone compared.
+	// Enrollment years, roster rows and a card holder's years are bounded too (the
+	// duplicate checks are quadratic or hashed): millions of them must not be kept.
+	empties := strings.TrimSuffix(strings.Repeat("{},", (codec.MaxRequest-600)/3), ",")
 	for _, tc := range []struct {
-		name string
-		req  []byte
-		want string
+		name, op string
+		req      []byte
+		want     string
 	}{
-		{"8 MiB of empty lines", huge, `"code":"claim_too_many_items","path":"/claim/items"`},
-		{"an unknown field past the limit", badLate, `"code":"claim_too_many_items","path":"/claim/items"`},
-		{"8 MiB of enrollment years", []byte(years), `"code":"field_invalid","path":"/claim/person/enrollment"`},
+		{"8 MiB of empty lines", engine.OpSettle, huge, `"code":"claim_too_many_items","path":"/claim/items"`},
+		{"an unknown field past the limit", engine.OpSettle, badLate, `"code":"claim_too_many_items","path":"/claim/items"`},
+		{"8 MiB of enrollment years", engine.OpSettle, []byte(years), `"code":"field_invalid","path":"/claim/person/enrollment"`},
+		{"8 MiB of roster rows", engine.OpValidateRoster,
+			[]byte(`{"schema":1,"policy":"test-pingluo","today":"2025-06-01","rows":[` + empties + `]}`),
+			`"code":"field_invalid","path":"/rows"`},
+		{"8 MiB of years at the card reader", engine.OpVerifyCard,
+			[]byte(`{"schema":1,"policy":"test-pingluo","card":{"number":"6228480000000019","owner":"640221198001010015","certificate":"","status":"active","issued":"2025-01-01"},"presenter":"640221198001010015","date":"2025-06-01","category":"general","enrollment":[` + empties + `]}`),
+			`"code":"field_invalid","path":"/enrollment"`},
 	} {
 		var before, after runtime.MemStats
 		runtime.GC()
 		runtime.ReadMemStats(&before)
-		out := e.Handle(engine.OpSettle, tc.req)
+		out := e.Handle(tc.op, tc.req)
 		runtime.ReadMemStats(&after)
 		if !strings.Contains(string(out), tc.want) {
 			t.Fatalf("%s: %.300s", tc.name, out)

@@ -1,6 +1,8 @@
 package engine
 
 import (
+	"strconv"
+
 	"github.com/ruralhealth/ncms/core"
 	"github.com/ruralhealth/ncms/core/civil"
 	"github.com/ruralhealth/ncms/core/claim"
@@ -87,7 +89,7 @@ type VerifyCardRequest struct {
 	Date      civil.Date    `json:"date"`
 	Category  string        `json:"category"`
 	// Enrollment is the card holder's enrollment history.
-	Enrollment []enroll.Year `json:"enrollment"`
+	Enrollment enroll.History `json:"enrollment"`
 }
 
 // VerifyCardResult says whether the card may be used and, if not, every reason.
@@ -112,6 +114,9 @@ func (e *Engine) verifyCard(req []byte) (any, error) {
 	if r.Date.IsZero() {
 		return nil, core.Errors{core.NewError(core.FieldRequired, "/date", "")}
 	}
+	if len(r.Enrollment) > enroll.MaxYears {
+		return nil, core.Errors{core.NewError(core.FieldInvalid, "/enrollment", "more than "+strconv.Itoa(enroll.MaxYears)+" years")}
+	}
 	p, err := e.Find(r.Policy, "", r.Date)
 	if err != nil {
 		return nil, err
@@ -134,10 +139,10 @@ func (e *Engine) verifyCard(req []byte) (any, error) {
 
 // RosterRequest validates a batch card-opening roster (批量开卡花名册).
 type RosterRequest struct {
-	Schema int                  `json:"schema"`
-	Policy string               `json:"policy"`
-	Today  civil.Date           `json:"today"`
-	Rows   []identity.RosterRow `json:"rows"`
+	Schema int             `json:"schema"`
+	Policy string          `json:"policy"`
+	Today  civil.Date      `json:"today"`
+	Rows   identity.Roster `json:"rows"`
 }
 
 // RosterResult lists every problem, by row.

@@ -4,10 +4,25 @@
 package enroll
 
 import (
+	"github.com/go-json-experiment/json/jsontext"
+
 	"github.com/ruralhealth/ncms/core"
 	"github.com/ruralhealth/ncms/core/civil"
+	"github.com/ruralhealth/ncms/core/codec"
 	"github.com/ruralhealth/ncms/core/policy"
 )
+
+// MaxYears bounds an enrollment history: a lifetime, with room to spare.
+const MaxYears = 200
+
+// History is a person's enrollment years. Decoding keeps at most MaxYears+1 of them,
+// so a hostile request cannot fill memory.
+type History []Year
+
+// UnmarshalJSONFrom decodes the years strictly, as the codec does.
+func (h *History) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return codec.DecodeList(d, (*[]Year)(h), MaxYears)
+}
 
 // Year is one year of enrollment: the tier paid and the day it was paid.
 type Year struct {

@@ -6,8 +6,11 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/go-json-experiment/json/jsontext"
+
 	"github.com/ruralhealth/ncms/core"
 	"github.com/ruralhealth/ncms/core/civil"
+	"github.com/ruralhealth/ncms/core/codec"
 	"github.com/ruralhealth/ncms/core/policy"
 )
 
@@ -20,6 +23,19 @@ type RosterRow struct {
 	Address     string `json:"address"`     // 居住地址
 	Certificate string `json:"certificate"` // 医保证号
 	Phone       string `json:"phone"`       // 联系电话
+}
+
+// MaxRosterRows bounds one batch roster: a county's whole enrollment fits in a few
+// files of this size, and the bank takes batches far smaller.
+const MaxRosterRows = 100000
+
+// Roster is the rows of a batch card-opening roster. Decoding keeps at most
+// MaxRosterRows+1 of them, so a hostile request cannot fill memory.
+type Roster []RosterRow
+
+// UnmarshalJSONFrom decodes the rows strictly, as the codec does.
+func (r *Roster) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return codec.DecodeList(d, (*[]RosterRow)(r), MaxRosterRows)
 }
 
 // illegalPunct are characters the bank's batch file cannot carry. The file is plain
@@ -37,6 +53,10 @@ func ValidateRoster(p *policy.Compiled, rows []RosterRow, today civil.Date) core
 	var es core.Errors
 	if len(rows) == 0 {
 		es.Add(core.RosterEmpty, "/rows", "")
+		return es
+	}
+	if len(rows) > MaxRosterRows {
+		es.Add(core.FieldInvalid, "/rows", "more than "+strconv.Itoa(MaxRosterRows)+" rows; split the roster")
 		return es
 	}
 	ids := make(map[string]int, len(rows))
