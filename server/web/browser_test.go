@@ -188,6 +188,13 @@ func (p *page) type_(id, text string) {
 	if text != "" {
 		p.do(chromedp.SendKeys(chromedp.ID(id), text))
 	}
+	// The keys must have landed in this field: a busy machine once produced a result
+	// without a line's typed amount, and this names the field if it happens again.
+	js := fmt.Sprintf(`document.getElementById(%q).value === %q`, id, text)
+	if err := chromedp.Do(p.ctx, chromedp.Poll[chromedp.Void](js, chromedp.WithPollingTimeout(5*time.Second))); err != nil {
+		got := eval[string](p, fmt.Sprintf(`document.getElementById(%q)?.value ?? "(no such field)"`, id))
+		p.t.Fatalf("typed %q into #%s, the field holds %q", text, id, got)
+	}
 }
 
 func (p *page) click(sel string) {
