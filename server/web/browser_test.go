@@ -197,8 +197,12 @@ func (p *page) type_(id, text string) {
 	}
 }
 
+// click clicks sel once no estimate is pending. A click lands at coordinates taken
+// just before it: an estimate rendering in between can move the page under them, and
+// on a busy machine a click meant for "add a line" once removed the line above it.
 func (p *page) click(sel string) {
 	p.t.Helper()
+	p.settled()
 	p.do(chromedp.Click(chromedp.CSS(sel), chromedp.NodeVisible))
 }
 
