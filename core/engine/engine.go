@@ -135,10 +135,27 @@ func (e *Engine) Find(id, version string, date civil.Date) (*policy.Compiled, er
 	return nil, core.Errors{core.NewError(core.PolicyNotEffective, "/claim/visit/admission", id+" on "+date.String())}
 }
 
+// FindFor returns the policy a claim settles under: with no version pinned, the
+// version in effect on the admission date, unless that version says the discharge
+// date decides (visitDate "discharge"), when it is the version in effect on the
+// discharge date. A stay across a new year's scheme then settles as the county says.
+func (e *Engine) FindFor(id, version string, c *claim.Claim) (*policy.Compiled, error) {
+	p, err := e.Find(id, version, c.Visit.Admission)
+	d := c.Visit.Discharge
+	if err != nil || version != "" || p.Policy().VisitDate != "discharge" || d.IsZero() || !d.Valid() {
+		return p, err
+	}
+	q, err := e.Find(id, "", d)
+	if core.ErrorCode(err) == core.PolicyNotEffective {
+		return nil, core.Errors{core.NewError(core.PolicyNotEffective, "/claim/visit/discharge", id+" on "+d.String())}
+	}
+	return q, err
+}
+
 // Settle settles a claim under the loaded policy it names. It validates the claim
 // fully and requires a visit id; hosts that have their own request types call this.
 func (e *Engine) Settle(policyID, version string, c *claim.Claim, requireID bool) (*settle.Result, error) {
-	p, err := e.Find(policyID, version, c.Visit.Admission)
+	p, err := e.FindFor(policyID, version, c)
 	if err != nil {
 		return nil, err
 	}

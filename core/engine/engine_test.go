@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"github.com/ruralhealth/ncms/core"
+	"github.com/ruralhealth/ncms/core/civil"
+	"github.com/ruralhealth/ncms/core/claim"
 	"github.com/ruralhealth/ncms/core/codec"
 	"github.com/ruralhealth/ncms/core/engine"
 	"github.com/ruralhealth/ncms/core/settle"
@@ -247,6 +249,42 @@ func TestManyItems(t *testing.T) {
 		}
 		if grew := after.TotalAlloc - before.TotalAlloc; grew > 64<<20 {
 			t.Errorf("%s: decoding allocated %d MiB", tc.name, grew>>20)
+		}
+	}
+}
+
+// TestFindForDischargeDate: a stay from 28 December to 3 January settles under the
+// new year's version when the policy says the discharge date decides, and under the
+// old one when the admission date does.
+func TestFindForDischargeDate(t *testing.T) {
+	doc, err := os.ReadFile("testdata/pingluo.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	stay := &claim.Claim{Visit: claim.Visit{Admission: civil.MustParse("2025-12-28"), Discharge: civil.MustParse("2026-01-03")}}
+	for _, tc := range []struct{ visitDate, want string }{{"admission", "1"}, {"discharge", "2"}} {
+		e, err := engine.New()
+		if err != nil {
+			t.Fatal(err)
+		}
+		old := strings.Replace(string(doc), `"visitDate": "admission"`, `"visitDate": "`+tc.visitDate+`"`, 1)
+		old = strings.Replace(old, `"effective": {"from": "2025-01-01", "to": ""}`, `"effective": {"from": "2025-01-01", "to": "2025-12-31"}`, 1)
+		next := strings.Replace(strings.Replace(old, `"version": "1"`, `"version": "2"`, 1),
+			`"effective": {"from": "2025-01-01", "to": "2025-12-31"}`, `"effective": {"from": "2026-01-01", "to": ""}`, 1)
+		for _, d := range []string{old, next} {
+			if _, err := e.LoadPolicy([]byte(d)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		p, err := e.FindFor("test-pingluo", "", stay)
+		if err != nil || p.Version() != tc.want {
+			t.Errorf("visitDate %s: version %v (%v), want %s", tc.visitDate, p, err, tc.want)
+		}
+		if tc.visitDate == "discharge" {
+			late := &claim.Claim{Visit: claim.Visit{Admission: civil.MustParse("2025-12-28"), Discharge: civil.MustParse("2024-01-03")}}
+			if _, err := e.FindFor("test-pingluo", "", late); core.AsErrors(err)[0].Path != "/claim/visit/discharge" {
+				t.Errorf("no version on the discharge date: %v", err)
+			}
 		}
 	}
 }

@@ -260,7 +260,7 @@ func (l *Ledger) prepare(ctx context.Context, raw []byte) (*claimRequest, error)
 	if err := l.fresh(ctx); err != nil {
 		return nil, err
 	}
-	if c.pol, err = l.eng.Find(c.req.Policy, c.req.Version, cl.Visit.Admission); err != nil {
+	if c.pol, err = l.eng.FindFor(c.req.Policy, c.req.Version, cl); err != nil {
 		return nil, err
 	}
 	// The claim is checked as received: re-encoded with the ledger's totals, an
