@@ -155,13 +155,7 @@ func (f *fixture) send(req *http.Request) *response {
 
 // settleRequest is a Pingluo inpatient claim (RULES.md §2.1) of one line.
 func settleRequest(visit, institution, amount string) []byte {
-	return []byte(fmt.Sprintf(`{"schema":1,"policy":"pingluo-original","claim":{"id":%q,
-	 "person":{"id":%q,"category":"farmer","birthDate":"1980-01-01",
-	   "enrollment":[{"year":2024,"paidOn":"2023-12-01"},{"year":2025,"paidOn":"2024-12-01"}]},
-	 "visit":{"type":"inpatient","institution":%q,"class":"county","referral":false,
-	   "admission":"2025-03-02","discharge":"2025-03-09"},
-	 "items":[{"code":"FEE-A","kind":"drug","class":"A","amount":%q}],
-	 "totals":{"year":0,"funds":[],"admissions":[],"familyAccount":"0"}}}`, visit, person, institution, amount))
+	return apitest.SettleRequest(visit, person, institution, amount)
 }
 
 func settle(visit, institution, amount string) string {

@@ -75,15 +75,9 @@ func newLedger(t *testing.T, s ledger.Store) *ledger.Ledger {
 const person = "640221198001010015"
 
 // request is a Pingluo inpatient claim (RULES.md §2.1: 300 deductible, whole-amount
-// bands, annual cap 4000) for one line of the given amount.
+// bands, annual cap 4000) at H001 for one line of the given amount.
 func request(visit, amount string) []byte {
-	return []byte(fmt.Sprintf(`{"schema":1,"policy":"pingluo-original","claim":{"id":%q,
-	 "person":{"id":%q,"category":"farmer","birthDate":"1980-01-01",
-	   "enrollment":[{"year":2024,"paidOn":"2023-12-01"},{"year":2025,"paidOn":"2024-12-01"}]},
-	 "visit":{"type":"inpatient","institution":"H001","class":"county","referral":false,
-	   "admission":"2025-03-02","discharge":"2025-03-09"},
-	 "items":[{"code":"FEE-A","kind":"drug","class":"A","amount":%q}],
-	 "totals":{"year":0,"funds":[],"admissions":[],"familyAccount":"0"}}}`, visit, person, amount))
+	return apitest.SettleRequest(visit, person, "H001", amount)
 }
 
 // result is the part of a core result the tests read.

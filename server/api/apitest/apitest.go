@@ -90,3 +90,16 @@ func Card(body string) string {
 	}
 	return body + string(d)
 }
+
+// SettleRequest is a settle request for a Pingluo inpatient stay (RULES.md §2.1) of
+// one class-A drug line of the given amount, in March 2025, at institution, for the
+// person born 1980-01-01 with the resident ID given, enrolled in 2024 and 2025.
+func SettleRequest(visit, person, institution, amount string) []byte {
+	return fmt.Appendf(nil, `{"schema":1,"policy":"pingluo-original","claim":{"id":%q,
+	 "person":{"id":%q,"category":"farmer","birthDate":"1980-01-01",
+	   "enrollment":[{"year":2024,"paidOn":"2023-12-01"},{"year":2025,"paidOn":"2024-12-01"}]},
+	 "visit":{"type":"inpatient","institution":%q,"class":"county","referral":false,
+	   "admission":"2025-03-02","discharge":"2025-03-09"},
+	 "items":[{"code":"FEE-A","kind":"drug","class":"A","amount":%q}],
+	 "totals":{"year":0,"funds":[],"admissions":[],"familyAccount":"0"}}}`, visit, person, institution, amount)
+}

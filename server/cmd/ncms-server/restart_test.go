@@ -18,6 +18,7 @@ import (
 	"github.com/go-json-experiment/json/jsontext"
 
 	"github.com/ruralhealth/ncms/core/identity"
+	"github.com/ruralhealth/ncms/server/api/apitest"
 	"github.com/ruralhealth/ncms/server/store/storetest"
 )
 
@@ -216,11 +217,5 @@ func settleBody(visit string, n int) string {
 	if err != nil {
 		panic(err)
 	}
-	return fmt.Sprintf(`{"schema":1,"policy":"pingluo-original","claim":{"id":%q,
-	 "person":{"id":%q,"category":"farmer","birthDate":"1980-01-01",
-	   "enrollment":[{"year":2024,"paidOn":"2023-12-01"},{"year":2025,"paidOn":"2024-12-01"}]},
-	 "visit":{"type":"inpatient","institution":"H001","class":"county","referral":false,
-	   "admission":"2025-03-02","discharge":"2025-03-09"},
-	 "items":[{"code":"FEE-A","kind":"drug","class":"A","amount":"1234.56"}],
-	 "totals":{"year":0,"funds":[],"admissions":[],"familyAccount":"0"}}}`, visit, body+string(check))
+	return string(apitest.SettleRequest(visit, body+string(check), "H001", "1234.56"))
 }
