@@ -39,11 +39,7 @@ func reportRange(q url.Values) (report.Range, core.Errors) {
 		}
 		d, err := civil.Parse(v)
 		if err != nil {
-			for _, e := range core.AsErrors(err) {
-				c := *e
-				c.Path = "/" + f.name
-				es = append(es, &c)
-			}
+			es = append(es, core.AsErrors(core.Prefix(err, "/"+f.name))...)
 			continue
 		}
 		*f.d = d

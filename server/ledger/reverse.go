@@ -81,15 +81,22 @@ func owned(ctx context.Context, tx Tx, institution string, seq int64) (*Entry, e
 // settlement reads an unreversed settlement for a reversal or correction, holding
 // its person's totals lock.
 func settlement(ctx context.Context, tx Tx, institution string, seq int64) (*Entry, claim.Totals, error) {
-	var totals claim.Totals
 	e, err := owned(ctx, tx, institution, seq)
 	if err != nil {
-		return nil, totals, err
+		return nil, claim.Totals{}, err
 	}
+	return lockSettlement(ctx, tx, e)
+}
+
+// lockSettlement checks that e is a settlement not yet reversed and takes its
+// person's totals lock.
+func lockSettlement(ctx context.Context, tx Tx, e *Entry) (*Entry, claim.Totals, error) {
+	seq := e.Seq
 	if e.Kind != KindSettlement {
-		return nil, totals, core.Errors{core.NewError(core.FieldInvalid, "/seq", "entry "+strconv.FormatInt(seq, 10)+" is a reversal")}
+		return nil, claim.Totals{}, core.Errors{core.NewError(core.FieldInvalid, "/seq", "entry "+strconv.FormatInt(seq, 10)+" is a reversal")}
 	}
-	if totals, err = tx.LockTotals(ctx, e.Person, e.Year); err != nil {
+	totals, err := tx.LockTotals(ctx, e.Person, e.Year)
+	if err != nil {
 		return nil, totals, err
 	}
 	// Checked under the lock, so two reversals of one settlement cannot both pass.
@@ -167,7 +174,8 @@ func (l *Ledger) Correct(ctx context.Context, keyID, institution string, seq int
 				Corrects: seq, Refund: refund(old, cur)}}
 			return nil
 		}
-		old, totals, err := settlement(ctx, tx, institution, seq)
+		// The entry read above is the one to reverse: entries never change.
+		old, totals, err := lockSettlement(ctx, tx, old)
 		if err != nil {
 			return err
 		}
