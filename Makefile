@@ -5,11 +5,23 @@ PKGS := ./...
 .PHONY: test vet wasm-check wasm wasm-opt wasm-js fuzz bench conform run web
 WASM := wasm/js/ncms.wasm
 
-# test runs every test the project has, after vet and a wasip1 build of the core.
+# test runs every test the project has, after vet and a wasip1 build of the core, through
+# gotestsum (a go.mod tool); it ends with every skipped test and why, and the totals
+# (.ci/skips.go). Under CI=true a skip fails the run. The server, its ledger and stores
+# run under the race detector, and so do the module host's pool and cancellation tests
+# (the rest of wasm/host compiles the module, which the detector slows tenfold).
+TESTOUT := .test
+GOTESTSUM = $(GO) tool gotestsum --format pkgname-and-test-fails
+RACEPKGS := ./server/api/... ./server/ledger/... ./server/store/... ./server/cmd/ncms-server/...
+RACEHOST := TestConcurrent|TestContextDone|TestClose|TestLoadPolicyReachesEveryInstance
 test: vet wasm-check
-	$(GO) test -count=1 $(PKGS)
-	# The core also runs where int is 32 bits (HIS terminals on 32-bit ARM or x86).
-	GOARCH=386 $(GO) test -count=1 ./core/...
+	@rm -rf $(TESTOUT) && mkdir -p $(TESTOUT)
+	$(GOTESTSUM) --jsonfile $(TESTOUT)/go.json -- -count=1 $$($(GO) list $(PKGS) | grep -v -e /server/api -e /server/ledger -e /server/store -e /server/cmd/ncms-server)
+	$(GOTESTSUM) --jsonfile $(TESTOUT)/race.json -- -count=1 -race $(RACEPKGS)
+	$(GOTESTSUM) --jsonfile $(TESTOUT)/race-host.json -- -count=1 -race -run '$(RACEHOST)' ./wasm/host/
+	@bash .ci/test32 --mode
+	$(GOTESTSUM) --jsonfile $(TESTOUT)/32bit.json --raw-command -- bash .ci/test32 $(TESTOUT)/32bit.skip -json
+	@$(GO) run .ci/skips.go $(TESTOUT)/*
 
 vet:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \

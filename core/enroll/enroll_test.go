@@ -372,9 +372,6 @@ func TestCheckCityResident(t *testing.T) {
 			history: []enroll.Year{y(2025, "t1", "2025-11-30"), y(2026, "t1", "2025-12-15")}, on: "2026-01-15",
 			want: enroll.Status{Enrolled: true, Waiting: true, BenefitsFrom: d("2026-02-28"), Reason: core.WarnWaitingPeriod,
 				PaidTier: "t1", BenefitTier: "t1", Continuous: 1, Paid: 1},
-			bug: "enroll.Check only looks at the visit year's record and the year before: a first-enrollment wait " +
-				"that started 2025-11-30 (ends 2026-02-28) is forgotten on 1 January 2026 once 2026 is renewed on time; " +
-				"expected Waiting, BenefitsFrom 2026-02-28 on 2026-01-15, got Waiting false, BenefitsFrom 2026-01-01",
 		},
 		{
 			// A gap paid 2025-10-01 (2024 enrolled): wait to 2026-02-01. The 2026
@@ -384,8 +381,6 @@ func TestCheckCityResident(t *testing.T) {
 			on:      "2026-01-10",
 			want: enroll.Status{Enrolled: true, Waiting: true, BenefitsFrom: d("2026-02-01"), Reason: core.WarnWaitingPeriod,
 				PaidTier: "t1", BenefitTier: "t1", Continuous: 2, Paid: 2},
-			bug: "a lapse wait that started 2025-10-01 (ends 2026-02-01) is forgotten on 1 January 2026 once 2026 is " +
-				"renewed on time; expected Waiting, BenefitsFrom 2026-02-01 on 2026-01-10, got Waiting false, BenefitsFrom 2026-01-01",
 		},
 		{
 			// An upgrade t1 → t2 paid 2025-11-15 for 2025 is first of all ≥ 6 months

@@ -2,10 +2,12 @@ package policy_test
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
 
+	"github.com/ruralhealth/ncms/core"
 	"github.com/ruralhealth/ncms/core/civil"
 	"github.com/ruralhealth/ncms/core/codec"
 	"github.com/ruralhealth/ncms/core/money"
@@ -205,13 +207,26 @@ func fuzzRoundTrip(t *testing.T, data string) (first, second []byte) {
 // so a capped-fee benefit's ratio could hold an amount written as a JSON number; Compile
 // accepted the policy and wrote the number's text into the canonical form as a string
 // ("0"), which decoded the second time as a valid amount written "0.00": the hash of
-// the same policy changed on a round trip. Either outcome is fine now: the policy is
-// rejected, or it round-trips to the same bytes.
+// the same policy changed on a round trip. Now every schedule is validated, so the
+// policy is rejected at the amount; were it ever accepted again, it must round-trip to
+// the same bytes.
 func TestFuzzRegressionUnvalidatedAmount(t *testing.T) {
 	in := strings.NewReplacer(
 		`"kind": "ratio"`, `"kind": "capped_fee", "patientLimit": "100"`,
 		`{"from": "0", "rate": "0.20"}`, `{"from": 0, "rate": "0.20"}`,
 	).Replace(fuzzPingluo)
+	var p policy.Policy
+	if err := codec.Decode([]byte(in), &p); err != nil {
+		t.Fatalf("decode: %v", err)
+	}
+	if _, err := policy.Compile(p); err != nil {
+		var errs core.Errors
+		if !errors.As(err, &errs) || len(errs) == 0 || errs[0].Code != core.AmountInvalid ||
+			errs[0].Path != "/benefits/0/ratio/bands/0/from" {
+			t.Fatalf("Compile: want amount_invalid at /benefits/0/ratio/bands/0/from, got %v", err)
+		}
+		return
+	}
 	first, second := fuzzRoundTrip(t, in)
 	if !bytes.Equal(first, second) {
 		at := 0
