@@ -44,6 +44,20 @@ func NewErrorText(code Code, path, en, zh string) *Error {
 	return &Error{Code: code, Path: Pointer(path), Message: msgEn, MessageZh: msgZh}
 }
 
+// NotOneOf is the field_invalid error for a value at path that is none of allowed.
+func NotOneOf(path, value string, allowed ...string) *Error {
+	var en, zh strings.Builder
+	for i, a := range allowed {
+		if i > 0 {
+			en.WriteString(", ")
+			zh.WriteString("、")
+		}
+		en.WriteString(strconv.Quote(a))
+		zh.WriteString(strconv.Quote(a))
+	}
+	return NewErrorText(FieldInvalid, path, Quote(value)+" is not one of "+en.String(), Quote(value)+" 不是 "+zh.String()+" 之一")
+}
+
 // MaxQuote is the most bytes of an offending value that a message or a path repeats,
 // and MaxDetail the most bytes of a message's detail: an 8 MiB member name or policy
 // id gives an error of a few hundred bytes, not three copies of itself.

@@ -75,20 +75,7 @@ func (c *checker) oneOf(s, path string, allowed ...string) {
 
 // notOneOf reports s at path as not one of the allowed values.
 func (c *checker) notOneOf(s, path string, allowed ...string) {
-	c.say(core.FieldInvalid, path, core.Quote(s)+" is not one of "+list(allowed, ", "),
-		core.Quote(s)+" 不是 "+list(allowed, "、")+" 之一")
-}
-
-// list quotes each of xs, between sep.
-func list(xs []string, sep string) string {
-	out := ""
-	for i, x := range xs {
-		if i > 0 {
-			out += sep
-		}
-		out += strconv.Quote(x)
-	}
-	return out
+	c.es = append(c.es, core.NotOneOf(path, s, allowed...))
 }
 
 func (c *checker) nonNegative(n int, path string) {
