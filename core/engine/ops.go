@@ -48,8 +48,8 @@ func today(d civil.Date) error {
 	}
 	if d.IsZero() {
 		return core.Errors{core.NewErrorText(core.FieldRequired, "/today",
-			"today's date (YYYY-MM-DD): the engine reads no clock, and a birth date after it is refused",
-			"当天日期（YYYY-MM-DD）：引擎不读取时钟，出生日期晚于当天的证件号须拒绝")}
+			"today (YYYY-MM-DD) is needed to refuse a birth date after it; the engine reads no clock",
+			"须给出当天日期（YYYY-MM-DD）以拒绝出生日期晚于当天的证件号；引擎不读取时钟")}
 	}
 	return nil
 }
