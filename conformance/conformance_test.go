@@ -410,7 +410,7 @@ func TestMessagesChinese(t *testing.T) {
 		t.Errorf("only %d messages in the vectors' responses", seen)
 	}
 	for _, dir := range []string{".", "../wasm"} {
-		fs, err := coretest.ScanCalls(dir)
+		fs, err := coretest.ScanCalls(os.DirFS(dir))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -4,6 +4,7 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"os"
 	"strconv"
 	"strings"
 	"testing"
@@ -65,7 +66,7 @@ func TestCatalogueChinese(t *testing.T) {
 // TestCallsChinese checks every place in the core that builds an error: its Chinese
 // detail has no English words and no error text from Go.
 func TestCallsChinese(t *testing.T) {
-	fs, err := coretest.ScanCalls(".")
+	fs, err := coretest.ScanCalls(os.DirFS("."))
 	if err != nil {
 		t.Fatal(err)
 	}

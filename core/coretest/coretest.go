@@ -7,16 +7,21 @@ import (
 	"go/parser"
 	"go/token"
 	"io/fs"
-	"path/filepath"
 	"strconv"
 	"strings"
 
 	"github.com/ruralhealth/ncms/core"
 )
 
-// terms are the Latin words a Chinese message may use as they are: the catalogue's
-// formats (JSON, UTF-8, YYYY-MM-DD) and the resident ID's check character X.
-var terms = map[string]bool{"JSON": true, "UTF": true, "YYYY": true, "MM": true, "DD": true}
+// term reports whether w is a Latin word a Chinese message may use as it is: one of
+// the catalogue's formats, JSON, UTF-8 and YYYY-MM-DD.
+func term(w string) bool {
+	switch w {
+	case "JSON", "UTF", "YYYY", "MM", "DD":
+		return true
+	}
+	return false
+}
 
 // LatinWords returns the words of two or more Latin letters in e's messageZh that
 // are not a quoted value ("…" or '…'), a JSON pointer (/claim/id), a code or field
@@ -31,7 +36,7 @@ func LatinWords(e *core.Error) []string {
 	var out []string
 	for _, w := range words(unquote(e.MessageZh)) {
 		switch {
-		case len(w) < 2, terms[w], path[w], strings.Contains(w, "_"), camel(w):
+		case len(w) < 2, term(w), path[w], strings.Contains(w, "_"), camel(w):
 		default:
 			out = append(out, w)
 		}
@@ -93,23 +98,35 @@ type Finding struct {
 
 func (f Finding) String() string { return f.Pos.String() + ": " + f.Text }
 
-// zhDetail maps a function name to the index of the argument shown in messageZh:
-// NewError(code, path, detail) and Errors.Add show their one detail in both
+// zhDetail returns the index of the argument of the named function that messageZh
+// shows: NewError(code, path, detail) and Errors.Add show their one detail in both
 // languages, NewErrorText and AddText (and the policy checker's say) their fourth.
-var zhDetail = map[string]int{"NewError": 2, "Add": 2, "add": 2, "NewErrorText": 3, "AddText": 3, "say": 3}
+func zhDetail(name string) (int, bool) {
+	switch name {
+	case "NewError", "Add", "add":
+		return 2, true
+	case "NewErrorText", "AddText", "say":
+		return 3, true
+	}
+	return 0, false
+}
 
-// ScanCalls parses the Go files (tests excepted) under dir and returns each call of
-// NewError, NewErrorText, Errors.Add or AddText whose Chinese detail has Latin words
-// in a string literal (quoted values in the literal excepted, as LatinWords) or is
-// an error's English text (err.Error()).
-func ScanCalls(dir string) ([]Finding, error) {
+// ScanCalls parses the Go files (tests excepted) in fsys (a test passes
+// os.DirFS(dir)) and returns each call of NewError, NewErrorText, Errors.Add or
+// AddText whose Chinese detail has Latin words in a string literal (quoted values in
+// the literal excepted, as LatinWords) or is an error's English text (err.Error()).
+func ScanCalls(fsys fs.FS) ([]Finding, error) {
 	var out []Finding
 	fset := token.NewFileSet()
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".go") || strings.HasSuffix(p, "_test.go") {
 			return err
 		}
-		f, err := parser.ParseFile(fset, p, nil, 0)
+		src, err := fs.ReadFile(fsys, p)
+		if err != nil {
+			return err
+		}
+		f, err := parser.ParseFile(fset, p, src, 0)
 		if err != nil {
 			return err
 		}
@@ -118,7 +135,8 @@ func ScanCalls(dir string) ([]Finding, error) {
 			if !ok || !codeCall(call) {
 				return true
 			}
-			arg := call.Args[zhDetail[funcName(call)]]
+			i, _ := zhDetail(funcName(call))
+			arg := call.Args[i]
 			if text := latin(arg); text != "" {
 				out = append(out, Finding{Pos: fset.Position(call.Pos()), Text: text})
 			}
@@ -132,7 +150,7 @@ func ScanCalls(dir string) ([]Finding, error) {
 // codeCall reports whether call builds an error: a function in zhDetail with the
 // right number of arguments, the first a core error code (core.X, or X in core).
 func codeCall(call *ast.CallExpr) bool {
-	i, ok := zhDetail[funcName(call)]
+	i, ok := zhDetail(funcName(call))
 	if !ok || len(call.Args) != i+1 {
 		return false
 	}

@@ -62,7 +62,7 @@ func f(es *core.Errors, err error, n int, get func(string) string) {
 	if err := os.WriteFile(filepath.Join(dir, "x.go"), []byte(src), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	fs, err := coretest.ScanCalls(dir)
+	fs, err := coretest.ScanCalls(os.DirFS(dir))
 	if err != nil {
 		t.Fatal(err)
 	}

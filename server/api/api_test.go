@@ -894,7 +894,7 @@ func TestPostgres(t *testing.T) {
 // Chinese detail has no English words and no error text from Go (the core's catalogue
 // and its own calls are checked in core).
 func TestCallsChinese(t *testing.T) {
-	fs, err := coretest.ScanCalls("..")
+	fs, err := coretest.ScanCalls(os.DirFS(".."))
 	if err != nil {
 		t.Fatal(err)
 	}
