@@ -8,11 +8,14 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
 
 	"github.com/ruralhealth/ncms/conformance"
+	"github.com/ruralhealth/ncms/core"
+	"github.com/ruralhealth/ncms/core/coretest"
 	"github.com/ruralhealth/ncms/core/policies"
 	"github.com/ruralhealth/ncms/server/api"
 	"github.com/ruralhealth/ncms/server/api/apitest"
@@ -362,6 +365,57 @@ func TestLoadRejectsMalformedVectors(t *testing.T) {
 		}
 		if _, err := conformance.Load(dir); err == nil {
 			t.Errorf("%s: loaded", name)
+		}
+	}
+}
+
+// TestMessagesChinese plays every vector through the native engine (the others give
+// the same bytes) and checks that every error's, problem's and warning's messageZh
+// has no English words; and that the calls in conformance/ and wasm/ that build an
+// error give it none.
+func TestMessagesChinese(t *testing.T) {
+	ctx := context.Background()
+	native, err := conformance.NewNative()
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := 0
+	for _, v := range load(t) {
+		if v.Policy == conformance.Inline {
+			if err := native.Load(ctx, v.PolicyDocument); err != nil {
+				t.Fatalf("%s: %v", v.ID, err)
+			}
+		}
+		resp, err := native.Call(ctx, v.Op, v.RequestBytes())
+		if err != nil {
+			t.Fatalf("%s: %v", v.ID, err)
+		}
+		var env struct {
+			Errors core.Errors `json:"errors"`
+			Result struct {
+				Problems core.Errors `json:"problems"`
+				Warnings core.Errors `json:"warnings"`
+			} `json:"result"`
+		}
+		// A result that is not an object (list_policies) has no messages.
+		_ = json.Unmarshal(resp, &env)
+		for _, e := range slices.Concat(env.Errors, env.Result.Problems, env.Result.Warnings) {
+			seen++
+			if ws := coretest.LatinWords(e); len(ws) > 0 {
+				t.Errorf("%s: %s messageZh %q has Latin words %q", v.ID, e.Code, e.MessageZh, ws)
+			}
+		}
+	}
+	if seen < 100 {
+		t.Errorf("only %d messages in the vectors' responses", seen)
+	}
+	for _, dir := range []string{".", "../wasm"} {
+		fs, err := coretest.ScanCalls(os.DirFS(dir))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range fs {
+			t.Errorf("%s: messageZh would have %s", f.Pos, f.Text)
 		}
 	}
 }

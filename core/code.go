@@ -51,6 +51,7 @@ const (
 	CardLength        Code = "card_number_length"
 	CardCharset       Code = "card_number_charset"
 	CardLuhn          Code = "card_luhn"
+	CardInvalid       Code = "card_number_invalid"
 	CardIssuer        Code = "card_issuer"
 	CertificateFormat Code = "certificate_format"
 	CardLost          Code = "card_reported_lost"
@@ -176,6 +177,8 @@ func (c Code) Text() (en, zh string) {
 		return "bank card number must contain digits only", "银行卡号只能包含数字"
 	case CardLuhn:
 		return "bank card number check digit is wrong", "银行卡号校验位错误"
+	case CardInvalid:
+		return "bank card number starts with 0, which is no bank card range", "银行卡号以 0 开头，不属于银行卡号段"
 	case CardIssuer:
 		return "bank card issuer is not accepted by the policy", "发卡行不在方案允许范围内"
 	case CertificateFormat:

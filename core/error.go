@@ -3,7 +3,9 @@ package core
 import (
 	"errors"
 	"sort"
+	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // Code is a stable, machine-readable error code such as "claim_field_required".
@@ -21,14 +23,90 @@ type Error struct {
 }
 
 // NewError returns an Error whose messages are the code's catalogue text followed by
-// detail, which should name values rather than explain (it is shown in both languages).
+// detail, which must only name values (numbers, dates, codes, Quote'd input): it is
+// shown in both languages, and messageZh is Chinese throughout. A detail that explains
+// takes NewErrorText. The path's tokens are capped as Pointer does.
 func NewError(code Code, path, detail string) *Error {
-	en, zh := code.Text()
-	if detail != "" {
-		en += ": " + detail
-		zh += "：" + detail
+	return NewErrorText(code, path, detail, detail)
+}
+
+// NewErrorText is NewError with a detail in each language, for a detail in words.
+// Either detail past MaxDetail bytes is cut, so that no error repeats a huge input even
+// when a caller forgot to Quote it.
+func NewErrorText(code Code, path, en, zh string) *Error {
+	msgEn, msgZh := code.Text()
+	if en != "" {
+		msgEn += ": " + cut(en, MaxDetail)
 	}
-	return &Error{Code: code, Path: path, Message: en, MessageZh: zh}
+	if zh != "" {
+		msgZh += "：" + cut(zh, MaxDetail)
+	}
+	return &Error{Code: code, Path: Pointer(path), Message: msgEn, MessageZh: msgZh}
+}
+
+// NotOneOf is the field_invalid error for a value at path that is none of allowed.
+func NotOneOf(path, value string, allowed ...string) *Error {
+	var en, zh strings.Builder
+	for i, a := range allowed {
+		if i > 0 {
+			en.WriteString(", ")
+			zh.WriteString("、")
+		}
+		en.WriteString(strconv.Quote(a))
+		zh.WriteString(strconv.Quote(a))
+	}
+	return NewErrorText(FieldInvalid, path, Quote(value)+" is not one of "+en.String(), Quote(value)+" 不是 "+zh.String()+" 之一")
+}
+
+// MaxQuote is the most bytes of an offending value that a message or a path repeats,
+// and MaxDetail the most bytes of a message's detail: an 8 MiB member name or policy
+// id gives an error of a few hundred bytes, not three copies of itself.
+const (
+	MaxQuote  = 40
+	MaxDetail = 400
+)
+
+// Quote returns s quoted for a message, as strconv.Quote does. A value longer than
+// MaxQuote bytes is cut to its first MaxQuote bytes at a UTF-8 boundary, ends in "…"
+// inside the quotes and is followed by its whole length in bytes: "abc…" (8388608 B).
+// The form is the same in both languages.
+func Quote(s string) string {
+	if len(s) <= MaxQuote {
+		return strconv.Quote(s)
+	}
+	return strconv.Quote(cut(s, MaxQuote)) + " (" + strconv.Itoa(len(s)) + " B)"
+}
+
+// Pointer caps each token of the JSON pointer p at MaxQuote bytes: a longer token
+// (an unknown member's name, say) is cut at a UTF-8 boundary and ends in "…", so
+// /claim/aaaa…(8 MiB) becomes "/claim/" + the first 40 bytes + "…". A capped pointer
+// is for people; it no longer names a member.
+func Pointer(p string) string {
+	if len(p) <= MaxQuote {
+		return p
+	}
+	toks := strings.Split(p, "/")
+	long := false
+	for i, t := range toks {
+		if len(t) > MaxQuote {
+			toks[i], long = cut(t, MaxQuote), true
+		}
+	}
+	if !long {
+		return p
+	}
+	return strings.Join(toks, "/")
+}
+
+// cut returns s, or its first n bytes at most, cut at a UTF-8 boundary, and "…".
+func cut(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + "…"
 }
 
 func (e *Error) Error() string {
@@ -73,6 +151,11 @@ func (es Errors) Error() string {
 // Add appends a new error built by NewError.
 func (es *Errors) Add(code Code, path, detail string) {
 	*es = append(*es, NewError(code, path, detail))
+}
+
+// AddText appends a new error built by NewErrorText.
+func (es *Errors) AddText(code Code, path, en, zh string) {
+	*es = append(*es, NewErrorText(code, path, en, zh))
 }
 
 // Err returns nil when there are no errors and the errors sorted by path otherwise.
@@ -146,7 +229,8 @@ func AsErrors(err error) Errors {
 	if errors.As(err, &e) {
 		return Errors{e}
 	}
-	out := NewError(EngineInternal, "", err.Error())
+	// The cause is Go's text, in English: messageZh keeps the catalogue text alone.
+	out := NewErrorText(EngineInternal, "", err.Error(), "")
 	out.Err = err
 	return Errors{out}
 }

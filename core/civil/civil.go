@@ -29,7 +29,7 @@ func New(year int, month time.Month, day int) Date { return Date{Year: year, Mon
 func Parse(s string) (Date, error) {
 	d := parse(s)
 	if d.bad != nil {
-		return Date{}, core.NewError(core.DateInvalid, "", strconv.Quote(s))
+		return Date{}, core.NewError(core.DateInvalid, "", core.Quote(s))
 	}
 	return d, nil
 }
@@ -112,7 +112,7 @@ func (d Date) Problem() core.Code {
 func (d Date) Check(path string) *core.Error {
 	switch {
 	case d.bad != nil:
-		return core.NewError(core.DateInvalid, path, strconv.Quote(*d.bad))
+		return core.NewError(core.DateInvalid, path, core.Quote(*d.bad))
 	case !d.IsZero() && (!d.Valid() || d.Year < 1800):
 		return core.NewError(core.DateInvalid, path, d.String())
 	}

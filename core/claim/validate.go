@@ -24,11 +24,11 @@ func (c *Claim) Validate(p *policy.Compiled, personID func(id string, on civil.D
 		case s == "" && required:
 			es.Add(core.FieldRequired, path, "")
 		case len(s) > 200 || !utf8.ValidString(s):
-			es.Add(core.FieldInvalid, path, "at most 200 characters of valid UTF-8")
+			es.AddText(core.FieldInvalid, path, "at most 200 characters of valid UTF-8", "至多 200 字节的有效 UTF-8 文本")
 		default:
 			for _, r := range s {
 				if unicode.IsControl(r) {
-					es.Add(core.FieldInvalid, path, "control character")
+					es.AddText(core.FieldInvalid, path, "control character", "含控制字符")
 					break
 				}
 			}
@@ -50,7 +50,8 @@ func (c *Claim) Validate(p *policy.Compiled, personID func(id string, on civil.D
 		es.Add(core.FieldRequired, "/visit/admission", "")
 	}
 	if v.Discharge.Valid() && v.Admission.Valid() && v.Discharge.Before(v.Admission) {
-		es.Add(core.DateOrder, "/visit/discharge", "discharge "+v.Discharge.String()+" is before admission "+v.Admission.String())
+		es.AddText(core.DateOrder, "/visit/discharge", "discharge "+v.Discharge.String()+" is before admission "+v.Admission.String(),
+			"出院 "+v.Discharge.String()+" 早于入院 "+v.Admission.String())
 	}
 	date := c.Date(p)
 	datesOK := date.Valid()
@@ -59,7 +60,8 @@ func (c *Claim) Validate(p *policy.Compiled, personID func(id string, on civil.D
 		if p.Policy().VisitDate == "discharge" && !v.Discharge.IsZero() {
 			path = "/visit/discharge"
 		}
-		es.Add(core.PolicyNotEffective, path, date.String()+" is outside "+p.Policy().Effective.From.String()+"…"+p.Policy().Effective.To.String())
+		eff := p.Policy().Effective.From.String() + "…" + p.Policy().Effective.To.String()
+		es.AddText(core.PolicyNotEffective, path, date.String()+" is outside "+eff, date.String()+" 不在 "+eff+" 之内")
 	}
 
 	okType := false
@@ -70,27 +72,27 @@ func (c *Claim) Validate(p *policy.Compiled, personID func(id string, on civil.D
 	case v.Type == "":
 		es.Add(core.FieldRequired, "/visit/type", "")
 	case !okType:
-		es.Add(core.FieldInvalid, "/visit/type", strconv.Quote(v.Type))
+		es.Add(core.FieldInvalid, "/visit/type", core.Quote(v.Type))
 	}
 	text(v.Institution, "/visit/institution", false)
 	if v.Class == "" {
 		es.Add(core.FieldRequired, "/visit/class", "")
 	} else if _, ok := p.Class(v.Class); !ok {
-		es.Add(core.ClaimUnknownClass, "/visit/class", strconv.Quote(v.Class))
+		es.Add(core.ClaimUnknownClass, "/visit/class", core.Quote(v.Class))
 	}
 	if v.Disease != "" {
 		if _, ok := p.Disease(v.Disease); !ok {
-			es.Add(core.ClaimUnknownDisease, "/visit/disease", strconv.Quote(v.Disease))
+			es.Add(core.ClaimUnknownDisease, "/visit/disease", core.Quote(v.Disease))
 		}
 	}
 	switch v.Delivery {
 	case "":
 		if v.Type == policy.VisitMaternity {
-			es.Add(core.FieldRequired, "/visit/delivery", "maternity needs the delivery type")
+			es.AddText(core.FieldRequired, "/visit/delivery", "maternity needs the delivery type", "住院分娩须填写分娩方式")
 		}
 	case policy.DeliveryNormal, policy.DeliveryDifficult, policy.DeliveryMultiple:
 	default:
-		es.Add(core.FieldInvalid, "/visit/delivery", strconv.Quote(v.Delivery))
+		es.Add(core.FieldInvalid, "/visit/delivery", core.Quote(v.Delivery))
 	}
 
 	pr := &c.Person
@@ -107,17 +109,17 @@ func (c *Claim) Validate(p *policy.Compiled, personID func(id string, on civil.D
 	if pr.Category == "" {
 		es.Add(core.FieldRequired, "/person/category", "")
 	} else if _, ok := p.Category(pr.Category); !ok {
-		es.Add(core.ClaimUnknownCategory, "/person/category", strconv.Quote(pr.Category))
+		es.Add(core.ClaimUnknownCategory, "/person/category", core.Quote(pr.Category))
 	}
 	add(pr.Birth.Check("/person/birthDate"))
 	if datesOK && pr.Birth.Valid() && pr.Birth.After(date) {
-		es.Add(core.DateOrder, "/person/birthDate", "born after the visit")
+		es.AddText(core.DateOrder, "/person/birthDate", "born after the visit", "出生日期晚于就诊日期")
 	}
 	tooLong := func(n int, path string) bool {
 		if n <= MaxList {
 			return false
 		}
-		es.Add(core.FieldInvalid, path, "more than "+strconv.Itoa(MaxList)+" entries")
+		es.AddText(core.FieldInvalid, path, "more than "+strconv.Itoa(MaxList)+" entries", "超过 "+strconv.Itoa(MaxList)+" 条")
 		return true
 	}
 	for i, y := range pr.Enrollment {
@@ -128,7 +130,7 @@ func (c *Claim) Validate(p *policy.Compiled, personID func(id string, on civil.D
 		if y.Year < 1900 || y.Year > 9999 {
 			es.Add(core.FieldInvalid, path()+"/year", strconv.Itoa(y.Year))
 		} else if earlier(i, func(j int) bool { return pr.Enrollment[j].Year == y.Year }) {
-			es.Add(core.FieldInvalid, path()+"/year", strconv.Itoa(y.Year)+" is listed twice")
+			es.AddText(core.FieldInvalid, path()+"/year", strconv.Itoa(y.Year)+" is listed twice", strconv.Itoa(y.Year)+" 重复列出")
 		}
 		addAt(y.PaidOn.Check(""), path, "/paidOn")
 		switch {
@@ -136,14 +138,14 @@ func (c *Claim) Validate(p *policy.Compiled, personID func(id string, on civil.D
 			es.Add(core.FieldRequired, path()+"/tier", "")
 		case y.Tier != "":
 			if _, ok := p.Tier(y.Tier); !ok {
-				es.Add(core.ClaimUnknownTier, path()+"/tier", strconv.Quote(y.Tier))
+				es.Add(core.ClaimUnknownTier, path()+"/tier", core.Quote(y.Tier))
 			}
 		}
 	}
 
 	if len(c.Items) > MaxItems {
 		// Decoders keep MaxItems+1 lines at most, so the count is not shown.
-		es.Add(core.ClaimTooManyItems, "/items", "more than "+strconv.Itoa(MaxItems)+" lines")
+		es.AddText(core.ClaimTooManyItems, "/items", "more than "+strconv.Itoa(MaxItems)+" lines", "超过 "+strconv.Itoa(MaxItems)+" 条")
 	} else {
 		for i := range c.Items {
 			validateItem(&es, &c.Items[i], i, text)
@@ -163,15 +165,15 @@ func (c *Claim) Validate(p *policy.Compiled, personID func(id string, on civil.D
 		case f.Fund == "":
 			es.Add(core.FieldRequired, path()+"/fund", "")
 		case !p.HasFund(f.Fund):
-			es.Add(core.ClaimUnknownFund, path()+"/fund", strconv.Quote(f.Fund))
+			es.Add(core.ClaimUnknownFund, path()+"/fund", core.Quote(f.Fund))
 		case earlier(i, func(j int) bool { return t.Funds[j].Fund == f.Fund }):
-			es.Add(core.FieldInvalid, path()+"/fund", strconv.Quote(f.Fund)+" is listed twice")
+			es.AddText(core.FieldInvalid, path()+"/fund", core.Quote(f.Fund)+" is listed twice", core.Quote(f.Fund)+" 重复列出")
 		}
 		addAt(f.Paid.Check(""), path, "/paid")
 		addAt(f.Base.Check(""), path, "/base")
 		addAt(f.Deductible.Check(""), path, "/deductible")
 		if f.Visits < 0 {
-			es.Add(core.FieldInvalid, path()+"/visits", "must not be negative")
+			es.AddText(core.FieldInvalid, path()+"/visits", "must not be negative", "不能为负数")
 		}
 	}
 	for i, a := range t.Admissions {
@@ -180,12 +182,12 @@ func (c *Claim) Validate(p *policy.Compiled, personID func(id string, on civil.D
 		}
 		path := indexPath("/totals/admissions/", i)
 		if _, ok := p.Class(a.Class); !ok {
-			es.Add(core.ClaimUnknownClass, path()+"/class", strconv.Quote(a.Class))
+			es.Add(core.ClaimUnknownClass, path()+"/class", core.Quote(a.Class))
 		} else if earlier(i, func(j int) bool { return t.Admissions[j].Class == a.Class }) {
-			es.Add(core.FieldInvalid, path()+"/class", strconv.Quote(a.Class)+" is listed twice")
+			es.AddText(core.FieldInvalid, path()+"/class", core.Quote(a.Class)+" is listed twice", core.Quote(a.Class)+" 重复列出")
 		}
 		if a.Count < 0 {
-			es.Add(core.FieldInvalid, path()+"/count", "must not be negative")
+			es.AddText(core.FieldInvalid, path()+"/count", "must not be negative", "不能为负数")
 		}
 	}
 	add(t.FamilyAccount.Check("/totals/familyAccount"))
@@ -230,14 +232,14 @@ func validateItem(es *core.Errors, it *Item, i int, text func(s, path string, re
 	case "":
 		es.Add(core.FieldRequired, path("/kind"), "")
 	default:
-		es.Add(core.FieldInvalid, path("/kind"), strconv.Quote(it.Kind))
+		es.Add(core.FieldInvalid, path("/kind"), core.Quote(it.Kind))
 	}
 	switch it.Class {
 	case ClassA, ClassB, ClassSelf:
 	case "":
 		es.Add(core.FieldRequired, path("/class"), "")
 	default:
-		es.Add(core.FieldInvalid, path("/class"), strconv.Quote(it.Class)+" is not A, B or self")
+		es.AddText(core.FieldInvalid, path("/class"), core.Quote(it.Class)+` is not "A", "B" or "self"`, core.Quote(it.Class)+` 不是 "A"、"B" 或 "self"`)
 	}
 	ok := true
 	if e := it.Amount.Check(""); e != nil {
@@ -251,6 +253,7 @@ func validateItem(es *core.Errors, it *Item, i int, text func(s, path string, re
 		ok = false
 	}
 	if ok && !it.OverLimit.IsZero() && it.OverLimit.Cmp(it.Amount) > 0 {
-		es.Add(core.FieldInvalid, path("/overLimit"), "over-limit part "+it.OverLimit.String()+" exceeds the amount "+it.Amount.String())
+		es.AddText(core.FieldInvalid, path("/overLimit"), "over-limit part "+it.OverLimit.String()+" exceeds the amount "+it.Amount.String(),
+			"超限部分 "+it.OverLimit.String()+" 大于金额 "+it.Amount.String())
 	}
 }

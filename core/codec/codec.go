@@ -31,7 +31,8 @@ const MaxRequest = 8 << 20
 // request before it reaches Decode (the wasm module does not copy one) use it too, so
 // the envelope is the same everywhere.
 func TooLarge(n uint64) *core.Error {
-	return core.NewError(core.RequestTooLarge, "", strconv.FormatUint(n, 10)+" bytes > "+strconv.Itoa(MaxRequest))
+	size := strconv.FormatUint(n, 10)
+	return core.NewErrorText(core.RequestTooLarge, "", size+" bytes > "+strconv.Itoa(MaxRequest), size+" 字节，超过 "+strconv.Itoa(MaxRequest))
 }
 
 // Decode reads exactly one JSON value from data into v, strictly.
@@ -45,28 +46,54 @@ func Decode(data []byte, v any) error {
 	return nil
 }
 
-// decodeError turns a JSON error into a typed error at the pointer it names.
+// decodeError turns a JSON error into a typed error at the pointer it names, which
+// core.NewError caps: an unknown member's name may be megabytes long. The decoder's
+// own explanation is English, so messageZh gives the offset alone.
 func decodeError(err error) *core.Error {
 	var syn *jsontext.SyntacticError
 	var sem *json.SemanticError
 	switch {
 	case errors.As(err, &syn):
-		return core.NewError(core.RequestMalformed, string(syn.JSONPointer),
-			"offset "+strconv.FormatInt(syn.ByteOffset, 10)+": "+cause(syn.Err))
+		offset := strconv.FormatInt(syn.ByteOffset, 10)
+		return core.NewErrorText(core.RequestMalformed, string(syn.JSONPointer),
+			"offset "+offset+": "+cause(syn.Err), "第 "+offset+" 字节处")
 	case errors.As(err, &sem):
 		path := string(sem.JSONPointer)
 		if errors.Is(sem.Err, json.ErrUnknownName) {
-			return core.NewError(core.RequestUnknownField, path, strconv.Quote(sem.JSONPointer.LastToken()))
+			return core.NewError(core.RequestUnknownField, path, core.Quote(sem.JSONPointer.LastToken()))
 		}
-		detail := "got JSON " + kind(sem.JSONKind)
+		got := kind(sem.JSONKind)
+		en, zh := "got JSON "+got, "收到 JSON "+zhName(got)
 		if sem.GoType != nil {
-			detail += ", want " + typeName(sem.GoType.Kind().String())
+			want := typeName(sem.GoType.Kind().String())
+			en += ", want " + want
+			zh += "，应为" + zhName(want)
 		}
-		return core.NewError(core.RequestType, path, detail)
+		return core.NewErrorText(core.RequestType, path, en, zh)
 	}
-	return core.NewError(core.RequestMalformed, "", cause(err))
+	return core.NewErrorText(core.RequestMalformed, "", cause(err), "")
 }
 
+// zhName is the Chinese for kind's and typeName's words, "值" (value) for others.
+func zhName(en string) string {
+	switch en {
+	case "null":
+		return "空值"
+	case "boolean":
+		return "布尔值"
+	case "string":
+		return "字符串"
+	case "number":
+		return "数字"
+	case "integer":
+		return "整数"
+	case "object":
+		return "对象"
+	case "array":
+		return "数组"
+	}
+	return "值"
+}
 func cause(err error) string {
 	if err == nil {
 		return "invalid JSON"
@@ -96,6 +123,10 @@ func typeName(kind string) string {
 	switch kind {
 	case "int", "int32", "int64", "uint", "uint32", "uint64":
 		return "integer"
+	case "bool":
+		return "boolean"
+	case "float32", "float64":
+		return "number"
 	case "struct", "map":
 		return "object"
 	case "slice", "array":

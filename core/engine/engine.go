@@ -80,7 +80,7 @@ func (e *Engine) Add(p *policy.Compiled) error {
 			if q.Hash() == p.Hash() {
 				return nil
 			}
-			return core.Errors{core.NewError(core.PolicyConflict, "/version", p.ID()+" "+p.Version())}
+			return core.Errors{core.NewError(core.PolicyConflict, "/version", core.Quote(p.ID())+" "+core.Quote(p.Version()))}
 		}
 	}
 	versions = append(versions, p)
@@ -114,7 +114,7 @@ func (e *Engine) Find(id, version string, date civil.Date) (*policy.Compiled, er
 	versions := e.policies[id]
 	e.mu.RUnlock()
 	if len(versions) == 0 {
-		return nil, core.Errors{core.NewError(core.PolicyNotFound, "/policy", fmt.Sprintf("%q", id))}
+		return nil, core.Errors{core.NewError(core.PolicyNotFound, "/policy", core.Quote(id))}
 	}
 	for i := len(versions) - 1; i >= 0; i-- {
 		p := versions[i]
@@ -130,9 +130,10 @@ func (e *Engine) Find(id, version string, date civil.Date) (*policy.Compiled, er
 		}
 	}
 	if version != "" {
-		return nil, core.Errors{core.NewError(core.PolicyNotFound, "/version", fmt.Sprintf("%q %q", id, version))}
+		return nil, core.Errors{core.NewError(core.PolicyNotFound, "/version", core.Quote(id)+" "+core.Quote(version))}
 	}
-	return nil, core.Errors{core.NewError(core.PolicyNotEffective, "/claim/visit/admission", id+" on "+date.String())}
+	return nil, core.Errors{core.NewErrorText(core.PolicyNotEffective, "/claim/visit/admission",
+		core.Quote(id)+" on "+date.String(), core.Quote(id)+"，"+date.String())}
 }
 
 // FindFor returns the policy a claim settles under: with no version pinned, the
@@ -147,7 +148,8 @@ func (e *Engine) FindFor(id, version string, c *claim.Claim) (*policy.Compiled, 
 	}
 	q, err := e.Find(id, "", d)
 	if core.ErrorCode(err) == core.PolicyNotEffective {
-		return nil, core.Errors{core.NewError(core.PolicyNotEffective, "/claim/visit/discharge", id+" on "+d.String())}
+		return nil, core.Errors{core.NewErrorText(core.PolicyNotEffective, "/claim/visit/discharge",
+			core.Quote(id)+" on "+d.String(), core.Quote(id)+"，"+d.String())}
 	}
 	return q, err
 }
@@ -161,7 +163,7 @@ func (e *Engine) Settle(policyID, version string, c *claim.Claim, requireID bool
 	}
 	var es core.Errors
 	if requireID && c.ID == "" {
-		es.Add(core.FieldRequired, "/claim/id", "a settlement needs the visit id")
+		es.AddText(core.FieldRequired, "/claim/id", "a settlement needs the visit id", "结算须有就诊编号")
 	}
 	res, err := settle.Run(p, c)
 	if err != nil {
@@ -178,7 +180,7 @@ func (e *Engine) Settle(policyID, version string, c *claim.Claim, requireID bool
 func (e *Engine) Handle(op string, req []byte) (resp []byte) {
 	defer func() {
 		if r := recover(); r != nil {
-			resp = failure(core.Errors{core.NewError(core.EngineInternal, "", fmt.Sprint(r))})
+			resp = failure(core.Errors{core.NewErrorText(core.EngineInternal, "", fmt.Sprint(r), "")})
 		}
 	}()
 	var result any
@@ -203,7 +205,7 @@ func (e *Engine) Handle(op string, req []byte) (resp []byte) {
 	case OpVersion:
 		result, err = e.version(req)
 	default:
-		err = core.Errors{core.NewError(core.RequestUnknownOp, "", fmt.Sprintf("%q", op))}
+		err = core.Errors{core.NewError(core.RequestUnknownOp, "", core.Quote(op))}
 	}
 	if err != nil {
 		return failure(core.AsErrors(err))
@@ -232,7 +234,7 @@ func success(result any) []byte {
 	}
 	b, err := codec.Encode(envelope{Schema: Schema, OK: true, Result: result})
 	if err != nil {
-		return failure(core.Errors{core.NewError(core.EngineInternal, "", err.Error())})
+		return failure(core.Errors{core.NewErrorText(core.EngineInternal, "", err.Error(), "")})
 	}
 	return b
 }

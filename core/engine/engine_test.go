@@ -1,6 +1,7 @@
 package engine_test
 
 import (
+	"encoding/json"
 	"math/rand/v2"
 	"os"
 	"reflect"
@@ -12,6 +13,7 @@ import (
 	"github.com/ruralhealth/ncms/core/civil"
 	"github.com/ruralhealth/ncms/core/claim"
 	"github.com/ruralhealth/ncms/core/codec"
+	"github.com/ruralhealth/ncms/core/coretest"
 	"github.com/ruralhealth/ncms/core/engine"
 	"github.com/ruralhealth/ncms/core/settle"
 )
@@ -285,6 +287,88 @@ func TestFindForDischargeDate(t *testing.T) {
 			if _, err := e.FindFor("test-pingluo", "", late); core.AsErrors(err)[0].Path != "/claim/visit/discharge" {
 				t.Errorf("no version on the discharge date: %v", err)
 			}
+		}
+	}
+}
+
+// TestHugeValueQuoted: an offending value of nearly 8 MiB — an unknown member's name,
+// a policy id, a date, a code, an operation — is quoted by a short prefix in the
+// path and in both messages, so the error envelope stays a few hundred bytes rather
+// than two or three copies of the request.
+func TestHugeValueQuoted(t *testing.T) {
+	e := newEngine(t)
+	huge := strings.Repeat("名", (codec.MaxRequest-1000)/3)
+	digits := strings.Repeat("9", codec.MaxRequest-1000)
+	class := strings.Replace(pingluoClaim, `"class":"county"`, `"class":"`+huge+`"`, 1)
+	for _, tc := range []struct {
+		name, op   string
+		req        string
+		code, path string
+	}{
+		{"unknown member", engine.OpCheckID, `{"schema":1,"` + huge + `":1}`, "request_unknown_field", "/" + huge[:core.MaxQuote-1] + "…"},
+		{"unknown nested member", engine.OpSettle, `{"schema":1,"policy":"test-pingluo","claim":{"` + huge + `":1}}`, "request_unknown_field", "/claim/" + huge[:core.MaxQuote-1] + "…"},
+		{"policy id", engine.OpSettle, `{"schema":1,"policy":"` + huge + `","claim":{}}`, "policy_not_found", "/policy"},
+		{"policy version", engine.OpGetPolicy, `{"schema":1,"policy":"test-pingluo","version":"` + huge + `"}`, "policy_not_found", "/version"},
+		{"today", engine.OpCheckID, `{"schema":1,"id":"640221198001010015","today":"` + huge + `"}`, "date_invalid", "/today"},
+		{"resident ID", engine.OpCheckID, `{"schema":1,"id":"` + huge + `","today":"2025-06-01"}`, "id_length", "/id"},
+		{"card number", engine.OpVerifyCard, `{"schema":1,"policy":"test-pingluo","card":{"number":"` + huge + `","owner":"640221198001010015","certificate":"","status":"active","issued":"2025-01-01"},"presenter":"640221198001010015","date":"2025-06-01","category":"general","enrollment":[]}`, "", ""},
+		{"card number of digits", engine.OpVerifyCard, `{"schema":1,"policy":"test-pingluo","card":{"number":"` + digits + `","owner":"640221198001010015","certificate":"","status":"active","issued":"2025-01-01"},"presenter":"640221198001010015","date":"2025-06-01","category":"general","enrollment":[]}`, "", ""},
+		{"facility class", engine.OpSettle, class, "claim_unknown_facility_class", "/claim/visit/class"},
+		{"amount", engine.OpSettle, strings.Replace(pingluoClaim, `"amount":"8432"`, `"amount":"`+digits+`"`, 1), "amount_too_large", "/claim/items/0/amount"},
+		{"policy document id", engine.OpLoadPolicy, `{"schema":1,"id":"` + huge + `"}`, "", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			out := e.Handle(tc.op, []byte(tc.req))
+			if len(out) > 4096 {
+				t.Errorf("a %d-byte request gave a %d-byte response: %.300s…", len(tc.req), len(out), out)
+			}
+			var env struct {
+				OK     bool        `json:"ok"`
+				Errors core.Errors `json:"errors"`
+				Result struct {
+					Problems core.Errors `json:"problems"`
+				} `json:"result"`
+			}
+			// Leniently: only the errors matter here.
+			if err := json.Unmarshal(out, &env); err != nil {
+				t.Fatalf("decode %.300s: %v", out, err)
+			}
+			es := append(env.Errors, env.Result.Problems...)
+			if len(es) == 0 {
+				t.Fatalf("no errors: %.300s", out)
+			}
+			if tc.code != "" && (string(es[0].Code) != tc.code || es[0].Path != tc.path) {
+				t.Errorf("first error %s at %.60q, want %s at %.60q", es[0].Code, es[0].Path, tc.code, tc.path)
+			}
+			for _, e := range es {
+				if ws := coretest.LatinWords(e); len(ws) > 0 {
+					t.Errorf("messageZh %q has Latin words %q", e.MessageZh, ws)
+				}
+			}
+		})
+	}
+	t.Run("operation name", func(t *testing.T) {
+		if out := e.Handle(huge, nil); len(out) > 4096 || !strings.Contains(string(out), "request_unknown_operation") {
+			t.Errorf("a %d-byte operation name gave %d bytes: %.300s", len(huge), len(out), out)
+		}
+	})
+}
+
+// TestTodayRequired: check_id and validate_roster refuse a request without today,
+// which would otherwise skip the check of a birth date in the future.
+func TestTodayRequired(t *testing.T) {
+	e := newEngine(t)
+	for _, tc := range []struct{ op, req string }{
+		{engine.OpCheckID, `{"schema":1,"id":"640221203001010019"}`},
+		{engine.OpValidateRoster, `{"schema":1,"policy":"test-pingluo","rows":[]}`},
+	} {
+		var env envelope
+		out := e.Handle(tc.op, []byte(tc.req))
+		if err := codec.Decode(out, &env); err != nil {
+			t.Fatalf("decode %s: %v", out, err)
+		}
+		if env.OK || len(env.Errors) != 1 || env.Errors[0].Code != core.FieldRequired || env.Errors[0].Path != "/today" {
+			t.Errorf("%s without today: %s", tc.op, out)
 		}
 	}
 }

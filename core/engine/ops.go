@@ -29,7 +29,27 @@ func decode(req []byte, v any, schema *int) error {
 		return err
 	}
 	if *schema != Schema {
-		return core.Errors{core.NewError(core.RequestSchema, "/schema", "want 1")}
+		return core.Errors{schemaError()}
+	}
+	return nil
+}
+
+// schemaError is the error for a request whose schema is not this engine's.
+func schemaError() *core.Error {
+	return core.NewErrorText(core.RequestSchema, "/schema", "want "+strconv.Itoa(Schema), "应为 "+strconv.Itoa(Schema))
+}
+
+// today checks a request's "today" at /today: a real date, and present, since the
+// check of a birth date after today would otherwise be skipped without a word. The
+// engine reads no clock (wasm/ABI.md), so the caller gives the date.
+func today(d civil.Date) error {
+	if e := d.Check("/today"); e != nil {
+		return core.Errors{e}
+	}
+	if d.IsZero() {
+		return core.Errors{core.NewErrorText(core.FieldRequired, "/today",
+			"today (YYYY-MM-DD) is needed to refuse a birth date after it; the engine reads no clock",
+			"须给出当天日期（YYYY-MM-DD）以拒绝出生日期晚于当天的证件号；引擎不读取时钟")}
 	}
 	return nil
 }
@@ -43,7 +63,7 @@ func (e *Engine) settle(req []byte, requireID bool) (any, error) {
 		}
 	}
 	if r.Schema != Schema {
-		return nil, core.Errors{core.NewError(core.RequestSchema, "/schema", "want 1")}
+		return nil, core.Errors{schemaError()}
 	}
 	if r.Policy == "" {
 		return nil, core.Errors{core.NewError(core.FieldRequired, "/policy", "")}
@@ -115,7 +135,8 @@ func (e *Engine) verifyCard(req []byte) (any, error) {
 		return nil, core.Errors{core.NewError(core.FieldRequired, "/date", "")}
 	}
 	if len(r.Enrollment) > enroll.MaxYears {
-		return nil, core.Errors{core.NewError(core.FieldInvalid, "/enrollment", "more than "+strconv.Itoa(enroll.MaxYears)+" years")}
+		return nil, core.Errors{core.NewErrorText(core.FieldInvalid, "/enrollment",
+			"more than "+strconv.Itoa(enroll.MaxYears)+" years", "超过 "+strconv.Itoa(enroll.MaxYears)+" 个年度")}
 	}
 	p, err := e.Find(r.Policy, "", r.Date)
 	if err != nil {
@@ -157,8 +178,8 @@ func (e *Engine) validateRoster(req []byte) (any, error) {
 	if err := decode(req, &r, &r.Schema); err != nil {
 		return nil, err
 	}
-	if e := r.Today.Check("/today"); e != nil {
-		return nil, core.Errors{e}
+	if err := today(r.Today); err != nil {
+		return nil, err
 	}
 	p, err := e.Find(r.Policy, "", r.Today)
 	if err != nil {
@@ -180,8 +201,8 @@ func checkID(req []byte) (any, error) {
 	if err := decode(req, &r, &r.Schema); err != nil {
 		return nil, err
 	}
-	if e := r.Today.Check("/today"); e != nil {
-		return nil, core.Errors{e}
+	if err := today(r.Today); err != nil {
+		return nil, err
 	}
 	id, err := identity.ParseID(r.ID, r.Today)
 	if err != nil {

@@ -48,8 +48,9 @@ func luhnSum(digits string, double bool) (sum int, ok bool) {
 }
 
 // CheckCard returns the first problem, as a *core.Error, with a one-card (一卡通) bank
-// card number: not 16 to 19 digits, a wrong Luhn digit, or, when issuers is not empty,
-// none of the accepted issuer prefixes (BIN, such as the Agricultural Bank's 622848).
+// card number: not 16 to 19 digits, a wrong Luhn digit, a first digit 0 (which also
+// refuses all zeros) or, when issuers is not empty, none of the accepted issuer
+// prefixes (BIN, such as the Agricultural Bank's 622848).
 func CheckCard(number string, issuers []string) error {
 	if es := checkCard(number, issuers, ""); len(es) > 0 {
 		return es[0]
@@ -58,19 +59,27 @@ func CheckCard(number string, issuers []string) error {
 }
 
 // checkCard returns the card number's problems at path: a character or length problem
-// alone, since the other checks mean nothing then, or else Luhn and issuer problems.
+// alone, since the other checks mean nothing then, or else Luhn and range or issuer
+// problems.
 func checkCard(number string, issuers []string, path string) core.Errors {
 	var es core.Errors
 	if !digits(number) {
-		es.Add(core.CardCharset, path, MaskCard(number))
+		es.Add(core.CardCharset, path, maskDetail(number))
 		return es
 	}
 	if len(number) < 16 || len(number) > 19 {
-		es.Add(core.CardLength, path, strconv.Itoa(len(number))+" digits")
+		es.AddText(core.CardLength, path, strconv.Itoa(len(number))+" digits", strconv.Itoa(len(number))+" 位")
 		return es
 	}
 	if !Luhn(number) {
 		es.Add(core.CardLuhn, path, MaskCard(number))
+	}
+	// The first digit is the major industry identifier (ISO/IEC 7812): 0 is ISO/TC 68
+	// and industry use, never a bank card, and all zeros passes the Luhn check. It is
+	// refused whether or not the policy lists issuers, which would refuse it anyway.
+	if number[0] == '0' {
+		es.Add(core.CardInvalid, path, MaskCard(number))
+		return es
 	}
 	if len(issuers) > 0 {
 		ok := false
@@ -81,10 +90,20 @@ func checkCard(number string, issuers []string, path string) core.Errors {
 			}
 		}
 		if !ok {
-			es.Add(core.CardIssuer, path, number[:6]+" is not one of "+strings.Join(issuers, ", "))
+			list := strings.Join(issuers, ", ")
+			es.AddText(core.CardIssuer, path, number[:6]+" is not one of "+list, number[:6]+" 不在 "+list+" 之列")
 		}
 	}
 	return es
+}
+
+// maskDetail is Mask for a message: a value longer than core.MaxQuote bytes, which no
+// ID or card number is, shows as its length alone, so an error never repeats it.
+func maskDetail(s string) string {
+	if len(s) > core.MaxQuote {
+		return strconv.Itoa(len(s)) + " B"
+	}
+	return Mask(s)
 }
 
 // MaskCard hides the middle of a bank card number as banks print it on receipts: the
@@ -147,7 +166,8 @@ func Transition(from Status, ev Event) (Status, error) {
 	case step{Active, Cancel}, step{Lost, Cancel}, step{Suspended, Cancel}, step{Frozen, Cancel}:
 		return Cancelled, nil
 	}
-	return from, core.NewError(core.CardTransition, "", strconv.Quote(string(ev))+" from "+strconv.Quote(string(from)))
+	return from, core.NewErrorText(core.CardTransition, "",
+		core.Quote(string(ev))+" from "+core.Quote(string(from)), "由 "+core.Quote(string(from))+" 执行 "+core.Quote(string(ev)))
 }
 
 // Card is the record of one issued card (一卡通), linking the bank card to the
@@ -178,20 +198,21 @@ func VerifyCard(c Card, presenterID string, today civil.Date, issuers []string) 
 	case Replaced:
 		es.Add(core.CardReplaced, "/card/status", "")
 	case Suspended, Frozen:
-		es.Add(core.CardSuspended, "/card/status", string(c.Status))
+		es.Add(core.CardSuspended, "/card/status", strconv.Quote(string(c.Status)))
 	case Cancelled:
 		es.Add(core.CardCancelled, "/card/status", "")
 	case "":
 		es.Add(core.FieldRequired, "/card/status", "")
 	default:
-		es.Add(core.FieldInvalid, "/card/status", strconv.Quote(string(c.Status)))
+		es.Add(core.FieldInvalid, "/card/status", core.Quote(string(c.Status)))
 	}
 	owner, ownerOK := personID(&es, c.Owner, today, "/card/owner")
 	presenter, presenterOK := personID(&es, presenterID, today, "/presenter")
 	// Compare normalised numbers, so that an old 15-digit ID or a lower-case x is
 	// still the same person.
 	if ownerOK && presenterOK && owner.Number != presenter.Number {
-		es.Add(core.CardOwnerMismatch, "/presenter", Mask(presenter.Number)+" presented the card of "+Mask(owner.Number))
+		es.AddText(core.CardOwnerMismatch, "/presenter", Mask(presenter.Number)+" presented the card of "+Mask(owner.Number),
+			Mask(presenter.Number)+" 出示了 "+Mask(owner.Number)+" 的卡")
 	}
 	return sorted(es)
 }

@@ -64,6 +64,10 @@ func TestCheckCard(t *testing.T) {
 		{"space", "6228 4804 0256 4890 018", abc, core.CardCharset},
 		{"full-width digit", "６228480402564890018", abc, core.CardCharset},
 		{"short with letter", "12a", nil, core.CardCharset},
+		{"all zeros, any issuer", "0000000000000000", nil, core.CardInvalid},
+		{"all zeros, ABC only", "0000000000000000", abc, core.CardInvalid},
+		{"MII 0 with a good Luhn digit", "0622848040256489009", nil, core.CardInvalid},
+		{"MII 0, Luhn first", "0622848040256489008", nil, core.CardLuhn},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -48,7 +48,7 @@ func ParseID(s string, today civil.Date) (ID, error) {
 func parseID(s string, today civil.Date) (ID, *core.Error) {
 	n := utf8.RuneCountInString(s)
 	if n != 18 && n != 15 {
-		return ID{}, core.NewError(core.IDLength, "", strconv.Itoa(n)+" characters")
+		return ID{}, core.NewErrorText(core.IDLength, "", strconv.Itoa(n)+" characters", strconv.Itoa(n)+" 位")
 	}
 	// Counting runes first means a full-width digit or X is a character problem, not
 	// a length problem, which is what the clerk needs to hear.
@@ -72,9 +72,11 @@ func parseID(s string, today civil.Date) (ID, *core.Error) {
 		return ID{}, core.NewError(core.IDBirthDate, "", body[6:14])
 	}
 	// An invalid (say zero) today skips this check rather than rejecting every ID:
-	// callers pass a visit date that their own validation reports on.
+	// callers pass a visit date that their own validation reports on, and the
+	// operations that take "today" (check_id, validate_roster) require it.
 	if today.Valid() && birth.After(today) {
-		return ID{}, core.NewError(core.IDBirthFuture, "", birth.String()+" is after "+today.String())
+		return ID{}, core.NewErrorText(core.IDBirthFuture, "",
+			birth.String()+" is after "+today.String(), "出生于 "+birth.String()+"，晚于 "+today.String())
 	}
 	check := checkChar(body)
 	if n == 18 && upper(s[17]) != check {
@@ -98,7 +100,8 @@ func parseID(s string, today civil.Date) (ID, *core.Error) {
 // first 17 digits of a resident ID, as needed to upgrade or to issue a number.
 func CheckChar(first17 string) (byte, error) {
 	if len(first17) != 17 {
-		return 0, core.NewError(core.IDLength, "", strconv.Itoa(len(first17))+" bytes, want 17 digits")
+		return 0, core.NewErrorText(core.IDLength, "", strconv.Itoa(len(first17))+" bytes, want 17 digits",
+			strconv.Itoa(len(first17))+" 字节，应为 17 位数字")
 	}
 	if !digits(first17) {
 		return 0, core.NewError(core.IDCharset, "", "")
@@ -118,12 +121,21 @@ func checkChar(first17 string) byte {
 	return checkChars[sum%11]
 }
 
-// province reports whether the first two digits name a province-level division of
-// GB/T 2260, including Taiwan (71), Hong Kong (81) and Macao (82).
+// province reports whether the first two digits begin an issued resident ID number:
+// a province-level division of GB/T 2260, or Hong Kong (81) or Macao (82).
+//
+// Taiwan (71) is a GB/T 2260 code, but no resident ID has ever been issued with it,
+// so a number starting 71 is a typing error or a forgery. 81 and 82 stay accepted as
+// the project has always documented: they are GB/T 2260 codes, and the residence
+// permits of Hong Kong and Macao residents (港澳居民居住证, from 2018) carry them in
+// the GB 11643 format. 83 is refused: it is no GB/T 2260 code, only the prefix of the
+// Taiwan residents' permit (台湾居民居住证), and accepting that permit as an ID for
+// the scheme, which enrolls by rural household registration, is the county's
+// decision, not a check digit's.
 func province(p string) bool {
 	switch n := atoi(p); {
 	case n >= 11 && n <= 15, n >= 21 && n <= 23, n >= 31 && n <= 37, n >= 41 && n <= 46,
-		n >= 50 && n <= 54, n >= 61 && n <= 65, n == 71, n == 81, n == 82:
+		n >= 50 && n <= 54, n >= 61 && n <= 65, n == 81, n == 82:
 		return true
 	}
 	return false

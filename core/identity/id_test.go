@@ -30,6 +30,8 @@ func TestParseIDValid(t *testing.T) {
 		{"born today", "620102202506010054", today, "620102202506010054", "2025-06-01", "005", true, false},
 		{"zero today skips future check", "620102202506010054", civil.Date{}, "620102202506010054", "2025-06-01", "005", true, false},
 		{"Shenzhen", "440304201003010082", today, "440304201003010082", "2010-03-01", "008", false, false},
+		{"Hong Kong 81", "810000199001010019", today, "810000199001010019", "1990-01-01", "001", true, false},
+		{"Macao 82", "820000199001010029", today, "820000199001010029", "1990-01-01", "002", false, false},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -67,6 +69,9 @@ func TestParseIDErrors(t *testing.T) {
 		{"region 99", "990102199001010011", today, core.IDRegion},
 		{"region 16", "160102199001010011", today, core.IDRegion},
 		{"region 83 not listed", "830000199001010011", today, core.IDRegion},
+		{"region 83 with its check digit", "830000199001010012", today, core.IDRegion},
+		{"Taiwan 71: never on an ID", "710102199001010013", today, core.IDRegion},
+		{"15-digit 71", "710102900101001", today, core.IDRegion},
 		{"15-digit region", "990503670401001", today, core.IDRegion},
 		{"region before checksum", "990102199001010012", today, core.IDRegion},
 		{"1900 not a leap year", "620102190002290049", today, core.IDBirthDate},

@@ -56,14 +56,16 @@ func ValidateRoster(p *policy.Compiled, rows []RosterRow, today civil.Date) core
 		return es
 	}
 	if len(rows) > MaxRosterRows {
-		es.Add(core.FieldInvalid, "/rows", "more than "+strconv.Itoa(MaxRosterRows)+" rows; split the roster")
+		es.AddText(core.FieldInvalid, "/rows", "more than "+strconv.Itoa(MaxRosterRows)+" rows; split the roster",
+			"超过 "+strconv.Itoa(MaxRosterRows)+" 行，请拆分花名册")
 		return es
 	}
 	ids := make(map[string]int, len(rows))
 	certs := make(map[string]int, len(rows))
 	duplicate := func(seen map[string]int, key string, i int, path string) {
 		if j, ok := seen[key]; ok {
-			es.Add(core.RosterDuplicate, path, "same as row "+strconv.Itoa(rows[j].Row)+" (/rows/"+strconv.Itoa(j)+")")
+			es.AddText(core.RosterDuplicate, path, "same as row "+strconv.Itoa(rows[j].Row)+" (/rows/"+strconv.Itoa(j)+")",
+				"与第 "+strconv.Itoa(rows[j].Row)+" 行（/rows/"+strconv.Itoa(j)+"）相同")
 			return
 		}
 		seen[key] = i
@@ -74,9 +76,10 @@ func ValidateRoster(p *policy.Compiled, rows []RosterRow, today civil.Date) core
 		// number is reported once rather than on every row after it.
 		switch {
 		case r.Row <= 0:
-			es.Add(core.FieldInvalid, path+"/row", "row number must be positive")
+			es.AddText(core.FieldInvalid, path+"/row", "row number must be positive", "序号须为正数")
 		case i > 0 && r.Row <= rows[i-1].Row:
-			es.Add(core.FieldInvalid, path+"/row", strconv.Itoa(r.Row)+" does not follow "+strconv.Itoa(rows[i-1].Row))
+			es.AddText(core.FieldInvalid, path+"/row", strconv.Itoa(r.Row)+" does not follow "+strconv.Itoa(rows[i-1].Row),
+				"序号 "+strconv.Itoa(r.Row)+" 未大于上一行的 "+strconv.Itoa(rows[i-1].Row))
 		}
 		text(&es, r.Head, path+"/head")
 		text(&es, r.Address, path+"/address")
@@ -89,7 +92,7 @@ func ValidateRoster(p *policy.Compiled, rows []RosterRow, today civil.Date) core
 			case id.Upgraded:
 				// The bank matches the 18-character ID only, though ParseID accepts
 				// an old 15-digit one.
-				es.Add(core.IDLength, path+"/id", "the bank roster takes the 18-character ID only")
+				es.AddText(core.IDLength, path+"/id", "the bank roster takes the 18-character ID only", "银行花名册只收 18 位身份证号")
 			default:
 				duplicate(ids, id.Number, i, path+"/id")
 			}
@@ -123,7 +126,8 @@ func text(es *core.Errors, s, path string) bool {
 		// U+FFFD also stands for bytes that are not UTF-8.
 		if unicode.IsSpace(r) || unicode.IsControl(r) || unicode.Is(unicode.Cf, r) ||
 			r == utf8.RuneError || strings.ContainsRune(illegalPunct, r) {
-			es.Add(core.RosterIllegalChar, path, strconv.QuoteRuneToASCII(r)+" at character "+strconv.Itoa(n))
+			es.AddText(core.RosterIllegalChar, path, strconv.QuoteRuneToASCII(r)+" at character "+strconv.Itoa(n),
+				"第 "+strconv.Itoa(n)+" 个字符 "+strconv.QuoteRuneToASCII(r))
 			return false
 		}
 	}

@@ -13,7 +13,6 @@ import (
 	"encoding/json"
 	"math"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/shopspring/decimal"
 
@@ -127,7 +126,7 @@ func combine(a, b Amount, op func(x, y int64) int64, slow func(x, y decimal.Deci
 func ParseAmount(s string) (Amount, error) {
 	a := parse(s, 2)
 	if a.bad != nil {
-		return Amount{}, core.NewError(a.bad.problem, "", quote(s))
+		return Amount{}, core.NewError(a.bad.problem, "", core.Quote(s))
 	}
 	return a, nil
 }
@@ -191,19 +190,6 @@ func digits[T string | []byte](s T) bool {
 	return true
 }
 
-// quote shows a bad amount's text in an error message, cut to about 40 bytes at a
-// character boundary so the message stays valid UTF-8.
-func quote(s string) string {
-	if len(s) > 40 {
-		i := 40
-		for i > 0 && !utf8.RuneStart(s[i]) {
-			i--
-		}
-		s = s[:i] + "…"
-	}
-	return `"` + s + `"`
-}
-
 // Problem returns the code of what was wrong with the amount's JSON text, or "".
 func (a Amount) Problem() core.Code {
 	if a.bad == nil {
@@ -221,7 +207,7 @@ func (a Amount) Check(path string) *core.Error {
 	}
 	switch {
 	case a.bad != nil:
-		return core.NewError(a.bad.problem, path, quote(a.bad.raw))
+		return core.NewError(a.bad.problem, path, core.Quote(a.bad.raw))
 	case a.Sign() < 0:
 		return core.NewError(core.AmountNegative, path, a.String())
 	case a.micro || (a.big != nil && a.big.Exponent() < -2):

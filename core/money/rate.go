@@ -34,7 +34,7 @@ func One() Rate { return Rate{n: rateUnit} }
 func ParseRate(s string) (Rate, error) {
 	r := parseRate(s)
 	if r.bad != nil {
-		return Rate{}, core.NewError(r.bad.problem, "", quote(s))
+		return Rate{}, core.NewError(r.bad.problem, "", core.Quote(s))
 	}
 	return r, nil
 }
@@ -76,7 +76,7 @@ func (r Rate) Check(path string) *core.Error {
 	if r.bad == nil {
 		return nil
 	}
-	return core.NewError(r.bad.problem, path, quote(r.bad.raw))
+	return core.NewError(r.bad.problem, path, core.Quote(r.bad.raw))
 }
 
 // InUnit reports whether 0 ≤ r ≤ 1.

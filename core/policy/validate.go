@@ -16,6 +16,9 @@ type checker struct {
 
 func (c *checker) add(code core.Code, path, detail string) { c.es.Add(code, path, detail) }
 
+// say adds an error whose detail is in words, in English and in Chinese.
+func (c *checker) say(code core.Code, path, en, zh string) { c.es.AddText(code, path, en, zh) }
+
 func (c *checker) amount(a money.Amount, path string) {
 	if e := a.Check(path); e != nil {
 		c.es = append(c.es, e)
@@ -67,23 +70,17 @@ func (c *checker) oneOf(s, path string, allowed ...string) {
 			return
 		}
 	}
-	c.add(core.FieldInvalid, path, strconv.Quote(s)+" is not one of "+list(allowed))
+	c.notOneOf(s, path, allowed...)
 }
 
-func list(xs []string) string {
-	out := ""
-	for i, x := range xs {
-		if i > 0 {
-			out += ", "
-		}
-		out += x
-	}
-	return out
+// notOneOf reports s at path as not one of the allowed values.
+func (c *checker) notOneOf(s, path string, allowed ...string) {
+	c.es = append(c.es, core.NotOneOf(path, s, allowed...))
 }
 
 func (c *checker) nonNegative(n int, path string) {
 	if n < 0 {
-		c.add(core.FieldInvalid, path, "must not be negative")
+		c.say(core.FieldInvalid, path, "must not be negative", "不能为负数")
 	}
 }
 
@@ -93,13 +90,13 @@ func (c *checker) define(set, code, path string) {
 		return
 	}
 	if set == "fund" && (code == FundSingleDisease || code == FundMaternity) {
-		c.add(core.FieldInvalid, path, strconv.Quote(code)+" is reserved for payments without a pool")
+		c.say(core.FieldInvalid, path, core.Quote(code)+" is reserved for payments without a pool", core.Quote(code)+" 留作不计入累计池的支付")
 	}
 	if c.refs[set] == nil {
 		c.refs[set] = map[string]bool{}
 	}
 	if c.refs[set][code] {
-		c.add(core.PolicyDuplicate, path, strconv.Quote(code))
+		c.add(core.PolicyDuplicate, path, core.Quote(code))
 	}
 	c.refs[set][code] = true
 }
@@ -108,10 +105,16 @@ func (c *checker) define(set, code, path string) {
 func (c *checker) ref(set string, codes []string, path string) {
 	for i, code := range codes {
 		if !c.refs[set][code] {
-			c.add(core.PolicyReference, path+"/"+strconv.Itoa(i), set+" "+strconv.Quote(code))
+			c.add(core.PolicyReference, path+"/"+strconv.Itoa(i), strconv.Quote(set)+" "+core.Quote(code))
 		}
 	}
 }
+
+// idRule says what idPattern accepts.
+const (
+	idRule   = "letters, digits, '.', '_' and '-' only, at most 64"
+	idRuleZh = "只能由字母、数字及 '.'、'_'、'-' 组成，至多 64 个字符"
+)
 
 var idPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`)
 
@@ -119,17 +122,17 @@ var idPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`)
 func (p *Policy) Validate() error {
 	c := &checker{refs: map[string]map[string]bool{}}
 	if p.Schema != Schema {
-		c.add(core.RequestSchema, "/schema", strconv.Itoa(p.Schema))
+		c.say(core.RequestSchema, "/schema", strconv.Itoa(p.Schema)+", want "+strconv.Itoa(Schema), strconv.Itoa(p.Schema)+"，应为 "+strconv.Itoa(Schema))
 	}
 	if c.required(p.ID, "/id") && !idPattern.MatchString(p.ID) {
-		c.add(core.FieldInvalid, "/id", "letters, digits, '.', '_' and '-' only, at most 64")
+		c.say(core.FieldInvalid, "/id", idRule, idRuleZh)
 	}
 	if c.required(p.Version, "/version") && !idPattern.MatchString(p.Version) {
-		c.add(core.FieldInvalid, "/version", "letters, digits, '.', '_' and '-' only, at most 64")
+		c.say(core.FieldInvalid, "/version", idRule, idRuleZh)
 	}
 	c.required(p.Name, "/name")
 	if c.required(p.Region, "/region") && (len(p.Region) != 6 || !digitsOnly(p.Region)) {
-		c.add(core.FieldInvalid, "/region", "6-digit region code")
+		c.say(core.FieldInvalid, "/region", "6-digit region code", "须为 6 位地区码")
 	}
 	c.oneOf(p.Scheme, "/scheme", "ncms", "resident")
 	c.period(p.Effective, "/effective")
@@ -138,7 +141,7 @@ func (p *Policy) Validate() error {
 	c.rounding(p.Rounding, "/rounding", true)
 
 	if len(p.Classes) == 0 {
-		c.add(core.FieldRequired, "/facilityClasses", "at least one class")
+		c.say(core.FieldRequired, "/facilityClasses", "at least one class", "至少一个医疗机构类别")
 	}
 	for i, cl := range p.Classes {
 		c.define("facility class", cl.Code, "/facilityClasses/"+strconv.Itoa(i)+"/code")
@@ -150,7 +153,7 @@ func (p *Policy) Validate() error {
 		c.amount(t.Individual, path+"/individual")
 	}
 	if len(p.Categories) == 0 {
-		c.add(core.FieldRequired, "/categories", "at least one category")
+		c.say(core.FieldRequired, "/categories", "at least one category", "至少一个人员类别")
 	}
 	for i, cat := range p.Categories {
 		path := "/categories/" + strconv.Itoa(i)
@@ -178,20 +181,20 @@ func (p *Policy) Validate() error {
 		for i, s := range k.CapSteps {
 			path := "/continuity/capSteps/" + strconv.Itoa(i)
 			if s.Years <= 0 || (i > 0 && s.Years <= k.CapSteps[i-1].Years) {
-				c.add(core.FieldInvalid, path+"/years", "steps must have ascending positive years")
+				c.say(core.FieldInvalid, path+"/years", "steps must have ascending positive years", "各档年数须为正数并递增")
 			}
 			c.unit(s.Bonus, path+"/bonus")
 		}
 	}
 	if len(p.Pools) == 0 {
-		c.add(core.FieldRequired, "/pools", "at least one pool")
+		c.say(core.FieldRequired, "/pools", "at least one pool", "至少一个累计池")
 	}
 	for i, pool := range p.Pools {
 		path := "/pools/" + strconv.Itoa(i)
 		c.define("fund", pool.ID, path+"/id")
 		c.amount(pool.Cap, path+"/cap")
 		if pool.ContinuityBonus && p.Continuity == nil {
-			c.add(core.PolicyReference, path+"/continuityBonus", "the policy has no continuity settings")
+			c.say(core.PolicyReference, path+"/continuityBonus", "the policy has no continuity settings", "方案未设连续参合规定")
 		}
 	}
 	for i, sd := range p.SingleDiseases {
@@ -208,7 +211,7 @@ func (p *Policy) Validate() error {
 		}
 	}
 	if len(p.Benefits) == 0 {
-		c.add(core.FieldRequired, "/benefits", "at least one benefit")
+		c.say(core.FieldRequired, "/benefits", "at least one benefit", "至少一项补偿规定")
 	}
 	for i, b := range p.Benefits {
 		c.benefit(p, b, "/benefits/"+strconv.Itoa(i))
@@ -216,7 +219,7 @@ func (p *Policy) Validate() error {
 	if m := p.Maternity; m != nil {
 		c.nonNegative(m.MinYearsPaid, "/maternity/minYearsPaid")
 		if len(m.Subsidies) == 0 {
-			c.add(core.FieldRequired, "/maternity/subsidies", "at least one subsidy")
+			c.say(core.FieldRequired, "/maternity/subsidies", "at least one subsidy", "至少一项补助")
 		}
 		for i, s := range m.Subsidies {
 			path := "/maternity/subsidies/" + strconv.Itoa(i)
@@ -240,12 +243,12 @@ func (p *Policy) Validate() error {
 	}
 	for i, is := range p.Cards.Issuers {
 		if is == "" || len(is) > 10 || !digitsOnly(is) {
-			c.add(core.FieldInvalid, "/cards/issuers/"+strconv.Itoa(i), "1 to 10 digits")
+			c.say(core.FieldInvalid, "/cards/issuers/"+strconv.Itoa(i), "1 to 10 digits", "须为 1 至 10 位数字")
 		}
 	}
 	if p.Cards.Certificate != "" {
 		if _, err := certificatePattern(p.Cards.Certificate); err != nil {
-			c.add(core.FieldInvalid, "/cards/certificate", err.Error())
+			c.say(core.FieldInvalid, "/cards/certificate", err.Error(), "不是有效的正则表达式")
 		}
 	}
 	c.amount(p.Cards.Fee, "/cards/fee")
@@ -274,20 +277,20 @@ func (c *checker) period(p Period, path string) {
 	if e := p.To.Check(path + "/to"); e != nil {
 		c.es = append(c.es, e)
 	} else if !p.To.IsZero() && p.To.Before(p.From) {
-		c.add(core.DateOrder, path+"/to", "ends before it starts")
+		c.say(core.DateOrder, path+"/to", "ends before it starts", "结束早于开始")
 	}
 }
 
 func (c *checker) rounding(r Rounding, path string, money bool) {
 	if r.Scale < 0 || r.Scale > 4 {
-		c.add(core.FieldInvalid, path+"/scale", "0 to 4 decimals")
+		c.say(core.FieldInvalid, path+"/scale", "0 to 4 decimals", "须为 0 至 4 位小数")
 	}
 	if !r.Mode.Valid() {
-		c.add(core.FieldInvalid, path+"/mode", strconv.Quote(string(r.Mode))+" is not one of half_up, half_even, down, up")
+		c.notOneOf(string(r.Mode), path+"/mode", "half_up", "half_even", "down", "up")
 	}
 	if money {
 		if r.Scale > 2 {
-			c.add(core.FieldInvalid, path+"/scale", "money is paid in whole fen: at most 2 decimals")
+			c.say(core.FieldInvalid, path+"/scale", "money is paid in whole fen: at most 2 decimals", "支付金额以分为单位：至多 2 位小数")
 		}
 		c.oneOf(r.PreSelfPay, path+"/preSelfPay", "line", "total")
 	}
@@ -295,7 +298,7 @@ func (c *checker) rounding(r Rounding, path string, money bool) {
 
 func (c *checker) visitTypes(vs []string, path string) {
 	if len(vs) == 0 {
-		c.add(core.FieldRequired, path, "at least one visit type")
+		c.say(core.FieldRequired, path, "at least one visit type", "至少一种就诊类型")
 	}
 	for i, v := range vs {
 		c.oneOf(v, path+"/"+strconv.Itoa(i), VisitTypes()...)
@@ -319,7 +322,7 @@ func (c *checker) benefit(p *Policy, b Benefit, path string) {
 	if d.Later != nil {
 		c.oneOf(d.Count, path+"/deductible/count", CountClass, CountAll)
 		if d.Basis != PerAdmission {
-			c.add(core.FieldInvalid, path+"/deductible/later", "a later-admission deductible needs basis \"admission\"")
+			c.say(core.FieldInvalid, path+"/deductible/later", "a later-admission deductible needs basis \"admission\"", "再次住院起付线须以 \"admission\" 为计算基础")
 		}
 	}
 	switch b.Kind {
@@ -327,7 +330,7 @@ func (c *checker) benefit(p *Policy, b Benefit, path string) {
 		c.schedule(b.Ratio, path+"/ratio")
 	case KindCappedFee:
 		if b.PatientLimit == nil {
-			c.add(core.FieldRequired, path+"/patientLimit", "capped-fee care needs the patient's limit")
+			c.say(core.FieldRequired, path+"/patientLimit", "capped-fee care needs the patient's limit", "限额收费须给出患者自付限额")
 		}
 		c.unused(b.Ratio, path+"/ratio")
 	}
@@ -339,7 +342,7 @@ func (c *checker) benefit(p *Policy, b Benefit, path string) {
 	}
 	c.unit(b.Referral.Points, path+"/referral/points")
 	if b.ContinuityBonus && p.Continuity == nil {
-		c.add(core.PolicyReference, path+"/continuityBonus", "the policy has no continuity settings")
+		c.say(core.PolicyReference, path+"/continuityBonus", "the policy has no continuity settings", "方案未设连续参合规定")
 	}
 }
 
@@ -347,7 +350,7 @@ func (c *checker) schedule(s Schedule, path string) {
 	c.oneOf(s.Method, path+"/method", Excess, Whole)
 	c.oneOf(s.Axis, path+"/axis", AxisCost, AxisAbove)
 	if len(s.Bands) == 0 {
-		c.add(core.FieldRequired, path+"/bands", "at least one band")
+		c.say(core.FieldRequired, path+"/bands", "at least one band", "至少一个分段")
 	}
 	for i, b := range s.Bands {
 		bp := path + "/bands/" + strconv.Itoa(i)
@@ -355,9 +358,9 @@ func (c *checker) schedule(s Schedule, path string) {
 		c.unit(b.Rate, bp+"/rate")
 		switch {
 		case i == 0 && !b.From.IsZero():
-			c.add(core.PolicyBandOrder, bp+"/from", "the first band starts at 0")
+			c.say(core.PolicyBandOrder, bp+"/from", "the first band starts at 0", "第一段须从 0 开始")
 		case i > 0 && b.From.Cmp(s.Bands[i-1].From) <= 0:
-			c.add(core.PolicyBandOrder, bp+"/from", b.From.String()+" does not ascend")
+			c.say(core.PolicyBandOrder, bp+"/from", b.From.String()+" does not ascend", b.From.String()+" 未递增")
 		}
 	}
 }
@@ -389,7 +392,7 @@ func (c *checker) layer(l Layer, path string) {
 		c.unit(l.Target, path+"/target")
 		c.unused(l.Ratio, path+"/ratio")
 		if l.Basis != BasisClaim {
-			c.add(core.FieldInvalid, path+"/basis", "a top-up reaches its target per claim: basis \"claim\"")
+			c.say(core.FieldInvalid, path+"/basis", "a top-up reaches its target per claim: basis \"claim\"", "补足到目标比例按单次结算计算：计算基础须为 \"claim\"")
 		}
 	default:
 		c.oneOf(l.Mode, path+"/mode", ModeRatio, ModeTopUp)

@@ -32,8 +32,9 @@ func Validate(p *policy.Compiled, c *claim.Claim) error {
 	if parsed.Number == "" || !c.Person.Birth.Valid() || parsed.Birth.Compare(c.Person.Birth) == 0 {
 		return err
 	}
-	es := append(core.AsErrors(err), core.NewError(core.FieldInvalid, "/person/birthDate",
-		c.Person.Birth.String()+" is not the birth date in the resident ID ("+parsed.Birth.String()+")"))
+	es := append(core.AsErrors(err), core.NewErrorText(core.FieldInvalid, "/person/birthDate",
+		c.Person.Birth.String()+" is not the birth date in the resident ID ("+parsed.Birth.String()+")",
+		c.Person.Birth.String()+" 与身份证号中的出生日期（"+parsed.Birth.String()+"）不符"))
 	return es.Err()
 }
 

@@ -202,14 +202,14 @@ const readyTimeout = 2 * time.Second
 
 func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 	if s.draining.Load() {
-		s.fail(w, r, unavailable("shutting down"))
+		s.fail(w, r, unavailable("shutting down", "正在关闭"))
 		return
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), readyTimeout)
 	defer cancel()
 	if err := s.ledger.Store().Ping(ctx); err != nil {
 		s.log.LogAttrs(r.Context(), slog.LevelWarn, "store ping failed", slog.String("err", err.Error()))
-		s.fail(w, r, unavailable("database"))
+		s.fail(w, r, unavailable("database", "数据库不可用"))
 		return
 	}
 	writeOK(w, http.StatusOK, status{Status: "ready"})

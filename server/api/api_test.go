@@ -22,6 +22,7 @@ import (
 	"github.com/ruralhealth/ncms/core"
 	"github.com/ruralhealth/ncms/core/civil"
 	"github.com/ruralhealth/ncms/core/codec"
+	"github.com/ruralhealth/ncms/core/coretest"
 	"github.com/ruralhealth/ncms/core/engine"
 	"github.com/ruralhealth/ncms/core/enroll"
 	"github.com/ruralhealth/ncms/core/identity"
@@ -255,6 +256,11 @@ func TestRoutes(t *testing.T) {
 		{name: "import bad roster", method: "POST", path: "/v1/registry/import", key: f.county, headers: []string{"Content-Type", "text/csv"},
 			body: csvHeader + "H5,640221100,V05,,head,640221198001010032,赵五,farmer,,2025,,2024-12-01\n", status: 422, code: core.IDChecksum, at: "/rows/0/id"},
 		{name: "import institution", method: "POST", path: "/v1/registry/import", key: f.h1, body: csvHeader, status: 403, code: core.Forbidden},
+		{name: "import missing column", method: "POST", path: "/v1/registry/import", key: f.county, headers: []string{"Content-Type", "text/csv"},
+			body: strings.Replace(csvHeader, ",name,", ",", 1), status: 422, code: core.FieldRequired, at: "/header/name"},
+		{name: "import household moved", method: "POST", path: "/v1/registry/import", key: f.county, headers: []string{"Content-Type", "text/csv"},
+			body: csvHeader + "H6,640221100,V06,,head,640221198001010058,赵六,farmer,,2025,,2024-12-01\n" +
+				"H6,640221101,V06,,,640221198001010066,赵七,farmer,,2025,,2024-12-01\n", status: 422, code: core.FieldInvalid, at: "/rows/1/township"},
 		{name: "card event", method: "POST", path: "/v1/cards/" + card2 + "/events", key: f.county, body: `{"event":"issue","date":"2025-02-01","owner":"` + person2 + `"}`, status: 201},
 		{name: "card event not allowed", method: "POST", path: "/v1/cards/" + card2 + "/events", key: f.county, body: `{"event":"issue","date":"2025-02-02","owner":"` + person2 + `"}`, status: 422, code: core.CardTransition, at: "/event"},
 		{name: "card event bad number", method: "POST", path: "/v1/cards/6228480000000011/events", key: f.county, body: `{"event":"report_lost","date":"2025-02-02"}`, status: 422, code: core.CardLuhn},
@@ -272,6 +278,13 @@ func TestRoutes(t *testing.T) {
 		{name: "list keys", method: "GET", path: "/v1/keys", key: f.county, status: 200},
 		{name: "list keys X-API-Key", method: "GET", path: "/v1/keys", headers: []string{"X-API-Key", f.county}, status: 200},
 		{name: "revoke unknown key", method: "DELETE", path: "/v1/keys/k_nothing", key: f.county, status: 404, code: core.NotFound},
+		{name: "create county key with institution", method: "POST", path: "/v1/keys", key: f.county, body: `{"role":"county","institution":"H001","name":"x"}`, status: 422, code: core.FieldInvalid, at: "/institution"},
+
+		// Reports.
+		{name: "report bad month", method: "GET", path: "/v1/reports/summary?month=2025-13", key: f.county, status: 422, code: core.FieldInvalid, at: "/month"},
+		{name: "report no range", method: "GET", path: "/v1/reports/summary", key: f.county, status: 422, code: core.FieldRequired, at: "/from"},
+		{name: "report bad format", method: "GET", path: "/v1/reports/summary?month=2025-03&format=pdf", key: f.county, status: 422, code: core.FieldInvalid, at: "/format"},
+		{name: "report bad period", method: "GET", path: "/v1/reports/summary?month=2025-03&period=year", key: f.county, status: 422, code: core.FieldInvalid, at: "/period"},
 
 		// Everything else.
 		{name: "unknown path", method: "GET", path: "/v1/nothing", status: 404, code: core.NotFound},
@@ -297,6 +310,11 @@ func TestRoutes(t *testing.T) {
 			}
 			if tc.code != "" && (r.env.OK || r.env.Schema != 1) {
 				t.Fatalf("an error without the core's envelope: %s", r.body)
+			}
+			for _, e := range r.env.Errors {
+				if ws := coretest.LatinWords(e); len(ws) > 0 {
+					t.Errorf("messageZh %q has Latin words %q", e.MessageZh, ws)
+				}
 			}
 			if tc.code == "" && tc.status < 300 && tc.path != "/metrics" && tc.path != "/openapi.json" && !strings.HasPrefix(tc.path, "/v1/policies/") && !r.env.OK {
 				t.Fatalf("success without an ok envelope: %s", r.body)
@@ -869,5 +887,18 @@ func TestPostgres(t *testing.T) {
 		"Keys": TestKeys, "Readyz": TestReadyz, "ConcurrentSettlements": TestConcurrentSettlements, "Reports": TestReports,
 	} {
 		t.Run(name, test)
+	}
+}
+
+// TestCallsChinese checks every place in the server that builds an error: its
+// Chinese detail has no English words and no error text from Go (the core's catalogue
+// and its own calls are checked in core).
+func TestCallsChinese(t *testing.T) {
+	fs, err := coretest.ScanCalls(os.DirFS(".."))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range fs {
+		t.Errorf("%s: messageZh would have %s", f.Pos, f.Text)
 	}
 }

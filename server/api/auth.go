@@ -42,7 +42,7 @@ func (s *Server) authorize(r *http.Request, a access) (*ledger.Key, error) {
 	case k.Role == ledger.RoleCounty:
 	case a == institution && k.Role == ledger.RoleInstitution && k.Institution != "":
 	default:
-		return nil, forbidden("", "a "+k.Role+" key")
+		return nil, forbidden("", "a key with role "+core.Quote(k.Role), "角色为 "+core.Quote(k.Role)+" 的密钥")
 	}
 	return k, nil
 }

@@ -20,7 +20,7 @@ func pathID(body *string, path string) error {
 		*body = path
 	case path:
 	default:
-		return core.Errors{core.NewError(core.FieldInvalid, "/id", "differs from the id in the URL")}
+		return core.Errors{core.NewErrorText(core.FieldInvalid, "/id", "differs from the id in the URL", "与网址中的编号不同")}
 	}
 	return nil
 }

@@ -23,7 +23,7 @@ func reportRange(q url.Values) (report.Range, core.Errors) {
 	if m := q.Get("month"); m != "" {
 		t, err := time.Parse("2006-01", m)
 		if err != nil {
-			es.Add(core.FieldInvalid, "/month", "want YYYY-MM")
+			es.AddText(core.FieldInvalid, "/month", "want YYYY-MM", "应为 YYYY-MM")
 			return r, es
 		}
 		return report.MonthRange(t.Year(), t.Month()), nil
@@ -34,7 +34,7 @@ func reportRange(q url.Values) (report.Range, core.Errors) {
 	}{{"from", &r.From}, {"to", &r.To}} {
 		v := q.Get(f.name)
 		if v == "" {
-			es.Add(core.FieldRequired, "/"+f.name, "or give month=YYYY-MM")
+			es.AddText(core.FieldRequired, "/"+f.name, "or give month=YYYY-MM", `或给出 "month=YYYY-MM"`)
 			continue
 		}
 		d, err := civil.Parse(v)
@@ -54,11 +54,11 @@ func reportFormat(q url.Values, es *core.Errors) (csv bool, lang report.Lang) {
 	case "csv":
 		csv = true
 	default:
-		es.Add(core.FieldInvalid, "/format", "want json or csv")
+		*es = append(*es, core.NotOneOf("/format", q.Get("format"), "json", "csv"))
 	}
 	lang = report.Lang(q.Get("lang"))
 	if lang != "" && lang != report.Chinese && lang != report.English {
-		es.Add(core.FieldInvalid, "/lang", "want zh or en")
+		*es = append(*es, core.NotOneOf("/lang", string(lang), "zh", "en"))
 	}
 	return csv, lang
 }

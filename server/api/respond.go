@@ -77,12 +77,12 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	writeJSON(w, code, engine.Failure(es))
 }
 
-func unavailable(detail string) error {
-	return core.Errors{core.NewError(core.Unavailable, "", detail)}
+func unavailable(en, zh string) error {
+	return core.Errors{core.NewErrorText(core.Unavailable, "", en, zh)}
 }
 
-func forbidden(path, detail string) error {
-	return core.Errors{core.NewError(core.Forbidden, path, detail)}
+func forbidden(path, en, zh string) error {
+	return core.Errors{core.NewErrorText(core.Forbidden, path, en, zh)}
 }
 
 func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
@@ -90,7 +90,7 @@ func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) methodNotAllowed(w http.ResponseWriter, r *http.Request) {
-	s.fail(w, r, core.Errors{core.NewError(core.MethodNotAllowed, "", r.Method)})
+	s.fail(w, r, core.Errors{core.NewError(core.MethodNotAllowed, "", core.Quote(r.Method))})
 }
 
 // writeJSON writes a JSON body with its status.
@@ -177,7 +177,7 @@ func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, erro
 	case errors.As(err, &mbe):
 		return nil, core.Errors{tooLarge(uint64(limit)+1, limit)}
 	case err != nil:
-		return nil, core.Errors{core.NewError(core.RequestMalformed, "", "reading the body: "+err.Error())}
+		return nil, core.Errors{core.NewErrorText(core.RequestMalformed, "", "reading the body: "+err.Error(), "读取请求体失败")}
 	}
 	return b, nil
 }
@@ -187,7 +187,7 @@ func tooLarge(n uint64, limit int64) *core.Error {
 	if limit == codec.MaxRequest {
 		return codec.TooLarge(n)
 	}
-	return core.NewError(core.RequestTooLarge, "", fmt.Sprintf("%d bytes > %d", n, limit))
+	return core.NewErrorText(core.RequestTooLarge, "", fmt.Sprintf("%d bytes > %d", n, limit), fmt.Sprintf("%d 字节，超过 %d", n, limit))
 }
 
 // decodeBody reads a JSON body strictly into v.

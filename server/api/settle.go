@@ -110,11 +110,11 @@ func (s *Server) claimBody(w http.ResponseWriter, r *http.Request, k *ledger.Key
 		if err := codec.Decode(body, &req); err != nil {
 			return nil, err
 		}
-		return nil, core.Errors{core.NewError(core.RequestMalformed, "", err.Error())}
+		return nil, core.Errors{core.NewErrorText(core.RequestMalformed, "", err.Error(), "")}
 	}
 	// An empty institution is left to the ledger, which says it is required.
 	if got := head.Claim.Visit.Institution; got != "" && got != inst {
-		return nil, forbidden("/claim/visit/institution", "the key is for "+strconv.Quote(inst))
+		return nil, forbidden("/claim/visit/institution", "the key is for "+core.Quote(inst), "该密钥属于 "+core.Quote(inst))
 	}
 	return body, nil
 }
@@ -124,7 +124,7 @@ func seqOf(r *http.Request) (int64, error) {
 	v := mux.Vars(r)["seq"]
 	seq, err := strconv.ParseInt(v, 10, 64)
 	if err != nil || seq < 1 {
-		return 0, core.Errors{core.NewError(core.NotFound, "/seq", strconv.Quote(v))}
+		return 0, core.Errors{core.NewError(core.NotFound, "/seq", core.Quote(v))}
 	}
 	return seq, nil
 }

@@ -25,16 +25,16 @@ func (l *Ledger) CreateKey(ctx context.Context, role, institution, name string) 
 	switch role {
 	case RoleCounty:
 		if institution != "" {
-			es.Add(core.FieldInvalid, "/institution", "a county key is not bound to an institution")
+			es.AddText(core.FieldInvalid, "/institution", "a county key is not bound to an institution", "县级密钥不绑定医疗机构")
 		}
 	case RoleInstitution:
 		if institution == "" {
-			es.Add(core.FieldRequired, "/institution", "an institution key needs its institution code")
+			es.AddText(core.FieldRequired, "/institution", "an institution key needs its institution code", "机构密钥须填写医疗机构编码")
 		}
 	case "":
 		es.Add(core.FieldRequired, "/role", "")
 	default:
-		es.Add(core.FieldInvalid, "/role", "want institution or county")
+		es = append(es, core.NotOneOf("/role", role, RoleInstitution, RoleCounty))
 	}
 	if err := es.Err(); err != nil {
 		return "", nil, err
@@ -103,7 +103,7 @@ func (l *Ledger) RevokeKey(ctx context.Context, id string) error {
 				return tx.PutKey(ctx, k)
 			}
 		}
-		return core.Errors{core.NewError(core.NotFound, "/id", id)}
+		return core.Errors{core.NewError(core.NotFound, "/id", core.Quote(id))}
 	})
 }
 

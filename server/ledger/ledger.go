@@ -231,17 +231,17 @@ func (l *Ledger) prepare(ctx context.Context, raw []byte) (*claimRequest, error)
 	}
 	var es core.Errors
 	if c.req.Schema != engine.Schema {
-		es.Add(core.RequestSchema, "/schema", "want 1")
+		es.AddText(core.RequestSchema, "/schema", "want 1", "应为 1")
 	}
 	if c.req.Policy == "" {
 		es.Add(core.FieldRequired, "/policy", "")
 	}
 	cl := &c.req.Claim
 	if cl.ID == "" {
-		es.Add(core.FieldRequired, "/claim/id", "a settlement needs the visit id")
+		es.AddText(core.FieldRequired, "/claim/id", "a settlement needs the visit id", "结算须有就诊编号")
 	}
 	if cl.Visit.Institution == "" {
-		es.Add(core.FieldRequired, "/claim/visit/institution", "the ledger records settlements by institution")
+		es.AddText(core.FieldRequired, "/claim/visit/institution", "the ledger records settlements by institution", "台账按医疗机构记录结算")
 	}
 	if e := cl.Visit.Admission.Check("/claim/visit/admission"); e != nil {
 		es = append(es, e)
@@ -401,8 +401,8 @@ func (l *Ledger) Settle(ctx context.Context, keyID string, req []byte) (*Settled
 		switch {
 		case err == nil:
 			if cur.BillHash != c.bill {
-				return core.Errors{core.NewError(core.SettlementConflict, "/claim/id",
-					fmt.Sprintf("visit %q is settlement %d", cur.Visit, cur.Seq))}
+				return core.Errors{core.NewErrorText(core.SettlementConflict, "/claim/id",
+					fmt.Sprintf("visit %s is settlement %d", core.Quote(cur.Visit), cur.Seq), fmt.Sprintf("就诊 %s 已是结算 %d", core.Quote(cur.Visit), cur.Seq))}
 			}
 			out = &Settled{Result: cur.Result, Receipt: Receipt{Seq: cur.Seq, Recorded: cur.Recorded, Replayed: true, Corrects: cur.Corrects}}
 			return nil
@@ -458,7 +458,7 @@ func open(resp []byte) (jsontext.Value, error) {
 	}
 	if !env.OK {
 		if len(env.Errors) == 0 {
-			return nil, core.Errors{core.NewError(core.EngineInternal, "", "engine failed without errors")}
+			return nil, core.Errors{core.NewErrorText(core.EngineInternal, "", "engine failed without errors", "引擎失败但未给出错误")}
 		}
 		return nil, env.Errors
 	}

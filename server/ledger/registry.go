@@ -45,7 +45,7 @@ func (l *Ledger) checkPerson(p *Person, at string) core.Errors {
 		if p.Birth.IsZero() {
 			p.Birth = id.Birth
 		} else if p.Birth != id.Birth {
-			es.Add(core.FieldInvalid, at+"/birthDate", "differs from the ID number's "+id.Birth.String())
+			es.AddText(core.FieldInvalid, at+"/birthDate", "differs from the ID number's "+id.Birth.String(), "与身份证号中的出生日期 "+id.Birth.String()+" 不符")
 		}
 	}
 	if e := p.Birth.Check(at + "/birthDate"); e != nil {
@@ -69,7 +69,7 @@ func (l *Ledger) checkPerson(p *Person, at string) core.Errors {
 		if y.Year < 1900 || y.Year > 9999 {
 			es.Add(core.FieldInvalid, path+"/year", strconv.Itoa(y.Year))
 		} else if seen[y.Year] {
-			es.Add(core.FieldInvalid, path+"/year", "enrolled twice in "+strconv.Itoa(y.Year))
+			es.AddText(core.FieldInvalid, path+"/year", "enrolled twice in "+strconv.Itoa(y.Year), strconv.Itoa(y.Year)+" 年重复参合")
 		}
 		seen[y.Year] = true
 		if e := y.PaidOn.Check(path + "/paidOn"); e != nil {
@@ -96,7 +96,7 @@ func (l *Ledger) PutPerson(ctx context.Context, p Person) error {
 	}
 	return l.store.Update(ctx, func(tx Tx) error {
 		if _, err := tx.Household(ctx, p.Household); errors.Is(err, ErrNotFound) {
-			return core.Errors{core.NewError(core.NotFound, "/household", p.Household)}
+			return core.Errors{core.NewError(core.NotFound, "/household", core.Quote(p.Household))}
 		} else if err != nil {
 			return err
 		}
@@ -146,7 +146,7 @@ func (l *Ledger) Import(ctx context.Context, r io.Reader, progress func(done int
 	if err == io.EOF {
 		return &ImportReport{Problems: core.Errors{core.NewError(core.RosterEmpty, "/rows", "")}}, nil
 	} else if err != nil {
-		return nil, core.Errors{core.NewError(core.FieldInvalid, "/header", err.Error())}
+		return nil, core.Errors{core.NewErrorText(core.FieldInvalid, "/header", err.Error(), "无法读取表头")}
 	}
 	col := map[string]int{}
 	for i, h := range header {
@@ -155,7 +155,7 @@ func (l *Ledger) Import(ctx context.Context, r io.Reader, progress func(done int
 	rep := &ImportReport{Problems: core.Errors{}}
 	for _, c := range RosterColumns {
 		if _, ok := col[c]; !ok && c != "relation" && c != "tier" && c != "village" && c != "address" {
-			rep.Problems.Add(core.FieldRequired, "/header/"+c, "missing column")
+			rep.Problems.AddText(core.FieldRequired, "/header/"+c, "missing column", "缺少该列")
 		}
 	}
 	if len(rep.Problems) > 0 {
@@ -171,7 +171,7 @@ func (l *Ledger) Import(ctx context.Context, r io.Reader, progress func(done int
 		}
 		at := "/rows/" + strconv.Itoa(i)
 		if err != nil {
-			rep.Problems.Add(core.FieldInvalid, at, err.Error())
+			rep.Problems.AddText(core.FieldInvalid, at, err.Error(), "无法读取该行")
 			continue
 		}
 		rep.Rows++
@@ -226,7 +226,7 @@ func (l *Ledger) importRow(get func(string) string, at string, households map[st
 	var y enroll.Year
 	var err error
 	if y.Year, err = strconv.Atoi(get("year")); err != nil {
-		es.Add(core.FieldInvalid, at+"/year", strconv.Quote(get("year")))
+		es.Add(core.FieldInvalid, at+"/year", core.Quote(get("year")))
 	}
 	y.Tier = get("tier")
 	if y.PaidOn, err = civil.Parse(get("paidOn")); err != nil {
@@ -248,7 +248,8 @@ func (l *Ledger) importRow(get func(string) string, at string, households map[st
 		return es
 	}
 	if old, ok := households[h.ID]; ok && (old.Township != h.Township || old.Village != h.Village) {
-		return core.Errors{core.NewError(core.FieldInvalid, at+"/township", "household "+h.ID+" is in another township or village on an earlier row")}
+		return core.Errors{core.NewErrorText(core.FieldInvalid, at+"/township",
+			"household "+core.Quote(h.ID)+" is in another township or village on an earlier row", "户 "+core.Quote(h.ID)+" 在前面的行中属于另一乡镇或村")}
 	}
 	if households[h.ID] == nil {
 		households[h.ID] = &h
@@ -263,7 +264,7 @@ func (l *Ledger) importRow(get func(string) string, at string, households map[st
 		return nil
 	}
 	if old.Household != p.Household || old.Name != p.Name {
-		return core.Errors{core.NewError(core.RosterDuplicate, at+"/id", "the same ID with another name or household")}
+		return core.Errors{core.NewErrorText(core.RosterDuplicate, at+"/id", "the same ID with another name or household", "同一身份证号对应另一姓名或户")}
 	}
 	for _, e := range old.Enrollment {
 		if e.Year == y.Year {

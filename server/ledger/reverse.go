@@ -93,7 +93,7 @@ func settlement(ctx context.Context, tx Tx, institution string, seq int64) (*Ent
 func lockSettlement(ctx context.Context, tx Tx, e *Entry) (*Entry, claim.Totals, error) {
 	seq := e.Seq
 	if e.Kind != KindSettlement {
-		return nil, claim.Totals{}, core.Errors{core.NewError(core.FieldInvalid, "/seq", "entry "+strconv.FormatInt(seq, 10)+" is a reversal")}
+		return nil, claim.Totals{}, core.Errors{core.NewErrorText(core.FieldInvalid, "/seq", "entry "+strconv.FormatInt(seq, 10)+" is a reversal", "记录 "+strconv.FormatInt(seq, 10)+" 本身是撤销")}
 	}
 	totals, err := tx.LockTotals(ctx, e.Person, e.Year)
 	if err != nil {
@@ -202,16 +202,16 @@ func sameVisit(old *Entry, c *claimRequest) error {
 	var es core.Errors
 	cl := &c.req.Claim
 	if cl.ID != old.Visit {
-		es.Add(core.FieldInvalid, "/claim/id", fmt.Sprintf("a correction keeps the visit id %q", old.Visit))
+		es.AddText(core.FieldInvalid, "/claim/id", "a correction keeps the visit id "+core.Quote(old.Visit), "更正须保持就诊编号 "+core.Quote(old.Visit))
 	}
 	if cl.Visit.Institution != old.Institution {
-		es.Add(core.FieldInvalid, "/claim/visit/institution", "a correction keeps the institution")
+		es.AddText(core.FieldInvalid, "/claim/visit/institution", "a correction keeps the institution", "更正须保持医疗机构")
 	}
 	if c.person != old.Person {
-		es.Add(core.FieldInvalid, "/claim/person/id", "a correction keeps the person")
+		es.AddText(core.FieldInvalid, "/claim/person/id", "a correction keeps the person", "更正须保持参合人员")
 	}
 	if c.year != old.Year {
-		es.Add(core.FieldInvalid, "/claim/visit/admission", fmt.Sprintf("a correction stays in %d", old.Year))
+		es.AddText(core.FieldInvalid, "/claim/visit/admission", fmt.Sprintf("a correction stays in %d", old.Year), fmt.Sprintf("更正须在 %d 年度内", old.Year))
 	}
 	return es.Err()
 }

@@ -55,7 +55,7 @@ func (r Range) check(prefix string, es *core.Errors) {
 		}
 	}
 	if r.From.Valid() && r.To.Valid() && r.To.Before(r.From) {
-		es.Add(core.DateOrder, prefix+"/to", r.To.String()+" is before "+r.From.String())
+		es.AddText(core.DateOrder, prefix+"/to", r.To.String()+" is before "+r.From.String(), r.To.String()+" 早于 "+r.From.String())
 	}
 }
 

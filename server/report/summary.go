@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"iter"
 	"slices"
-	"strconv"
 
 	"github.com/ruralhealth/ncms/core"
 	"github.com/ruralhealth/ncms/core/civil"
@@ -65,17 +64,17 @@ func (q SummaryQuery) Check() error {
 	var es core.Errors
 	q.Range.check("", &es)
 	if !q.Period.Valid() {
-		es.Add(core.FieldInvalid, "/period", strconv.Quote(string(q.Period))+" is not one of day, week, ten_day, month")
+		es = append(es, core.NotOneOf("/period", string(q.Period), "day", "week", "ten_day", "month"))
 	}
 	if !q.GroupBy.Valid() {
-		es.Add(core.FieldInvalid, "/groupBy", strconv.Quote(string(q.GroupBy))+" is not one of none, class, township, institution, visit_type")
+		es = append(es, core.NotOneOf("/groupBy", string(q.GroupBy), "none", "class", "township", "institution", "visit_type"))
 	}
 	if q.PerCapita.Mode != "" {
 		if q.PerCapita.Scale < 0 || q.PerCapita.Scale > 4 {
-			es.Add(core.FieldInvalid, "/perCapita/scale", "0 to 4 decimals")
+			es.AddText(core.FieldInvalid, "/perCapita/scale", "0 to 4 decimals", "须为 0 至 4 位小数")
 		}
 		if !q.PerCapita.Mode.Valid() {
-			es.Add(core.FieldInvalid, "/perCapita/mode", strconv.Quote(string(q.PerCapita.Mode))+" is not one of half_up, half_even, down, up")
+			es = append(es, core.NotOneOf("/perCapita/mode", string(q.PerCapita.Mode), "half_up", "half_even", "down", "up"))
 		}
 	}
 	return es.Err()

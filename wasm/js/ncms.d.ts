@@ -93,7 +93,9 @@ export interface Engine {
     valid: boolean; owner: string; enrolled: boolean; waiting: boolean;
     benefitsFrom: CivilDate; benefitTier: string; problems: EngineError[];
   }>;
+  /** request: {schema: 1, policy, today, rows}; today is required, as for checkId. */
   validateRoster(request: Request): Envelope<{ valid: boolean; rows: number; problems: EngineError[] }>;
+  /** request: {schema: 1, id, today}; today is required (field_required at /today), the engine reads no clock. */
   checkId(request: Request): Envelope<{
     number: string; region: string; birth: CivilDate; sequence: string; male: boolean; upgraded: boolean;
   }>;

@@ -140,7 +140,7 @@ func tooLarge(op string, n uint32) []byte {
 }
 
 func internal(detail string) []byte {
-	return engine.Failure(core.Errors{core.NewError(core.EngineInternal, "", detail)})
+	return engine.Failure(core.Errors{core.NewErrorText(core.EngineInternal, "", detail, "")})
 }
 
 // region returns the n bytes at ptr, which must start a live buffer of at least n

@@ -24,13 +24,13 @@ func Handler(e *engine.Engine, key string) http.Handler {
 		w.Header().Set("Content-Type", "application/json")
 		if op == engine.OpLoadPolicy && subtle.ConstantTimeCompare([]byte(r.Header.Get("Authorization")), []byte("Bearer "+key)) != 1 {
 			w.WriteHeader(http.StatusUnauthorized)
-			w.Write(engine.Failure(core.Errors{core.NewError(core.Unauthorized, "", "load_policy needs the county key")}))
+			w.Write(engine.Failure(core.Errors{core.NewErrorText(core.Unauthorized, "", "load_policy needs the county key", "加载方案须用县级密钥")}))
 			return
 		}
 		req, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 64<<20))
 		if err != nil {
 			w.WriteHeader(http.StatusRequestEntityTooLarge)
-			w.Write(engine.Failure(core.Errors{core.NewError(core.RequestTooLarge, "", err.Error())}))
+			w.Write(engine.Failure(core.Errors{core.NewErrorText(core.RequestTooLarge, "", err.Error(), "")}))
 			return
 		}
 		resp := e.Handle(op, req)
