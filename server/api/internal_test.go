@@ -27,6 +27,7 @@ func TestStatusOf(t *testing.T) {
 		{core.SettlementConflict, http.StatusConflict},
 		{core.AlreadyReversed, http.StatusConflict},
 		{core.Unavailable, http.StatusServiceUnavailable},
+		{core.Busy, http.StatusTooManyRequests},
 		{core.EngineInternal, http.StatusInternalServerError},
 		{core.ServerInternal, http.StatusInternalServerError},
 		{core.AmountPrecision, http.StatusUnprocessableEntity},
