@@ -222,7 +222,7 @@ func (c Code) Text() (en, zh string) {
 	case Unavailable:
 		return "server is shutting down or its database is unavailable; retry", "服务器正在关闭或数据库不可用，请重试"
 	case Busy:
-		return "server is busy with other public requests; retry after the Retry-After header's seconds", "服务器繁忙（公开接口请求过多），请按 Retry-After 所示秒数后重试"
+		return "too many public requests; retry after the seconds in the Retry-After header", "公开接口请求过多，服务器繁忙，请在 Retry-After 所示秒数后重试"
 	case ServerInternal:
 		return "internal server error", "服务器内部错误"
 	case WarnNotEnrolled:

@@ -108,9 +108,10 @@ func newGate(o PublicLimits) *gate {
 	return g
 }
 
-// busy is the 429 server_busy error; the caller sets Retry-After.
-func busy(detail string) error {
-	return core.Errors{core.NewError(core.Busy, "", detail)}
+// busy is the 429 server_busy error; the caller sets Retry-After. It has no detail,
+// so that its Chinese message is all Chinese; the metrics tell the reasons apart.
+func busy() error {
+	return core.Errors{core.NewError(core.Busy, "", "")}
 }
 
 // admit lets a public request in, or answers why not: 429 server_busy when its
@@ -123,7 +124,7 @@ func (s *Server) admit(w http.ResponseWriter, r *http.Request) (release func(), 
 		if d, ok := g.clients.allow(r.RemoteAddr); !ok {
 			w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(d.Seconds()))))
 			s.metrics.refused.WithLabelValues("rate").Inc()
-			return nil, busy("rate limit")
+			return nil, busy()
 		}
 	}
 	if r.Method != http.MethodPost {
@@ -165,11 +166,11 @@ func (s *Server) admit(w http.ResponseWriter, r *http.Request) (release func(), 
 // queue waits for n of the budget, up to the gate's wait.
 func (g *gate) queue(ctx context.Context, n int64) error {
 	if g.wait < 0 {
-		return busy("")
+		return busy()
 	}
 	if g.waiting.Add(1) > maxPublicWaiting {
 		g.waiting.Add(-1)
-		return busy("")
+		return busy()
 	}
 	defer g.waiting.Add(-1)
 	ctx, cancel := context.WithTimeout(ctx, g.wait)
@@ -178,7 +179,7 @@ func (g *gate) queue(ctx context.Context, n int64) error {
 		if errors.Is(context.Cause(ctx), context.Canceled) {
 			return err // the client went away: server_unavailable, not that the server is busy
 		}
-		return busy("")
+		return busy()
 	}
 	return nil
 }

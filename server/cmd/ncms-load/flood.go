@@ -105,7 +105,7 @@ func emptyRoster(rows int) []byte {
 
 // flood runs the flood mode.
 func flood(ctx context.Context, c config, out io.Writer) error {
-	names := []string{c.shape}
+	names := strings.Split(c.shape, ",")
 	if c.shape == "all" {
 		names = slices.Sorted(maps.Keys(shapes))
 	}
@@ -117,7 +117,7 @@ func flood(ctx context.Context, c config, out io.Writer) error {
 	for _, n := range names {
 		s, ok := shapes[n]
 		if !ok {
-			return fmt.Errorf("-shape %q: want all or one of %s", n, shapeNames())
+			return fmt.Errorf("-shape %q: want all or a list of %s", n, shapeNames())
 		}
 		jobs = append(jobs, job{n, c.url + s.path, s.body(c.size)})
 	}
@@ -151,14 +151,14 @@ func flood(ctx context.Context, c config, out io.Writer) error {
 	deadline := time.Now().Add(c.duration)
 	var wg sync.WaitGroup
 	start := time.Now()
-	for w := range c.conns {
+	for range c.conns {
 		wg.Go(func() {
 			for {
 				n := next.Add(1)
 				if (c.requests > 0 && n > int64(c.requests)) || (c.requests == 0 && time.Now().After(deadline)) {
 					return
 				}
-				j := jobs[(w+int(n))%len(jobs)]
+				j := jobs[int(n)%len(jobs)] // each shape in turn
 				status := post(ctx, client, j.url, j.body)
 				mu.Lock()
 				statuses[j.name+" "+status]++

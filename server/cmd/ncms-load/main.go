@@ -64,7 +64,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	fs.DurationVar(&c.duration, "d", 10*time.Second, "how long to run")
 	fs.IntVar(&c.requests, "n", 0, "stop after this many requests instead (0: run for -d)")
 	fs.IntVar(&c.persons, "persons", 10000, "distinct people the settle requests spread over")
-	fs.StringVar(&c.shape, "shape", "all", "flood: the hostile request, all or one of "+shapeNames())
+	fs.StringVar(&c.shape, "shape", "all", "flood: the hostile requests, all or a comma-separated list of "+shapeNames())
 	fs.IntVar(&c.size, "size", 4<<20, "flood: body size of the shapes field and policy in bytes (default: the public body limit; roster-field is 8 MiB, validate_roster's limit)")
 	fs.IntVar(&c.pid, "pid", 0, "flood: the server's process id, to sample its memory from /proc/PID/status")
 	fs.Int64Var(&c.maxRSS, "max-rss", 0, "flood: fail if the server's peak RSS (VmHWM) is over this many MB (0: report only)")
