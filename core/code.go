@@ -80,6 +80,7 @@ const (
 	AlreadyReversed    Code = "settlement_already_reversed"
 	NotRegistered      Code = "person_not_registered"
 	Unavailable        Code = "server_unavailable"
+	Busy               Code = "server_busy"
 	ServerInternal     Code = "server_internal"
 )
 
@@ -223,6 +224,8 @@ func (c Code) Text() (en, zh string) {
 		return "person is not in the county registry", "参合人员不在县登记库中"
 	case Unavailable:
 		return "server is shutting down or its database is unavailable; retry", "服务器正在关闭或数据库不可用，请重试"
+	case Busy:
+		return "too many public requests; retry after the seconds in the Retry-After header", "公开接口请求过多，服务器繁忙，请在 Retry-After 所示秒数后重试"
 	case ServerInternal:
 		return "internal server error", "服务器内部错误"
 	case WarnNotEnrolled:

@@ -48,6 +48,9 @@ type Options struct {
 	// store again; 0 means DefaultKeyCacheTTL, a negative value disables the cache. A
 	// key revoked on another replica keeps working here for at most this long.
 	KeyCacheTTL time.Duration
+	// Public bounds the memory and the rate of the public routes; the zero value
+	// takes the defaults named on its fields.
+	Public PublicLimits
 }
 
 // DefaultKeyCacheTTL is the default of Options.KeyCacheTTL.
@@ -66,6 +69,7 @@ type Server struct {
 	reg     *prometheus.Registry
 	metrics *metrics
 	keys    *keyCache
+	gate    *gate
 	router  *mux.Router
 
 	draining atomic.Bool
@@ -89,6 +93,7 @@ func New(l *ledger.Ledger, o Options) (*Server, error) {
 		ttl = DefaultKeyCacheTTL
 	}
 	s.keys = newKeyCache(ttl, time.Now)
+	s.gate = newGate(o.Public)
 	m, err := newMetrics(s.reg)
 	if err != nil {
 		return nil, err

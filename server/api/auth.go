@@ -6,7 +6,10 @@ import (
 	"sync"
 	"time"
 
+	"github.com/gorilla/mux"
+
 	"github.com/ruralhealth/ncms/core"
+	"github.com/ruralhealth/ncms/core/engine"
 	"github.com/ruralhealth/ncms/server/ledger"
 )
 
@@ -14,9 +17,19 @@ import (
 // error is answered by Server.fail.
 type handler func(w http.ResponseWriter, r *http.Request, k *ledger.Key) error
 
-// guard checks the caller's key against a route's access and runs h.
+// guard checks the caller's key against a route's access and runs h. Public
+// requests are admitted by the public limits first (load_policy excepted, which
+// needs the county's key).
 func (s *Server) guard(a access, h handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if a == public && mux.Vars(r)["op"] != engine.OpLoadPolicy {
+			release, err := s.admit(w, r)
+			if err != nil {
+				s.fail(w, r, err)
+				return
+			}
+			defer release()
+		}
 		k, err := s.authorize(r, a)
 		if err == nil {
 			err = h(w, r, k)

@@ -34,7 +34,7 @@ func (s *Server) engineOp(w http.ResponseWriter, r *http.Request, _ *ledger.Key)
 func (s *Server) call(w http.ResponseWriter, r *http.Request, op string, req []byte) error {
 	if req == nil {
 		var err error
-		if req, err = readBody(w, r, codec.MaxRequest); err != nil {
+		if req, err = readBody(w, r, bodyLimit(r)); err != nil {
 			return err
 		}
 	}

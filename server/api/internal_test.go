@@ -2,6 +2,7 @@ package api
 
 import (
 	"net/http"
+	"net/netip"
 	"testing"
 	"time"
 
@@ -27,6 +28,7 @@ func TestStatusOf(t *testing.T) {
 		{core.SettlementConflict, http.StatusConflict},
 		{core.AlreadyReversed, http.StatusConflict},
 		{core.Unavailable, http.StatusServiceUnavailable},
+		{core.Busy, http.StatusTooManyRequests},
 		{core.EngineInternal, http.StatusInternalServerError},
 		{core.ServerInternal, http.StatusInternalServerError},
 		{core.AmountPrecision, http.StatusUnprocessableEntity},
@@ -119,5 +121,51 @@ func TestSecretOf(t *testing.T) {
 		if got := secretOf(r); got != tc.want {
 			t.Errorf("%s: %q, want %q", tc.name, got, tc.want)
 		}
+	}
+}
+
+func TestClientOf(t *testing.T) {
+	tests := []struct{ addr, want string }{
+		{"192.0.2.7:51000", "192.0.2.7/32"},
+		{"[::ffff:192.0.2.7]:51000", "192.0.2.7/32"},
+		{"[2001:db8:1:2:aaaa::1]:443", "2001:db8:1:2::/64"},
+		{"[2001:db8:1:2:bbbb::9]:80", "2001:db8:1:2::/64"},
+		{"192.0.2.8", "192.0.2.8/32"},
+		{"pipe", "invalid Prefix"},
+	}
+	for _, tc := range tests {
+		if got := clientOf(tc.addr).String(); got != tc.want {
+			t.Errorf("clientOf(%q) = %s, want %s", tc.addr, got, tc.want)
+		}
+	}
+}
+
+// TestRateClients checks the token buckets: a burst, then a wait for the next
+// token; clients apart; and a full table forgets the clients whose buckets are full
+// again rather than growing.
+func TestRateClients(t *testing.T) {
+	now := time.Date(2025, 6, 1, 8, 0, 0, 0, time.UTC)
+	c := &clients{limit: 0.5, burst: 2, now: func() time.Time { return now }, m: map[netip.Prefix]*client{}}
+	for i := range 2 {
+		if _, ok := c.allow("192.0.2.1:1"); !ok {
+			t.Fatalf("request %d of the burst refused", i)
+		}
+	}
+	if d, ok := c.allow("192.0.2.1:2"); ok || d != 2*time.Second {
+		t.Fatalf("over the burst: %v %v, want refused for 2s", ok, d)
+	}
+	if _, ok := c.allow("192.0.2.2:1"); !ok {
+		t.Fatal("another client refused")
+	}
+	now = now.Add(2 * time.Second)
+	if _, ok := c.allow("192.0.2.1:3"); !ok {
+		t.Fatal("refused after the wait")
+	}
+	for i := len(c.m); i < maxRateClients; i++ {
+		c.m[netip.PrefixFrom(netip.AddrFrom4([4]byte{10, byte(i >> 16), byte(i >> 8), byte(i)}), 32)] = &client{seen: now}
+	}
+	now = now.Add(5 * time.Second) // every bucket is full again
+	if _, ok := c.allow("198.51.100.1:1"); !ok || len(c.m) != 1 {
+		t.Fatalf("after pruning a full table: %v, %d clients", ok, len(c.m))
 	}
 }

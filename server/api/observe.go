@@ -21,6 +21,9 @@ import (
 type info struct {
 	route string // the route template; never the path, which may hold a resident ID
 	key   string // the id of the key that authenticated
+	// bodyLimit is the largest body the request may have, when the public limits
+	// set one smaller than the codec's.
+	bodyLimit int64
 }
 
 type infoKey struct{}
@@ -122,6 +125,8 @@ type metrics struct {
 	requests *prometheus.CounterVec
 	duration *prometheus.HistogramVec
 	inflight prometheus.Gauge
+	refused  *prometheus.CounterVec
+	budget   prometheus.Gauge
 	recorded *prometheus.CounterVec
 	errors   *prometheus.CounterVec
 }
@@ -144,6 +149,14 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 		inflight: register(reg, &err, prometheus.NewGauge(prometheus.GaugeOpts{
 			Name: "ncms_http_requests_in_flight",
 			Help: "HTTP requests being served.",
+		})),
+		refused: register(reg, &err, prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "ncms_public_refused_total",
+			Help: "Public requests refused with 429 server_busy, by reason: busy (no room in the public budget) or rate (the client's rate limit).",
+		}, []string{"reason"})),
+		budget: register(reg, &err, prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "ncms_public_budget_bytes",
+			Help: "Bytes of the public budget held by public requests in flight.",
 		})),
 		recorded: register(reg, &err, prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "ncms_ledger_recorded_total",

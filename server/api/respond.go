@@ -39,6 +39,8 @@ func statusOf(c core.Code) int {
 		return http.StatusConflict
 	case core.Unavailable:
 		return http.StatusServiceUnavailable
+	case core.Busy:
+		return http.StatusTooManyRequests
 	case core.EngineInternal, core.ServerInternal:
 		return http.StatusInternalServerError
 	}
@@ -165,11 +167,29 @@ func writeRaw(w http.ResponseWriter, code int, result []byte, receipt *ledger.Re
 	return nil
 }
 
+// bodyLimit is the largest body the request may have: the public limit the gate
+// set, or the codec's.
+func bodyLimit(r *http.Request) int64 {
+	if n := infoOf(r).bodyLimit; n > 0 {
+		return n
+	}
+	return codec.MaxRequest
+}
+
 // readBody reads the request body, refusing more than limit bytes with
 // request_too_large.
 func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, error) {
 	if r.ContentLength > limit {
 		return nil, core.Errors{tooLarge(uint64(r.ContentLength), limit)}
+	}
+	if n := r.ContentLength; n >= 0 {
+		// net/http ends the body at its declared length: read it into one buffer of
+		// that size rather than one that doubles as it fills, with copies to collect.
+		b := make([]byte, n)
+		if _, err := io.ReadFull(r.Body, b); err != nil {
+			return nil, core.Errors{core.NewError(core.RequestMalformed, "", "reading the body: "+err.Error())}
+		}
+		return b, nil
 	}
 	b, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
 	var mbe *http.MaxBytesError

@@ -1,9 +1,12 @@
 // Command ncms-load drives a running county server with estimate or settle requests
 // from many connections at once and reports throughput and latency percentiles: the
-// load benchmark of the README.
+// load benchmark of the README. Its flood mode sends public requests built to cost
+// the server the most memory, and reports the server's peak RSS and whether
+// /healthz kept answering.
 //
 //	ncms-load -mode estimate -c 64 -d 20s
 //	ncms-load -mode settle -key "$(cat data/admin.key)" -c 64 -d 20s
+//	ncms-load -mode flood -shape all -c 64 -n 640 -pid "$(pgrep -n ncms-server)" -max-rss 300
 //
 // Settle requests spread over -persons people, each with a fresh visit id, so that
 // they measure durable settlements rather than replays; several requests for one
@@ -44,6 +47,11 @@ type config struct {
 	duration time.Duration
 	requests int
 	persons  int
+	// The flood mode's.
+	shape  string
+	size   int
+	pid    int
+	maxRSS int64
 }
 
 func run(ctx context.Context, args []string, out io.Writer) error {
@@ -51,22 +59,30 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	fs := flag.NewFlagSet("ncms-load", flag.ContinueOnError)
 	fs.StringVar(&c.url, "url", "http://127.0.0.1:8080", "the county server")
 	fs.StringVar(&c.key, "key", "", "API key for settle (default $NCMS_KEY); a county key or H001's institution key")
-	fs.StringVar(&c.mode, "mode", "estimate", "estimate or settle")
+	fs.StringVar(&c.mode, "mode", "estimate", "estimate, settle or flood")
 	fs.IntVar(&c.conns, "c", 64, "concurrent connections")
 	fs.DurationVar(&c.duration, "d", 10*time.Second, "how long to run")
 	fs.IntVar(&c.requests, "n", 0, "stop after this many requests instead (0: run for -d)")
 	fs.IntVar(&c.persons, "persons", 10000, "distinct people the settle requests spread over")
+	fs.StringVar(&c.shape, "shape", "all", "flood: the hostile requests, all or a comma-separated list of "+shapeNames())
+	fs.IntVar(&c.size, "size", 4<<20, "flood: body size of the shapes field and policy in bytes (default: the public body limit; roster-field is 8 MiB, validate_roster's limit)")
+	fs.IntVar(&c.pid, "pid", 0, "flood: the server's process id, to sample its memory from /proc/PID/status")
+	fs.Int64Var(&c.maxRSS, "max-rss", 0, "flood: fail if the server's peak RSS (VmHWM) is over this many MB (0: report only)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if c.key == "" {
 		c.key = os.Getenv("NCMS_KEY")
 	}
-	if c.mode != "estimate" && c.mode != "settle" {
-		return fmt.Errorf("-mode %q: want estimate or settle", c.mode)
-	}
 	if c.conns < 1 || c.persons < 1 {
 		return errors.New("-c and -persons must be at least 1")
+	}
+	switch c.mode {
+	case "estimate", "settle":
+	case "flood":
+		return flood(ctx, c, out)
+	default:
+		return fmt.Errorf("-mode %q: want estimate, settle or flood", c.mode)
 	}
 	r, err := load(ctx, c)
 	if err != nil {

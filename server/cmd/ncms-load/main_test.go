@@ -3,7 +3,10 @@ package main
 import (
 	"bytes"
 	"context"
+	"os"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -64,5 +67,36 @@ func TestLoadAgainstServer(t *testing.T) {
 	}
 	if err := run(ctx, []string{"-url", ts.URL, "-mode", "settle", "-n", "1"}, &bytes.Buffer{}); err == nil {
 		t.Fatal("settling without a key succeeded")
+	}
+}
+
+// TestFloodAgainstServer floods a server with every hostile shape and checks the
+// report: each shape answered by the server's envelope (or refused as busy), /healthz
+// asked, and the memory of the process (this one) read.
+func TestFloodAgainstServer(t *testing.T) {
+	srv := apitest.Start(t, filepath.Join(t.TempDir(), "ncms.db"), ledger.Options{}, api.Options{})
+	var out bytes.Buffer
+	err := run(context.Background(), []string{"-url", srv.URL, "-mode", "flood", "-shape", "all", "-size", "65536",
+		"-c", "3", "-n", "12", "-pid", strconv.Itoa(os.Getpid())}, &out)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out.String())
+	}
+	report := out.String()
+	for _, want := range []string{"flood: 12 requests", "healthz: ", "server RSS: peak sampled "} {
+		if !strings.Contains(report, want) {
+			t.Fatalf("the report lacks %q:\n%s", want, report)
+		}
+	}
+	for name := range shapes {
+		if !regexp.MustCompile(`(?m)^  ` + name + ` (200|400|404|422|429) `).MatchString(report) {
+			t.Errorf("no answer to %s:\n%s", name, report)
+		}
+	}
+	if strings.Contains(report, "error") {
+		t.Errorf("requests failed:\n%s", report)
+	}
+	err = run(context.Background(), []string{"-url", srv.URL, "-mode", "flood", "-shape", "nothing"}, &out)
+	if err == nil || !strings.Contains(err.Error(), "-shape") {
+		t.Fatalf("an unknown shape: %v", err)
 	}
 }

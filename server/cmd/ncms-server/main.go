@@ -28,6 +28,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/dustin/go-humanize"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/schollz/progressbar/v3"
@@ -74,6 +75,7 @@ type serveFlags struct {
 	addr, db, engine, wasm, wasmCache, logFormat, adminKey string
 	requireRegistered                                      bool
 	drain                                                  time.Duration
+	public                                                 api.PublicLimits
 }
 
 func (c *command) serve(ctx context.Context, args []string) error {
@@ -89,6 +91,12 @@ func (c *command) serve(ctx context.Context, args []string) error {
 	fs.StringVar(&f.adminKey, "admin-key", "./data/admin.key", "where the first start writes the county administrator's key")
 	fs.BoolVar(&f.requireRegistered, "require-registered", false, "refuse claims of people missing from the county registry")
 	fs.DurationVar(&f.drain, "drain", 0, "on shutdown, how long /readyz answers 503 before the listener closes (for a load balancer)")
+	f.public = api.PublicLimits{BodyLimit: api.DefaultPublicBodyLimit, Budget: api.DefaultPublicBudget, Wait: api.DefaultPublicWait}
+	fs.Var((*byteSize)(&f.public.BodyLimit), "public-body-limit", "largest body of a public request (validate_roster: 8MiB whatever this says)")
+	fs.Var((*byteSize)(&f.public.Budget), "public-budget", "request bodies public requests may hold at once, each counted as at least 2MiB; those over it wait --public-wait, then get 429 server_busy")
+	fs.DurationVar(&f.public.Wait, "public-wait", api.DefaultPublicWait, "how long a public request waits for room in --public-budget (negative: not at all)")
+	fs.Float64Var(&f.public.Rate, "public-rate", 0, "public requests a second per client address, 0 for no limit (leave it off behind a reverse proxy: every request comes from the proxy)")
+	fs.IntVar(&f.public.Burst, "public-burst", 0, "bursts allowed over --public-rate (0: one second's worth)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -145,7 +153,7 @@ func (c *command) serve(ctx context.Context, args []string) error {
 	}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	srv, err := api.New(l, api.Options{Logger: log, Web: page, Registry: reg, Calculator: calc})
+	srv, err := api.New(l, api.Options{Logger: log, Web: page, Registry: reg, Calculator: calc, Public: f.public})
 	if err != nil {
 		return err
 	}
@@ -314,4 +322,18 @@ func where(name string, e *core.Error) string {
 		return name
 	}
 	return name + ": " + e.Path
+}
+
+// byteSize is a flag of a number of bytes, written 4194304, 4MiB or 4MB.
+type byteSize int64
+
+func (b *byteSize) String() string { return humanize.IBytes(uint64(*b)) }
+
+func (b *byteSize) Set(s string) error {
+	n, err := humanize.ParseBytes(s)
+	if err != nil || n == 0 || n > 1<<40 {
+		return fmt.Errorf("want a size such as 4MiB, got %q", s)
+	}
+	*b = byteSize(n)
+	return nil
 }

@@ -138,12 +138,32 @@ func TestServeBadFlags(t *testing.T) {
 		{"--engine", "wasm", "--wasm", filepath.Join(dir, "missing.wasm")},
 		{"stray"},
 		{"--nonsense"},
+		{"--public-body-limit", "lots"},
+		{"--public-budget", "0"},
 	} {
 		c := &command{stdout: io.Discard, stderr: io.Discard}
 		args = append([]string{"--db", filepath.Join(dir, "ncms.db"), "--admin-key", filepath.Join(dir, "admin.key"), "--addr", "127.0.0.1:0"}, args...)
 		if err := c.run(context.Background(), args); err == nil {
 			t.Errorf("%v: no error", args)
 		}
+	}
+}
+
+// TestServePublicFlags checks that the public limits' flags reach the server: a
+// body over --public-body-limit is 413, and a client over --public-rate 429.
+func TestServePublicFlags(t *testing.T) {
+	dir := t.TempDir()
+	base, _, _ := server(t, "--db", filepath.Join(dir, "ncms.db"), "--admin-key", filepath.Join(dir, "admin.key"),
+		"--wasm", filepath.Join(dir, "missing.wasm"), "--public-body-limit", "1KiB", "--public-rate", "0.1", "--public-burst", "2")
+	if code, body := send(t, "POST", base+"/v1/engine/check_id", "", `{"schema":1,"id":"`+strings.Repeat("1", 1024)+`"}`); code != 413 ||
+		!strings.Contains(string(body), "> 1024") {
+		t.Fatalf("over --public-body-limit: %d %s", code, body)
+	}
+	if code, body := send(t, "POST", base+"/v1/engine/check_id", "", `{"schema":1,"id":"640221198001010015","today":"2025-06-01"}`); code != 200 {
+		t.Fatalf("within the limits: %d %s", code, body)
+	}
+	if code, body := send(t, "POST", base+"/v1/engine/check_id", "", `{}`); code != 429 || !strings.Contains(string(body), "server_busy") {
+		t.Fatalf("over --public-rate: %d %s", code, body)
 	}
 }
 
