@@ -391,7 +391,7 @@ func (l *Ledger) Logout(ctx context.Context, token string) error {
 // ChangePassword replaces an operator's password after checking the current one,
 // and ends every other session of the operator. A wrong current password is
 // field_invalid at /current; the session stays open.
-// keep is the hash of the session to keep (Session.Hash), "" for none.
+// keep is the token of the session to keep, "" for none.
 func (l *Ledger) ChangePassword(ctx context.Context, id, keep, current, next string) error {
 	var o *Operator
 	err := l.store.View(ctx, func(tx Tx) error {
@@ -428,7 +428,7 @@ func (l *Ledger) ChangePassword(ctx context.Context, id, keep, current, next str
 		}
 		var kept *Session
 		if keep != "" {
-			if kept, err = tx.Session(ctx, keep); err != nil && !errors.Is(err, ErrNotFound) {
+			if kept, err = tx.Session(ctx, hashToken(keep)); err != nil && !errors.Is(err, ErrNotFound) {
 				return err
 			}
 		}
