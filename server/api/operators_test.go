@@ -356,7 +356,8 @@ func testFacilityImport(t *testing.T, d *desk) {
 	bad := "code,name,class,township,inCounty,designated,from,to\n" +
 		"H003,宝丰镇卫生院,township,宝丰镇,true,true,2025-01-01,\n" +
 		"H004,,township,宝丰镇,maybe,true,2025-02-30,\n" +
-		"H003,宝丰镇卫生院,township,宝丰镇,true,true,2025-01-01,2024-01-01\n"
+		"H003,宝丰镇卫生院,township,宝丰镇,true,true,2025-01-01,2024-01-01\n" +
+		"H005,县医院,County,城关镇,true,true,2025-01-01,\n"
 	r = d.do("POST", "/v1/facilities/import", d.county, bad)
 	want(t, "bad import", r, 422, core.FieldInvalid)
 	var paths []string
@@ -364,7 +365,7 @@ func testFacilityImport(t *testing.T, d *desk) {
 		paths = append(paths, string(e.Code)+" "+e.Path)
 	}
 	for _, p := range []string{"field_invalid /rows/2/inCounty", "field_invalid /rows/2/from", "field_required /rows/2/name",
-		"roster_duplicate /rows/3", "field_invalid /rows/3/to"} {
+		"roster_duplicate /rows/3", "field_invalid /rows/3/to", "field_invalid /rows/4/class"} {
 		if !strings.Contains(strings.Join(paths, "\n"), p) {
 			t.Errorf("bad import: no %s in %v", p, paths)
 		}
@@ -386,6 +387,7 @@ func testFacilityImport(t *testing.T, d *desk) {
 		t.Errorf("H002 after PUT: %s", r.env.Result)
 	}
 	want(t, "put without class", d.do("PUT", "/v1/facilities/H009", d.county, `{"name":"x","from":"2025-01-01"}`), 422, core.FieldRequired)
+	want(t, "put with a class of no policy", d.do("PUT", "/v1/facilities/H009", d.county, `{"name":"x","class":"hospital","from":"2025-01-01"}`), 422, core.FieldInvalid)
 }
 
 // revised is the 800元 inpatient bill of RULES.md §2.1 under the revised Pingluo

@@ -85,11 +85,32 @@ func checkFacility(es *core.Errors, prefix string, f *Facility) {
 	}
 }
 
+// knownClass adds field_invalid at path unless class is a facility class of some
+// policy the ledger holds: a typo in the register would otherwise refuse every claim
+// of the institution at the counter.
+func (l *Ledger) knownClass(es *core.Errors, path, class string) {
+	if class == "" {
+		return
+	}
+	for _, p := range l.eng.Policies() {
+		for _, fc := range p.Policy().Classes {
+			if fc.Code == class {
+				return
+			}
+		}
+	}
+	es.Add(core.FieldInvalid, path, strconv.Quote(class)+" is a facility class of no policy")
+}
+
 // PutFacility records a period of the register, replacing the institution's period
 // with the same From.
 func (l *Ledger) PutFacility(ctx context.Context, f Facility) (*Facility, error) {
+	if err := l.fresh(ctx); err != nil {
+		return nil, err
+	}
 	var es core.Errors
 	checkFacility(&es, "", &f)
+	l.knownClass(&es, "/class", f.Class)
 	if err := es.Err(); err != nil {
 		return nil, err
 	}
@@ -119,9 +140,12 @@ const MaxFacilityRows = 100000
 
 // ImportFacilities reads a register CSV (header code,name,class,township,inCounty,
 // designated,from,to; flags true/false, 1/0 or 是/否; dates YYYY-MM-DD, to may be
-// empty) and stores every row, or none: every problem is returned with its path
+// empty; the class one of a held policy's facility classes) and stores every row, or none: every problem is returned with its path
 // /rows/{n}/{column}, n counting data rows from 1. It returns the rows stored.
 func (l *Ledger) ImportFacilities(ctx context.Context, r io.Reader) (int, error) {
+	if err := l.fresh(ctx); err != nil {
+		return 0, err
+	}
 	cr := csv.NewReader(r)
 	cr.FieldsPerRecord = -1
 	head, err := cr.Read()
@@ -162,6 +186,7 @@ func (l *Ledger) ImportFacilities(ctx context.Context, r io.Reader) (int, error)
 		f.From = date(&es, p+"/from", rec[6])
 		f.To = date(&es, p+"/to", rec[7])
 		checkFacility(&es, p, &f)
+		l.knownClass(&es, p+"/class", f.Class)
 		k := f.Code + "\x1f" + f.From.String()
 		if first, ok := seen[k]; ok {
 			es.Add(core.RosterDuplicate, p, fmt.Sprintf("the same code and from as row %d", first))
