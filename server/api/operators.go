@@ -54,7 +54,7 @@ func (s *Server) operatorKey(r *http.Request, a access, token string) (*ledger.K
 		// Double submit: a page of another site can make the browser send the cookie
 		// but cannot read the CSRF token to put in the header.
 		if !sess.CheckCSRF(r.Header.Get(csrfHeader)) {
-			return nil, core.Errors{core.NewError(core.AuthCSRF, "", "send the "+csrfHeader+" header given at login")}
+			return nil, core.Errors{core.NewError(core.AuthCSRF, "", csrfHeader)}
 		}
 	}
 	if !operatorMay(o, a, r.Method) {
@@ -118,14 +118,13 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request, _ *ledger.Key) er
 	if err := es.Err(); err != nil {
 		return err
 	}
-	token, csrf, o, err := s.ledger.Login(r.Context(), req.Login, req.Password)
+	in, err := s.ledger.Login(r.Context(), req.Login, req.Password)
 	if err != nil {
 		return err
 	}
-	expires := time.Now().Add(ledger.SessionTTL)
-	setCookie(w, r, sessionCookie, token, true, expires)
-	setCookie(w, r, csrfCookie, csrf, false, expires)
-	return writeOK(w, http.StatusCreated, sessionView{Operator: o, CSRFToken: csrf, Expires: expires.UTC()})
+	setCookie(w, r, sessionCookie, in.Token, true, in.Expires)
+	setCookie(w, r, csrfCookie, in.CSRF, false, in.Expires)
+	return writeOK(w, http.StatusCreated, sessionView{Operator: in.Operator, CSRFToken: in.CSRF, Expires: in.Expires})
 }
 
 // setCookie sets a session cookie; an empty value with a zero expiry deletes it.

@@ -178,9 +178,9 @@ func want(t *testing.T, what string, r *response, status int, code core.Code) {
 
 func testSessions(t *testing.T, d *desk) {
 	r, _ := d.login("cashier", "wrong password")
-	want(t, "wrong password", r, 401, core.Unauthorized)
+	want(t, "wrong password", r, 401, core.AuthCredentials)
 	r, _ = d.login("nobody", deskPassword)
-	want(t, "unknown login", r, 401, core.Unauthorized)
+	want(t, "unknown login", r, 401, core.AuthCredentials)
 	r, _ = d.login("cashier", "")
 	want(t, "no password", r, 422, core.FieldRequired)
 
@@ -231,15 +231,15 @@ func testSessions(t *testing.T, d *desk) {
 	if !strings.Contains(strings.Join(r.header.Values("Set-Cookie"), "\n"), "ncms_session=;") {
 		t.Errorf("logout does not clear the cookie: %v", r.header.Values("Set-Cookie"))
 	}
-	want(t, "who am I after logout", d.as(s, false, "GET", "/v1/session", ""), 401, core.Unauthorized)
-	want(t, "settle after logout", d.as(s, true, "POST", "/v1/settlements", settle("C3", "H001", "1000.00")), 401, core.Unauthorized)
+	want(t, "who am I after logout", d.as(s, false, "GET", "/v1/session", ""), 401, core.AuthSession)
+	want(t, "settle after logout", d.as(s, true, "POST", "/v1/settlements", settle("C3", "H001", "1000.00")), 401, core.AuthSession)
 	// A key has no session.
 	want(t, "GET /v1/session with a key", d.do("GET", "/v1/session", d.county, ""), 403, core.Forbidden)
 
 	// Sessions expire.
 	s = d.mustLogin("cashier")
 	d.advance(ledger.SessionTTL)
-	want(t, "who am I after the session's time", d.as(s, false, "GET", "/v1/session", ""), 401, core.Unauthorized)
+	want(t, "who am I after the session's time", d.as(s, false, "GET", "/v1/session", ""), 401, core.AuthSession)
 }
 
 func testRoles(t *testing.T, d *desk) {
@@ -280,13 +280,13 @@ func testRoles(t *testing.T, d *desk) {
 func testLockout(t *testing.T, d *desk) {
 	for i := 1; i < ledger.LockAfter; i++ {
 		r, _ := d.login("cashier", "wrong password")
-		want(t, "failure", r, 401, core.Unauthorized)
+		want(t, "failure", r, 401, core.AuthCredentials)
 	}
 	// A success resets the count.
 	d.mustLogin("cashier")
 	for i := 1; i <= ledger.LockAfter; i++ {
 		r, _ := d.login("cashier", "wrong password")
-		want(t, "failure", r, 401, core.Unauthorized)
+		want(t, "failure", r, 401, core.AuthCredentials)
 	}
 	// Locked for LockBase: the right password is refused too, on every replica.
 	r, _ := d.login("cashier", deskPassword)
@@ -300,7 +300,7 @@ func testLockout(t *testing.T, d *desk) {
 
 	d.advance(ledger.LockBase)
 	r, _ = d.login("cashier", "wrong password")
-	want(t, "the 6th failure", r, 401, core.Unauthorized)
+	want(t, "the 6th failure", r, 401, core.AuthCredentials)
 	// Now locked for twice as long.
 	d.advance(2*ledger.LockBase - time.Second)
 	r, _ = d.login("cashier", deskPassword)
@@ -325,9 +325,9 @@ func testPasswordChange(t *testing.T, d *desk) {
 	want(t, "too short", d.as(s, true, "PUT", "/v1/session/password", `{"current":"`+deskPassword+`","new":"short"}`), 422, core.FieldInvalid)
 	want(t, "change", d.as(s, true, "PUT", "/v1/session/password", `{"current":"`+deskPassword+`","new":"a new password"}`), 200, "")
 	want(t, "this session goes on", d.as(s, false, "GET", "/v1/session", ""), 200, "")
-	want(t, "the other session ended", d.as(other, false, "GET", "/v1/session", ""), 401, core.Unauthorized)
+	want(t, "the other session ended", d.as(other, false, "GET", "/v1/session", ""), 401, core.AuthSession)
 	r, _ := d.login("cashier", deskPassword)
-	want(t, "the old password", r, 401, core.Unauthorized)
+	want(t, "the old password", r, 401, core.AuthCredentials)
 	r, _ = d.login("cashier", "a new password")
 	want(t, "the new password", r, 201, "")
 }
@@ -337,9 +337,9 @@ func testDisabled(t *testing.T, d *desk) {
 	id := d.ops["cashier"].ID
 	want(t, "disable without CSRF", d.as(admin, false, "POST", "/v1/operators/"+id+"/disable", ""), 403, core.AuthCSRF)
 	want(t, "disable", d.as(admin, true, "POST", "/v1/operators/"+id+"/disable", ""), 200, "")
-	want(t, "the disabled operator's session", d.as(s, true, "POST", "/v1/settlements", settle("D1", "H001", "1000.00")), 401, core.Unauthorized)
+	want(t, "the disabled operator's session", d.as(s, true, "POST", "/v1/settlements", settle("D1", "H001", "1000.00")), 401, core.AuthSession)
 	r, _ := d.login("cashier", deskPassword)
-	want(t, "the disabled operator signs in", r, 401, core.Unauthorized)
+	want(t, "the disabled operator signs in", r, 401, core.AuthCredentials)
 	want(t, "disable oneself", d.as(admin, true, "POST", "/v1/operators/"+d.ops["admin"].ID+"/disable", ""), 422, core.FieldInvalid)
 	want(t, "disable nobody", d.do("POST", "/v1/operators/op_none/disable", d.county, ""), 404, core.NotFound)
 }

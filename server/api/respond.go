@@ -27,7 +27,7 @@ func statusOf(c core.Code) int {
 	switch c {
 	case core.RequestTooLarge:
 		return http.StatusRequestEntityTooLarge
-	case core.Unauthorized:
+	case core.Unauthorized, core.AuthCredentials, core.AuthSession:
 		return http.StatusUnauthorized
 	case core.Forbidden:
 		return http.StatusForbidden

@@ -41,5 +41,5 @@ func invoiceUnsettled(ctx context.Context, tx Tx, institution, invoice string) e
 		return err
 	}
 	return core.Errors{core.NewError(core.InvoiceSettled, "/claim/visit/invoice",
-		fmt.Sprintf("invoice %q is settlement %d of visit %q", invoice, prev.Seq, prev.Visit))}
+		fmt.Sprintf("%q → %d, %q", invoice, prev.Seq, prev.Visit))}
 }

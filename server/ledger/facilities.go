@@ -258,14 +258,14 @@ func (l *Ledger) facilityClass(ctx context.Context, cl *claim.Claim, day civil.D
 	switch {
 	case f == nil && l.opts.RequireFacility:
 		return core.Errors{core.NewError(core.FacilityUnknown, "/claim/visit/institution",
-			strconv.Quote(cl.Visit.Institution)+" on "+day.String())}
+			strconv.Quote(cl.Visit.Institution)+", "+day.String())}
 	case f == nil:
 		return nil
 	case cl.Visit.Class == "":
 		cl.Visit.Class = f.Class
 	case cl.Visit.Class != f.Class:
 		return core.Errors{core.NewError(core.FacilityClassMismatch, "/claim/visit/class",
-			fmt.Sprintf("%q is registered as %q on %s, not %q", f.Code, f.Class, day, cl.Visit.Class))}
+			fmt.Sprintf("%q, %s: %q ≠ %q", f.Code, day, f.Class, cl.Visit.Class))}
 	}
 	return nil
 }

@@ -9,6 +9,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -140,7 +141,7 @@ func checkPassword(es *core.Errors, path, password, login string) {
 	case password == "":
 		es.Add(core.FieldRequired, path, "")
 	case utf8.RuneCountInString(password) < MinPassword:
-		es.Add(core.FieldInvalid, path, fmt.Sprintf("at least %d characters", MinPassword))
+		es.Add(core.FieldInvalid, path, fmt.Sprintf("≥ %d", MinPassword))
 	case len(password) > MaxPassword:
 		es.Add(core.FieldInvalid, path, fmt.Sprintf("at most %d bytes", MaxPassword))
 	case strings.EqualFold(password, login):
@@ -271,8 +272,24 @@ var dummyHash = sync.OnceValue(func() []byte {
 // login, a wrong password or a disabled operator, and auth_locked while the
 // operator is locked out after repeated failures. The password is compared outside
 // any transaction: bcrypt is slow on purpose, and SQLite's one writer must not wait.
-func (l *Ledger) Login(ctx context.Context, login, password string) (token, csrf string, o *Operator, err error) {
-	unauthorized := core.Errors{core.NewError(core.Unauthorized, "", "wrong login or password")}
+func (l *Ledger) Login(ctx context.Context, login, password string) (*SignIn, error) {
+	token, csrf, o, expires, err := l.login(ctx, login, password)
+	if err != nil {
+		return nil, err
+	}
+	return &SignIn{Token: token, CSRF: csrf, Operator: o, Expires: expires}, nil
+}
+
+// SignIn is an opened session: its token and CSRF token (shown once), its operator
+// and when it ends.
+type SignIn struct {
+	Token, CSRF string
+	Operator    *Operator
+	Expires     time.Time
+}
+
+func (l *Ledger) login(ctx context.Context, login, password string) (token, csrf string, o *Operator, expires time.Time, err error) {
+	unauthorized := core.Errors{core.NewError(core.AuthCredentials, "", "")}
 	err = l.store.View(ctx, func(tx Tx) error {
 		var err error
 		o, err = tx.OperatorByLogin(ctx, login)
@@ -282,19 +299,19 @@ func (l *Ledger) Login(ctx context.Context, login, password string) (token, csrf
 	switch {
 	case errors.Is(err, ErrNotFound):
 		bcrypt.CompareHashAndPassword(dummyHash(), []byte(password))
-		return "", "", nil, unauthorized
+		return "", "", nil, time.Time{}, unauthorized
 	case err != nil:
-		return "", "", nil, err
+		return "", "", nil, time.Time{}, err
 	case now.Before(o.LockedUntil):
-		return "", "", nil, locked(o.LockedUntil, now)
+		return "", "", nil, time.Time{}, locked(o.LockedUntil, now)
 	}
 	good := bcrypt.CompareHashAndPassword([]byte(o.PasswordHash), []byte(password)) == nil
 	if good {
 		if token, err = randomToken(); err != nil {
-			return "", "", nil, err
+			return "", "", nil, time.Time{}, err
 		}
 		if csrf, err = randomToken(); err != nil {
-			return "", "", nil, err
+			return "", "", nil, time.Time{}, err
 		}
 	}
 	var refused error
@@ -337,23 +354,23 @@ func (l *Ledger) Login(ctx context.Context, login, password string) (token, csrf
 	})
 	switch {
 	case err != nil:
-		return "", "", nil, err
+		return "", "", nil, time.Time{}, err
 	case refused != nil:
-		return "", "", nil, refused
+		return "", "", nil, time.Time{}, refused
 	}
-	return token, csrf, o, nil
+	return token, csrf, o, now.Add(SessionTTL), nil
 }
 
 // locked is auth_locked, saying until when.
 func locked(until, now time.Time) error {
 	secs := int(until.Sub(now).Round(time.Second) / time.Second)
-	return core.Errors{core.NewError(core.AuthLocked, "", fmt.Sprintf("retry in %d s", max(secs, 1)))}
+	return core.Errors{core.NewError(core.AuthLocked, "", strconv.Itoa(max(secs, 1)))}
 }
 
 // SessionOf returns the live session of the token and its operator, or
 // auth_unauthorized (no such session, expired, or the operator disabled).
 func (l *Ledger) SessionOf(ctx context.Context, token string) (*Session, *Operator, error) {
-	unauthorized := core.Errors{core.NewError(core.Unauthorized, "", "no session")}
+	unauthorized := core.Errors{core.NewError(core.AuthSession, "", "")}
 	if token == "" {
 		return nil, nil, unauthorized
 	}
