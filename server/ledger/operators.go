@@ -71,6 +71,8 @@ type OperatorTx interface {
 	Session(ctx context.Context, hash string) (*Session, error)
 	DeleteSession(ctx context.Context, hash string) error
 	DeleteSessions(ctx context.Context, operator string) error
+	// DeleteExpiredSessions ends the operator's sessions that expired before t.
+	DeleteExpiredSessions(ctx context.Context, operator string, t time.Time) error
 }
 
 // Login back-off: after LockAfter failures in a row an operator is locked for
@@ -349,6 +351,10 @@ func (l *Ledger) login(ctx context.Context, login, password string) (token, csrf
 			}
 		}
 		o = cur
+		// Sessions left to expire rather than signed out are swept at the next sign-in.
+		if err := tx.DeleteExpiredSessions(ctx, cur.ID, now); err != nil {
+			return err
+		}
 		return tx.PutSession(ctx, Session{Hash: hashToken(token), Operator: cur.ID, CSRFHash: hashToken(csrf),
 			Created: now, Expires: now.Add(SessionTTL)})
 	})

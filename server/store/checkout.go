@@ -207,6 +207,23 @@ func (t *txn) DeleteSessions(ctx context.Context, operator string) error {
 	return nil
 }
 
+func (t *txn) DeleteExpiredSessions(ctx context.Context, operator string, at time.Time) error {
+	what := "ending the expired sessions of " + operator
+	qctx, err := t.start(ctx, true)
+	if err != nil {
+		return fail(ctx, what, err)
+	}
+	// Instants are fixed-width text, so they compare in time order.
+	before, err := formatTime(at)
+	if err != nil {
+		return fail(ctx, what, err)
+	}
+	if err := t.rawExec(qctx, `DELETE FROM sessions WHERE operator = ? AND expires <= ?`, operator, before); err != nil {
+		return fail(ctx, what, err)
+	}
+	return nil
+}
+
 func (t *txn) PutFacility(ctx context.Context, f ledger.Facility) error {
 	what := "putting facility " + f.Code
 	qctx, err := t.start(ctx, true)

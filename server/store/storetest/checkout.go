@@ -84,17 +84,20 @@ func testSessions(t *testing.T, open Opener) {
 	})
 	ss := []ledger.Session{
 		{Hash: "s1", Operator: "op_1", CSRFHash: "c1", Created: at, Expires: at.Add(12 * time.Hour)},
-		{Hash: "s2", Operator: "op_1", CSRFHash: "c2", Created: at, Expires: at.Add(12 * time.Hour)},
+		{Hash: "s2", Operator: "op_1", CSRFHash: "c2", Created: at, Expires: at.Add(13 * time.Hour)},
 		{Hash: "s3", Operator: "op_2", CSRFHash: "c3", Created: at, Expires: at.Add(12 * time.Hour)},
+		{Hash: "s4", Operator: "op_1", CSRFHash: "c4", Created: at, Expires: at.Add(12 * time.Hour)},
 	}
-	update(t, s, func(ctx context.Context, tx ledger.Tx) error {
-		for _, x := range ss {
-			if err := tx.PutSession(ctx, x); err != nil {
-				return err
+	put := func() {
+		update(t, s, func(ctx context.Context, tx ledger.Tx) error {
+			for _, x := range ss {
+				if err := tx.PutSession(ctx, x); err != nil {
+					return err
+				}
 			}
-		}
-		return nil
-	})
+			return nil
+		})
+	}
 	has := func(step string, want ...bool) {
 		t.Helper()
 		view(t, s, func(ctx context.Context, tx ledger.Tx) error {
@@ -114,12 +117,24 @@ func testSessions(t *testing.T, open Opener) {
 			return nil
 		})
 	}
-	has("stored", true, true, true)
+	put()
+	has("stored", true, true, true, true)
 	update(t, s, func(ctx context.Context, tx ledger.Tx) error { return tx.DeleteSession(ctx, "s1") })
-	has("one ended", false, true, true)
+	has("one ended", false, true, true, true)
 	update(t, s, func(ctx context.Context, tx ledger.Tx) error { return tx.DeleteSession(ctx, "s1") })
 	update(t, s, func(ctx context.Context, tx ledger.Tx) error { return tx.DeleteSessions(ctx, "op_1") })
-	has("op_1's ended", false, false, true)
+	has("op_1's ended", false, false, true, false)
+
+	// Expiry: a session ends at its instant; another operator's are untouched.
+	put()
+	update(t, s, func(ctx context.Context, tx ledger.Tx) error {
+		return tx.DeleteExpiredSessions(ctx, "op_1", at.Add(12*time.Hour-time.Nanosecond))
+	})
+	has("none expired yet", true, true, true, true)
+	update(t, s, func(ctx context.Context, tx ledger.Tx) error {
+		return tx.DeleteExpiredSessions(ctx, "op_1", at.Add(12*time.Hour))
+	})
+	has("op_1's expired ended", false, true, true, false)
 }
 
 func testFacilities(t *testing.T, open Opener) {
