@@ -39,6 +39,9 @@ func (s *Server) authorize(r *http.Request, a access) (*ledger.Key, error) {
 		if c, err := r.Cookie(sessionCookie); err == nil && c.Value != "" {
 			return s.operatorKey(r, a, c.Value)
 		}
+		if a == signedIn {
+			return nil, core.Errors{core.NewError(core.AuthSession, "", "")}
+		}
 	}
 	k, err := s.authenticate(r)
 	if err != nil {

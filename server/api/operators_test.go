@@ -233,6 +233,7 @@ func testSessions(t *testing.T, d *desk) {
 	}
 	want(t, "who am I after logout", d.as(s, false, "GET", "/v1/session", ""), 401, core.AuthSession)
 	want(t, "settle after logout", d.as(s, true, "POST", "/v1/settlements", settle("C3", "H001", "1000.00")), 401, core.AuthSession)
+	want(t, "who am I without a cookie", d.do("GET", "/v1/session", "", ""), 401, core.AuthSession)
 	// A key has no session.
 	want(t, "GET /v1/session with a key", d.do("GET", "/v1/session", d.county, ""), 403, core.Forbidden)
 
