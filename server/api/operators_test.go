@@ -2,7 +2,9 @@ package api_test
 
 import (
 	"context"
+	"crypto/tls"
 	"net/http"
+	"net/http/httptest"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -236,6 +238,16 @@ func testSessions(t *testing.T, d *desk) {
 	want(t, "who am I without a cookie", d.do("GET", "/v1/session", "", ""), 401, core.AuthSession)
 	// A key has no session.
 	want(t, "GET /v1/session with a key", d.do("GET", "/v1/session", d.county, ""), 403, core.Forbidden)
+
+	// Over TLS the cookies are Secure.
+	req := httptest.NewRequest("POST", "/v1/session", strings.NewReader(`{"login":"cashier","password":"`+deskPassword+`"}`))
+	req.TLS = &tls.ConnectionState{}
+	rec := httptest.NewRecorder()
+	d.srv.ServeHTTP(rec, req)
+	cookies := rec.Result().Cookies()
+	if rec.Code != http.StatusCreated || len(cookies) != 2 || !cookies[0].Secure || !cookies[1].Secure {
+		t.Errorf("sign-in over TLS: %d, cookies %+v", rec.Code, cookies)
+	}
 
 	// Sessions expire.
 	s = d.mustLogin("cashier")
