@@ -84,6 +84,18 @@ const (
 	ServerInternal     Code = "server_internal"
 )
 
+// The county server's checkout desk: operators, the facility register and invoices.
+const (
+	AuthCredentials       Code = "auth_bad_credentials"
+	AuthSession           Code = "auth_session_ended"
+	AuthLocked            Code = "auth_locked"
+	AuthCSRF              Code = "auth_csrf"
+	OperatorTaken         Code = "operator_login_taken"
+	FacilityUnknown       Code = "facility_unknown"
+	FacilityClassMismatch Code = "facility_class_mismatch"
+	InvoiceSettled        Code = "invoice_already_settled"
+)
+
 // Warning codes: the claim settles, but the result says why the fund paid less than a
 // reader might expect.
 const (
@@ -222,6 +234,22 @@ func (c Code) Text() (en, zh string) {
 		return "settlement was already reversed", "该结算已撤销"
 	case NotRegistered:
 		return "person is not in the county registry", "参合人员不在县登记库中"
+	case AuthCredentials:
+		return "wrong login or password", "登录名或密码错误"
+	case AuthSession:
+		return "not signed in, or the session has ended; sign in again", "未登录或会话已结束，请重新登录"
+	case AuthLocked:
+		return "too many failed logins; try again later (seconds to wait)", "登录失败次数过多，请稍后再试（需等待秒数）"
+	case AuthCSRF:
+		return "missing or wrong CSRF token", "缺少或错误的防跨站请求令牌"
+	case OperatorTaken:
+		return "an operator with this login already exists", "该登录名的操作员已存在"
+	case FacilityUnknown:
+		return "institution is not in the facility register on the visit date (institution, visit date)", "就诊日该医疗机构不在定点医疗机构登记中（机构、就诊日）"
+	case FacilityClassMismatch:
+		return "facility class differs from the facility register (institution, visit date: registered ≠ claimed)", "医疗机构类别与定点医疗机构登记不符（机构、就诊日：登记 ≠ 申报）"
+	case InvoiceSettled:
+		return "this invoice was already settled at this institution (invoice → settlement, visit)", "该发票已在本机构结算（发票 → 结算序号、就诊号）"
 	case Unavailable:
 		return "server is shutting down or its database is unavailable; retry", "服务器正在关闭或数据库不可用，请重试"
 	case Busy:

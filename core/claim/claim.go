@@ -56,6 +56,10 @@ type Visit struct {
 	// Disease is a single-disease code (单病种) from the policy's list.
 	Disease  string `json:"disease,omitempty"`
 	Delivery string `json:"delivery,omitempty"`
+	// Invoice is the number of the bill's invoice (发票号). The county server refuses a
+	// second live settlement of one invoice at one institution (两头报销); the
+	// calculation does not read it.
+	Invoice string `json:"invoice,omitempty"`
 }
 
 // Item kinds.

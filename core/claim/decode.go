@@ -119,6 +119,8 @@ func decodeVisit(d *jsontext.Decoder, v *Visit) error {
 			return true, decodeString(d, &v.Disease)
 		case "delivery":
 			return true, decodeString(d, &v.Delivery)
+		case "invoice":
+			return true, decodeString(d, &v.Invoice)
 		}
 		return false, nil
 	})
@@ -525,6 +527,9 @@ func scanVisit(r *strict.Reader, v *Visit) {
 		case "delivery":
 			v.Delivery = r.String()
 			return 7
+		case "invoice":
+			v.Invoice = r.String()
+			return 8
 		}
 		return -1
 	})

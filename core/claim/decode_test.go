@@ -165,7 +165,7 @@ func (g *gen) claim() string {
 			"familyPlanning", g.pick(`true`, `false`, `null`)),
 		"visit", g.object("type", `"inpatient"`, "institution", `"H1"`, "class", `"county"`,
 			"referral", g.pick(`true`, `false`), "admission", g.date(), "discharge", g.date(),
-			"disease", `"appendicitis"`, "delivery", `"normal"`),
+			"disease", `"appendicitis"`, "delivery", `"normal"`, "invoice", g.pick(`"FP-0001"`, `""`, `7`)),
 		"items", g.array(g.r.IntN(25), func() string {
 			return g.object("code", `"I00"`, "name", `"药"`, "kind", g.pick(`"drug"`, `"exam"`, `"bed"`, `"x"`),
 				"class", g.pick(`"A"`, `"B"`, `"self"`), "amount", g.amount(), "overLimit", g.amount())

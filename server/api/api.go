@@ -110,6 +110,11 @@ const (
 	public      access = iota // no key
 	institution               // an institution's key (for its own institution) or the county's
 	county                    // the county's key
+	// Levels that tell operators' roles apart (operators.go); keys are checked as
+	// institution (reviewer) or county (reports).
+	reviewer // reversal and correction: an institution's key, its auditors, the county
+	reports  // the county's reports: the county's key, administrators and auditors
+	signedIn // a signed-in operator's own session
 )
 
 // routes builds the router. Every route here must be in openapi.json; the test
@@ -143,8 +148,8 @@ func (s *Server) routes() *mux.Router {
 	handle(http.MethodPost, "/v1/settlements", institution, s.settle)
 	handle(http.MethodPost, "/v1/presettlements", institution, s.presettle)
 	handle(http.MethodGet, "/v1/settlements/{seq}", institution, s.entry)
-	handle(http.MethodPost, "/v1/settlements/{seq}/reversal", institution, s.reverse)
-	handle(http.MethodPost, "/v1/settlements/{seq}/correction", institution, s.correct)
+	handle(http.MethodPost, "/v1/settlements/{seq}/reversal", reviewer, s.reverse)
+	handle(http.MethodPost, "/v1/settlements/{seq}/correction", reviewer, s.correct)
 	handle(http.MethodPost, "/v1/cards/verify", institution, s.verifyCard)
 
 	// The registry, cards and keys, for the county.
@@ -160,9 +165,12 @@ func (s *Server) routes() *mux.Router {
 	handle(http.MethodDelete, "/v1/keys/{id}", county, s.revokeKey)
 
 	// ---- Reports (server/report) ----
-	handle(http.MethodGet, "/v1/reports/summary", county, s.summary)
-	handle(http.MethodGet, "/v1/reports/notice", county, s.notice)
-	handle(http.MethodGet, "/v1/reports/audit", county, s.audit)
+	handle(http.MethodGet, "/v1/reports/summary", reports, s.summary)
+	handle(http.MethodGet, "/v1/reports/notice", reports, s.notice)
+	handle(http.MethodGet, "/v1/reports/audit", reports, s.audit)
+
+	// ---- The checkout desk: operators, sessions, the facility register (operators.go) ----
+	s.checkoutRoutes(handle)
 
 	// Operations.
 	r.HandleFunc("/healthz", s.healthz).Methods(http.MethodGet, http.MethodHead)

@@ -47,13 +47,24 @@ func (s *Server) authorize(r *http.Request, a access) (*ledger.Key, error) {
 	if a == public {
 		return nil, nil
 	}
+	// Without a key, a signed-in operator's session cookie (operators.go).
+	if secretOf(r) == "" {
+		if c, err := r.Cookie(sessionCookie); err == nil && c.Value != "" {
+			return s.operatorKey(r, a, c.Value)
+		}
+		if a == signedIn {
+			return nil, core.Errors{core.NewError(core.AuthSession, "", "")}
+		}
+	}
 	k, err := s.authenticate(r)
 	if err != nil {
 		return nil, err
 	}
 	switch {
+	case a == signedIn:
+		return nil, forbidden("", "only a signed-in operator has a session")
 	case k.Role == ledger.RoleCounty:
-	case a == institution && k.Role == ledger.RoleInstitution && k.Institution != "":
+	case (a == institution || a == reviewer) && k.Role == ledger.RoleInstitution && k.Institution != "":
 	default:
 		return nil, forbidden("", "a key with role "+core.Quote(k.Role), "角色为 "+core.Quote(k.Role)+" 的密钥")
 	}

@@ -27,7 +27,7 @@ func statusOf(c core.Code) int {
 	switch c {
 	case core.RequestTooLarge:
 		return http.StatusRequestEntityTooLarge
-	case core.Unauthorized:
+	case core.Unauthorized, core.AuthCredentials, core.AuthSession:
 		return http.StatusUnauthorized
 	case core.Forbidden:
 		return http.StatusForbidden
@@ -35,8 +35,12 @@ func statusOf(c core.Code) int {
 		return http.StatusNotFound
 	case core.MethodNotAllowed:
 		return http.StatusMethodNotAllowed
-	case core.SettlementConflict, core.AlreadyReversed:
+	case core.SettlementConflict, core.AlreadyReversed, core.InvoiceSettled, core.OperatorTaken:
 		return http.StatusConflict
+	case core.AuthLocked:
+		return http.StatusTooManyRequests
+	case core.AuthCSRF:
+		return http.StatusForbidden
 	case core.Unavailable:
 		return http.StatusServiceUnavailable
 	case core.Busy:

@@ -169,7 +169,9 @@ type entryView struct {
 
 	Recorded time.Time `json:"recorded"`
 	Key      string    `json:"key"`
+	Operator string    `json:"operator,omitzero"`
 	Reason   string    `json:"reason,omitzero"`
+	Invoice  string    `json:"invoice,omitzero"`
 }
 
 func viewOf(e *ledger.Entry) entryView {
@@ -180,7 +182,7 @@ func viewOf(e *ledger.Entry) entryView {
 		Disease: e.Disease, Policy: e.PolicyID, PolicyVersion: e.PolicyVersion, PolicyHash: e.PolicyHash,
 		BillHash: e.BillHash, Eligible: e.Eligible, Route: e.Route, Total: e.Total, Drug: e.Drug,
 		FundTotal: e.FundTotal, Cash: e.Cash, Funds: e.Funds, Warnings: e.Warnings, Delta: e.Delta,
-		Request: e.Request, Result: e.Result, Recorded: e.Recorded, Key: e.Key, Reason: e.Reason,
+		Request: e.Request, Result: e.Result, Recorded: e.Recorded, Key: e.Key, Operator: e.Operator, Reason: e.Reason, Invoice: e.Invoice,
 	}
 	if v.Funds == nil {
 		v.Funds = []ledger.FundPaid{}

@@ -47,6 +47,13 @@ type Options struct {
 	// RequireRegistered refuses claims of people missing from the registry; otherwise
 	// their claim's own enrollment history is used.
 	RequireRegistered bool
+	// RequireFacility refuses claims of institutions missing from the facility
+	// register on the visit date (facility_unknown); otherwise such a claim keeps its
+	// own facility class. A registered institution's class is always the register's.
+	RequireFacility bool
+	// PasswordCost is bcrypt's cost for operators' passwords; 0 means
+	// bcrypt.DefaultCost. Tests lower it.
+	PasswordCost int
 }
 
 // Ledger settles claims against a Store: it is the only writer of the journal and
@@ -205,6 +212,9 @@ type Receipt struct {
 	// Refund is, for a correction, the old cash payment minus the new: what the
 	// hospital owes the patient (negative: what the patient still owes).
 	Refund *money.Amount `json:"refund,omitempty"`
+	// Key or Operator is who recorded the entry: the API key's id or the operator's.
+	Key      string `json:"key,omitempty"`
+	Operator string `json:"operator,omitempty"`
 }
 
 // Settled is a recorded settlement: the core's result bytes and the receipt.
@@ -261,6 +271,9 @@ func (l *Ledger) prepare(ctx context.Context, raw []byte) (*claimRequest, error)
 		return nil, err
 	}
 	if c.pol, err = l.eng.FindFor(c.req.Policy, c.req.Version, cl); err != nil {
+		return nil, err
+	}
+	if err := l.facilityClass(ctx, cl, cl.Date(c.pol)); err != nil {
 		return nil, err
 	}
 	// The claim is checked as received: re-encoded with the ledger's totals, an
@@ -404,7 +417,8 @@ func (l *Ledger) Settle(ctx context.Context, keyID string, req []byte) (*Settled
 				return core.Errors{core.NewErrorText(core.SettlementConflict, "/claim/id",
 					fmt.Sprintf("visit %s is settlement %d", core.Quote(cur.Visit), cur.Seq), fmt.Sprintf("就诊 %s 已是结算 %d", core.Quote(cur.Visit), cur.Seq))}
 			}
-			out = &Settled{Result: cur.Result, Receipt: Receipt{Seq: cur.Seq, Recorded: cur.Recorded, Replayed: true, Corrects: cur.Corrects}}
+			out = &Settled{Result: cur.Result, Receipt: Receipt{Seq: cur.Seq, Recorded: cur.Recorded, Replayed: true,
+				Corrects: cur.Corrects, Key: cur.Key, Operator: cur.Operator}}
 			return nil
 		case !errors.Is(err, ErrNotFound):
 			return err
@@ -424,17 +438,22 @@ func (l *Ledger) record(ctx context.Context, tx Tx, c *claimRequest, totals clai
 	if err != nil {
 		return nil, nil, err
 	}
+	if err := invoiceUnsettled(ctx, tx, c.req.Claim.Visit.Institution, c.req.Claim.Visit.Invoice); err != nil {
+		return nil, nil, err
+	}
 	res, e, after, err := l.compute(ctx, c, totals, engine.OpSettle)
 	if err != nil {
 		return nil, nil, err
 	}
+	e.Invoice = c.req.Claim.Visit.Invoice
 	if p != nil {
 		e.Household = p.Household
 	}
 	if h != nil {
 		e.Township = h.Township
 	}
-	e.Key, e.Corrects = keyID, corrects
+	stamp(e, keyID)
+	e.Corrects = corrects
 	seq, err := tx.Append(ctx, e)
 	if err != nil {
 		return nil, nil, err
@@ -443,7 +462,7 @@ func (l *Ledger) record(ctx context.Context, tx Tx, c *claimRequest, totals clai
 		return nil, nil, err
 	}
 	e.Seq = seq
-	return &Settled{Result: res, Receipt: Receipt{Seq: seq, Recorded: e.Recorded, Corrects: corrects}}, e, nil
+	return &Settled{Result: res, Receipt: Receipt{Seq: seq, Recorded: e.Recorded, Corrects: corrects, Key: e.Key, Operator: e.Operator}}, e, nil
 }
 
 // open returns the result of an engine response envelope, or its errors.

@@ -113,7 +113,8 @@ func (l *Ledger) reversal(ctx context.Context, tx Tx, e *Entry, totals claim.Tot
 	r := *e
 	r.Seq, r.Kind, r.Reverses, r.Corrects = 0, KindReversal, e.Seq, 0
 	r.Request, r.Result = nil, nil
-	r.Recorded, r.Key, r.Reason = l.opts.Now().UTC(), keyID, reason
+	r.Recorded, r.Reason = l.opts.Now().UTC(), reason
+	stamp(&r, keyID)
 	seq, err := tx.Append(ctx, &r)
 	if err != nil {
 		return nil, totals, err
@@ -138,7 +139,7 @@ func (l *Ledger) Reverse(ctx context.Context, keyID, institution string, seq int
 		if err := tx.PutTotals(ctx, e.Person, e.Year, after); err != nil {
 			return err
 		}
-		out = &Receipt{Seq: r.Seq, Recorded: r.Recorded, Reverses: seq}
+		out = &Receipt{Seq: r.Seq, Recorded: r.Recorded, Reverses: seq, Key: r.Key, Operator: r.Operator}
 		return nil
 	})
 	if err != nil {

@@ -85,6 +85,11 @@ type Tx interface {
 	PutKey(ctx context.Context, k Key) error
 	KeyByHash(ctx context.Context, hash string) (*Key, error)
 	Keys(ctx context.Context) ([]Key, error)
+
+	// Operators, their sessions, the facility register and invoices (operators.go,
+	// facilities.go).
+	OperatorTx
+	FacilityTx
 }
 
 // Kinds of journal entry.
@@ -142,8 +147,11 @@ type Entry struct {
 	Result  []byte
 
 	Recorded time.Time
-	Key      string // id of the API key that recorded it
+	Key      string // id of the API key that recorded it, or ""
+	Operator string // id of the operator who recorded it, or ""
 	Reason   string // for a reversal: why (free text from the clerk)
+	// Invoice is the bill's invoice number (发票号) from the claim, "" if none.
+	Invoice string
 }
 
 // FundPaid is one fund's payment in an entry.

@@ -40,7 +40,7 @@ const (
 const entryColumns = `kind, reverses, corrects, institution, visit, person, household, township, year,
 	visit_type, class, admission, discharge, disease, policy_id, policy_version, policy_hash, bill_hash,
 	eligible, route, total, drug, fund_total, cash, funds, warnings, delta, request, result,
-	recorded, key_id, reason`
+	recorded, key_id, reason, operator, invoice`
 
 // entrySelect reads the columns scanEntry expects.
 const entrySelect = `SELECT seq, ` + entryColumns + ` FROM entries`
@@ -58,7 +58,7 @@ var queryText = [numQueries]string{
 	qPutTotals: `INSERT INTO totals (person, year, totals) VALUES (?, ?, ?)
 		ON CONFLICT (person, year) DO UPDATE SET totals = excluded.totals`,
 	qAppend: `INSERT INTO entries (` + entryColumns + `)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		RETURNING seq`,
 	qEntry: entrySelect + ` WHERE seq = ?`,
 	// The settlement's own index (institution, visit, seq) finds the candidates newest

@@ -254,7 +254,7 @@ func entryArgs(e *ledger.Entry) ([]any, error) {
 		e.Household, e.Township, e.Year, e.VisitType, e.Class, admission, discharge, e.Disease,
 		e.PolicyID, e.PolicyVersion, e.PolicyHash, e.BillHash, e.Eligible, e.Route,
 		total, drug, fundTotal, cash, funds, warnings, delta, nonNil(e.Request), nonNil(e.Result),
-		recorded, e.Key, e.Reason}, nil
+		recorded, e.Key, e.Reason, e.Operator, e.Invoice}, nil
 }
 
 func (t *txn) Append(ctx context.Context, e *ledger.Entry) (int64, error) {
@@ -286,7 +286,7 @@ func scanEntry(sc scanner) (*ledger.Entry, error) {
 		&e.Household, &e.Township, &e.Year, &e.VisitType, &e.Class, &admission, &discharge, &e.Disease,
 		&e.PolicyID, &e.PolicyVersion, &e.PolicyHash, &e.BillHash, &e.Eligible, &e.Route,
 		&total, &drug, &fundTotal, &cash, &funds, &warnings, &delta, &e.Request, &e.Result,
-		&recorded, &e.Key, &e.Reason)
+		&recorded, &e.Key, &e.Reason, &e.Operator, &e.Invoice)
 	if err != nil {
 		return nil, err
 	}

@@ -7,7 +7,9 @@
 //	ncms-server import [--db ./data/ncms.db] roster.csv
 //
 // On its first start against an empty database it prints the county administrator's
-// API key once and writes it to ./data/admin.key (mode 0600). SIGINT or SIGTERM
+// API key once and writes it to ./data/admin.key (mode 0600), and likewise the
+// password of the first operator, a county administrator with the login admin, to
+// ./data/admin.password, for the checkout desk. SIGINT or SIGTERM
 // shuts it down gracefully: /readyz answers 503, then requests in flight finish.
 package main
 
@@ -73,7 +75,8 @@ func (c *command) run(ctx context.Context, args []string) error {
 // serveFlags are the server's settings.
 type serveFlags struct {
 	addr, db, engine, wasm, wasmCache, logFormat, adminKey string
-	requireRegistered                                      bool
+	adminPassword                                          string
+	requireRegistered, requireFacility                     bool
 	drain                                                  time.Duration
 	public                                                 api.PublicLimits
 }
@@ -89,7 +92,9 @@ func (c *command) serve(ctx context.Context, args []string) error {
 	fs.StringVar(&f.wasmCache, "wasm-cache", "./data/wasm-cache", "directory where the compiled module is kept between starts (\"\" for none)")
 	fs.StringVar(&f.logFormat, "log-format", "text", "log format: text or json")
 	fs.StringVar(&f.adminKey, "admin-key", "./data/admin.key", "where the first start writes the county administrator's key")
+	fs.StringVar(&f.adminPassword, "admin-password", "", "where the first start writes the first county administrator operator's password (login admin); \"\" means admin.password beside --admin-key")
 	fs.BoolVar(&f.requireRegistered, "require-registered", false, "refuse claims of people missing from the county registry")
+	fs.BoolVar(&f.requireFacility, "require-facility", false, "refuse claims of institutions missing from the facility register (facility_unknown); a registered institution's class is the register's either way")
 	fs.DurationVar(&f.drain, "drain", 0, "on shutdown, how long /readyz answers 503 before the listener closes (for a load balancer)")
 	f.public = api.PublicLimits{BodyLimit: api.DefaultPublicBodyLimit, Budget: api.DefaultPublicBudget, Wait: api.DefaultPublicWait}
 	fs.Var((*byteSize)(&f.public.BodyLimit), "public-body-limit", "largest body of a public request (validate_roster: 8MiB whatever this says)")
@@ -137,11 +142,17 @@ func (c *command) serve(ctx context.Context, args []string) error {
 	default:
 		return fmt.Errorf("--engine %q: want native or wasm", f.engine)
 	}
-	l, err := ledger.New(ctx, s, e, calc, ledger.Options{RequireRegistered: f.requireRegistered})
+	l, err := ledger.New(ctx, s, e, calc, ledger.Options{RequireRegistered: f.requireRegistered, RequireFacility: f.requireFacility})
 	if err != nil {
 		return err
 	}
 	if err := c.adminKey(ctx, l, f.adminKey); err != nil {
+		return err
+	}
+	if f.adminPassword == "" {
+		f.adminPassword = filepath.Join(filepath.Dir(f.adminKey), "admin.password")
+	}
+	if err := c.adminOperator(ctx, l, f.adminPassword); err != nil {
 		return err
 	}
 
@@ -177,11 +188,35 @@ func (c *command) adminKey(ctx context.Context, l *ledger.Ledger, path string) e
 		return err
 	}
 	fmt.Fprintf(c.stdout, "County administrator key (shown once; also written to %s):\n\n    %s\n\n", path, secret)
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+	if err := writeSecret(path, secret); err != nil {
 		return fmt.Errorf("writing the admin key: %w", err)
 	}
+	return nil
+}
+
+// adminOperator makes the first operator, a county administrator with the login
+// admin, on a database without operators, prints the password once and writes it to
+// path, readable by the owner only, so the checkout desk can be signed into.
+func (c *command) adminOperator(ctx context.Context, l *ledger.Ledger, path string) error {
+	login, password, created, err := l.EnsureAdminOperator(ctx)
+	if err != nil || !created {
+		return err
+	}
+	fmt.Fprintf(c.stdout, "County administrator operator (login %s; password shown once, also written to %s):\n\n    %s\n\n",
+		login, path, password)
+	if err := writeSecret(path, password); err != nil {
+		return fmt.Errorf("writing the admin password: %w", err)
+	}
+	return nil
+}
+
+// writeSecret writes a secret to path with mode 0600, its directory 0700.
+func writeSecret(path, secret string) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return err
+	}
 	if err := os.WriteFile(path, []byte(secret+"\n"), 0o600); err != nil {
-		return fmt.Errorf("writing the admin key: %w", err)
+		return err
 	}
 	// WriteFile keeps the mode of a file that exists already.
 	return os.Chmod(path, 0o600)

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"io"
 	"net/http"
 	"os"
@@ -96,6 +97,28 @@ func TestServe(t *testing.T) {
 	if fi, _ := os.Stat(filepath.Join(dir, "keys", "admin.key")); fi.Mode().Perm() != 0o600 {
 		t.Fatalf("admin.key mode %v", fi.Mode().Perm())
 	}
+	// The first operator's password likewise, and it signs in.
+	pwFile := filepath.Join(dir, "keys", "admin.password")
+	pw, err := os.ReadFile(pwFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	password := strings.TrimSpace(string(pw))
+	if len(password) < 12 || !strings.Contains(stdout.String(), password) {
+		t.Fatalf("stdout %q does not show the password %q", stdout, password)
+	}
+	if fi, _ := os.Stat(pwFile); fi.Mode().Perm() != 0o600 {
+		t.Fatalf("admin.password mode %v", fi.Mode().Perm())
+	}
+	login, _ := json.Marshal(map[string]string{"login": "admin", "password": password})
+	resp, err := http.Post(base+"/v1/session", "application/json", bytes.NewReader(login))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusCreated || len(resp.Cookies()) == 0 {
+		t.Fatalf("signing in as admin: %d, cookies %v", resp.StatusCode, resp.Cookies())
+	}
 	for _, tc := range []struct {
 		path, key string
 		status    int
@@ -119,8 +142,8 @@ func TestServe(t *testing.T) {
 	}
 
 	base, stdout, stop = server(t, args...)
-	if strings.Contains(stdout.String(), "ncms_") {
-		t.Fatalf("a second start printed a key: %s", stdout)
+	if strings.Contains(stdout.String(), "ncms_") || strings.Contains(stdout.String(), password) {
+		t.Fatalf("a second start printed a key or password: %s", stdout)
 	}
 	if code, body := get(t, base+"/v1/keys", secret); code != 200 {
 		t.Fatalf("the first key after a restart: %d %s", code, body)

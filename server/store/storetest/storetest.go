@@ -48,6 +48,10 @@ func Run(t *testing.T, open Opener) {
 		{"Cards", testCards},
 		{"Policies", testPolicies},
 		{"Keys", testKeys},
+		{"Operators", testOperators},
+		{"Sessions", testSessions},
+		{"Facilities", testFacilities},
+		{"SettledInvoice", testSettledInvoice},
 		{"UpdateError", testUpdateError},
 		{"ViewReadOnly", testViewReadOnly},
 		{"Panic", testPanic},
@@ -99,6 +103,8 @@ func Settlement(institution, visit, person, admission string) *ledger.Entry {
 		Result:   []byte(`{"total":"8432.10","funds":[{"fund":"pool"}]}`),
 		Recorded: time.Date(2024, 3, 5, 9, 30, 15, 123456789, time.FixedZone("CST", 8*3600)),
 		Key:      "key-1",
+		Operator: "op_1",
+		Invoice:  "FP-" + visit,
 	}
 }
 
