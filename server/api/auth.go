@@ -62,7 +62,7 @@ func (s *Server) authorize(r *http.Request, a access) (*ledger.Key, error) {
 	}
 	switch {
 	case a == signedIn:
-		return nil, forbidden("", "only a signed-in operator has a session")
+		return nil, forbidden("", "only a signed-in operator has a session", "只有已登录的操作员才有会话")
 	case k.Role == ledger.RoleCounty:
 	case (a == institution || a == reviewer) && k.Role == ledger.RoleInstitution && k.Institution != "":
 	default:

@@ -58,7 +58,7 @@ func (s *Server) operatorKey(r *http.Request, a access, token string) (*ledger.K
 		}
 	}
 	if !operatorMay(o, a, r.Method) {
-		return nil, forbidden("", "a "+o.Role+" operator")
+		return nil, forbidden("", "a "+o.Role+" operator", roleZh(o.Role)+"操作员")
 	}
 	k := &ledger.Key{ID: o.ID, Role: ledger.RoleInstitution, Institution: o.Institution, Name: o.Login}
 	if o.Institution == "" {
@@ -274,4 +274,17 @@ func (s *Server) importFacilities(w http.ResponseWriter, r *http.Request, _ *led
 		return err
 	}
 	return writeOK(w, http.StatusOK, importResult{Rows: n})
+}
+
+// roleZh names an operator role in Chinese for messages.
+func roleZh(role string) string {
+	switch role {
+	case ledger.RoleCashier:
+		return "收费员"
+	case ledger.RoleAuditor:
+		return "审核员"
+	case ledger.RoleAdmin:
+		return "县管理员"
+	}
+	return core.Quote(role)
 }
