@@ -24,10 +24,13 @@ import (
 	"github.com/tetratelabs/wazero/imports/wasi_snapshot_preview1"
 )
 
-// DefaultMaxMemoryPages is the default limit on an instance's linear memory: 4096
-// pages of 64 KiB, 256 MiB, room for the largest request the module accepts (8 MiB)
-// and its largest responses (a roster of every row in error) next to the engine's heap.
-const DefaultMaxMemoryPages = 4096
+// DefaultMaxMemoryPages is the default limit on an instance's linear memory: 8192
+// pages of 64 KiB, 512 MiB. The largest response the module gives, to a roster of
+// 100,000 rows each with six problems (126 MB for rows of spaces), must exist whole
+// beside those problems, and one such call peaks at 350 MiB (TestMaximalCalls; 256
+// MiB ran out). Linear memory is only reserved as a call grows it: an instance that
+// serves ordinary calls stays near 15 MiB.
+const DefaultMaxMemoryPages = 8192
 
 // ErrClosed is returned by Call after Close.
 var ErrClosed = errors.New("ncms host: closed")
