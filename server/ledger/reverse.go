@@ -163,14 +163,14 @@ func (l *Ledger) Reverse(ctx context.Context, keyID, institution string, seq int
 
 // replayReversal returns the receipt of the reversal of settlement seq when a
 // reversal request with the reason made it, or nil. A correction's reversal is not
-// one: the correction appended it, then the replacing settlement of the same person
-// under the same totals lock, so that is the person's next settlement.
+// one, whatever the reason given: the correction's settlement, of the same person
+// after the reversal, names seq in Corrects.
 func replayReversal(ctx context.Context, tx Tx, seq int64, reason string) (*Receipt, error) {
 	r, err := tx.ReversalOf(ctx, seq)
 	if err != nil || r.Reason != reason {
 		return nil, err
 	}
-	for next, err := range tx.Entries(ctx, Filter{Person: r.Person, Kind: KindSettlement, AfterSeq: r.Seq, Limit: 1}) {
+	for next, err := range tx.Entries(ctx, Filter{Person: r.Person, Kind: KindSettlement, AfterSeq: r.Seq}) {
 		if err != nil {
 			return nil, err
 		}
