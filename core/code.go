@@ -78,9 +78,11 @@ const (
 	MethodNotAllowed   Code = "method_not_allowed"
 	SettlementConflict Code = "settlement_conflict"
 	AlreadyReversed    Code = "settlement_already_reversed"
+	SettlementReversed Code = "settlement_reversed"
 	NotRegistered      Code = "person_not_registered"
 	Unavailable        Code = "server_unavailable"
 	Busy               Code = "server_busy"
+	StoreUnavailable   Code = "store_unavailable"
 	ServerInternal     Code = "server_internal"
 )
 
@@ -232,6 +234,9 @@ func (c Code) Text() (en, zh string) {
 		return "this visit was already settled with a different bill; correct it instead", "该就诊已按不同费用结算，请走更正流程"
 	case AlreadyReversed:
 		return "settlement was already reversed", "该结算已撤销"
+	case SettlementReversed:
+		return "this bill's settlement of the visit was reversed; to settle it again, send the request with resettle=true",
+			"该就诊此费用的结算已撤销；如需重新结算，请以 resettle=true 重新提交"
 	case NotRegistered:
 		return "person is not in the county registry", "参合人员不在县登记库中"
 	case AuthCredentials:
@@ -251,9 +256,11 @@ func (c Code) Text() (en, zh string) {
 	case InvoiceSettled:
 		return "this invoice was already settled at this institution (invoice → settlement, visit)", "该发票已在本机构结算（发票 → 结算序号、就诊号）"
 	case Unavailable:
-		return "server is shutting down or its database is unavailable; retry", "服务器正在关闭或数据库不可用，请重试"
+		return "server is shutting down or cannot answer now; retry", "服务器正在关闭或暂时无法应答，请重试"
 	case Busy:
-		return "too many public requests; retry after the seconds in the Retry-After header", "公开接口请求过多，服务器繁忙，请在 Retry-After 所示秒数后重试"
+		return "too many public requests; retry after the seconds in the Retry-After header", "公开接口请求过多，服务器繁忙，请按响应头所示的秒数稍后重试"
+	case StoreUnavailable:
+		return "the database is unavailable; retry after the Retry-After seconds", "数据库暂时不可用，请按响应头所示的秒数稍后重试"
 	case ServerInternal:
 		return "internal server error", "服务器内部错误"
 	case WarnNotEnrolled:

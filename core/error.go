@@ -171,21 +171,26 @@ func (es Errors) Err() error {
 }
 
 // pathLess orders JSON pointers segment by segment, numerically where both segments
-// are array indexes, so /items/10 sorts after /items/9.
+// are array indexes, so /items/10 sorts after /items/9; a pointer sorts before the
+// longer ones it starts. It allocates nothing: sorting a roster's 600,000 problems
+// calls it some ten million times.
 func pathLess(a, b string) bool {
-	as, bs := strings.Split(a, "/"), strings.Split(b, "/")
-	for i := 0; i < len(as) && i < len(bs); i++ {
-		if as[i] == bs[i] {
-			continue
+	for {
+		as, arest, amore := strings.Cut(a, "/")
+		bs, brest, bmore := strings.Cut(b, "/")
+		if as != bs {
+			ai, aok := index(as)
+			bi, bok := index(bs)
+			if aok && bok {
+				return ai < bi
+			}
+			return as < bs
 		}
-		ai, aok := index(as[i])
-		bi, bok := index(bs[i])
-		if aok && bok {
-			return ai < bi
+		if !amore || !bmore {
+			return !amore && bmore
 		}
-		return as[i] < bs[i]
+		a, b = arest, brest
 	}
-	return len(as) < len(bs)
 }
 
 func index(s string) (int, bool) {

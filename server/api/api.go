@@ -222,7 +222,7 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 	defer cancel()
 	if err := s.ledger.Store().Ping(ctx); err != nil {
 		s.log.LogAttrs(r.Context(), slog.LevelWarn, "store ping failed", slog.String("err", err.Error()))
-		s.fail(w, r, unavailable("database", "数据库不可用"))
+		s.fail(w, r, storeUnavailable())
 		return
 	}
 	writeOK(w, http.StatusOK, status{Status: "ready"})

@@ -701,9 +701,9 @@ func TestReadyz(t *testing.T) {
 	if r := g.do("GET", "/readyz", "", ""); r.status != 503 {
 		t.Fatalf("store closed: %d %s", r.status, r.body)
 	}
-	// A database failure is server_internal, without the database's words.
+	// A closed database is store_unavailable, without the database's words.
 	r := g.do("GET", "/v1/keys", g.county, "")
-	if code, _ := r.first(); r.status != 500 || code != core.ServerInternal || len(r.env.Errors[0].Message) > 40 {
+	if code, _ := r.first(); r.status != 503 || code != core.StoreUnavailable || strings.Contains(r.env.Errors[0].Message, "closed") {
 		t.Fatalf("store closed: %d %s", r.status, r.body)
 	}
 }
@@ -890,6 +890,7 @@ func TestPostgres(t *testing.T) {
 		"Routes": TestRoutes, "LoadPolicy": TestLoadPolicy, "SettlementLifecycle": TestSettlementLifecycle,
 		"Keys": TestKeys, "Readyz": TestReadyz, "ConcurrentSettlements": TestConcurrentSettlements, "Reports": TestReports,
 		"PublicBusy": TestPublicBusy, "PublicRate": TestPublicRate,
+		"StoreClosed": TestStoreClosed, "ReversalReplay": TestReversalReplay,
 	} {
 		t.Run(name, test)
 	}

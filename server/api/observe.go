@@ -86,11 +86,15 @@ func (s *Server) observe(r *http.Request, in *info, code int, d time.Duration) {
 	s.metrics.requests.WithLabelValues(in.route, method, st).Inc()
 	s.metrics.duration.WithLabelValues(in.route, method, st).Observe(d.Seconds())
 	level := slog.LevelInfo
-	if code >= 500 {
+	gone := clientGone(r)
+	if code >= 500 && !gone {
 		level = slog.LevelError
 	}
 	attrs := []slog.Attr{slog.String("method", method), slog.String("route", in.route), slog.Int("status", code),
 		slog.Duration("duration", d)}
+	if gone {
+		attrs = append(attrs, slog.Bool("cancelled", true))
+	}
 	if in.key != "" {
 		attrs = append(attrs, slog.String("key", in.key))
 	}

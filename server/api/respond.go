@@ -35,13 +35,13 @@ func statusOf(c core.Code) int {
 		return http.StatusNotFound
 	case core.MethodNotAllowed:
 		return http.StatusMethodNotAllowed
-	case core.SettlementConflict, core.AlreadyReversed, core.InvoiceSettled, core.OperatorTaken:
+	case core.SettlementConflict, core.AlreadyReversed, core.SettlementReversed, core.InvoiceSettled, core.OperatorTaken:
 		return http.StatusConflict
 	case core.AuthLocked:
 		return http.StatusTooManyRequests
 	case core.AuthCSRF:
 		return http.StatusForbidden
-	case core.Unavailable:
+	case core.Unavailable, core.StoreUnavailable:
 		return http.StatusServiceUnavailable
 	case core.Busy:
 		return http.StatusTooManyRequests
@@ -54,9 +54,11 @@ func statusOf(c core.Code) int {
 	return http.StatusUnprocessableEntity
 }
 
-// classify returns the status and the envelope's errors for err. Errors that are not
-// the core's (a database or I/O failure) become server_internal without their text,
-// which is for the log, not the caller; a cancelled request is server_unavailable.
+// classify returns the status and the envelope's errors for err, and whether the
+// error is the server's to log. Errors that are not the core's (a database or I/O
+// failure) become server_internal without their text, which is for the log, not the
+// caller; a database that cannot be reached is store_unavailable, and a cancelled
+// request server_unavailable.
 func classify(err error) (int, core.Errors, bool) {
 	var es core.Errors
 	var e *core.Error
@@ -69,22 +71,48 @@ func classify(err error) (int, core.Errors, bool) {
 		return http.StatusNotFound, core.Errors{core.NewError(core.NotFound, "", "")}, false
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
 		return http.StatusServiceUnavailable, core.Errors{core.NewError(core.Unavailable, "", "")}, true
+	case errors.Is(err, ledger.ErrUnavailable):
+		return http.StatusServiceUnavailable, core.Errors{core.NewError(core.StoreUnavailable, "", "")}, true
 	}
 	return http.StatusInternalServerError, core.Errors{core.NewError(core.ServerInternal, "", "")}, true
 }
 
-// fail answers err as an error envelope and logs what the caller is not told.
+// storeRetryAfter is the Retry-After of a 503, in seconds: long enough for a database
+// that restarts or a replica that drains, short enough for a cashier at the counter.
+const storeRetryAfter = "5"
+
+// fail answers err as an error envelope and logs what the caller is not told. A
+// request its client gave up on is logged at INFO: the client went away, nothing
+// failed here.
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	code, es, internal := classify(err)
-	if internal {
+	switch {
+	case clientGone(r):
+		s.log.LogAttrs(r.Context(), slog.LevelInfo, "request cancelled by the client",
+			slog.String("route", infoOf(r).route), slog.String("err", err.Error()))
+	case internal:
 		s.log.LogAttrs(r.Context(), slog.LevelError, "request failed",
 			slog.String("route", infoOf(r).route), slog.String("err", err.Error()))
+	}
+	if code == http.StatusServiceUnavailable {
+		w.Header().Set("Retry-After", storeRetryAfter)
 	}
 	writeJSON(w, code, engine.Failure(es))
 }
 
+// clientGone reports whether the client cancelled the request (closed the
+// connection): net/http then cancels the request's context.
+func clientGone(r *http.Request) bool {
+	return errors.Is(r.Context().Err(), context.Canceled)
+}
+
 func unavailable(en, zh string) error {
 	return core.Errors{core.NewErrorText(core.Unavailable, "", en, zh)}
+}
+
+// storeUnavailable is the error of a database that cannot be reached now.
+func storeUnavailable() error {
+	return core.Errors{core.NewError(core.StoreUnavailable, "", "")}
 }
 
 func forbidden(path, en, zh string) error {

@@ -27,13 +27,25 @@ const (
 
 // settle answers POST /v1/settlements: record a settlement. 201 for a new entry, 200
 // for a replay of the same bill, 409 settlement_conflict for another bill of a visit
-// already settled.
+// already settled, and 409 settlement_reversed for the bill of a reversed settlement
+// of the visit unless the query says resettle=true.
 func (s *Server) settle(w http.ResponseWriter, r *http.Request, k *ledger.Key) error {
+	again := false
+	if v := r.URL.Query().Get("resettle"); v != "" {
+		var err error
+		if again, err = strconv.ParseBool(v); err != nil {
+			return core.Errors{core.NewError(core.FieldInvalid, "/resettle", "want true or false")}
+		}
+	}
 	body, err := s.claimBody(w, r, k)
 	if err != nil {
 		return err
 	}
-	st, err := s.ledger.Settle(r.Context(), k.ID, body)
+	settle := s.ledger.Settle
+	if again {
+		settle = s.ledger.Resettle
+	}
+	st, err := settle(r.Context(), k.ID, body)
 	if err != nil {
 		return s.ledgerError(err)
 	}
@@ -213,6 +225,7 @@ type reversalRequest struct {
 }
 
 // reverse answers POST /v1/settlements/{seq}/reversal: record the reversal (撤销).
+// 201 when recorded now, 200 when the same reversal (the same reason) is retried.
 func (s *Server) reverse(w http.ResponseWriter, r *http.Request, k *ledger.Key) error {
 	seq, err := seqOf(r)
 	if err != nil {
@@ -231,7 +244,11 @@ func (s *Server) reverse(w http.ResponseWriter, r *http.Request, k *ledger.Key) 
 		return s.ledgerError(err)
 	}
 	s.recorded(recordedReversal, *rc)
-	return writeRaw(w, http.StatusCreated, nil, rc)
+	code := http.StatusCreated
+	if rc.Replayed {
+		code = http.StatusOK
+	}
+	return writeRaw(w, code, nil, rc)
 }
 
 // verifyCard answers POST /v1/cards/verify: may the presented card be used today,

@@ -391,8 +391,21 @@ func (l *Ledger) compute(ctx context.Context, c *claimRequest, totals claim.Tota
 
 // Settle records a settlement of the request (an engine settle request) under the
 // person's running totals. The same institution, visit and bill again returns the
-// original settlement; the same visit with another bill is settlement_conflict.
+// original settlement; the same visit with another bill is settlement_conflict. A
+// bill whose settlement of the visit was reversed is settlement_reversed: the
+// request is more likely a late retry of the original than a wish to pay the
+// reversed bill again, which Resettle expresses.
 func (l *Ledger) Settle(ctx context.Context, keyID string, req []byte) (*Settled, error) {
+	return l.settle(ctx, keyID, req, false)
+}
+
+// Resettle is Settle for a bill whose settlement of the visit was reversed: it
+// settles the bill anew. Retrying it returns the new settlement, as Settle does.
+func (l *Ledger) Resettle(ctx context.Context, keyID string, req []byte) (*Settled, error) {
+	return l.settle(ctx, keyID, req, true)
+}
+
+func (l *Ledger) settle(ctx context.Context, keyID string, req []byte, again bool) (*Settled, error) {
 	c, err := l.prepare(ctx, req)
 	if err != nil {
 		return nil, err
@@ -422,6 +435,16 @@ func (l *Ledger) Settle(ctx context.Context, keyID string, req []byte) (*Settled
 			return nil
 		case !errors.Is(err, ErrNotFound):
 			return err
+		}
+		if !again {
+			old, err := tx.Reversed(ctx, c.req.Claim.Visit.Institution, c.req.Claim.ID, c.bill)
+			switch {
+			case err == nil:
+				return core.Errors{core.NewError(core.SettlementReversed, "/claim/id",
+					fmt.Sprintf("visit %q was settlement %d, reversed", old.Visit, old.Seq))}
+			case !errors.Is(err, ErrNotFound):
+				return err
+			}
 		}
 		out, _, err = l.record(ctx, tx, c, totals, keyID, 0)
 		return err

@@ -200,15 +200,43 @@ func TestReverseAndCorrect(t *testing.T) {
 		if got := paid(t, l); got.Cmp(paidB) != 0 {
 			t.Fatalf("after reversing A the year paid %s, want B's %s", got, paidB)
 		}
+		// The same reversal retried is the first; another one is refused.
+		if again, err := l.Reverse(ctx, "k2", "H001", a.Seq, "wrong patient"); err != nil || !again.Replayed ||
+			again.Seq != r.Seq || again.Reverses != a.Seq || !again.Recorded.Equal(r.Recorded) {
+			t.Fatalf("retried reversal: %+v, %v", again, err)
+		}
 		if _, err := l.Reverse(ctx, "k2", "H001", a.Seq, "again"); code(err) != core.AlreadyReversed {
 			t.Fatalf("second reversal: %v", err)
 		}
 		if _, err := l.Reverse(ctx, "k2", "H999", b.Seq, "not mine"); code(err) != core.NotFound {
 			t.Fatalf("another institution's settlement: %v", err)
 		}
-		// The visit A may now be settled anew.
-		if _, err := l.Settle(ctx, "k1", request("A", "2000.00")); err != nil {
-			t.Fatalf("settling a reversed visit again: %v", err)
+		if got := paid(t, l); got.Cmp(paidB) != 0 {
+			t.Fatalf("after the retried reversal the year paid %s, want B's %s", got, paidB)
+		}
+		// A's request again is taken for a late retry of the reversed settlement; it
+		// is settled again only when the request says so, and then once.
+		if _, err := l.Settle(ctx, "k1", request("A", "2000.00")); code(err) != core.SettlementReversed {
+			t.Fatalf("re-posting a reversed settlement's request: %v", err)
+		}
+		if got := paid(t, l); got.Cmp(paidB) != 0 {
+			t.Fatalf("the refused re-post changed the year paid to %s, want %s", got, paidB)
+		}
+		a2, err := l.Resettle(ctx, "k1", request("A", "2000.00"))
+		if err != nil || a2.Replayed || a2.Seq != 4 {
+			t.Fatalf("settling a reversed visit again: %+v, %v", a2, err)
+		}
+		for _, settle := range []func(context.Context, string, []byte) (*ledger.Settled, error){l.Resettle, l.Settle} {
+			if s, err := settle(ctx, "k1", request("A", "2000.00")); err != nil || !s.Replayed || s.Seq != a2.Seq {
+				t.Fatalf("retried re-settlement: %+v, %v", s, err)
+			}
+		}
+		// Another bill of the reversed visit is a new settlement, not a retry.
+		if _, err := l.Reverse(ctx, "k2", "H001", a2.Seq, "wrong bill"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := l.Settle(ctx, "k1", request("A", "2100.00")); err != nil {
+			t.Fatalf("settling another bill of a reversed visit: %v", err)
 		}
 
 		// B's bill was short 500.00: the correction reverses B and settles 1500.00.
@@ -228,6 +256,11 @@ func TestReverseAndCorrect(t *testing.T) {
 		if _, err := l.Correct(ctx, "k1", "H001", c.Seq, request("Z", "1500.00")); code(err) != core.FieldInvalid {
 			t.Fatalf("correction changing the visit id: %v", err)
 		}
+		// The correction reversed B with the reason "correction"; a reversal request
+		// giving that reason is not its retry.
+		if _, err := l.Reverse(ctx, "k1", "H001", b.Seq, "correction"); code(err) != core.AlreadyReversed {
+			t.Fatalf("reversing a corrected settlement: %v", err)
+		}
 		// The journal holds every step; the totals equal its sum.
 		var kinds []string
 		err = l.Store().View(ctx, func(tx ledger.Tx) error {
@@ -242,7 +275,7 @@ func TestReverseAndCorrect(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		want := "settlement settlement reversal settlement reversal settlement"
+		want := "settlement settlement reversal settlement reversal settlement reversal settlement"
 		if got := strings.Join(kinds, " "); got != want {
 			t.Fatalf("journal %q, want %q", got, want)
 		}

@@ -125,10 +125,24 @@ func (l *Ledger) reversal(ctx context.Context, tx Tx, e *Entry, totals claim.Tot
 
 // Reverse records the reversal (撤销) of settlement seq and gives its figures back
 // to the person's totals. institution, when not "", must be the settlement's.
+// Retrying the same reversal (the same reason) returns the first, Replayed; a
+// settlement reversed otherwise, or replaced by a correction, is
+// settlement_already_reversed.
 func (l *Ledger) Reverse(ctx context.Context, keyID, institution string, seq int64, reason string) (*Receipt, error) {
 	var out *Receipt
 	err := l.store.Update(ctx, func(tx Tx) error {
+		out = nil
 		e, totals, err := settlement(ctx, tx, institution, seq)
+		if core.ErrorCode(err) == core.AlreadyReversed {
+			rc, rerr := replayReversal(ctx, tx, seq, reason)
+			if rerr != nil {
+				return rerr
+			}
+			if rc != nil {
+				out = rc
+				return nil
+			}
+		}
 		if err != nil {
 			return err
 		}
@@ -146,6 +160,26 @@ func (l *Ledger) Reverse(ctx context.Context, keyID, institution string, seq int
 		return nil, err
 	}
 	return out, nil
+}
+
+// replayReversal returns the receipt of the reversal of settlement seq when a
+// reversal request with the reason made it, or nil. A correction's reversal is not
+// one, whatever the reason given: the correction's settlement, of the same person
+// after the reversal, names seq in Corrects.
+func replayReversal(ctx context.Context, tx Tx, seq int64, reason string) (*Receipt, error) {
+	r, err := tx.ReversalOf(ctx, seq)
+	if err != nil || r.Reason != reason {
+		return nil, err
+	}
+	for next, err := range tx.Entries(ctx, Filter{Person: r.Person, Kind: KindSettlement, AfterSeq: r.Seq}) {
+		if err != nil {
+			return nil, err
+		}
+		if next.Corrects == seq {
+			return nil, nil
+		}
+	}
+	return &Receipt{Seq: r.Seq, Recorded: r.Recorded, Replayed: true, Reverses: seq}, nil
 }
 
 // Correct replaces settlement seq by the corrected bill in req: it reverses the

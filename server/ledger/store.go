@@ -21,6 +21,12 @@ import (
 // ErrNotFound is returned by a Tx lookup that finds nothing.
 var ErrNotFound = errors.New("ledger: not found")
 
+// ErrUnavailable is wrapped by a Store's errors when the database cannot be reached:
+// the connection refused or lost, the store closed, or SQLite's file locked by another
+// process beyond the busy timeout. Nothing was written; the same request may succeed
+// later, so the API answers 503 store_unavailable rather than 500.
+var ErrUnavailable = errors.New("ledger: the database is unavailable")
+
 // Store is durable storage. Update runs fn in one read-write transaction and commits
 // it only if fn returns nil; when Update returns nil the transaction is durable. Two
 // Updates that lock the same person's totals never interleave. View runs fn in a
@@ -56,6 +62,9 @@ type Tx interface {
 	Current(ctx context.Context, institution, visit string) (*Entry, error)
 	// ReversalOf returns the reversal of the settlement seq, or ErrNotFound.
 	ReversalOf(ctx context.Context, seq int64) (*Entry, error)
+	// Reversed returns the latest settlement of the institution's visit with the bill
+	// hash that a reversal names, or ErrNotFound.
+	Reversed(ctx context.Context, institution, visit, bill string) (*Entry, error)
 	// Entries yields journal entries matching f in sequence order.
 	Entries(ctx context.Context, f Filter) iter.Seq2[*Entry, error]
 

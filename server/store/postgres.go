@@ -80,7 +80,7 @@ func (s *pgStore) Update(ctx context.Context, fn func(ledger.Tx) error) error {
 	for attempt := 1; ; attempt++ {
 		err := s.update(ctx, fn)
 		if err == nil || attempt == maxAttempts || !retryable(err) {
-			return err
+			return available(err)
 		}
 		// A random wait, growing with each attempt, keeps the transactions that
 		// deadlocked from meeting again at once.
@@ -88,7 +88,7 @@ func (s *pgStore) Update(ctx context.Context, fn func(ledger.Tx) error) error {
 		select {
 		case <-time.After(wait):
 		case <-ctx.Done():
-			return err
+			return available(err)
 		}
 	}
 }
@@ -134,12 +134,12 @@ func (s *pgStore) View(ctx context.Context, fn func(ledger.Tx) error) error {
 	}
 	tx, err := s.db.BeginTx(ctx, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true})
 	if err != nil {
-		return fail(ctx, "beginning a read", err)
+		return available(fail(ctx, "beginning a read", err))
 	}
 	defer tx.Rollback()
 	t := &txn{sqlTx: &sqlTx{tx: tx, d: s.d}}
 	defer func() { t.done = true }()
-	return fn(t)
+	return available(fn(t))
 }
 
 // Ping checks that the database answers.
@@ -148,7 +148,7 @@ func (s *pgStore) Ping(ctx context.Context) error {
 		return ErrClosed
 	}
 	if err := s.db.PingContext(ctx); err != nil {
-		return fail(ctx, "ping", err)
+		return available(fail(ctx, "ping", err))
 	}
 	return nil
 }

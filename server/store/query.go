@@ -18,6 +18,7 @@ const (
 	qEntry
 	qCurrent
 	qReversalOf
+	qReversed
 	qPutHousehold
 	qHousehold
 	qPutPerson
@@ -67,6 +68,10 @@ var queryText = [numQueries]string{
 		AND NOT EXISTS (SELECT 1 FROM entries AS r WHERE r.reverses = e.seq)
 		ORDER BY seq DESC LIMIT 1`,
 	qReversalOf: entrySelect + ` WHERE reverses = ?`,
+	// The same index as qCurrent; the bill hash is checked on the visit's few rows.
+	qReversed: entrySelect + ` AS e WHERE institution = ? AND visit = ? AND kind = 'settlement' AND bill_hash = ?
+		AND EXISTS (SELECT 1 FROM entries AS r WHERE r.reverses = e.seq)
+		ORDER BY seq DESC LIMIT 1`,
 	qPutHousehold: `INSERT INTO households (id, head, township, village, address) VALUES (?, ?, ?, ?, ?)
 		ON CONFLICT (id) DO UPDATE SET head = excluded.head, township = excluded.township,
 		village = excluded.village, address = excluded.address`,

@@ -160,7 +160,7 @@ func (s *sqliteStore) Update(ctx context.Context, fn func(ledger.Tx) error) erro
 	if r.panicked != nil {
 		panic(r.panicked)
 	}
-	return r.err
+	return available(r.err)
 }
 
 // write is the writer goroutine: it takes what is queued, up to maxGroup, and
@@ -285,12 +285,12 @@ func (s *sqliteStore) View(ctx context.Context, fn func(ledger.Tx) error) error 
 	}
 	tx, err := s.readers.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
-		return fmt.Errorf("store: beginning a read: %w", err)
+		return available(fmt.Errorf("store: beginning a read: %w", err))
 	}
 	defer tx.Rollback()
 	t := &txn{sqlTx: &sqlTx{tx: tx, d: s.d}}
 	defer func() { t.done = true }()
-	return fn(t)
+	return available(fn(t))
 }
 
 // Ping reads from the database on a reader connection.
@@ -300,7 +300,7 @@ func (s *sqliteStore) Ping(ctx context.Context) error {
 	}
 	var n int
 	if err := s.readers.QueryRowContext(ctx, "SELECT count(*) FROM schema_migrations").Scan(&n); err != nil {
-		return fmt.Errorf("store: ping: %w", err)
+		return available(fmt.Errorf("store: ping: %w", err))
 	}
 	return nil
 }

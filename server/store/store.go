@@ -16,14 +16,16 @@ package store
 
 import (
 	"context"
-	"errors"
+	"fmt"
 	"strings"
 
 	"github.com/ruralhealth/ncms/server/ledger"
 )
 
-// ErrClosed is returned by Update and View after Close.
-var ErrClosed = errors.New("store: closed")
+// ErrClosed is returned by Update and View after Close. It wraps
+// ledger.ErrUnavailable, as every error does that says the database cannot be
+// reached.
+var ErrClosed = fmt.Errorf("store: closed: %w", ledger.ErrUnavailable)
 
 // Open opens the store named by dsn and brings its schema up to date. A dsn that
 // starts with postgres:// or postgresql:// is a PostgreSQL connection string (see

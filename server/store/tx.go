@@ -351,6 +351,10 @@ func (t *txn) ReversalOf(ctx context.Context, seq int64) (*ledger.Entry, error) 
 	return t.entryBy(ctx, "reversal of entry "+strconv.FormatInt(seq, 10), qReversalOf, seq)
 }
 
+func (t *txn) Reversed(ctx context.Context, institution, visit, bill string) (*ledger.Entry, error) {
+	return t.entryBy(ctx, "reversed settlement of visit "+visit+" at "+institution, qReversed, institution, visit, bill)
+}
+
 func (t *txn) Entries(ctx context.Context, f ledger.Filter) iter.Seq2[*ledger.Entry, error] {
 	return func(yield func(*ledger.Entry, error) bool) {
 		after, left := f.AfterSeq, f.Limit

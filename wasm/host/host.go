@@ -24,10 +24,19 @@ import (
 	"github.com/tetratelabs/wazero/imports/wasi_snapshot_preview1"
 )
 
-// DefaultMaxMemoryPages is the default limit on an instance's linear memory: 4096
-// pages of 64 KiB, 256 MiB, room for the largest request the module accepts (8 MiB)
-// and its largest responses (a roster of every row in error) next to the engine's heap.
-const DefaultMaxMemoryPages = 4096
+// DefaultMaxMemoryPages is the default limit on an instance's linear memory: 8192
+// pages of 64 KiB, 512 MiB. The largest response the module gives, to a roster of
+// 100,000 rows each with six problems (126 MB for rows of spaces), must exist whole
+// beside those problems, and one such call peaks at 350 MiB (TestMaximalCalls; 256
+// MiB ran out). Linear memory is only reserved as a call grows it: an instance that
+// serves ordinary calls stays near 15 MiB.
+const DefaultMaxMemoryPages = 8192
+
+// retainPages is the most linear memory an instance may hold and still be kept for
+// another call: 2048 pages, 128 MiB. Linear memory never shrinks, so an instance that
+// one large call grew past it (a 100,000-row roster takes 350 MiB) is closed after
+// that call, and the pool's memory comes back to what ordinary calls need.
+const retainPages = 2048
 
 // ErrClosed is returned by Call after Close.
 var ErrClosed = errors.New("ncms host: closed")
@@ -75,7 +84,8 @@ type Host struct {
 	loaded map[[sha256.Size]byte]bool
 	loadMu sync.Mutex
 
-	created atomic.Int64 // instances created, for tests
+	created atomic.Int64  // instances created, for tests
+	peak    atomic.Uint32 // the most pages an instance has had after a call, for tests
 	closed  atomic.Bool
 }
 
@@ -201,6 +211,16 @@ func (h *Host) Call(ctx context.Context, op string, req []byte) ([]byte, error) 
 		}
 		in.loaded = len(h.loads)
 		h.mu.Unlock()
+	}
+	pages := in.mod.Memory().Size() / 65536
+	for {
+		if p := h.peak.Load(); pages <= p || h.peak.CompareAndSwap(p, pages) {
+			break
+		}
+	}
+	if pages > retainPages {
+		in.mod.Close(ctx)
+		return resp, nil
 	}
 	h.idle <- in // never blocks: there are never more instances than slots
 	return resp, nil

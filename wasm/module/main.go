@@ -19,6 +19,7 @@ package main
 
 import (
 	"fmt"
+	"runtime/debug"
 	"sync"
 	"unsafe"
 
@@ -55,6 +56,16 @@ func engineOnce() (*engine.Engine, error) {
 	})
 	return eng, engErr
 }
+
+// heapLimit is the heap size past which the Go runtime collects garbage as often as
+// it must to stay under it (debug.SetMemoryLimit), rather than letting the heap reach
+// twice what is live (GOGC=100) before collecting. Linear memory never shrinks, and
+// the runtime does not collect when memory.grow fails: it dies. A large call's
+// garbage therefore costs memory for the instance's life; below the limit, the
+// runtime behaves as it always has.
+const heapLimit = 192 << 20
+
+func init() { debug.SetMemoryLimit(heapLimit) }
 
 func main() {}
 

@@ -22,6 +22,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -240,20 +241,32 @@ func openStore(ctx context.Context, dsn string) (ledger.Store, error) {
 	return s, nil
 }
 
-// redactDSN hides a connection string's password from logs.
+// redactDSN hides a connection string's passwords from logs: the user:password@
+// form, and the password and sslpassword parameters pgx also reads from the query.
 func redactDSN(dsn string) string {
 	scheme, rest, ok := strings.Cut(dsn, "://")
 	if !ok {
 		return dsn
 	}
-	userinfo, host, ok := strings.Cut(rest, "@")
-	if !ok {
-		return dsn
+	rest, query, hasQuery := strings.Cut(rest, "?")
+	// The last '@' ends the user information, as url.Parse reads it: a password
+	// with an unescaped '@' is hidden whole.
+	if i := strings.LastIndexByte(rest, '@'); i >= 0 {
+		if user, _, ok := strings.Cut(rest[:i], ":"); ok {
+			rest = user + ":xxxxx" + rest[i:]
+		}
 	}
-	if user, _, ok := strings.Cut(userinfo, ":"); ok {
-		userinfo = user + ":xxxxx"
+	if !hasQuery {
+		return scheme + "://" + rest
 	}
-	return scheme + "://" + userinfo + "@" + host
+	params := strings.Split(query, "&")
+	for i, p := range params {
+		k, _, _ := strings.Cut(p, "=")
+		if name, err := url.QueryUnescape(k); err == nil && (name == "password" || name == "sslpassword") {
+			params[i] = k + "=xxxxx"
+		}
+	}
+	return scheme + "://" + rest + "?" + strings.Join(params, "&")
 }
 
 // importRoster is `ncms-server import`: it registers the county roster from a CSV

@@ -290,8 +290,14 @@ func TestImport(t *testing.T) {
 func TestRedactDSN(t *testing.T) {
 	for in, want := range map[string]string{
 		"./data/ncms.db": "./data/ncms.db",
-		"postgres://ncms:secret@db:5432/ncms?sslmode=disable": "postgres://ncms:xxxxx@db:5432/ncms?sslmode=disable",
-		"postgres://ncms@db/ncms":                             "postgres://ncms@db/ncms",
+		"postgres://ncms:secret@db:5432/ncms?sslmode=disable":     "postgres://ncms:xxxxx@db:5432/ncms?sslmode=disable",
+		"postgres://ncms@db/ncms":                                 "postgres://ncms@db/ncms",
+		"postgres://ncms@db/ncms?sslmode=disable&password=secret": "postgres://ncms@db/ncms?sslmode=disable&password=xxxxx",
+		"postgresql://db/ncms?password=secret&user=ncms":          "postgresql://db/ncms?password=xxxxx&user=ncms",
+		"postgres://db/ncms?pass%77ord=secret":                    "postgres://db/ncms?pass%77ord=xxxxx",
+		"postgres://db/ncms?sslpassword=secret&password":          "postgres://db/ncms?sslpassword=xxxxx&password=xxxxx",
+		"postgres://ncms:se@cret@db/ncms":                         "postgres://ncms:xxxxx@db/ncms",
+		"postgres://ncms:secret@db/ncms?password=other":           "postgres://ncms:xxxxx@db/ncms?password=xxxxx",
 	} {
 		if got := redactDSN(in); got != want {
 			t.Errorf("redactDSN(%q) = %q, want %q", in, got, want)

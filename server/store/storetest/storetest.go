@@ -401,6 +401,29 @@ func testCurrent(t *testing.T, open Opener) {
 	c := Settlement("H001", "V1", "P1", "2024-03-01")
 	last := appendAll(t, s, c)[0]
 	want("settled again", "H001", "V1", last)
+
+	// Reversed finds the latest reversed settlement of the visit with the bill: the
+	// one the correction replaced (a's bill, which c shares unreversed) and b.
+	view(t, s, func(ctx context.Context, tx ledger.Tx) error {
+		for _, tc := range []struct {
+			institution, bill string
+			want              int64
+		}{
+			{"H001", a.BillHash, seqs[0]},
+			{"H001", b.BillHash, corr[1]},
+			{"H002", other.BillHash, 0},
+			{"H001", "sha256:none", 0},
+		} {
+			e, err := tx.Reversed(ctx, tc.institution, "V1", tc.bill)
+			switch {
+			case tc.want == 0 && !errors.Is(err, ledger.ErrNotFound):
+				t.Errorf("Reversed(%s, V1, %s) = %v, %v; want ErrNotFound", tc.institution, tc.bill, e, err)
+			case tc.want != 0 && (err != nil || e.Seq != tc.want):
+				t.Errorf("Reversed(%s, V1, %s) = %v, %v; want seq %d", tc.institution, tc.bill, e, err, tc.want)
+			}
+		}
+		return nil
+	})
 }
 
 func testEntries(t *testing.T, open Opener) {
@@ -1172,15 +1195,16 @@ func testClosed(t *testing.T, open Opener) {
 	if err := s.Close(); err != nil {
 		t.Errorf("second Close: %v", err)
 	}
+	// A closed store is unavailable, which the API answers 503, not 500.
 	noop := func(ledger.Tx) error { return nil }
-	if err := s.Update(t.Context(), noop); err == nil {
-		t.Error("Update after Close succeeded")
+	if err := s.Update(t.Context(), noop); !errors.Is(err, ledger.ErrUnavailable) {
+		t.Errorf("Update after Close: %v, want ledger.ErrUnavailable", err)
 	}
-	if err := s.View(t.Context(), noop); err == nil {
-		t.Error("View after Close succeeded")
+	if err := s.View(t.Context(), noop); !errors.Is(err, ledger.ErrUnavailable) {
+		t.Errorf("View after Close: %v, want ledger.ErrUnavailable", err)
 	}
-	if err := s.Ping(t.Context()); err == nil {
-		t.Error("Ping after Close succeeded")
+	if err := s.Ping(t.Context()); !errors.Is(err, ledger.ErrUnavailable) {
+		t.Errorf("Ping after Close: %v, want ledger.ErrUnavailable", err)
 	}
 }
 
