@@ -84,13 +84,13 @@ func write(t *testing.T, path string, b []byte) {
 	}
 }
 
-// TestTypes type-checks ncms.d.ts and its consumers (test/types) without the DOM lib,
+// TestTypes type-checks ncms.d.ts and its consumers (typecheck/) without the DOM lib,
 // and with it for the browser's sources (a fetch Response, a URL, a compiled module).
 // Each @ts-expect-error there is a misuse that must stay refused.
 func TestTypes(t *testing.T) {
 	dir := t.TempDir()
 	for _, f := range []string{"consumer.mts", "consumer-dom.mts"} {
-		b, err := os.ReadFile(filepath.Join("test", "types", f))
+		b, err := os.ReadFile(filepath.Join("typecheck", f))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -1,6 +1,6 @@
 // A consumer of @ncms/engine compiled with lib es2022 alone (no DOM, no @types/node):
 // go test ./wasm/js (TestTypes) type-checks it; nothing runs it. Each @ts-expect-error
-// is a misuse the declarations must refuse.
+// is a misuse the declarations must refuse. (Outside test/, so node --test never runs it.)
 import { load, operations, WasiExit } from '@ncms/engine';
 import type { Amount, Engine, Envelope, Operation, SettleResult, Source } from '@ncms/engine';
 
