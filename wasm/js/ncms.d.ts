@@ -1,17 +1,39 @@
 // Type declarations for ncms.js. Amounts are decimal strings ("8432.00") throughout:
 // the types say `Amount`, which is a string, and nothing here is a Number of yuan.
+//
+// The result types are exactly what the engine emits today (core/settle, core/engine):
+// no index signatures, so reading a field the engine does not send is a type error.
+// `go test ./wasm/js` checks them against real responses to every conformance vector.
+//
+// They need no DOM lib: they type-check under `--lib es2022` alone. The fetch Response,
+// URL and WebAssembly.Module a caller may pass to load() are typed as the program's own
+// globals where its libraries declare them (lib "dom", "webworker" or @types/node), and
+// drop out of Source where they are not.
 
 /** A decimal amount in yuan with at most two decimals, as a JSON string: "12.30". */
 export type Amount = string;
 /** A ratio as a decimal string between 0 and 1: "0.55". */
 export type Rate = string;
-/** A calendar date, YYYY-MM-DD. */
+/** A calendar date, YYYY-MM-DD; "" where there is none. */
 export type CivilDate = string;
 
+/** What each operation's result is, by the operation's wire name. */
+export interface Results {
+  settle: SettleResult;
+  /** settle without a visit id, for a patient's own estimate. */
+  estimate: SettleResult;
+  verify_card: VerifyCardResult;
+  validate_roster: RosterResult;
+  check_id: ResidentID;
+  card_fee: CardFeeResult;
+  load_policy: PolicyInfo;
+  list_policies: PolicyInfo[];
+  get_policy: PolicyDocument;
+  version: VersionInfo;
+}
+
 /** The engine's operations, by their wire names. */
-export type Operation =
-  | 'settle' | 'estimate' | 'verify_card' | 'validate_roster' | 'check_id' | 'card_fee'
-  | 'load_policy' | 'list_policies' | 'get_policy' | 'version';
+export type Operation = keyof Results;
 
 export declare const operations: readonly Operation[];
 
@@ -33,47 +55,166 @@ export type Envelope<R = unknown> =
 /** A request: JSON text, UTF-8 bytes, or an object passed through JSON.stringify. */
 export type Request = string | Uint8Array | ArrayBuffer | ArrayBufferView | object;
 
+/** Identifies the exact rules a result was computed under. */
+export interface PolicyRef {
+  id: string;
+  version: string;
+  hash: string;
+}
+
 export interface PolicyInfo {
   id: string;
   version: string;
   name: string;
   region: string;
   scheme: string;
-  effective: { from: CivilDate; to?: CivilDate };
+  /** to is "" for a policy in effect until further notice. */
+  effective: { from: CivilDate; to: CivilDate };
   source: string;
   illustrative: boolean;
   hash: string;
+}
+
+/** A policy document in canonical form (core/policy, RULES.md); its head is typed here. */
+export interface PolicyDocument {
+  schema: 1;
+  id: string;
+  version: string;
+  name: string;
+  [field: string]: unknown;
 }
 
 export interface VersionInfo {
   engine: string;
   schema: 1;
   operations: Operation[];
-  policies: { id: string; version: string; hash: string }[];
+  policies: PolicyRef[];
 }
 
-/** The parts of a settlement result most callers read; the result has more. */
+/** The path a claim took through the policy. */
+export type Route = 'benefit' | 'single_disease' | 'maternity' | 'ineligible' | 'not_covered';
+
+/** One fund's payment. */
+export interface Fund {
+  fund: string;
+  name: string;
+  /** "basic", "single_disease", "maternity", or the kind of a policy layer. */
+  kind: string;
+  /** The amount the fund's rule was applied to. */
+  base: Amount;
+  /** What the fund's cap still allowed before this payment; null when it has no cap. */
+  available: Amount | null;
+  amount: Amount;
+}
+
+/** What one pool or layer has done for the person this year. */
+export interface FundTotal {
+  fund: string;
+  paid: Amount;
+  /** The cumulative base of a layer whose basis is the year. */
+  base: Amount;
+  /** What the person has paid towards a per-year deductible. */
+  deductible: Amount;
+  visits: number;
+}
+
+/**
+ * A person's year-to-date figures: a claim's `totals` going in, the result's
+ * `totalsAfter` coming out (the next claim's `totals`). A year of 0 means nothing yet.
+ */
+export interface Totals {
+  year: number;
+  funds: FundTotal[];
+  admissions: { class: string; count: number }[];
+  /** The household account's balance (家庭账户余额). */
+  familyAccount: Amount;
+}
+
+/** Why a fund paid less than a reader might expect. */
+export interface Warning {
+  code: string;
+  message: string;
+  messageZh: string;
+}
+
+/** One decision of a settlement, with its inputs and outputs; values are canonical text. */
+export interface TraceStep {
+  seq: number;
+  stage: string;
+  rule: string;
+  note: string;
+  in: { name: string; value: string }[];
+  out: { name: string; value: string }[];
+}
+
+/**
+ * A settlement's full breakdown: every fen of total is in exactly one of funds,
+ * familyAccount, cash and hospital.
+ */
 export interface SettleResult {
+  schema: 1;
   claim: string;
-  policy: { id: string; version: string; hash: string };
+  policy: PolicyRef;
   engine: string;
   eligible: boolean;
-  route: string;
+  route: Route;
+  /** The id of the benefit rule applied, "" if none. */
+  benefit: string;
   total: Amount;
+  /** 全自费 */
   selfPaid: Amount;
+  /** 超限价 */
   overLimit: Amount;
+  /** 乙类先行自付 */
+  preSelfPay: Amount;
+  /** 政策范围内费用 */
   scope: Amount;
+  /** 起付线 applied */
   deductible: Amount;
+  funds: Fund[];
   fundTotal: Amount;
   familyAccount: Amount;
   cash: Amount;
   personal: Amount;
   hospital: Amount;
+  /** fundTotal ÷ (total − hospital), to four decimals (实际报销比例). */
   effectiveRatio: Rate;
-  funds: { fund: string; name: string; kind: string; base: Amount; paid: Amount; [k: string]: unknown }[];
-  warnings: { code: string; [k: string]: unknown }[];
-  trace: unknown[];
-  [k: string]: unknown;
+  totalsAfter: Totals;
+  warnings: Warning[];
+  trace: TraceStep[];
+}
+
+export interface VerifyCardResult {
+  valid: boolean;
+  /** The owner's ID number, masked. */
+  owner: string;
+  enrolled: boolean;
+  waiting: boolean;
+  benefitsFrom: CivilDate;
+  benefitTier: string;
+  problems: EngineError[];
+}
+
+export interface RosterResult {
+  valid: boolean;
+  rows: number;
+  problems: EngineError[];
+}
+
+/** A parsed resident ID number (居民身份证号码). */
+export interface ResidentID {
+  /** The 18-character form with an upper-case X, also for an upgraded 15-digit number. */
+  number: string;
+  region: string;
+  birth: CivilDate;
+  sequence: string;
+  male: boolean;
+  /** true when the input was an old 15-digit number (一代证). */
+  upgraded: boolean;
+}
+
+export interface CardFeeResult {
+  fee: Amount;
 }
 
 export interface Engine {
@@ -82,40 +223,39 @@ export interface Engine {
    * byte for byte what the native Go engine returns. Bad input is an error envelope;
    * it throws only if the module traps, after which every call throws.
    */
-  call(op: Operation | string, request?: Request | null): string;
+  call(op: Operation | (string & {}), request?: Request | null): string;
   /** call with UTF-8 bytes out. */
-  callBytes(op: Operation | string, request?: Request | null): Uint8Array;
+  callBytes(op: Operation | (string & {}), request?: Request | null): Uint8Array;
 
   settle(request: Request): Envelope<SettleResult>;
   /** settle without a visit id, for an estimate. */
   estimate(request: Request): Envelope<SettleResult>;
-  verifyCard(request: Request): Envelope<{
-    valid: boolean; owner: string; enrolled: boolean; waiting: boolean;
-    benefitsFrom: CivilDate; benefitTier: string; problems: EngineError[];
-  }>;
+  verifyCard(request: Request): Envelope<VerifyCardResult>;
   /** request: {schema: 1, policy, today, rows}; today is required, as for checkId. */
-  validateRoster(request: Request): Envelope<{ valid: boolean; rows: number; problems: EngineError[] }>;
+  validateRoster(request: Request): Envelope<RosterResult>;
   /** request: {schema: 1, id, today}; today is required (field_required at /today), the engine reads no clock. */
-  checkId(request: Request): Envelope<{
-    number: string; region: string; birth: CivilDate; sequence: string; male: boolean; upgraded: boolean;
-  }>;
-  cardFee(request: Request): Envelope<{ fee: Amount }>;
+  checkId(request: Request): Envelope<ResidentID>;
+  cardFee(request: Request): Envelope<CardFeeResult>;
   /** Adds a policy document to this instance's engine (each load() has its own). */
   loadPolicy(document: Request): Envelope<PolicyInfo>;
   listPolicies(): Envelope<PolicyInfo[]>;
   /** The policy document in canonical form. */
-  getPolicy(request: Request): Envelope<Record<string, unknown>>;
+  getPolicy(request: Request): Envelope<PolicyDocument>;
   version(): Envelope<VersionInfo>;
 }
 
-/** Where the module comes from: bytes, a compiled module, a Response, or a URL or path. */
-export type Source =
-  | BufferSource
-  | WebAssembly.Module
-  | Response
-  | PromiseLike<Response>
-  | URL
-  | string;
+// Global<K> is the instance type of the global class K (its prototype's type) where
+// the program's libraries declare it, and never where they do not: so Source names
+// Response and URL without requiring lib "dom".
+type Global<K extends string> = typeof globalThis extends Record<K, { prototype: infer T }> ? T : never;
+type WasmModule = typeof globalThis extends { WebAssembly: { Module: { prototype: infer T } } } ? T : never;
+
+/**
+ * Where the module comes from: its bytes, a compiled WebAssembly.Module, a fetch
+ * Response (as fetch returns it, or a Promise of one: see load), or a URL or a path
+ * (fetched in browsers; read from disk for file: URLs and paths in Node).
+ */
+export type Source = ArrayBuffer | ArrayBufferView | WasmModule | Global<'Response'> | Global<'URL'> | string;
 
 export interface LoadOptions {
   /** Receives what the module writes to standard error; console.error by default. */
@@ -126,7 +266,7 @@ export interface LoadOptions {
  * Compiles and instantiates ncms.wasm (by default the file next to ncms.js) and
  * returns its engine, with the example policies loaded.
  */
-export declare function load(source?: Source | PromiseLike<Source>, options?: LoadOptions): Promise<Engine>;
+export declare function load(source?: Source | PromiseLike<Source> | null, options?: LoadOptions): Promise<Engine>;
 
 /** Thrown when the module calls proc_exit (a fatal runtime error). */
 export declare class WasiExit extends Error {
