@@ -236,7 +236,7 @@ func (c Code) Text() (en, zh string) {
 		return "settlement was already reversed", "该结算已撤销"
 	case SettlementReversed:
 		return "this bill's settlement of the visit was reversed; to settle it again, send the request with resettle=true",
-			"该就诊此费用的结算已撤销；如需重新结算，请以 resettle=true 重新提交"
+			"该就诊此费用的结算已撤销；如需重新结算，请带上参数 \"resettle=true\" 再次提交"
 	case NotRegistered:
 		return "person is not in the county registry", "参合人员不在县登记库中"
 	case AuthCredentials:

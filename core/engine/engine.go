@@ -262,7 +262,7 @@ func rosterResponse(r RosterResult) []byte {
 		}
 		var err error
 		if b, err = codec.Append(b, e); err != nil {
-			return failure(core.Errors{core.NewError(core.EngineInternal, "", err.Error())})
+			return failure(core.Errors{core.NewErrorText(core.EngineInternal, "", err.Error(), "编写应答失败")})
 		}
 		r.Problems[i] = nil // the engine's last use: the collector may take it now
 	}

@@ -212,7 +212,7 @@ func (s *Server) listOperators(w http.ResponseWriter, r *http.Request, _ *ledger
 func (s *Server) disableOperator(w http.ResponseWriter, r *http.Request, k *ledger.Key) error {
 	id := mux.Vars(r)["id"]
 	if id == k.ID {
-		return core.Errors{core.NewError(core.FieldInvalid, "/id", "an administrator does not disable themself")}
+		return core.Errors{core.NewErrorText(core.FieldInvalid, "/id", "an administrator does not disable themself", "管理员不能停用自己")}
 	}
 	o, err := s.ledger.DisableOperator(r.Context(), id)
 	if err != nil {

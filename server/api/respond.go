@@ -219,7 +219,7 @@ func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, erro
 		// that size rather than one that doubles as it fills, with copies to collect.
 		b := make([]byte, n)
 		if _, err := io.ReadFull(r.Body, b); err != nil {
-			return nil, core.Errors{core.NewError(core.RequestMalformed, "", "reading the body: "+err.Error())}
+			return nil, core.Errors{core.NewErrorText(core.RequestMalformed, "", "reading the body: "+err.Error(), "读取请求体失败")}
 		}
 		return b, nil
 	}

@@ -34,7 +34,7 @@ func (s *Server) settle(w http.ResponseWriter, r *http.Request, k *ledger.Key) e
 	if v := r.URL.Query().Get("resettle"); v != "" {
 		var err error
 		if again, err = strconv.ParseBool(v); err != nil {
-			return core.Errors{core.NewError(core.FieldInvalid, "/resettle", "want true or false")}
+			return core.Errors{core.NewErrorText(core.FieldInvalid, "/resettle", "want true or false", `应为 "true" 或 "false"`)}
 		}
 	}
 	body, err := s.claimBody(w, r, k)

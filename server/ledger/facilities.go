@@ -67,7 +67,7 @@ func checkFacility(es *core.Errors, prefix string, f *Facility) {
 		case v == "":
 			es.Add(core.FieldRequired, prefix+"/"+name, "")
 		case strings.TrimSpace(v) != v || strings.ContainsFunc(v, func(r rune) bool { return r < ' ' || r == 0x7f }):
-			es.Add(core.FieldInvalid, prefix+"/"+name, "leading or trailing space or a control character")
+			es.AddText(core.FieldInvalid, prefix+"/"+name, "leading or trailing space or a control character", "首尾有空格或含控制字符")
 		}
 	}
 	text("code", f.Code)
@@ -81,7 +81,7 @@ func checkFacility(es *core.Errors, prefix string, f *Facility) {
 	if e := f.To.Check(prefix + "/to"); e != nil {
 		*es = append(*es, e)
 	} else if !f.To.IsZero() && !f.From.IsZero() && f.To.Before(f.From) {
-		es.Add(core.FieldInvalid, prefix+"/to", "before from")
+		es.AddText(core.FieldInvalid, prefix+"/to", "before from", "截止日期早于起始日期")
 	}
 }
 
@@ -99,7 +99,7 @@ func (l *Ledger) knownClass(es *core.Errors, path, class string) {
 			}
 		}
 	}
-	es.Add(core.FieldInvalid, path, strconv.Quote(class)+" is a facility class of no policy")
+	es.AddText(core.FieldInvalid, path, core.Quote(class)+" is a facility class of no policy", "任何补偿方案中都没有机构类别 "+core.Quote(class))
 }
 
 // PutFacility records a period of the register, replacing the institution's period
@@ -152,13 +152,13 @@ func (l *Ledger) ImportFacilities(ctx context.Context, r io.Reader) (int, error)
 	if errors.Is(err, io.EOF) {
 		return 0, core.Errors{core.NewError(core.RosterEmpty, "/rows", "")}
 	} else if err != nil {
-		return 0, core.Errors{core.NewError(core.RequestMalformed, "", "reading the CSV: "+err.Error())}
+		return 0, core.Errors{core.NewErrorText(core.RequestMalformed, "", "reading the CSV: "+err.Error(), "读取表格文件失败")}
 	}
 	if len(head) > 0 {
 		head[0] = strings.TrimPrefix(head[0], "\ufeff") // a spreadsheet's byte-order mark
 	}
 	if strings.Join(head, ",") != strings.Join(facilityHeader, ",") {
-		return 0, core.Errors{core.NewError(core.FieldInvalid, "/header", "want "+strings.Join(facilityHeader, ","))}
+		return 0, core.Errors{core.NewErrorText(core.FieldInvalid, "/header", "want "+strings.Join(facilityHeader, ","), "表头应为 "+strconv.Quote(strings.Join(facilityHeader, ",")))}
 	}
 	var es core.Errors
 	var fs []Facility
@@ -170,14 +170,14 @@ func (l *Ledger) ImportFacilities(ctx context.Context, r io.Reader) (int, error)
 			break
 		}
 		if err != nil {
-			return 0, core.Errors{core.NewError(core.RequestMalformed, "", "reading the CSV: "+err.Error())}
+			return 0, core.Errors{core.NewErrorText(core.RequestMalformed, "", "reading the CSV: "+err.Error(), "读取表格文件失败")}
 		}
 		if n > MaxFacilityRows {
-			return 0, core.Errors{core.NewError(core.FieldInvalid, "/rows", fmt.Sprintf("more than %d rows", MaxFacilityRows))}
+			return 0, core.Errors{core.NewErrorText(core.FieldInvalid, "/rows", fmt.Sprintf("more than %d rows", MaxFacilityRows), fmt.Sprintf("超过 %d 行", MaxFacilityRows))}
 		}
 		p := "/rows/" + strconv.Itoa(n)
 		if len(rec) != len(facilityHeader) {
-			es.Add(core.FieldInvalid, p, fmt.Sprintf("%d columns, want %d", len(rec), len(facilityHeader)))
+			es.AddText(core.FieldInvalid, p, fmt.Sprintf("%d columns, want %d", len(rec), len(facilityHeader)), fmt.Sprintf("有 %d 列，应为 %d 列", len(rec), len(facilityHeader)))
 			continue
 		}
 		f := Facility{Code: rec[0], Name: rec[1], Class: rec[2], Township: rec[3], Updated: now}
@@ -189,7 +189,7 @@ func (l *Ledger) ImportFacilities(ctx context.Context, r io.Reader) (int, error)
 		l.knownClass(&es, p+"/class", f.Class)
 		k := f.Code + "\x1f" + f.From.String()
 		if first, ok := seen[k]; ok {
-			es.Add(core.RosterDuplicate, p, fmt.Sprintf("the same code and from as row %d", first))
+			es.AddText(core.RosterDuplicate, p, fmt.Sprintf("the same code and from as row %d", first), fmt.Sprintf("机构编码和起始日期与第 %d 行相同", first))
 		}
 		seen[k] = n
 		fs = append(fs, f)
@@ -222,7 +222,7 @@ func flag(es *core.Errors, path, v string) bool {
 	case "false", "0", "否", "n", "no":
 		return false
 	}
-	es.Add(core.FieldInvalid, path, "want true or false: "+strconv.Quote(v))
+	es.AddText(core.FieldInvalid, path, "want true or false: "+core.Quote(v), `应为 "true"/"false"、1/0 或 是/否：`+core.Quote(v))
 	return false
 }
 
@@ -233,7 +233,7 @@ func date(es *core.Errors, path, v string) civil.Date {
 	}
 	d, err := civil.Parse(v)
 	if err != nil {
-		es.Add(core.FieldInvalid, path, "want YYYY-MM-DD: "+strconv.Quote(v))
+		es.AddText(core.FieldInvalid, path, "want YYYY-MM-DD: "+core.Quote(v), "日期应为 YYYY-MM-DD 格式："+core.Quote(v))
 	}
 	return d
 }

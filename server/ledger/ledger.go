@@ -440,8 +440,9 @@ func (l *Ledger) settle(ctx context.Context, keyID string, req []byte, again boo
 			old, err := tx.Reversed(ctx, c.req.Claim.Visit.Institution, c.req.Claim.ID, c.bill)
 			switch {
 			case err == nil:
-				return core.Errors{core.NewError(core.SettlementReversed, "/claim/id",
-					fmt.Sprintf("visit %q was settlement %d, reversed", old.Visit, old.Seq))}
+				return core.Errors{core.NewErrorText(core.SettlementReversed, "/claim/id",
+					fmt.Sprintf("visit %s was settlement %d, reversed", core.Quote(old.Visit), old.Seq),
+					fmt.Sprintf("就诊 %s 的第 %d 号结算已撤销", core.Quote(old.Visit), old.Seq))}
 			case !errors.Is(err, ErrNotFound):
 				return err
 			}

@@ -145,9 +145,9 @@ func checkPassword(es *core.Errors, path, password, login string) {
 	case utf8.RuneCountInString(password) < MinPassword:
 		es.Add(core.FieldInvalid, path, fmt.Sprintf("≥ %d", MinPassword))
 	case len(password) > MaxPassword:
-		es.Add(core.FieldInvalid, path, fmt.Sprintf("at most %d bytes", MaxPassword))
+		es.AddText(core.FieldInvalid, path, fmt.Sprintf("at most %d bytes", MaxPassword), fmt.Sprintf("最多 %d 字节", MaxPassword))
 	case strings.EqualFold(password, login):
-		es.Add(core.FieldInvalid, path, "the password may not be the login")
+		es.AddText(core.FieldInvalid, path, "the password may not be the login", "密码不能与登录名相同")
 	}
 }
 
@@ -179,7 +179,7 @@ func (l *Ledger) CreateOperator(ctx context.Context, n NewOperator) (*Operator, 
 	if n.Login == "" {
 		es.Add(core.FieldRequired, "/login", "")
 	} else if len(n.Login) > 64 || strings.ContainsFunc(n.Login, func(r rune) bool { return r <= ' ' || r == 0x7f }) {
-		es.Add(core.FieldInvalid, "/login", "at most 64 bytes, without spaces or control characters")
+		es.AddText(core.FieldInvalid, "/login", "at most 64 bytes, without spaces or control characters", "最多 64 字节，不能含空格或控制字符")
 	}
 	if n.Name == "" {
 		es.Add(core.FieldRequired, "/name", "")
@@ -187,17 +187,17 @@ func (l *Ledger) CreateOperator(ctx context.Context, n NewOperator) (*Operator, 
 	switch n.Role {
 	case RoleAdmin:
 		if n.Institution != "" {
-			es.Add(core.FieldInvalid, "/institution", "a county administrator is not bound to an institution")
+			es.AddText(core.FieldInvalid, "/institution", "a county administrator is not bound to an institution", "县管理员不隶属于医疗机构")
 		}
 	case RoleCashier:
 		if n.Institution == "" {
-			es.Add(core.FieldRequired, "/institution", "a cashier works at an institution")
+			es.AddText(core.FieldRequired, "/institution", "a cashier works at an institution", "收费员须隶属于一家医疗机构")
 		}
 	case RoleAuditor:
 	case "":
 		es.Add(core.FieldRequired, "/role", "")
 	default:
-		es.Add(core.FieldInvalid, "/role", "want cashier, auditor or admin")
+		es = append(es, core.NotOneOf("/role", n.Role, RoleCashier, RoleAuditor, RoleAdmin))
 	}
 	checkPassword(&es, "/password", n.Password, n.Login)
 	if err := es.Err(); err != nil {
@@ -434,7 +434,7 @@ func (l *Ledger) ChangePassword(ctx context.Context, id, keep, current, next str
 		return err
 	}
 	if bcrypt.CompareHashAndPassword([]byte(o.PasswordHash), []byte(current)) != nil {
-		return core.Errors{core.NewError(core.FieldInvalid, "/current", "wrong current password")}
+		return core.Errors{core.NewErrorText(core.FieldInvalid, "/current", "wrong current password", "当前密码错误")}
 	}
 	hash, err := l.hashPassword(next)
 	if err != nil {
