@@ -36,6 +36,8 @@ func (l *Ledger) CreateKey(ctx context.Context, role, institution, name string) 
 	default:
 		es.Add(core.FieldInvalid, "/role", "want institution or county")
 	}
+	checkText(&es, "/institution", institution, MaxCodeLen)
+	checkText(&es, "/name", name, MaxNameLen)
 	if err := es.Err(); err != nil {
 		return "", nil, err
 	}

@@ -309,7 +309,7 @@ func TestRegistryImport(t *testing.T) {
 			"H1,640221100,V01,一队,head,640221198001010015,王大,farmer,1980-01-01,2025,,2024-12-01\n" +
 			"H1,640221100,V01,一队,,640221198001010023,李二,farmer,,2025,,2024-12-01\n"
 		bad := strings.Replace(good, "640221198001010023", "640221198001010024", 1) + "H2,,V02,,,640221198001010015,王大,farmer,,2025,,2024-13-01\n"
-		rep, err := l.Import(ctx, strings.NewReader(bad), nil)
+		rep, err := l.Import(ctx, strings.NewReader(bad), ledger.ImportOptions{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -325,7 +325,7 @@ func TestRegistryImport(t *testing.T) {
 			t.Fatalf("a bad roster imported some rows: %v", err)
 		}
 		var progress []int
-		rep, err = l.Import(ctx, strings.NewReader(good), func(n int) { progress = append(progress, n) })
+		rep, err = l.Import(ctx, strings.NewReader(good), ledger.ImportOptions{Progress: func(n int) { progress = append(progress, n) }})
 		if err != nil || !rep.Imported || rep.Households != 1 || rep.Persons != 2 || len(progress) != 3 {
 			t.Fatalf("good roster: %+v %v, progress %v", rep, err, progress)
 		}
