@@ -126,4 +126,3 @@ func (l *Ledger) Person(ctx context.Context, id string) (*Person, error) {
 	})
 	return p, err
 }
-
