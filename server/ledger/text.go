@@ -1,10 +1,18 @@
 package ledger
 
 import (
+	"context"
+	"errors"
 	"fmt"
+	"io"
+	"iter"
+	"math"
 	"strconv"
+	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/go-json-experiment/json/jsontext"
 
 	"github.com/ruralhealth/ncms/core"
 )
@@ -102,4 +110,74 @@ func problem(code core.Code, path, en, zh string) *core.Error {
 		e.MessageZh += "：" + zh
 	}
 	return e
+}
+
+// StoredText is one stored text value, for CheckStoredText.
+type StoredText struct {
+	Table, Column string
+	// Key names the row: a sequence number, an id, or a masked resident ID.
+	Key   string
+	Value string
+	// Max is the column's limit; 0 marks JSON text, each string of which is
+	// checked without a limit.
+	Max int
+}
+
+// TextScanner is a Store that can list its stored free text: the columns a
+// request's text reaches.
+type TextScanner interface {
+	Texts(ctx context.Context) iter.Seq2[StoredText, error]
+}
+
+// BadText is a stored text value that CheckText refuses.
+type BadText struct {
+	Table, Column, Key string
+	Problem            *core.Error
+}
+
+// CheckStoredText yields every stored text value that CheckText refuses: text
+// stored before the boundaries checked it, or written by another client.
+func CheckStoredText(ctx context.Context, s Store) iter.Seq2[BadText, error] {
+	return func(yield func(BadText, error) bool) {
+		ts, ok := s.(TextScanner)
+		if !ok {
+			yield(BadText{}, errors.New("ledger: this store cannot list its text"))
+			return
+		}
+		for t, err := range ts.Texts(ctx) {
+			if err != nil {
+				yield(BadText{}, err)
+				return
+			}
+			if e := checkStored(t); e != nil && !yield(BadText{Table: t.Table, Column: t.Column, Key: t.Key, Problem: e}, nil) {
+				return
+			}
+		}
+	}
+}
+
+// checkStored checks one stored value: plain text against its limit, JSON text as
+// text and each of its strings without one.
+func checkStored(t StoredText) *core.Error {
+	if t.Max > 0 {
+		return CheckText("", t.Value, t.Max)
+	}
+	if e := CheckText("", t.Value, math.MaxInt); e != nil {
+		return e
+	}
+	d := jsontext.NewDecoder(strings.NewReader(t.Value))
+	for {
+		tok, err := d.ReadToken()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return textError(TextInvalid, "", "not JSON: "+err.Error(), "不是有效的 JSON")
+		}
+		if tok.Kind() == '"' {
+			if e := CheckText(string(d.StackPointer()), tok.String(), math.MaxInt); e != nil {
+				return e
+			}
+		}
+	}
 }

@@ -5,6 +5,7 @@
 //
 //	ncms-server [--addr :8080] [--db ./data/ncms.db | --db postgres://…] [--engine native|wasm]
 //	ncms-server import [--db ./data/ncms.db] [--encoding auto|utf-8|gbk|gb18030] roster.csv
+//	ncms-server check-text [--db ./data/ncms.db]
 //
 // On its first start against an empty database it prints the county administrator's
 // API key once and writes it to ./data/admin.key (mode 0600). SIGINT or SIGTERM
@@ -63,8 +64,13 @@ type command struct {
 }
 
 func (c *command) run(ctx context.Context, args []string) error {
-	if len(args) > 0 && args[0] == "import" {
-		return c.importRoster(ctx, args[1:])
+	if len(args) > 0 {
+		switch args[0] {
+		case "import":
+			return c.importRoster(ctx, args[1:])
+		case "check-text":
+			return c.checkText(ctx, args[1:])
+		}
 	}
 	return c.serve(ctx, args)
 }
@@ -326,4 +332,41 @@ func where(name string, e *core.Error) string {
 		return name
 	}
 	return name + ": " + e.Path
+}
+
+// checkText is `ncms-server check-text`: it lists every stored text value that the
+// boundaries would refuse today (not UTF-8, a control character, too long), one line
+// each with its table, column and row (resident IDs masked), and fails if any.
+func (c *command) checkText(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("ncms-server check-text", flag.ContinueOnError)
+	fs.SetOutput(c.stderr)
+	db := fs.String("db", "./data/ncms.db", "SQLite database file, or a postgres:// connection string")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("check-text: unexpected argument %q", fs.Arg(0))
+	}
+	s, err := openStore(ctx, *db)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	n := 0
+	for bad, err := range ledger.CheckStoredText(ctx, s) {
+		if err != nil {
+			return err
+		}
+		n++
+		at := bad.Table + "." + bad.Column + " " + strconv.QuoteToASCII(bad.Key)
+		if bad.Problem.Path != "" {
+			at += " " + bad.Problem.Path
+		}
+		fmt.Fprintf(c.stdout, "%s: %s [%s]\n", at, bad.Problem.Message, bad.Problem.Code)
+	}
+	if n > 0 {
+		return fmt.Errorf("check-text: %d stored text values fail the check", n)
+	}
+	fmt.Fprintln(c.stdout, "check-text: every stored text value passes")
+	return nil
 }
