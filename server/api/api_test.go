@@ -867,6 +867,7 @@ func TestPostgres(t *testing.T) {
 	for name, test := range map[string]func(*testing.T){
 		"Routes": TestRoutes, "LoadPolicy": TestLoadPolicy, "SettlementLifecycle": TestSettlementLifecycle,
 		"Keys": TestKeys, "Readyz": TestReadyz, "ConcurrentSettlements": TestConcurrentSettlements, "Reports": TestReports,
+		"ImportCharset": TestImportCharset, "TextBoundaries": TestTextBoundaries,
 	} {
 		t.Run(name, test)
 	}
