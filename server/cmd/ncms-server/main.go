@@ -326,6 +326,10 @@ func where(name string, e *core.Error) string {
 		}
 		return loc
 	case len(parts) == 2 && parts[0] == "header":
+		// A header cell that is not text is named by its place.
+		if i, err := strconv.Atoi(parts[1]); err == nil {
+			return fmt.Sprintf("%s:1: column %d", name, i+1)
+		}
 		return fmt.Sprintf("%s:1: %s", name, parts[1])
 	}
 	if e.Path == "" {
