@@ -142,3 +142,51 @@ func TestTextBoundaries(t *testing.T) {
 		})
 	}
 }
+
+// TestOpenAPITextLimits checks that openapi.json states the ledger's text limits as
+// the fields' maxLength.
+func TestOpenAPITextLimits(t *testing.T) {
+	f := newFixture(t, api.Options{})
+	r := f.do(http.MethodGet, "/openapi.json", "", "")
+	var doc any
+	if err := jsonv2.Unmarshal(r.body, &doc); err != nil {
+		t.Fatal(err)
+	}
+	for pointer, want := range map[string]int{
+		"/components/schemas/Household/properties/id":                                                                   ledger.MaxCodeLen,
+		"/components/schemas/Household/properties/head":                                                                 ledger.MaxCodeLen,
+		"/components/schemas/Household/properties/township":                                                             ledger.MaxNameLen,
+		"/components/schemas/Household/properties/village":                                                              ledger.MaxNameLen,
+		"/components/schemas/Household/properties/address":                                                              ledger.MaxAddressLen,
+		"/components/schemas/Person/properties/name":                                                                    ledger.MaxNameLen,
+		"/components/schemas/Person/properties/household":                                                               ledger.MaxCodeLen,
+		"/components/schemas/Person/properties/category":                                                                ledger.MaxCodeLen,
+		"/components/schemas/Person/properties/enrollment/items/properties/tier":                                        ledger.MaxCodeLen,
+		"/components/schemas/Key/properties/name":                                                                       ledger.MaxNameLen,
+		"/paths/~1v1~1keys/post/requestBody/content/application~1json/schema/properties/name":                           ledger.MaxNameLen,
+		"/paths/~1v1~1keys/post/requestBody/content/application~1json/schema/properties/institution":                    ledger.MaxCodeLen,
+		"/paths/~1v1~1settlements~1{seq}~1reversal/post/requestBody/content/application~1json/schema/properties/reason": ledger.MaxReasonLen,
+		"/paths/~1v1~1cards~1{number}~1events/post/requestBody/content/application~1json/schema/properties/certificate": ledger.MaxCodeLen,
+		"/paths/~1v1~1registry~1import/post/responses/422/content/application~1json/schema/$ref":                        0,
+	} {
+		v := doc
+		for _, seg := range strings.Split(pointer, "/")[1:] {
+			seg = strings.NewReplacer("~1", "/", "~0", "~").Replace(seg)
+			m, ok := v.(map[string]any)
+			if !ok {
+				t.Fatalf("%s: no %q", pointer, seg)
+			}
+			v = m[seg]
+		}
+		if want == 0 {
+			if v != "#/components/schemas/ImportFailure" {
+				t.Errorf("%s = %v", pointer, v)
+			}
+			continue
+		}
+		m, _ := v.(map[string]any)
+		if got, _ := m["maxLength"].(float64); int(got) != want {
+			t.Errorf("%s: maxLength %v, want %d", pointer, m["maxLength"], want)
+		}
+	}
+}
