@@ -39,7 +39,7 @@ func stores(t *testing.T) map[string]func(t *testing.T) ledger.Store {
 	return out
 }
 
-func open(t *testing.T, dsn string) ledger.Store {
+func open(t testing.TB, dsn string) ledger.Store {
 	t.Helper()
 	s, err := store.Open(context.Background(), dsn)
 	if err != nil {
@@ -58,7 +58,7 @@ func forEachStore(t *testing.T, f func(t *testing.T, l *ledger.Ledger)) {
 	}
 }
 
-func newLedger(t *testing.T, s ledger.Store) *ledger.Ledger {
+func newLedger(t testing.TB, s ledger.Store) *ledger.Ledger {
 	t.Helper()
 	e, err := engine.WithExamples()
 	if err != nil {
