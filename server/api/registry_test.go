@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -189,4 +190,31 @@ func TestOpenAPITextLimits(t *testing.T) {
 			t.Errorf("%s: maxLength %v, want %d", pointer, m["maxLength"], want)
 		}
 	}
+}
+
+// TestImportStreamLimit sends a roster of unknown length (chunked) past ImportLimit:
+// the import, reading as a stream, stops at the limit with request_too_large.
+func TestImportStreamLimit(t *testing.T) {
+	f := newFixture(t, api.Options{})
+	body := io.MultiReader(strings.NewReader("household,township,id,name,category,year,paidOn\n"),
+		io.LimitReader(newlines{}, api.ImportLimit))
+	req, err := http.NewRequest(http.MethodPost, f.url+"/v1/registry/import", body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+f.county)
+	r := f.send(req)
+	if code, _ := r.first(); r.status != 413 || code != core.RequestTooLarge {
+		t.Fatalf("%d %s", r.status, r.body)
+	}
+}
+
+// newlines reads as endless empty lines, which a CSV reader skips.
+type newlines struct{}
+
+func (newlines) Read(p []byte) (int, error) {
+	for i := range p {
+		p[i] = '\n'
+	}
+	return len(p), nil
 }
