@@ -260,11 +260,11 @@ type CodeCount struct {
 	Count int       `json:"count"`
 }
 
-// add counts problems and keeps the first max of them.
-func (rep *ImportReport) add(max int, es ...*core.Error) {
+// add counts problems and keeps the first keep of them.
+func (rep *ImportReport) add(keep int, es ...*core.Error) {
 	for _, e := range es {
 		rep.ProblemCount++
-		if len(rep.Problems) < max {
+		if len(rep.Problems) < keep {
 			rep.Problems = append(rep.Problems, e)
 		}
 		i, found := slices.BinarySearchFunc(rep.ProblemCodes, e.Code, func(c CodeCount, code core.Code) int {
@@ -283,9 +283,9 @@ func (rep *ImportReport) add(max int, es ...*core.Error) {
 // lists the first problems by row and column and counts them all. The roster is
 // read as a stream; what it keeps is the registry records it will write.
 func (l *Ledger) Import(ctx context.Context, r io.Reader, o ImportOptions) (*ImportReport, error) {
-	max := o.MaxProblems
-	if max <= 0 {
-		max = DefaultMaxProblems
+	keep := o.MaxProblems
+	if keep <= 0 {
+		keep = DefaultMaxProblems
 	}
 	text, err := decodeRoster(r, o.Encoding)
 	if err != nil {
@@ -302,7 +302,7 @@ func (l *Ledger) Import(ctx context.Context, r io.Reader, o ImportOptions) (*Imp
 		if !errors.As(err, &pe) {
 			return fmt.Errorf("ledger: reading the roster: %w", err)
 		}
-		rep.add(max, problem(core.FieldInvalid, at, "line "+strconv.Itoa(pe.Line)+": "+pe.Err.Error(),
+		rep.add(keep, problem(core.FieldInvalid, at, "line "+strconv.Itoa(pe.Line)+": "+pe.Err.Error(),
 			"第 "+strconv.Itoa(pe.Line)+" 行不是有效的 CSV（引号不成对等）"))
 		return nil
 	}
@@ -310,14 +310,14 @@ func (l *Ledger) Import(ctx context.Context, r io.Reader, o ImportOptions) (*Imp
 	switch {
 	case err == io.EOF:
 		rep.Encoding = text.encoding()
-		rep.add(max, core.NewError(core.RosterEmpty, "/rows", ""))
+		rep.add(keep, core.NewError(core.RosterEmpty, "/rows", ""))
 		return rep, nil
 	case err != nil:
 		if err := readErr(err, "/header"); err != nil {
 			return nil, err
 		}
 	}
-	col := readHeader(rep, max, header)
+	col := readHeader(rep, keep, header)
 	if col == nil {
 		rep.Encoding = text.encoding()
 		return rep, nil
@@ -326,6 +326,12 @@ func (l *Ledger) Import(ctx context.Context, r io.Reader, o ImportOptions) (*Imp
 	persons := map[string]*Person{}
 	var order []string
 	for i := 0; ; i++ {
+		// A file read from disk never blocks, so the command's interrupt is seen here.
+		if i%1024 == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
 		rec, err := cr.Read()
 		if err == io.EOF {
 			break
@@ -338,7 +344,7 @@ func (l *Ledger) Import(ctx context.Context, r io.Reader, o ImportOptions) (*Imp
 		}
 		rep.Rows++
 		if es := l.importRow(col, rec, "/rows/"+strconv.Itoa(i), households, persons, &order); len(es) > 0 {
-			rep.add(max, core.AsErrors(es.Err())...)
+			rep.add(keep, core.AsErrors(es.Err())...)
 		}
 		if o.Progress != nil {
 			o.Progress(rep.Rows)
@@ -346,7 +352,7 @@ func (l *Ledger) Import(ctx context.Context, r io.Reader, o ImportOptions) (*Imp
 	}
 	rep.Encoding = text.encoding()
 	if rep.Rows == 0 {
-		rep.add(max, core.NewError(core.RosterEmpty, "/rows", ""))
+		rep.add(keep, core.NewError(core.RosterEmpty, "/rows", ""))
 	}
 	if rep.ProblemCount > 0 {
 		return rep, nil
@@ -374,7 +380,7 @@ func (l *Ledger) Import(ctx context.Context, r io.Reader, o ImportOptions) (*Imp
 // readHeader reads the header row: the index of each known column's cell by its
 // place in rosterColumns (-1 for none), or nil after adding the header's problems
 // to the report.
-func readHeader(rep *ImportReport, max int, header []string) []int {
+func readHeader(rep *ImportReport, keep int, header []string) []int {
 	col := make([]int, len(rosterColumns))
 	for i := range col {
 		col[i] = -1
@@ -407,7 +413,7 @@ func readHeader(rep *ImportReport, max int, header []string) []int {
 		}
 	}
 	if len(es) > 0 {
-		rep.add(max, core.AsErrors(es.Err())...)
+		rep.add(keep, core.AsErrors(es.Err())...)
 		return nil
 	}
 	return col
