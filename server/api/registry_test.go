@@ -41,7 +41,7 @@ func TestImportCharset(t *testing.T) {
 		{name: "detected", contentType: "text/csv", status: 200, encoding: ledger.EncodingGB18030},
 		{name: "Content-Type charset", contentType: "text/csv; charset=GBK", status: 200, encoding: ledger.EncodingGBK},
 		{name: "query charset", query: "?charset=gb18030", status: 200, encoding: ledger.EncodingGB18030},
-		{name: "named UTF-8", contentType: "text/csv; charset=utf-8", status: 422, code: ledger.TextInvalid, at: "/header/0"},
+		{name: "named UTF-8", contentType: "text/csv; charset=utf-8", status: 422, code: core.FieldTextInvalid, at: "/header/0"},
 		{name: "unknown charset", query: "?charset=latin1", status: 422, code: core.FieldInvalid, at: "/charset"},
 		{name: "charsets disagree", query: "?charset=gbk", contentType: "text/csv; charset=utf-8", status: 422, code: core.FieldInvalid, at: "/charset"},
 	}
@@ -125,13 +125,13 @@ func TestTextBoundaries(t *testing.T) {
 		code                          core.Code
 		at                            string
 	}{
-		{"household NUL", "PUT", "/v1/households/H2", f.county, `{"township":"640221100","village":"东\u0000关"}`, ledger.TextInvalid, "/village"},
-		{"person NUL", "PUT", "/v1/persons/" + person2, f.county, `{"name":"李\u0000二","household":"H1","category":"farmer"}`, ledger.TextInvalid, "/name"},
-		{"person too long", "PUT", "/v1/persons/" + person2, f.county, `{"name":"` + long + `","household":"H1","category":"farmer"}`, ledger.TextTooLong, "/name"},
-		{"reversal reason", "POST", "/v1/settlements/1/reversal", f.h1, `{"reason":"错\u0007"}`, ledger.TextInvalid, "/reason"},
-		{"settle visit id", "POST", "/v1/settlements", f.h1, strings.Replace(settle("VNUL", "H001", "1.00"), `"VNUL"`, `"V\u0000"`, 1), ledger.TextInvalid, "/claim/id"},
-		{"key name", "POST", "/v1/keys", f.county, `{"role":"institution","institution":"H003","name":"` + long + `"}`, ledger.TextTooLong, "/name"},
-		{"card certificate", "POST", "/v1/cards/" + card2 + "/events", f.county, `{"event":"issue","date":"2025-02-01","owner":"` + person + `","certificate":"C\u0000"}`, ledger.TextInvalid, "/certificate"},
+		{"household NUL", "PUT", "/v1/households/H2", f.county, `{"township":"640221100","village":"东\u0000关"}`, core.FieldTextInvalid, "/village"},
+		{"person NUL", "PUT", "/v1/persons/" + person2, f.county, `{"name":"李\u0000二","household":"H1","category":"farmer"}`, core.FieldTextInvalid, "/name"},
+		{"person too long", "PUT", "/v1/persons/" + person2, f.county, `{"name":"` + long + `","household":"H1","category":"farmer"}`, core.FieldTooLong, "/name"},
+		{"reversal reason", "POST", "/v1/settlements/1/reversal", f.h1, `{"reason":"错\u0007"}`, core.FieldTextInvalid, "/reason"},
+		{"settle visit id", "POST", "/v1/settlements", f.h1, strings.Replace(settle("VNUL", "H001", "1.00"), `"VNUL"`, `"V\u0000"`, 1), core.FieldTextInvalid, "/claim/id"},
+		{"key name", "POST", "/v1/keys", f.county, `{"role":"institution","institution":"H003","name":"` + long + `"}`, core.FieldTooLong, "/name"},
+		{"card certificate", "POST", "/v1/cards/" + card2 + "/events", f.county, `{"event":"issue","date":"2025-02-01","owner":"` + person + `","certificate":"C\u0000"}`, core.FieldTextInvalid, "/certificate"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

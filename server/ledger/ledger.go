@@ -243,9 +243,6 @@ func (l *Ledger) prepare(ctx context.Context, raw []byte) (*claimRequest, error)
 	if cl.Visit.Institution == "" {
 		es.Add(core.FieldRequired, "/claim/visit/institution", "the ledger records settlements by institution")
 	}
-	// The journal stores both as text; the core's checks hold them to nothing.
-	checkText(&es, "/claim/id", cl.ID, MaxCodeLen)
-	checkText(&es, "/claim/visit/institution", cl.Visit.Institution, MaxCodeLen)
 	if e := cl.Visit.Admission.Check("/claim/visit/admission"); e != nil {
 		es = append(es, e)
 	} else if cl.Visit.Admission.IsZero() {

@@ -125,8 +125,9 @@ func (l *Ledger) reversal(ctx context.Context, tx Tx, e *Entry, totals claim.Tot
 // Reverse records the reversal (撤销) of settlement seq and gives its figures back
 // to the person's totals. institution, when not "", must be the settlement's.
 func (l *Ledger) Reverse(ctx context.Context, keyID, institution string, seq int64, reason string) (*Receipt, error) {
-	if e := CheckText("/reason", reason, MaxReasonLen); e != nil {
-		return nil, core.Errors{e}
+	var es core.Errors
+	if !checkText(&es, "/reason", reason, MaxReasonLen) {
+		return nil, es
 	}
 	var out *Receipt
 	err := l.store.Update(ctx, func(tx Tx) error {

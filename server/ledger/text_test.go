@@ -13,49 +13,13 @@ import (
 
 	"github.com/ruralhealth/ncms/core"
 	"github.com/ruralhealth/ncms/core/civil"
+	"github.com/ruralhealth/ncms/core/claim"
 	"github.com/ruralhealth/ncms/core/enroll"
 	"github.com/ruralhealth/ncms/core/identity"
 	"github.com/ruralhealth/ncms/server/api/apitest"
 	"github.com/ruralhealth/ncms/server/ledger"
 	"github.com/ruralhealth/ncms/server/store/storetest"
 )
-
-func TestCheckText(t *testing.T) {
-	tests := []struct {
-		name, s string
-		max     int
-		code    core.Code
-	}{
-		{"chinese", "王大·阿不都", 64, ""},
-		{"empty", "", 64, ""},
-		{"at the limit, counted in characters", strings.Repeat("王", 64), 64, ""},
-		{"over the limit", strings.Repeat("a", 65), 64, ledger.TextTooLong},
-		{"NUL", "王\x00大", 64, ledger.TextInvalid},
-		{"tab", "a\tb", 64, ledger.TextInvalid},
-		{"newline", "a\nb", 64, ledger.TextInvalid},
-		{"DEL", "a\x7fb", 64, ledger.TextInvalid},
-		{"C1 control", "a\u0085b", 64, ledger.TextInvalid},
-		{"GBK bytes", "\xcd\xf5\xb4\xf3", 64, ledger.TextInvalid}, // 王大 in GBK
-		{"a cut-off character", "王"[:2], 64, ledger.TextInvalid},
-		{"U+FFFD", "王\ufffd", 64, ledger.TextInvalid},
-		{"a bad character beats the length", strings.Repeat("a", 70) + "\x00", 64, ledger.TextInvalid},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			e := ledger.CheckText("/name", tc.s, tc.max)
-			var got core.Code
-			if e != nil {
-				got = e.Code
-				if e.Path != "/name" || e.Message == "" || !chinese(e.MessageZh) {
-					t.Errorf("error %+v: want the path and a Chinese message", e)
-				}
-			}
-			if got != tc.code {
-				t.Fatalf("CheckText(%q) = %v, want %s", tc.s, e, tc.code)
-			}
-		})
-	}
-}
 
 // chinese reports whether a message has no English words: no run of two lowercase
 // ASCII letters (code points, hex bytes and UTF-8 are upper case).
@@ -95,55 +59,55 @@ func TestTextBoundaries(t *testing.T) {
 		}{
 			{"household village NUL", func() error {
 				return l.PutHousehold(ctx, ledger.Household{ID: "H2", Township: "640221100", Village: "一\x00队"})
-			}, ledger.TextInvalid, "/village"},
+			}, core.FieldTextInvalid, "/village"},
 			{"household address too long", func() error {
 				return l.PutHousehold(ctx, ledger.Household{ID: "H2", Township: "640221100", Address: strings.Repeat("路", ledger.MaxAddressLen+1)})
-			}, ledger.TextTooLong, "/address"},
+			}, core.FieldTooLong, "/address"},
 			{"person name NUL", func() error {
 				p := good
 				p.ID, p.Name = person2, "李\x00二"
 				return l.PutPerson(ctx, p)
-			}, ledger.TextInvalid, "/name"},
+			}, core.FieldTextInvalid, "/name"},
 			{"person name GBK bytes", func() error {
 				p := good
 				p.ID, p.Name = person2, "\xc0\xee\xb6\xfe"
 				return l.PutPerson(ctx, p)
-			}, ledger.TextInvalid, "/name"},
+			}, core.FieldTextInvalid, "/name"},
 			{"person tier control", func() error {
 				p := good
 				p.ID = person2
 				p.Enrollment = []enroll.Year{{Year: 2025, Tier: "A\x1b", PaidOn: civil.MustParse("2024-12-01")}}
 				return l.PutPerson(ctx, p)
-			}, ledger.TextInvalid, "/enrollment/0/tier"},
+			}, core.FieldTextInvalid, "/enrollment/0/tier"},
 			{"settle visit id NUL", func() error {
 				req := strings.Replace(string(request("VNUL", "1000.00")), `"VNUL"`, `"V\u0000"`, 1)
 				_, err := l.Settle(ctx, "k", []byte(req))
 				return err
-			}, ledger.TextInvalid, "/claim/id"},
+			}, core.FieldTextInvalid, "/claim/id"},
 			{"settle visit id too long", func() error {
-				_, err := l.Settle(ctx, "k", request(strings.Repeat("V", ledger.MaxCodeLen+1), "1000.00"))
+				_, err := l.Settle(ctx, "k", request(strings.Repeat("V", claim.MaxText+1), "1000.00"))
 				return err
-			}, ledger.TextTooLong, "/claim/id"},
+			}, core.FieldTooLong, "/claim/id"},
 			{"reversal reason NUL", func() error {
 				_, err := l.Reverse(ctx, "k", "H001", st.Seq, "录入\x00错误")
 				return err
-			}, ledger.TextInvalid, "/reason"},
+			}, core.FieldTextInvalid, "/reason"},
 			{"card certificate control", func() error {
 				_, err := l.CardEvent(ctx, "k", ledger.CardEvent{Number: apitest.Card("622848000000001"), Owner: person,
 					Certificate: "C\x01", Event: identity.Issue, Date: civil.MustParse("2025-03-01")})
 				return err
-			}, ledger.TextInvalid, "/certificate"},
+			}, core.FieldTextInvalid, "/certificate"},
 			{"key name NUL", func() error {
 				_, _, err := l.CreateKey(ctx, ledger.RoleInstitution, "H009", "乡\x00卫生院")
 				return err
-			}, ledger.TextInvalid, "/name"},
+			}, core.FieldTextInvalid, "/name"},
 			{"roster name NUL", func() error {
 				rep, err := l.Import(ctx, strings.NewReader(header+strings.Replace(row, "李二", "李\x00二", 1)), ledger.ImportOptions{})
 				if err != nil || rep.Imported || len(rep.Problems) == 0 {
 					return err
 				}
 				return rep.Problems
-			}, ledger.TextInvalid, "/rows/0/name"},
+			}, core.FieldTextInvalid, "/rows/0/name"},
 		}
 		for _, tc := range tests {
 			err := tc.do()
@@ -209,11 +173,11 @@ func TestImportEncodings(t *testing.T) {
 			{name: "GBK after 70 KB of ASCII", file: gbk(t, long), want: ledger.EncodingGB18030, name2: "李二", imprt: true},
 			{name: "UTF-8 after 70 KB of ASCII", file: long, want: ledger.EncodingUTF8, name2: "李二", imprt: true},
 			{name: "GBK named UTF-8", file: gbk(t, chineseRoster), enc: ledger.EncodingUTF8, want: ledger.EncodingUTF8,
-				code: ledger.TextInvalid, path: "/header/0"},
+				code: core.FieldTextInvalid, path: "/header/0"},
 			{name: "GBK cells named UTF-8", file: gbk(t, csvHeader+"H1,640221100,V01,一队,head,640221198001010015,王大,farmer,,2025,,2024-12-01\n"),
-				enc: ledger.EncodingUTF8, want: ledger.EncodingUTF8, code: ledger.TextInvalid, path: "/rows/0/address"},
+				enc: ledger.EncodingUTF8, want: ledger.EncodingUTF8, code: core.FieldTextInvalid, path: "/rows/0/address"},
 			{name: "not GBK", file: gbk(t, csvHeader) + "H1,640221100,V01,\x81\x20,head,640221198001010015,\xcd\xf5\xb4\xf3,farmer,,2025,,2024-12-01\n",
-				enc: ledger.EncodingGBK, want: ledger.EncodingGBK, code: ledger.TextInvalid, path: "/rows/0/address"},
+				enc: ledger.EncodingGBK, want: ledger.EncodingGBK, code: core.FieldTextInvalid, path: "/rows/0/address"},
 		}
 		for _, tc := range tests {
 			t.Run(tc.name, func(t *testing.T) {
@@ -317,7 +281,7 @@ func TestImportBoundedReport(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []ledger.CodeCount{{Code: core.DateInvalid, Count: 300}, {Code: ledger.TextInvalid, Count: 1}}
+	want := []ledger.CodeCount{{Code: core.DateInvalid, Count: 300}, {Code: core.FieldTextInvalid, Count: 1}}
 	if rep.Imported || rep.Rows != 301 || len(rep.Problems) != ledger.DefaultMaxProblems || rep.ProblemCount != 301 ||
 		!slices.Equal(rep.ProblemCodes, want) {
 		t.Fatalf("rows %d, %d problems listed, %d counted, by code %v; want 301, %d, 301, %v",

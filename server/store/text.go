@@ -7,6 +7,7 @@ import (
 	"iter"
 	"strings"
 
+	"github.com/ruralhealth/ncms/core/claim"
 	"github.com/ruralhealth/ncms/core/identity"
 	"github.com/ruralhealth/ncms/server/ledger"
 )
@@ -30,7 +31,7 @@ var textTables = [...]struct {
 		{"township", ledger.MaxNameLen}, {"village", ledger.MaxNameLen}, {"address", ledger.MaxAddressLen}}},
 	{"persons", "id", true, []textColumn{{"name", ledger.MaxNameLen}, {"household", ledger.MaxCodeLen},
 		{"category", ledger.MaxCodeLen}, {"enrollment", 0}}},
-	{"entries", "seq", false, []textColumn{{"institution", ledger.MaxCodeLen}, {"visit", ledger.MaxCodeLen},
+	{"entries", "seq", false, []textColumn{{"institution", claim.MaxText}, {"visit", claim.MaxText},
 		{"household", ledger.MaxCodeLen}, {"township", ledger.MaxNameLen}, {"reason", ledger.MaxReasonLen}}},
 	{"card_events", "seq", false, []textColumn{{"certificate", ledger.MaxCodeLen}}},
 	{"api_keys", "id", false, []textColumn{{"institution", ledger.MaxCodeLen}, {"name", ledger.MaxNameLen}}},
