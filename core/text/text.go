@@ -26,32 +26,23 @@ func Check(path, s string, max int) *core.Error {
 		switch {
 		case r == utf8.RuneError:
 			if _, w := utf8.DecodeRuneInString(s[i:]); w == 1 {
-				return detail(core.FieldTextInvalid, path,
+				return core.NewErrorDetail(core.FieldTextInvalid, path,
 					fmt.Sprintf("byte 0x%02X at character %d is not UTF-8", s[i], n),
 					fmt.Sprintf("第 %d 个字符处的字节 0x%02X 不是 UTF-8 编码", n, s[i]))
 			}
-			return detail(core.FieldTextInvalid, path,
+			return core.NewErrorDetail(core.FieldTextInvalid, path,
 				fmt.Sprintf("U+FFFD at character %d: bytes the file's encoding could not decode, or a character lost in an earlier conversion", n),
 				fmt.Sprintf("第 %d 个字符为 U+FFFD：文件编码无法解码的字节，或此前转码时丢失的字符", n))
 		case unicode.IsControl(r):
-			return detail(core.FieldTextInvalid, path,
+			return core.NewErrorDetail(core.FieldTextInvalid, path,
 				fmt.Sprintf("control character %U at character %d", r, n),
 				fmt.Sprintf("第 %d 个字符为控制字符 %U", n, r))
 		}
 	}
 	if n > max {
-		return detail(core.FieldTooLong, path,
+		return core.NewErrorDetail(core.FieldTooLong, path,
 			strconv.Itoa(n)+" characters, at most "+strconv.Itoa(max),
 			"共 "+strconv.Itoa(n)+" 个字符，最多 "+strconv.Itoa(max)+" 个")
 	}
 	return nil
-}
-
-// detail is the code's error with a detail given in each language, so that
-// messageZh is Chinese throughout.
-func detail(code core.Code, path, en, zh string) *core.Error {
-	e := core.NewError(code, path, "")
-	e.Message += ": " + en
-	e.MessageZh += "：" + zh
-	return e
 }

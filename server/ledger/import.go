@@ -76,7 +76,7 @@ func decodeRoster(r io.Reader, enc Encoding) (*rosterText, error) {
 			br.Discard(3)
 			t.decide(EncodingUTF8)
 		case bytes.HasPrefix(start, []byte("\xff\xfe")), bytes.HasPrefix(start, []byte("\xfe\xff")):
-			return nil, core.Errors{problem(core.FieldInvalid, "/encoding",
+			return nil, core.Errors{core.NewErrorDetail(core.FieldInvalid, "/encoding",
 				"the file is UTF-16 (Excel's \"Unicode text\"); save the roster as CSV",
 				"文件为 UTF-16 编码（Excel 的“Unicode 文本”），请另存为 CSV 格式")}
 		}
@@ -88,7 +88,7 @@ func decodeRoster(r io.Reader, enc Encoding) (*rosterText, error) {
 	case EncodingGBK, EncodingGB18030:
 		t.decide(enc)
 	default:
-		return nil, core.Errors{problem(core.FieldInvalid, "/encoding", strconv.Quote(string(enc))+": want utf-8, gbk, gb18030 or auto",
+		return nil, core.Errors{core.NewErrorDetail(core.FieldInvalid, "/encoding", strconv.Quote(string(enc))+": want utf-8, gbk, gb18030 or auto",
 			strconv.Quote(string(enc))+"：应为 utf-8、gbk、gb18030 或 auto")}
 	}
 	return t, nil
@@ -302,7 +302,7 @@ func (l *Ledger) Import(ctx context.Context, r io.Reader, o ImportOptions) (*Imp
 		if !errors.As(err, &pe) {
 			return fmt.Errorf("ledger: reading the roster: %w", err)
 		}
-		rep.add(keep, problem(core.FieldInvalid, at, "line "+strconv.Itoa(pe.Line)+": "+pe.Err.Error(),
+		rep.add(keep, core.NewErrorDetail(core.FieldInvalid, at, "line "+strconv.Itoa(pe.Line)+": "+pe.Err.Error(),
 			"第 "+strconv.Itoa(pe.Line)+" 行不是有效的 CSV（引号不成对等）"))
 		return nil
 	}
@@ -396,7 +396,7 @@ func readHeader(rep *ImportReport, keep int, header []string) []int {
 			continue
 		}
 		if j := col[c]; j >= 0 {
-			es = append(es, problem(core.FieldInvalid, "/header/"+rosterColumns[c].name,
+			es = append(es, core.NewErrorDetail(core.FieldInvalid, "/header/"+rosterColumns[c].name,
 				"named by columns "+strconv.Itoa(j+1)+" and "+strconv.Itoa(i+1),
 				"第 "+strconv.Itoa(j+1)+" 列与第 "+strconv.Itoa(i+1)+" 列重复"))
 			continue
@@ -408,7 +408,7 @@ func readHeader(rep *ImportReport, keep int, header []string) []int {
 			if !rc.required || col[c] >= 0 || (rc.name == "name" && col[columnOf("head")] >= 0) {
 				continue
 			}
-			es = append(es, problem(core.FieldRequired, "/header/"+rc.name,
+			es = append(es, core.NewErrorDetail(core.FieldRequired, "/header/"+rc.name,
 				"missing column "+rc.name+" ("+rc.zh[0]+")", "缺少“"+rc.zh[0]+"”列"))
 		}
 	}
@@ -483,7 +483,7 @@ func (l *Ledger) importRow(col []int, rec []string, at string, households map[st
 		return es
 	}
 	if old, ok := households[h.ID]; ok && (old.Township != h.Township || old.Village != h.Village) {
-		return core.Errors{problem(core.FieldInvalid, at+"/township",
+		return core.Errors{core.NewErrorDetail(core.FieldInvalid, at+"/township",
 			"household "+h.ID+" is in another township or village on an earlier row",
 			"户 "+h.ID+" 在前面的行中属于另一个乡镇或村")}
 	}
@@ -500,7 +500,7 @@ func (l *Ledger) importRow(col []int, rec []string, at string, households map[st
 		return nil
 	}
 	if old.Household != p.Household || old.Name != p.Name {
-		return core.Errors{problem(core.RosterDuplicate, at+"/id",
+		return core.Errors{core.NewErrorDetail(core.RosterDuplicate, at+"/id",
 			"the same ID with another name or household", "同一身份证号在前面的行中姓名或户号不同")}
 	}
 	for _, e := range old.Enrollment {

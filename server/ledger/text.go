@@ -42,19 +42,6 @@ func checkText(es *core.Errors, path, s string, max int) bool {
 	return true
 }
 
-// problem is a core error whose detail differs by language, so that messageZh is
-// Chinese throughout.
-func problem(code core.Code, path, en, zh string) *core.Error {
-	e := core.NewError(code, path, "")
-	if en != "" {
-		e.Message += ": " + en
-	}
-	if zh != "" {
-		e.MessageZh += "：" + zh
-	}
-	return e
-}
-
 // StoredText is one stored text value, for CheckStoredText.
 type StoredText struct {
 	Table, Column string
@@ -115,7 +102,7 @@ func checkStored(t StoredText) *core.Error {
 			return nil
 		}
 		if err != nil {
-			return problem(core.FieldTextInvalid, "", "not JSON: "+err.Error(), "不是有效的 JSON")
+			return core.NewErrorDetail(core.FieldTextInvalid, "", "not JSON: "+err.Error(), "不是有效的 JSON")
 		}
 		if tok.Kind() == '"' {
 			if e := text.Check(string(d.StackPointer()), tok.String(), math.MaxInt); e != nil {
