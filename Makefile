@@ -65,6 +65,7 @@ fuzz:
 	$(GO) test -run='^$$' -fuzz=FuzzUnmarshalJSONFrom -fuzztime=$(FUZZTIME) -fuzzminimizetime=1s ./core/claim/
 	$(GO) test -run='^$$' -fuzz=FuzzReports -fuzztime=$(FUZZTIME) -fuzzminimizetime=1s ./server/report/
 	$(GO) test -run='^$$' -fuzz=FuzzAmountText -fuzztime=$(FUZZTIME) -fuzzminimizetime=1s ./server/store/
+	$(GO) test -run='^$$' -fuzz=FuzzImport -fuzztime=$(FUZZTIME) -fuzzminimizetime=1s ./server/ledger/
 
 # bench runs the benchmarks; compare runs with benchstat.
 bench:

@@ -21,6 +21,10 @@ const (
 	RateInvalid     Code = "rate_invalid"
 	DateInvalid     Code = "date_invalid"
 	DateOrder       Code = "date_order"
+	// Text that is not valid UTF-8, holds a control character or U+FFFD, or is
+	// longer than its field allows (see core/text).
+	FieldTextInvalid Code = "field_text_invalid"
+	FieldTooLong     Code = "field_too_long"
 
 	// Policy documents.
 	PolicyNotFound     Code = "policy_not_found"
@@ -148,6 +152,10 @@ func (c Code) Text() (en, zh string) {
 		return "date must be a real calendar date YYYY-MM-DD", "日期须为有效的 YYYY-MM-DD"
 	case DateOrder:
 		return "dates are out of order", "日期先后顺序错误"
+	case FieldTextInvalid:
+		return "text must be valid UTF-8 without control characters", "文本须为有效的 UTF-8 编码且不含控制字符"
+	case FieldTooLong:
+		return "text is too long", "文本过长"
 	case PolicyNotFound:
 		return "policy not found", "未找到补偿方案"
 	case PolicyDuplicate:

@@ -109,6 +109,20 @@ func cut(s string, n int) string {
 	return s[:n] + "…"
 }
 
+// NewErrorDetail returns an Error like NewError's whose detail is given in each
+// language, for a detail in words (NewError's is shown as is in both), so that
+// messageZh stays Chinese throughout.
+func NewErrorDetail(code Code, path, en, zh string) *Error {
+	e := NewError(code, path, "")
+	if en != "" {
+		e.Message += ": " + en
+	}
+	if zh != "" {
+		e.MessageZh += "：" + zh
+	}
+	return e
+}
+
 func (e *Error) Error() string {
 	if e.Path == "" {
 		return string(e.Code) + ": " + e.Message

@@ -2,13 +2,16 @@ package claim
 
 import (
 	"strconv"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/ruralhealth/ncms/core"
 	"github.com/ruralhealth/ncms/core/civil"
 	"github.com/ruralhealth/ncms/core/policy"
+	"github.com/ruralhealth/ncms/core/text"
 )
+
+// MaxText bounds a claim's free text (its id, the institution, the person's name,
+// an item's code and name), in characters.
+const MaxText = 200
 
 // Validate returns every problem with the claim under the policy, sorted by path, or
 // nil. personID checks the resident ID; the engine passes the identity package's parser.
@@ -19,19 +22,11 @@ func (c *Claim) Validate(p *policy.Compiled, personID func(id string, on civil.D
 			es = append(es, e)
 		}
 	}
-	text := func(s, path string, required bool) {
-		switch {
-		case s == "" && required:
+	checkText := func(s, path string, required bool) {
+		if s == "" && required {
 			es.Add(core.FieldRequired, path, "")
-		case len(s) > 200 || !utf8.ValidString(s):
-			es.AddText(core.FieldInvalid, path, "at most 200 characters of valid UTF-8", "至多 200 字节的有效 UTF-8 文本")
-		default:
-			for _, r := range s {
-				if unicode.IsControl(r) {
-					es.AddText(core.FieldInvalid, path, "control character", "含控制字符")
-					break
-				}
-			}
+		} else {
+			add(text.Check(path, s, MaxText))
 		}
 	}
 	// addAt places an error found without a path; paths are built only for errors.
@@ -41,7 +36,7 @@ func (c *Claim) Validate(p *policy.Compiled, personID func(id string, on civil.D
 			es = append(es, e)
 		}
 	}
-	text(c.ID, "/id", false)
+	checkText(c.ID, "/id", false)
 
 	v := &c.Visit
 	add(v.Admission.Check("/visit/admission"))
@@ -74,7 +69,7 @@ func (c *Claim) Validate(p *policy.Compiled, personID func(id string, on civil.D
 	case !okType:
 		es.Add(core.FieldInvalid, "/visit/type", core.Quote(v.Type))
 	}
-	text(v.Institution, "/visit/institution", false)
+	checkText(v.Institution, "/visit/institution", false)
 	if v.Class == "" {
 		es.Add(core.FieldRequired, "/visit/class", "")
 	} else if _, ok := p.Class(v.Class); !ok {
@@ -105,7 +100,7 @@ func (c *Claim) Validate(p *policy.Compiled, personID func(id string, on civil.D
 			es = append(es, &e2)
 		}
 	}
-	text(pr.Name, "/person/name", false)
+	checkText(pr.Name, "/person/name", false)
 	if pr.Category == "" {
 		es.Add(core.FieldRequired, "/person/category", "")
 	} else if _, ok := p.Category(pr.Category); !ok {
@@ -148,7 +143,7 @@ func (c *Claim) Validate(p *policy.Compiled, personID func(id string, on civil.D
 		es.AddText(core.ClaimTooManyItems, "/items", "more than "+strconv.Itoa(MaxItems)+" lines", "超过 "+strconv.Itoa(MaxItems)+" 条")
 	} else {
 		for i := range c.Items {
-			validateItem(&es, &c.Items[i], i, text)
+			validateItem(&es, &c.Items[i], i, checkText)
 		}
 	}
 
@@ -214,15 +209,15 @@ func earlier(i int, same func(j int) bool) bool {
 
 // validateItem checks one line. Paths are built only when a problem is found: a
 // valid bill of hundreds of lines should cost no string building.
-func validateItem(es *core.Errors, it *Item, i int, text func(s, path string, required bool)) {
+func validateItem(es *core.Errors, it *Item, i int, checkText func(s, path string, required bool)) {
 	path := func(field string) string { return "/items/" + strconv.Itoa(i) + field }
-	if it.Code == "" || len(it.Code) > 200 || it.Name != "" {
-		text(it.Code, path("/code"), true)
-		text(it.Name, path("/name"), false)
+	if it.Code == "" || len(it.Code) > MaxText || it.Name != "" {
+		checkText(it.Code, path("/code"), true)
+		checkText(it.Name, path("/name"), false)
 	} else {
 		for j := 0; j < len(it.Code); j++ {
 			if it.Code[j] < 0x20 || it.Code[j] == 0x7f || it.Code[j] >= 0x80 {
-				text(it.Code, path("/code"), true)
+				checkText(it.Code, path("/code"), true)
 				break
 			}
 		}

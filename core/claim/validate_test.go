@@ -385,7 +385,7 @@ func TestValidate(t *testing.T) {
 		{
 			name: "institution with a control character",
 			edit: func(t *testing.T, c *claim.Claim) { c.Visit.Institution = "H62\x07" },
-			want: []pair{{core.FieldInvalid, "/visit/institution"}},
+			want: []pair{{core.FieldTextInvalid, "/visit/institution"}},
 		},
 
 		// --- person ---
@@ -465,12 +465,12 @@ func TestValidate(t *testing.T) {
 		{
 			name: "name of invalid UTF-8",
 			edit: func(t *testing.T, c *claim.Claim) { c.Person.Name = "张\xff" },
-			want: []pair{{core.FieldInvalid, "/person/name"}},
+			want: []pair{{core.FieldTextInvalid, "/person/name"}},
 		},
 		{
 			name: "claim id too long",
 			edit: func(t *testing.T, c *claim.Claim) { c.ID = strings.Repeat("x", 201) },
-			want: []pair{{core.FieldInvalid, "/id"}},
+			want: []pair{{core.FieldTooLong, "/id"}},
 		},
 
 		// --- items ---
@@ -487,7 +487,7 @@ func TestValidate(t *testing.T) {
 		{
 			name: "item code with a control character (no name)",
 			edit: func(t *testing.T, c *claim.Claim) { c.Items[0].Code, c.Items[0].Name = "FEE\tA", "" },
-			want: []pair{{core.FieldInvalid, "/items/0/code"}},
+			want: []pair{{core.FieldTextInvalid, "/items/0/code"}},
 		},
 		{
 			// A Chinese code is valid UTF-8 text.
@@ -632,7 +632,7 @@ func TestValidate(t *testing.T) {
 				c.Visit.Discharge = civil.MustParse("2025-06-01")
 			},
 			want: []pair{
-				{core.FieldInvalid, "/id"},
+				{core.FieldTextInvalid, "/id"},
 				{core.FieldInvalid, "/items/9/class"},
 				{core.FieldRequired, "/items/9/kind"},
 				{core.AmountNegative, "/items/10/amount"},

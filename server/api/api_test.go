@@ -891,6 +891,7 @@ func TestPostgres(t *testing.T) {
 		"Keys": TestKeys, "Readyz": TestReadyz, "ConcurrentSettlements": TestConcurrentSettlements, "Reports": TestReports,
 		"PublicBusy": TestPublicBusy, "PublicRate": TestPublicRate,
 		"StoreClosed": TestStoreClosed, "ReversalReplay": TestReversalReplay,
+		"ImportCharset": TestImportCharset, "TextBoundaries": TestTextBoundaries,
 	} {
 		t.Run(name, test)
 	}

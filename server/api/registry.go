@@ -1,13 +1,16 @@
 package api
 
 import (
-	"bytes"
+	"errors"
+	"fmt"
+	"mime"
 	"net/http"
 
 	"github.com/gorilla/mux"
 
 	"github.com/ruralhealth/ncms/core"
 	"github.com/ruralhealth/ncms/core/civil"
+	"github.com/ruralhealth/ncms/core/codec"
 	"github.com/ruralhealth/ncms/core/engine"
 	"github.com/ruralhealth/ncms/core/identity"
 	"github.com/ruralhealth/ncms/server/ledger"
@@ -71,21 +74,86 @@ func (s *Server) person(w http.ResponseWriter, r *http.Request, _ *ledger.Key) e
 }
 
 // importRoster answers POST /v1/registry/import: the county roster as CSV, all rows
-// or none. A roster with problems is 422 with every problem at /rows/<i>/<column>.
+// or none, read as a stream. Its encoding is the charset of the query or of the
+// Content-Type, else detected. A roster with problems is 422 with the first ones at
+// /rows/<i>/<column> and the count of all of them by code.
 func (s *Server) importRoster(w http.ResponseWriter, r *http.Request, _ *ledger.Key) error {
-	body, err := readBody(w, r, ImportLimit)
+	if r.ContentLength > ImportLimit {
+		return core.Errors{tooLarge(uint64(r.ContentLength), ImportLimit)}
+	}
+	enc, err := charset(r)
 	if err != nil {
 		return err
 	}
-	rep, err := s.ledger.Import(r.Context(), bytes.NewReader(body), nil)
-	if err != nil {
+	body := http.MaxBytesReader(w, r.Body, ImportLimit)
+	rep, err := s.ledger.Import(r.Context(), body, ledger.ImportOptions{Encoding: enc})
+	var mbe *http.MaxBytesError
+	switch {
+	case errors.As(err, &mbe):
+		return core.Errors{tooLarge(uint64(ImportLimit)+1, ImportLimit)}
+	case err != nil:
 		return s.ledgerError(err)
-	}
-	if !rep.Imported {
-		writeJSON(w, http.StatusUnprocessableEntity, engine.Failure(rep.Problems))
+	case !rep.Imported:
+		b, err := codec.Encode(importFailure{Schema: engine.Schema, OK: false, Errors: rep.Problems,
+			Rows: rep.Rows, Encoding: rep.Encoding, ProblemCount: rep.ProblemCount, ProblemCodes: rep.ProblemCodes})
+		if err != nil {
+			return fmt.Errorf("api: encoding the import's problems: %w", err)
+		}
+		writeJSON(w, http.StatusUnprocessableEntity, b)
 		return nil
 	}
 	return writeOK(w, http.StatusOK, rep)
+}
+
+// importFailure is the answer to a roster with problems: the error envelope with
+// the first problems, and the counts of them all.
+type importFailure struct {
+	Schema       int                `json:"schema"`
+	OK           bool               `json:"ok"`
+	Errors       core.Errors        `json:"errors"`
+	Rows         int                `json:"rows"`
+	Encoding     ledger.Encoding    `json:"encoding"`
+	ProblemCount int                `json:"problemCount"`
+	ProblemCodes []ledger.CodeCount `json:"problemCodes"`
+}
+
+// charset is the roster's encoding named by the charset query parameter or the
+// Content-Type's charset parameter (auto when neither names one); the two must
+// agree.
+func charset(r *http.Request) (ledger.Encoding, error) {
+	var es core.Errors
+	enc := ledger.EncodingAuto
+	if ct := r.Header.Get("Content-Type"); ct != "" {
+		_, params, err := mime.ParseMediaType(ct)
+		if err == nil && params["charset"] != "" {
+			if enc, err = parseCharset(params["charset"], "/charset"); err != nil {
+				return "", err
+			}
+		}
+	}
+	if q := r.URL.Query(); q.Has("charset") {
+		qe, err := parseCharset(q.Get("charset"), "/charset")
+		if err != nil {
+			return "", err
+		}
+		if enc != ledger.EncodingAuto && qe != ledger.EncodingAuto && qe != enc {
+			es.AddText(core.FieldInvalid, "/charset", string(qe)+" ≠ Content-Type "+string(enc), "查询参数中的字符集 "+core.Quote(string(qe))+" 与请求头中的 "+core.Quote(string(enc))+" 不一致")
+			return "", es
+		}
+		if qe != ledger.EncodingAuto {
+			enc = qe
+		}
+	}
+	return enc, nil
+}
+
+// parseCharset reads one charset name.
+func parseCharset(name string, path string) (ledger.Encoding, error) {
+	enc, ok := ledger.ParseEncoding(name)
+	if !ok {
+		return "", core.Errors{core.NotOneOf(path, name, "utf-8", "gbk", "gb18030", "auto")}
+	}
+	return enc, nil
 }
 
 // cardEventRequest is the body of a card event; the number is the URL's.

@@ -30,6 +30,7 @@ func (l *Ledger) CardEvent(ctx context.Context, keyID string, ev CardEvent) (*Ca
 	} else if ev.Date.IsZero() {
 		es.Add(core.FieldRequired, "/date", "")
 	}
+	checkText(&es, "/certificate", ev.Certificate, MaxCodeLen)
 	if ev.Event == identity.Issue {
 		if id, err := identity.ParseID(ev.Owner, l.today()); err != nil {
 			es = append(es, core.AsErrors(core.Prefix(err, "/owner"))...)

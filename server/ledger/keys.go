@@ -36,6 +36,8 @@ func (l *Ledger) CreateKey(ctx context.Context, role, institution, name string) 
 	default:
 		es = append(es, core.NotOneOf("/role", role, RoleInstitution, RoleCounty))
 	}
+	checkText(&es, "/institution", institution, MaxCodeLen)
+	checkText(&es, "/name", name, MaxNameLen)
 	if err := es.Err(); err != nil {
 		return "", nil, err
 	}

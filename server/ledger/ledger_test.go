@@ -39,7 +39,7 @@ func stores(t *testing.T) map[string]func(t *testing.T) ledger.Store {
 	return out
 }
 
-func open(t *testing.T, dsn string) ledger.Store {
+func open(t testing.TB, dsn string) ledger.Store {
 	t.Helper()
 	s, err := store.Open(context.Background(), dsn)
 	if err != nil {
@@ -58,7 +58,7 @@ func forEachStore(t *testing.T, f func(t *testing.T, l *ledger.Ledger)) {
 	}
 }
 
-func newLedger(t *testing.T, s ledger.Store) *ledger.Ledger {
+func newLedger(t testing.TB, s ledger.Store) *ledger.Ledger {
 	t.Helper()
 	e, err := engine.WithExamples()
 	if err != nil {
@@ -342,7 +342,7 @@ func TestRegistryImport(t *testing.T) {
 			"H1,640221100,V01,一队,head,640221198001010015,王大,farmer,1980-01-01,2025,,2024-12-01\n" +
 			"H1,640221100,V01,一队,,640221198001010023,李二,farmer,,2025,,2024-12-01\n"
 		bad := strings.Replace(good, "640221198001010023", "640221198001010024", 1) + "H2,,V02,,,640221198001010015,王大,farmer,,2025,,2024-13-01\n"
-		rep, err := l.Import(ctx, strings.NewReader(bad), nil)
+		rep, err := l.Import(ctx, strings.NewReader(bad), ledger.ImportOptions{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -358,7 +358,7 @@ func TestRegistryImport(t *testing.T) {
 			t.Fatalf("a bad roster imported some rows: %v", err)
 		}
 		var progress []int
-		rep, err = l.Import(ctx, strings.NewReader(good), func(n int) { progress = append(progress, n) })
+		rep, err = l.Import(ctx, strings.NewReader(good), ledger.ImportOptions{Progress: func(n int) { progress = append(progress, n) }})
 		if err != nil || !rep.Imported || rep.Households != 1 || rep.Persons != 2 || len(progress) != 3 {
 			t.Fatalf("good roster: %+v %v, progress %v", rep, err, progress)
 		}

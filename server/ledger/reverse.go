@@ -129,6 +129,10 @@ func (l *Ledger) reversal(ctx context.Context, tx Tx, e *Entry, totals claim.Tot
 // settlement reversed otherwise, or replaced by a correction, is
 // settlement_already_reversed.
 func (l *Ledger) Reverse(ctx context.Context, keyID, institution string, seq int64, reason string) (*Receipt, error) {
+	var es core.Errors
+	if !checkText(&es, "/reason", reason, MaxReasonLen) {
+		return nil, es
+	}
 	var out *Receipt
 	err := l.store.Update(ctx, func(tx Tx) error {
 		out = nil

@@ -4,7 +4,8 @@
 // ships to hospitals.
 //
 //	ncms-server [--addr :8080] [--db ./data/ncms.db | --db postgres://…] [--engine native|wasm]
-//	ncms-server import [--db ./data/ncms.db] roster.csv
+//	ncms-server import [--db ./data/ncms.db] [--encoding auto|utf-8|gbk|gb18030] roster.csv
+//	ncms-server check-text [--db ./data/ncms.db]
 //
 // On its first start against an empty database it prints the county administrator's
 // API key once and writes it to ./data/admin.key (mode 0600), and likewise the
@@ -67,8 +68,13 @@ type command struct {
 }
 
 func (c *command) run(ctx context.Context, args []string) error {
-	if len(args) > 0 && args[0] == "import" {
-		return c.importRoster(ctx, args[1:])
+	if len(args) > 0 {
+		switch args[0] {
+		case "import":
+			return c.importRoster(ctx, args[1:])
+		case "check-text":
+			return c.checkText(ctx, args[1:])
+		}
 	}
 	return c.serve(ctx, args)
 }
@@ -275,9 +281,11 @@ func (c *command) importRoster(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("ncms-server import", flag.ContinueOnError)
 	fs.SetOutput(c.stderr)
 	db := fs.String("db", "./data/ncms.db", "SQLite database file, or a postgres:// connection string")
+	encoding := fs.String("encoding", "auto", "the file's encoding: utf-8, gbk, gb18030 or auto (a byte-order mark or valid UTF-8 is UTF-8, anything else GB18030)")
 	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "usage: ncms-server import [--db DSN] roster.csv\n\nThe roster's header names the columns %s.\n\n",
-			strings.Join(ledger.RosterColumns, ","))
+		fmt.Fprintf(fs.Output(), "usage: ncms-server import [--db DSN] [--encoding auto] roster.csv\n\n"+
+			"The roster's header names its columns in English or Chinese, in any order (* required):\n%s.\n\n",
+			ledger.RosterColumns())
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -286,6 +294,10 @@ func (c *command) importRoster(ctx context.Context, args []string) error {
 	if fs.NArg() != 1 {
 		fs.Usage()
 		return errors.New("import needs one roster file")
+	}
+	enc, ok := ledger.ParseEncoding(*encoding)
+	if !ok {
+		return fmt.Errorf("--encoding %q: want utf-8, gbk, gb18030 or auto", *encoding)
 	}
 	f, err := os.Open(fs.Arg(0))
 	if err != nil {
@@ -317,12 +329,12 @@ func (c *command) importRoster(ctx context.Context, args []string) error {
 		progressbar.OptionSetWidth(30),
 	)
 	rows := 0
-	rep, err := l.Import(ctx, io.TeeReader(f, bar), func(done int) {
+	rep, err := l.Import(ctx, io.TeeReader(f, bar), ledger.ImportOptions{Encoding: enc, Progress: func(done int) {
 		rows = done
 		if done%1000 == 0 {
 			bar.Describe(fmt.Sprintf("%d rows", done))
 		}
-	})
+	}})
 	// The file is read ahead of the rows, so the bar is full before the last of
 	// them; the final count is drawn once all are done.
 	bar.Describe(fmt.Sprintf("%d rows", rows))
@@ -345,7 +357,13 @@ func report(w io.Writer, name string, rep *ledger.ImportReport) error {
 		fmt.Fprintf(w, "%s: %s\n", where(name, p), p.Message)
 		fmt.Fprintf(w, "%s  %s [%s]\n", strings.Repeat(" ", len(name)), p.MessageZh, p.Code)
 	}
-	return fmt.Errorf("%s: %d problems in %d rows; nothing was imported", name, len(rep.Problems), rep.Rows)
+	if more := rep.ProblemCount - len(rep.Problems); more > 0 {
+		fmt.Fprintf(w, "%s: … and %d more problems\n", name, more)
+	}
+	for _, c := range rep.ProblemCodes {
+		fmt.Fprintf(w, "%s: %d × %s\n", name, c.Count, c.Code)
+	}
+	return fmt.Errorf("%s (read as %s): %d problems in %d rows; nothing was imported", name, rep.Encoding, rep.ProblemCount, rep.Rows)
 }
 
 // where turns a problem's path (/rows/<i>/<column>, /header/<column>) into the
@@ -364,6 +382,10 @@ func where(name string, e *core.Error) string {
 		}
 		return loc
 	case len(parts) == 2 && parts[0] == "header":
+		// A header cell that is not text is named by its place.
+		if i, err := strconv.Atoi(parts[1]); err == nil {
+			return fmt.Sprintf("%s:1: column %d", name, i+1)
+		}
 		return fmt.Sprintf("%s:1: %s", name, parts[1])
 	}
 	if e.Path == "" {
@@ -383,5 +405,42 @@ func (b *byteSize) Set(s string) error {
 		return fmt.Errorf("want a size such as 4MiB, got %q", s)
 	}
 	*b = byteSize(n)
+	return nil
+}
+
+// checkText is `ncms-server check-text`: it lists every stored text value that the
+// boundaries would refuse today (not UTF-8, a control character, too long), one line
+// each with its table, column and row (resident IDs masked), and fails if any.
+func (c *command) checkText(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("ncms-server check-text", flag.ContinueOnError)
+	fs.SetOutput(c.stderr)
+	db := fs.String("db", "./data/ncms.db", "SQLite database file, or a postgres:// connection string")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("check-text: unexpected argument %q", fs.Arg(0))
+	}
+	s, err := openStore(ctx, *db)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	n := 0
+	for bad, err := range ledger.CheckStoredText(ctx, s) {
+		if err != nil {
+			return err
+		}
+		n++
+		at := bad.Table + "." + bad.Column + " " + strconv.QuoteToASCII(bad.Key)
+		if bad.Problem.Path != "" {
+			at += " " + bad.Problem.Path
+		}
+		fmt.Fprintf(c.stdout, "%s: %s [%s]\n", at, bad.Problem.Message, bad.Problem.Code)
+	}
+	if n > 0 {
+		return fmt.Errorf("check-text: %d stored text values fail the check", n)
+	}
+	fmt.Fprintln(c.stdout, "check-text: every stored text value passes")
 	return nil
 }

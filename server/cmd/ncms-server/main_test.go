@@ -3,16 +3,21 @@ package main
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"encoding/json"
 	"io"
 	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"golang.org/x/text/encoding/simplifiedchinese"
+
 	"github.com/ruralhealth/ncms/core/engine"
+	"github.com/ruralhealth/ncms/core/identity"
 	"github.com/ruralhealth/ncms/server/api/apitest"
 	"github.com/ruralhealth/ncms/wasm/build"
 )
@@ -250,6 +255,12 @@ func TestImport(t *testing.T) {
 		"H1,640221100,V01,一队,head,640221198001010015,王大,farmer,1980-01-01,2024,,2023-12-01\n"+
 		"H1,640221100,V01,一队,head,640221198001010015,王大,farmer,1980-01-01,2025,,2024-12-01\n"+
 		"H1,640221100,V01,一队,,640221198001010023,李二,farmer,,2025,,2024-12-01\n")
+	gbkText, err := simplifiedchinese.GBK.NewEncoder().String("户号,乡镇,村,身份证号,姓名,人员类别,参合年度,缴费日期\n" +
+		"H1,城关镇,东关村,640221198001010015,王大,farmer,2025,2024-12-01\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	gbk := write("gbk.csv", gbkText)
 
 	tests := []struct {
 		name    string
@@ -264,6 +275,10 @@ func TestImport(t *testing.T) {
 			"[id_checksum]",
 		}},
 		{"good roster", []string{"--db", db, good}, false, []string{"good.csv: imported 3 rows: 1 households, 2 persons"}},
+		{"GBK roster", []string{"--db", db, gbk}, false, []string{"gbk.csv: imported 1 rows: 1 households, 1 persons"}},
+		{"GBK roster named", []string{"--db", db, "--encoding", "GBK", gbk}, false, []string{"gbk.csv: imported 1 rows"}},
+		{"GBK roster named UTF-8", []string{"--db", db, "--encoding", "utf-8", gbk}, true, []string{"gbk.csv:1: column 1: text must be valid UTF-8", "[field_text_invalid]", "8 × field_text_invalid"}},
+		{"unknown encoding", []string{"--db", db, "--encoding", "latin1", gbk}, true, nil},
 		{"no file", []string{"--db", db}, true, nil},
 		{"missing file", []string{"--db", db, filepath.Join(dir, "none.csv")}, true, nil},
 	}
@@ -284,6 +299,50 @@ func TestImport(t *testing.T) {
 				t.Errorf("the report prints a full resident ID:\n%s", stdout.String())
 			}
 		})
+	}
+}
+
+// TestCheckText writes bad text into a database past the server and finds it.
+func TestCheckText(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "ncms.db")
+	roster := filepath.Join(t.TempDir(), "roster.csv")
+	if err := os.WriteFile(roster, []byte(rosterHeader+"H1,640221100,V01,一队,head,640221198001010015,王大,farmer,,2025,,2024-12-01\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	run := func(args ...string) (string, error) {
+		var stdout, stderr bytes.Buffer
+		c := &command{stdout: &stdout, stderr: &stderr}
+		err := c.run(context.Background(), args)
+		return stdout.String(), err
+	}
+	if _, err := run("import", "--db", db, roster); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := run("check-text", "--db", db); err != nil || !strings.Contains(out, "passes") {
+		t.Fatalf("a clean database: %v\n%s", err, out)
+	}
+	raw, err := sql.Open("sqlite", db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	if _, err := raw.Exec("UPDATE persons SET name = CAST(X'CDF5B4F3' AS TEXT)"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := raw.Exec("UPDATE households SET village = 'V' || char(0) || '1'"); err != nil {
+		t.Fatal(err)
+	}
+	out, err := run("check-text", "--db", db)
+	if err == nil {
+		t.Fatalf("check-text passed bad text:\n%s", out)
+	}
+	for _, want := range []string{"persons.name " + strconv.Quote(identity.Mask("640221198001010015")) + ": text must be valid UTF-8", `households.village "H1": text must be valid UTF-8`, "U+0000"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "640221198001010015") {
+		t.Errorf("the output prints a full resident ID:\n%s", out)
 	}
 }
 

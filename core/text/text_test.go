@@ -1,0 +1,62 @@
+package text_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/ruralhealth/ncms/core"
+	"github.com/ruralhealth/ncms/core/text"
+)
+
+func TestCheckText(t *testing.T) {
+	tests := []struct {
+		name, s string
+		max     int
+		code    core.Code
+	}{
+		{"chinese", "王大·阿不都", 64, ""},
+		{"empty", "", 64, ""},
+		{"at the limit, counted in characters", strings.Repeat("王", 64), 64, ""},
+		{"over the limit", strings.Repeat("a", 65), 64, core.FieldTooLong},
+		{"NUL", "王\x00大", 64, core.FieldTextInvalid},
+		{"tab", "a\tb", 64, core.FieldTextInvalid},
+		{"newline", "a\nb", 64, core.FieldTextInvalid},
+		{"DEL", "a\x7fb", 64, core.FieldTextInvalid},
+		{"C1 control", "a\u0085b", 64, core.FieldTextInvalid},
+		{"GBK bytes", "\xcd\xf5\xb4\xf3", 64, core.FieldTextInvalid}, // 王大 in GBK
+		{"a cut-off character", "王"[:2], 64, core.FieldTextInvalid},
+		{"U+FFFD", "王\ufffd", 64, core.FieldTextInvalid},
+		{"a bad character beats the length", strings.Repeat("a", 70) + "\x00", 64, core.FieldTextInvalid},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			e := text.Check("/name", tc.s, tc.max)
+			var got core.Code
+			if e != nil {
+				got = e.Code
+				if e.Path != "/name" || e.Message == "" || !chinese(e.MessageZh) {
+					t.Errorf("error %+v: want the path and a Chinese message", e)
+				}
+			}
+			if got != tc.code {
+				t.Fatalf("CheckText(%q) = %v, want %s", tc.s, e, tc.code)
+			}
+		})
+	}
+}
+
+// chinese reports whether a message has no English words: no run of two lowercase
+// ASCII letters (code points, hex bytes and UTF-8 are upper case).
+func chinese(s string) bool {
+	run := 0
+	for _, r := range s {
+		if r >= 'a' && r <= 'z' {
+			if run++; run >= 2 {
+				return false
+			}
+		} else {
+			run = 0
+		}
+	}
+	return true
+}
