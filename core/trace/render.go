@@ -141,9 +141,9 @@ func template(note string) (zh, en string) {
 	switch note {
 	case "eligible":
 		return "{year}年已参合，享受{tier}待遇，连续参合{continuous}年",
-			"Enrolled for {year}, {tier} benefits, {continuous} continuous years"
+			"Enrolled for {year}, {tier} benefits; continuous years enrolled: {continuous}"
 	case "eligible_untiered":
-		return "{year}年已参合，连续参合{continuous}年", "Enrolled for {year}, {continuous} continuous years"
+		return "{year}年已参合，连续参合{continuous}年", "Enrolled for {year}; continuous years enrolled: {continuous}"
 	case "not_enrolled":
 		return "{year}年未参合，基金不予支付", "Not enrolled for {year}: the fund pays nothing"
 	case "waiting":
@@ -163,7 +163,7 @@ func template(note string) (zh, en string) {
 	case "referral_refuse":
 		return "县外就医未转诊，不予报销", "Out-of-county care without referral: not payable"
 	case "continuity":
-		return "连续参合{years}年，报销比例提高{points}", "{years} continuous years: ratio raised by {points}"
+		return "连续参合{years}年，报销比例提高{points}", "Continuous years enrolled: {years}; ratio raised by {points}"
 	case "category":
 		return "人员类别调整报销比例{points}", "Person category adjusts the ratio by {points}"
 	case "deductible_first":

@@ -46,7 +46,7 @@ func TestRender(t *testing.T) {
 		"基金合计支付3022.50元，家庭账户0.00元，个人现金1977.50元，医院承担0.00元，实际报销比例60.45%",
 	}
 	wantEn := []string{
-		"Enrolled for 2025, t2 benefits, 5 continuous years",
+		"Enrolled for 2025, t2 benefits; continuous years enrolled: 5",
 		"Admission 1 this year: deductible 350.00, applied 350.00",
 		"Slice 0–50000.00: 4650.00 at 65% pays 3022.50",
 		"Funds pay 3022.50, family account 0.00, cash 1977.50, hospital bears 0.00; effective ratio 60.45%",
@@ -96,7 +96,7 @@ func TestSentence(t *testing.T) {
 			name: "missing values render ?",
 			step: trace.Step{Note: "eligible"},
 			zh:   "?年已参合，享受?待遇，连续参合?年",
-			en:   "Enrolled for ?, ? benefits, ? continuous years",
+			en:   "Enrolled for ?, ? benefits; continuous years enrolled: ?",
 		},
 		{
 			name: "some values missing",
@@ -272,7 +272,7 @@ func TestExplain(t *testing.T) {
 			"1.005 rounded half up to 2 decimals is 1.01",
 			"layer:cat@en: base 100.00, threshold 0, pays 50.00",
 			"Funds pay ?, family account ?, cash ?, hospital bears ?; effective ratio ?",
-			"Enrolled for 2025, tier:t2@en benefits, 3 continuous years",
+			"Enrolled for 2025, tier:t2@en benefits; continuous years enrolled: 3",
 		}, []string{"clause/benefits/0@en", "clause/singleDiseases/0@en", "", "clause/rounding@en", "clause/layers/1@en", "", "clause/enrollment@en"}},
 	} {
 		got := append([]trace.Step(nil), steps...)

@@ -52,6 +52,57 @@ export interface VersionInfo {
   policies: { id: string; version: string; hash: string }[];
 }
 
+/** A language the engine explains results in. */
+export type Lang = 'zh' | 'en';
+
+/** A settle or estimate request. */
+export interface SettleRequest {
+  schema: 1;
+  policy: string;
+  /** Pins a policy version; absent selects the version in effect on the visit. */
+  version?: string;
+  claim: Record<string, unknown>;
+  /**
+   * Asks for the result explained in Chinese or English: each trace step's `text` and
+   * `clause`, fund names in the language. Absent, the result has no sentences. Any
+   * other value is an error at /lang.
+   */
+  lang?: Lang;
+}
+
+/** One fund's payment, with its annual cap as it applied to this visit. */
+export interface Fund {
+  fund: string;
+  /** The fund's name: in the requested lang when the policy gives one, else the policy's own. */
+  name: string;
+  kind: string;
+  base: Amount;
+  /** What the cap still allowed before this payment; null for a fund without a cap. */
+  available: Amount | null;
+  amount: Amount;
+  /** The annual cap (raised for continuity, or a benefit's lower cap); null without a cap. */
+  cap: Amount | null;
+  /** What the fund had paid this year before this visit; null without a cap. */
+  paidBefore: Amount | null;
+  /** What the cap still allows after this payment; null without a cap. */
+  left: Amount | null;
+}
+
+/** One step of a settlement: a decision, the rule behind it, what went in and out. */
+export interface TraceStep {
+  seq: number;
+  stage: string;
+  /** A JSON pointer into the policy document; "" for the final cash step. */
+  rule: string;
+  note: string;
+  in: { name: string; value: string }[];
+  out: { name: string; value: string }[];
+  /** The step as a sentence in the requested lang; only with lang. */
+  text?: string;
+  /** The clause of the printed scheme it cites ("第五条 起付线"); only with lang, when there is one. */
+  clause?: string;
+}
+
 /** The parts of a settlement result most callers read; the result has more. */
 export interface SettleResult {
   claim: string;
@@ -70,9 +121,9 @@ export interface SettleResult {
   personal: Amount;
   hospital: Amount;
   effectiveRatio: Rate;
-  funds: { fund: string; name: string; kind: string; base: Amount; paid: Amount; [k: string]: unknown }[];
-  warnings: { code: string; [k: string]: unknown }[];
-  trace: unknown[];
+  funds: Fund[];
+  warnings: { code: string; message: string; messageZh: string }[];
+  trace: TraceStep[];
   [k: string]: unknown;
 }
 
@@ -86,9 +137,9 @@ export interface Engine {
   /** call with UTF-8 bytes out. */
   callBytes(op: Operation | string, request?: Request | null): Uint8Array;
 
-  settle(request: Request): Envelope<SettleResult>;
+  settle(request: SettleRequest | Request): Envelope<SettleResult>;
   /** settle without a visit id, for an estimate. */
-  estimate(request: Request): Envelope<SettleResult>;
+  estimate(request: SettleRequest | Request): Envelope<SettleResult>;
   verifyCard(request: Request): Envelope<{
     valid: boolean; owner: string; enrolled: boolean; waiting: boolean;
     benefitsFrom: CivilDate; benefitTier: string; problems: EngineError[];
