@@ -150,7 +150,11 @@ func (s *state) round(a money.Amount) money.Amount {
 // keep keeps a, one of a fund's cap figures, for a result to point to.
 func (s *state) keep(a money.Amount) *money.Amount {
 	if len(s.avail) == cap(s.avail) {
-		return &a
+		// A copy made here, not &a: taking a's address would move every call's a to
+		// the heap, not only this rare one's.
+		p := new(money.Amount)
+		*p = a
+		return p
 	}
 	s.avail = append(s.avail, a)
 	return &s.avail[len(s.avail)-1]
