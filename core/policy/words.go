@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/ruralhealth/ncms/core"
+	"github.com/ruralhealth/ncms/core/trace"
 )
 
 // Limits on the wording a policy gives for people: names and clause citations are
@@ -17,12 +18,6 @@ const (
 	MaxClauseTitle  = 60  // runes in a clause title
 )
 
-// Languages the wording is given in, as explained results name them.
-const (
-	LangZh = "zh"
-	LangEn = "en"
-)
-
 // Text returns the citation in the language: number and title joined by a space, as
 // the printed scheme heads the article. English falls back to the Chinese when the
 // policy gives no English; an empty clause (or nil) gives "".
@@ -30,7 +25,7 @@ func (c *Clause) Text(lang string) string {
 	if c == nil {
 		return ""
 	}
-	if lang == LangEn && (c.NumberEn != "" || c.TitleEn != "") {
+	if lang == trace.English && (c.NumberEn != "" || c.TitleEn != "") {
 		return join(c.NumberEn, c.TitleEn)
 	}
 	return join(c.Number, c.Title)
@@ -50,7 +45,7 @@ func join(a, b string) string {
 // otherwise the Chinese name, otherwise the id itself.
 func named(name, nameEn, id, lang string) string {
 	switch {
-	case lang == LangEn && nameEn != "":
+	case lang == trace.English && nameEn != "":
 		return nameEn
 	case name != "":
 		return name
@@ -58,13 +53,13 @@ func named(name, nameEn, id, lang string) string {
 	return id
 }
 
-// What a Name call names.
+// What a Name call names: the kinds of ids a trace names, and more.
 const (
-	NameBenefit = "benefit"
-	NameDisease = "disease"
-	NameTier    = "tier"
+	NameBenefit = trace.NameBenefit
+	NameDisease = trace.NameDisease
+	NameTier    = trace.NameTier
+	NameLayer   = trace.NameLayer
 	NameClass   = "class"
-	NameLayer   = "layer"
 	// NameFund is a pool, a layer, or one of the funds without a pool (single
 	// disease, maternity).
 	NameFund = "fund"

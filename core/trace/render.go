@@ -8,6 +8,14 @@ const (
 	English = "en"
 )
 
+// Kinds of ids a Glossary names.
+const (
+	NameBenefit = "benefit"
+	NameDisease = "disease"
+	NameTier    = "tier"
+	NameLayer   = "layer"
+)
+
 // Glossary gives the words a sentence uses instead of ids and pointers: a compiled
 // policy is one. Name returns the display name of the benefit, disease, tier or layer
 // with the id (kind is "benefit", "disease", "tier" or "layer"), Clause the citation
@@ -114,10 +122,10 @@ func lookup(s Step, name string) (string, bool) {
 
 // named maps the placeholders whose values are ids to the kind of thing they name.
 var named = map[string]string{
-	"benefit": "benefit",
-	"disease": "disease",
-	"tier":    "tier",
-	"layer":   "layer",
+	"benefit": NameBenefit,
+	"disease": NameDisease,
+	"tier":    NameTier,
+	"layer":   NameLayer, // the layer steps record the layer's id
 }
 
 // settings words the values of settings a sentence names: placeholder=value →
