@@ -262,6 +262,7 @@ type PolicyInfo struct {
 	ID           string        `json:"id"`
 	Version      string        `json:"version"`
 	Name         string        `json:"name"`
+	NameEn       string        `json:"nameEn,omitempty"`
 	Region       string        `json:"region"`
 	Scheme       string        `json:"scheme"`
 	Effective    policy.Period `json:"effective"`
@@ -272,7 +273,7 @@ type PolicyInfo struct {
 
 func info(p *policy.Compiled) PolicyInfo {
 	d := p.Policy()
-	return PolicyInfo{ID: d.ID, Version: d.Version, Name: d.Name, Region: d.Region, Scheme: d.Scheme,
+	return PolicyInfo{ID: d.ID, Version: d.Version, Name: d.Name, NameEn: d.NameEn, Region: d.Region, Scheme: d.Scheme,
 		Effective: d.Effective, Source: d.Source, Illustrative: d.Illustrative, Hash: p.Hash()}
 }
 

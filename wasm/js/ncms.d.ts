@@ -37,6 +37,8 @@ export interface PolicyInfo {
   id: string;
   version: string;
   name: string;
+  /** The scheme's name in English, when the policy gives one. */
+  nameEn?: string;
   region: string;
   scheme: string;
   effective: { from: CivilDate; to?: CivilDate };

@@ -376,7 +376,9 @@ class Estimator {
 
   fillPolicies() {
     const sel = $('policy');
-    sel.replaceChildren(...this.policies.map((p) => h('option', { value: p.id }, p.name || p.id)));
+    const chosen = sel.value;
+    sel.replaceChildren(...this.policies.map((p) => h('option', { value: p.id }, named(p, this.lang))));
+    if (chosen) sel.value = chosen;
   }
 
   wire() {
@@ -403,6 +405,7 @@ class Estimator {
       this.lang = this.lang === 'zh' ? 'en' : 'zh';
       remember('ncms-lang', this.lang);
       this.applyText();
+      this.fillPolicies();
       if (this.doc) this.fillPolicyControls(true);
       // The explanation is the engine's, in the language asked for: ask again.
       if (this.last) this.estimate(false);
