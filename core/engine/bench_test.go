@@ -56,3 +56,17 @@ func BenchmarkSettleJSON(b *testing.B) {
 		e.Handle(engine.OpSettle, req)
 	}
 }
+
+// BenchmarkSettleJSONExplained is BenchmarkSettleJSON asking for the result explained
+// in Chinese: what a host that shows the trace pays for the sentences and clauses.
+func BenchmarkSettleJSONExplained(b *testing.B) {
+	e := examples(b)
+	req := []byte(strings.Replace(string(twentyLines(b)), `"schema":1,`, `"schema":1,"lang":"zh",`, 1))
+	if out := e.Handle(engine.OpSettle, req); !strings.Contains(string(out), `"text":"`) {
+		b.Fatalf("no sentences: %s", out)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		e.Handle(engine.OpSettle, req)
+	}
+}

@@ -176,6 +176,25 @@ func (e *Engine) Settle(policyID, version string, c *claim.Claim, requireID bool
 	return res, nil
 }
 
+// Explain words a settlement for people in lang, "zh" or "en" (settle.Explain): each
+// trace step's sentence and the clause it cites, fund names in the language. c and r
+// are the claim and the result Settle returned for it; hosts with request types of
+// their own call this when they show the explanation.
+func (e *Engine) Explain(c *claim.Claim, r *settle.Result, lang string) error {
+	if err := checkLang(lang); err != nil {
+		return err
+	}
+	p, err := e.Find(r.Policy.ID, r.Policy.Version, civil.Date{})
+	if err != nil {
+		return err
+	}
+	if p.Hash() != r.Policy.Hash {
+		return core.Errors{core.NewError(core.PolicyConflict, "/policy", r.Policy.ID+" "+r.Policy.Version)}
+	}
+	settle.Explain(p, c, r, lang)
+	return nil
+}
+
 // Handle runs the named operation on a JSON request and returns the JSON response
 // envelope. It never panics: a bug becomes an engine_internal error.
 func (e *Engine) Handle(op string, req []byte) (resp []byte) {
@@ -283,9 +302,12 @@ func rosterSize(r RosterResult) int {
 // resultSize estimates the encoded size of r from its lists and trace texts, so that
 // the response is allocated once.
 func resultSize(r *settle.Result) int {
-	n := 800 + 160*len(r.Funds) + 240*len(r.Warnings) + 112*len(r.TotalsAfter.Funds) + 32*len(r.TotalsAfter.Admissions)
+	n := 800 + 240*len(r.Funds) + 240*len(r.Warnings) + 112*len(r.TotalsAfter.Funds) + 32*len(r.TotalsAfter.Admissions)
 	for _, s := range r.Trace {
 		n += 64 + len(s.Stage) + len(s.Rule) + len(s.Note)
+		if s.Text != "" || s.Clause != "" {
+			n += 24 + len(s.Text) + len(s.Clause)
+		}
 		for _, v := range s.In {
 			n += 24 + len(v.Name) + len(v.Value)
 		}

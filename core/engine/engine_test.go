@@ -2,6 +2,7 @@ package engine_test
 
 import (
 	"encoding/json"
+	"github.com/ruralhealth/ncms/core/coretest"
 	"math/rand/v2"
 	"os"
 	"reflect"
@@ -13,7 +14,6 @@ import (
 	"github.com/ruralhealth/ncms/core/civil"
 	"github.com/ruralhealth/ncms/core/claim"
 	"github.com/ruralhealth/ncms/core/codec"
-	"github.com/ruralhealth/ncms/core/coretest"
 	"github.com/ruralhealth/ncms/core/engine"
 	"github.com/ruralhealth/ncms/core/settle"
 )
@@ -138,21 +138,36 @@ func TestSettleEnvelopeAsCodec(t *testing.T) {
 	if err := codec.Decode(req, &r); err != nil {
 		t.Fatal(err)
 	}
-	res, err := e.Settle(r.Policy, r.Version, &r.Claim, true)
-	if err != nil {
-		t.Fatal(err)
-	}
-	type plain settle.Result // no methods: encoded by reflection
-	want, err := codec.Encode(struct {
-		Schema int    `json:"schema"`
-		OK     bool   `json:"ok"`
-		Result *plain `json:"result,omitempty"`
-	}{1, true, (*plain)(res)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got := e.Handle(engine.OpSettle, req); string(got) != string(want) {
-		t.Errorf("Handle:\n%s\nwant\n%s", got, want)
+	for _, lang := range []string{"", "zh", "en"} {
+		c := r.Claim
+		res, err := e.Settle(r.Policy, r.Version, &c, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if lang != "" {
+			if err := e.Explain(&c, res, lang); err != nil {
+				t.Fatal(err)
+			}
+		}
+		type plain settle.Result // no methods: encoded by reflection
+		want, err := codec.Encode(struct {
+			Schema int    `json:"schema"`
+			OK     bool   `json:"ok"`
+			Result *plain `json:"result,omitempty"`
+		}{1, true, (*plain)(res)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		withLang := req
+		if lang != "" {
+			withLang = []byte(strings.Replace(string(req), `"schema":1,`, `"schema":1,"lang":"`+lang+`",`, 1))
+			if string(withLang) == string(req) {
+				t.Fatal("the request has no schema field to put lang after")
+			}
+		}
+		if got := e.Handle(engine.OpSettle, withLang); string(got) != string(want) {
+			t.Errorf("Handle, lang %q:\n%s\nwant\n%s", lang, got, want)
+		}
 	}
 }
 
@@ -168,7 +183,8 @@ func TestSettleScanMatchesCodec(t *testing.T) {
 		[]byte(`{"schema":1,"policy":"p","version":"v","claim":{}}`),
 		[]byte(`{"schema":2,"policy":"","claim":{"items":[]}}`),
 		[]byte(`{"schema":1,"claim":null}`), []byte(`{"schema":1,"policy":"p","policy":"q"}`),
-		[]byte(`{"schema":1,"nope":1}`), []byte(`{"schema":"1"}`), []byte(` {"schema":1} `)}
+		[]byte(`{"schema":1,"nope":1}`), []byte(`{"schema":"1"}`), []byte(` {"schema":1} `),
+		[]byte(`{"schema":1,"policy":"p","lang":"zh","claim":{}}`), []byte(`{"lang":"en","lang":"fr"}`)}
 	check := func(req []byte) bool {
 		var fast, slow engine.SettleRequest
 		if !fast.Scan(req) {
@@ -287,6 +303,98 @@ func TestFindForDischargeDate(t *testing.T) {
 			if _, err := e.FindFor("test-pingluo", "", late); core.AsErrors(err)[0].Path != "/claim/visit/discharge" {
 				t.Errorf("no version on the discharge date: %v", err)
 			}
+		}
+	}
+}
+
+// TestSettleLang asks for the Pingluo report's example explained in each language:
+// every step in words, citing the printed scheme's clauses rather than JSON pointers,
+// the benefit by name, and the fund with its cap, what it paid before and what is
+// left. Without lang the result has no sentences at all; a language the engine does
+// not speak is an error at /lang.
+func TestSettleLang(t *testing.T) {
+	e, err := engine.WithExamples()
+	if err != nil {
+		t.Fatal(err)
+	}
+	req := func(lang string) []byte {
+		r := strings.Replace(pingluoClaim, `"policy":"test-pingluo"`, `"policy":"pingluo-original"`+lang, 1)
+		// The example policy knows farmers, not the test policy's general category.
+		return []byte(strings.Replace(r, `"category":"general"`, `"category":"farmer"`, 1))
+	}
+	decode := func(out []byte) *settle.Result {
+		t.Helper()
+		var env envelope
+		if err := codec.Decode(out, &env); err != nil || !env.OK {
+			t.Fatalf("%s: %v", out, err)
+		}
+		return env.Result
+	}
+
+	plain := e.Handle(engine.OpSettle, req(""))
+	if strings.Contains(string(plain), `"text":`) || strings.Contains(string(plain), `"clause":`) {
+		t.Errorf("without lang the result has sentences:\n%s", plain)
+	}
+	r := decode(plain)
+	f := r.Funds[0]
+	// Cap 4000 a year, nothing paid before, 4000 paid now: nothing left.
+	if f.Cap == nil || f.Cap.String() != "4000.00" || f.PaidBefore.String() != "0.00" || f.Left.String() != "0.00" || f.Name != "住院统筹基金" {
+		t.Errorf("fund %+v, want cap 4000.00, paid before 0.00, left 0.00", f)
+	}
+
+	for _, tc := range []struct {
+		lang        string
+		fund        string
+		benefit     string
+		deductible  [2]string // sentence, clause
+		clauseCount int
+	}{
+		{"zh", "住院统筹基金", "适用补偿规定：住院补偿",
+			[2]string{"本年第1次住院，起付线300.00元，本次扣除300.00元", "第五条 起付线"}, 6},
+		{"en", "Inpatient pool", "Benefit applied: Inpatient care",
+			[2]string{"Admission 1 this year: deductible 300.00, applied 300.00", "Art. 5 Deductible"}, 6},
+	} {
+		r := decode(e.Handle(engine.OpSettle, req(`,"lang":"`+tc.lang+`"`)))
+		if r.Funds[0].Name != tc.fund {
+			t.Errorf("%s: fund name %q, want %q", tc.lang, r.Funds[0].Name, tc.fund)
+		}
+		clauses := 0
+		for _, s := range r.Trace {
+			if s.Text == "" || strings.ContainsAny(s.Text, "?{}") {
+				t.Errorf("%s: step %d (%s) reads %q", tc.lang, s.Seq, s.Note, s.Text)
+			}
+			if strings.Contains(s.Text+s.Clause, "/") {
+				t.Errorf("%s: step %d cites a pointer: %q (%q)", tc.lang, s.Seq, s.Text, s.Clause)
+			}
+			if s.Clause != "" {
+				clauses++
+			}
+			switch s.Note {
+			case "benefit":
+				if s.Text != tc.benefit {
+					t.Errorf("%s: benefit step %q, want %q", tc.lang, s.Text, tc.benefit)
+				}
+			case "deductible_first":
+				if [2]string{s.Text, s.Clause} != tc.deductible {
+					t.Errorf("%s: deductible step %q (%q), want %q", tc.lang, s.Text, s.Clause, tc.deductible)
+				}
+			}
+		}
+		// Every step but the final cash line comes from a clause of the scheme.
+		if clauses != tc.clauseCount {
+			t.Errorf("%s: %d steps cite a clause, want %d", tc.lang, clauses, tc.clauseCount)
+		}
+		// Explaining changes words only: the figures and steps are the plain result's.
+		if r.FundTotal != decode(plain).FundTotal || len(r.Trace) != 7 {
+			t.Errorf("%s: explained result differs from the plain one", tc.lang)
+		}
+	}
+
+	for _, tc := range []struct{ name, lang string }{{"unknown", `"fr"`}, {"case", `"ZH"`}, {"not a string", `1`}} {
+		out := e.Handle(engine.OpSettle, req(`,"lang":`+tc.lang))
+		var env envelope
+		if err := codec.Decode(out, &env); err != nil || env.OK || len(env.Errors) != 1 || env.Errors[0].Path != "/lang" {
+			t.Errorf("lang %s: %s, want one error at /lang", tc.lang, out)
 		}
 	}
 }

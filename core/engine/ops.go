@@ -12,6 +12,7 @@ import (
 	"github.com/ruralhealth/ncms/core/internal/strict"
 	"github.com/ruralhealth/ncms/core/money"
 	"github.com/ruralhealth/ncms/core/policy"
+	"github.com/ruralhealth/ncms/core/trace"
 )
 
 // SettleRequest asks for a settlement (or an estimate) of a claim under a policy.
@@ -21,6 +22,11 @@ type SettleRequest struct {
 	// Version pins a policy version; empty selects the version in effect on the visit.
 	Version string      `json:"version,omitempty"`
 	Claim   claim.Claim `json:"claim"`
+	// Lang asks for the result explained in "zh" or "en" (settle.Explain): every
+	// trace step with its sentence and clause, fund names in the language. Absent or
+	// empty, the result has no sentences and its bytes are what they were before
+	// explanations existed: hosts that show no trace pay nothing for them.
+	Lang string `json:"lang,omitempty"`
 }
 
 // decode reads a request and checks its schema.
@@ -68,7 +74,26 @@ func (e *Engine) settle(req []byte, requireID bool) (any, error) {
 	if r.Policy == "" {
 		return nil, core.Errors{core.NewError(core.FieldRequired, "/policy", "")}
 	}
-	return e.Settle(r.Policy, r.Version, &r.Claim, requireID)
+	if err := checkLang(r.Lang); err != nil {
+		return nil, err
+	}
+	res, err := e.Settle(r.Policy, r.Version, &r.Claim, requireID)
+	if err != nil || r.Lang == "" {
+		return res, err
+	}
+	if err := e.Explain(&r.Claim, res, r.Lang); err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// checkLang accepts the languages a result can be explained in, and none.
+func checkLang(lang string) error {
+	switch lang {
+	case "", trace.Chinese, trace.English:
+		return nil
+	}
+	return core.Errors{core.NewError(core.FieldInvalid, "/lang", strconv.Quote(lang))}
 }
 
 // scan reads a settle request on the strict fast path: decoding is most of the cost
@@ -94,6 +119,9 @@ func (r *SettleRequest) scan(req []byte) bool {
 		case "claim":
 			claim.ScanJSON(rd, &r.Claim)
 			return 3
+		case "lang":
+			r.Lang = rd.String()
+			return 4
 		}
 		return -1
 	})
@@ -255,6 +283,7 @@ type PolicyInfo struct {
 	ID           string        `json:"id"`
 	Version      string        `json:"version"`
 	Name         string        `json:"name"`
+	NameEn       string        `json:"nameEn,omitempty"`
 	Region       string        `json:"region"`
 	Scheme       string        `json:"scheme"`
 	Effective    policy.Period `json:"effective"`
@@ -265,7 +294,7 @@ type PolicyInfo struct {
 
 func info(p *policy.Compiled) PolicyInfo {
 	d := p.Policy()
-	return PolicyInfo{ID: d.ID, Version: d.Version, Name: d.Name, Region: d.Region, Scheme: d.Scheme,
+	return PolicyInfo{ID: d.ID, Version: d.Version, Name: d.Name, NameEn: d.NameEn, Region: d.Region, Scheme: d.Scheme,
 		Effective: d.Effective, Source: d.Source, Illustrative: d.Illustrative, Hash: p.Hash()}
 }
 

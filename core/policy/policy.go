@@ -18,6 +18,8 @@ type Policy struct {
 	ID      string `json:"id"`
 	Version string `json:"version"`
 	Name    string `json:"name"`
+	// NameEn is the scheme's name in English, for hosts that explain in English.
+	NameEn string `json:"nameEn,omitempty"`
 	// Region is the 6-digit administrative code of the pooling region (统筹地区).
 	Region string `json:"region"`
 	// Scheme is "ncms" (新农合) or "resident" (城乡居民医保).
@@ -68,13 +70,15 @@ type Rounding struct {
 	Mode  money.Mode `json:"mode"`
 	// PreSelfPay is "line" to round each class-B line's pre-self-pay share, or
 	// "total" to round only their sum.
-	PreSelfPay string `json:"preSelfPay"`
+	PreSelfPay string  `json:"preSelfPay"`
+	Clause     *Clause `json:"clause,omitempty"`
 }
 
 // Class is a facility class (医疗机构类别) the county distinguishes.
 type Class struct {
-	Code string `json:"code"`
-	Name string `json:"name"`
+	Code   string `json:"code"`
+	Name   string `json:"name"`
+	NameEn string `json:"nameEn,omitempty"`
 	// Level is descriptive: village, township, level1, level2, level3, county, city,
 	// province, other.
 	Level      string `json:"level"`
@@ -84,19 +88,22 @@ type Class struct {
 
 // Category is a person category (人员类别): ordinary, 低保, 五保, minor, student…
 type Category struct {
-	Code string `json:"code"`
-	Name string `json:"name"`
+	Code   string `json:"code"`
+	Name   string `json:"name"`
+	NameEn string `json:"nameEn,omitempty"`
 	// BenefitTier, when set, is the tier whose benefits the category receives whatever
 	// tier it paid (minors and students pay tier 1 but get tier 2).
 	BenefitTier string `json:"benefitTier,omitempty"`
 	// RatePoints adds percentage points to every ratio (may be negative).
 	RatePoints money.Rate `json:"ratePoints"`
+	Clause     *Clause    `json:"clause,omitempty"`
 }
 
 // Tier is a contribution tier (缴费档次).
 type Tier struct {
 	Code         string       `json:"code"`
 	Name         string       `json:"name"`
+	NameEn       string       `json:"nameEn,omitempty"`
 	Contribution money.Amount `json:"contribution"`
 	Individual   money.Amount `json:"individual"`
 }
@@ -107,6 +114,7 @@ type Catalogue struct {
 	ClassB money.Rate `json:"classB"`
 	// ClassBByKind overrides ClassB for item kinds such as "drug" or "material".
 	ClassBByKind []KindRate `json:"classBByKind,omitempty"`
+	Clause       *Clause    `json:"clause,omitempty"`
 }
 
 // KindRate is a ratio for one item kind.
@@ -128,7 +136,8 @@ type Enrollment struct {
 	LapseWaitMonths int `json:"lapseWaitMonths"`
 	// UpgradeWaitMonths is how long after paying a higher tier its benefits start;
 	// until then the previous year's tier applies.
-	UpgradeWaitMonths int `json:"upgradeWaitMonths"`
+	UpgradeWaitMonths int     `json:"upgradeWaitMonths"`
+	Clause            *Clause `json:"clause,omitempty"`
 }
 
 // Continuity is the bonus for years of continuous enrollment (连续参保).
@@ -143,6 +152,7 @@ type Continuity struct {
 	RateMax        money.Rate `json:"rateMax"`
 	// CapSteps raise the cap of pools that take the bonus by a fraction.
 	CapSteps []CapStep `json:"capSteps,omitempty"`
+	Clause   *Clause   `json:"clause,omitempty"`
 }
 
 // CapStep raises a cap by Bonus (0.10 = +10%) from Years continuous years.
@@ -153,11 +163,14 @@ type CapStep struct {
 
 // Pool is a cap shared by the benefits that draw on it, per person per year (一年内累计).
 type Pool struct {
-	ID   string       `json:"id"`
-	Name string       `json:"name"`
-	Cap  money.Amount `json:"cap"`
+	ID     string       `json:"id"`
+	Name   string       `json:"name"`
+	NameEn string       `json:"nameEn,omitempty"`
+	Cap    money.Amount `json:"cap"`
 	// ContinuityBonus raises the cap by the policy's continuity cap steps.
 	ContinuityBonus bool `json:"continuityBonus,omitempty"`
+	// Clause is the article that sets the cap (封顶线).
+	Clause *Clause `json:"clause,omitempty"`
 }
 
 // Visit types.
@@ -184,6 +197,7 @@ const (
 type Benefit struct {
 	ID         string   `json:"id"`
 	Name       string   `json:"name"`
+	NameEn     string   `json:"nameEn,omitempty"`
 	VisitTypes []string `json:"visitTypes"`
 	Classes    []string `json:"classes,omitempty"`
 	Tiers      []string `json:"tiers,omitempty"`
@@ -203,6 +217,9 @@ type Benefit struct {
 	Referral  Referral      `json:"referral"`
 	// ContinuityBonus adds the continuity rate bonus to this benefit's ratios.
 	ContinuityBonus bool `json:"continuityBonus,omitempty"`
+	// Clause is the article the benefit comes from; its deductible, ratio and
+	// referral rule may cite articles of their own.
+	Clause *Clause `json:"clause,omitempty"`
 }
 
 // Deductible bases.
@@ -225,7 +242,8 @@ type Deductible struct {
 	// Later applies from the second admission in the year; nil means same as First.
 	Later *money.Amount `json:"later,omitempty"`
 	// Count says which earlier admissions make this one "later".
-	Count string `json:"count,omitempty"`
+	Count  string  `json:"count,omitempty"`
+	Clause *Clause `json:"clause,omitempty"`
 }
 
 // Band methods.
@@ -242,9 +260,10 @@ const (
 
 // Schedule is a flat or banded ratio. A flat ratio is one band from 0.
 type Schedule struct {
-	Method string `json:"method"`
-	Axis   string `json:"axis"`
-	Bands  []Band `json:"bands"`
+	Method string  `json:"method"`
+	Axis   string  `json:"axis"`
+	Bands  []Band  `json:"bands"`
+	Clause *Clause `json:"clause,omitempty"`
 }
 
 // Band applies Rate to amounts above From up to the next band's From (inclusive).
@@ -264,6 +283,7 @@ type Referral struct {
 	Required bool       `json:"required"`
 	Missing  string     `json:"missing,omitempty"`
 	Points   money.Rate `json:"points"`
+	Clause   *Clause    `json:"clause,omitempty"`
 }
 
 // What happens when a single-disease stay costs less than the fixed price.
@@ -285,6 +305,7 @@ const (
 type SingleDisease struct {
 	Code         string       `json:"code"`
 	Name         string       `json:"name"`
+	NameEn       string       `json:"nameEn,omitempty"`
 	Fund         money.Amount `json:"fund"`
 	Patient      money.Amount `json:"patient"`
 	Classes      []string     `json:"classes,omitempty"`
@@ -292,7 +313,8 @@ type SingleDisease struct {
 	Below        string       `json:"below"`
 	Outside      string       `json:"outside"`
 	// Pool, when set, is the cap the fixed payment counts against.
-	Pool string `json:"pool,omitempty"`
+	Pool   string  `json:"pool,omitempty"`
+	Clause *Clause `json:"clause,omitempty"`
 }
 
 // Fund ids under which single-disease and maternity payments are totalled when the
@@ -315,6 +337,7 @@ type Maternity struct {
 	RequireFamilyPlanning bool      `json:"requireFamilyPlanning"`
 	Subsidies             []Subsidy `json:"subsidies"`
 	Pool                  string    `json:"pool,omitempty"`
+	Clause                *Clause   `json:"clause,omitempty"`
 }
 
 // Subsidy is the amount for a delivery type and tier (empty tier: any).
@@ -358,6 +381,7 @@ const (
 type Layer struct {
 	ID         string   `json:"id"`
 	Name       string   `json:"name"`
+	NameEn     string   `json:"nameEn,omitempty"`
 	Kind       string   `json:"kind"`
 	VisitTypes []string `json:"visitTypes"`
 	// Categories limits the layer to these person categories (assistance); empty: all.
@@ -371,6 +395,7 @@ type Layer struct {
 	Ratio             Schedule      `json:"ratio"`
 	Target            money.Rate    `json:"target"`
 	Cap               *money.Amount `json:"cap,omitempty"`
+	Clause            *Clause       `json:"clause,omitempty"`
 }
 
 // FamilyAccount is the household outpatient account (家庭账户), paid before cash.
@@ -379,7 +404,8 @@ type FamilyAccount struct {
 	PerPerson  money.Amount `json:"perPerson"`
 	VisitTypes []string     `json:"visitTypes"`
 	// Covers is "personal" (everything left to the patient) or "scope_personal".
-	Covers string `json:"covers"`
+	Covers string  `json:"covers"`
+	Clause *Clause `json:"clause,omitempty"`
 }
 
 // Cards holds the one-card (一卡通) rules.
@@ -408,4 +434,15 @@ type Audit struct {
 type Reports struct {
 	// PerCapita is how per-capita figures are rounded (Hu county truncates).
 	PerCapita Rounding `json:"perCapita"`
+}
+
+// Clause cites the article of the printed scheme (补偿方案) a part of the policy comes
+// from, numbered and titled as the county prints it — 第三条 起付线 — with an English
+// rendering for hosts that explain in English. Explained results cite it in place of
+// the JSON pointer of the rule.
+type Clause struct {
+	Number   string `json:"number,omitempty"`   // 第三条
+	Title    string `json:"title,omitempty"`    // 起付线
+	NumberEn string `json:"numberEn,omitempty"` // Article 3
+	TitleEn  string `json:"titleEn,omitempty"`  // Deductible
 }

@@ -256,6 +256,7 @@ func (p *Policy) Validate() error {
 	c.oneOf(p.Cards.FeeAgeOn, "/cards/feeAgeOn", "year_start", "date")
 	c.unit(p.Audit.DrugShare, "/audit/drugShare")
 	c.rounding(p.Reports.PerCapita, "/reports/perCapita", false)
+	c.words(p)
 	return c.es.Err()
 }
 

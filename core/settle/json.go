@@ -61,13 +61,15 @@ func (r *Result) AppendJSON(b []byte) ([]byte, error) {
 		w.raw(`,"base":`)
 		w.amount(f.Base)
 		w.raw(`,"available":`)
-		if f.Available == nil {
-			w.raw("null")
-		} else {
-			w.amount(*f.Available)
-		}
+		w.optAmount(f.Available)
 		w.raw(`,"amount":`)
 		w.amount(f.Amount)
+		w.raw(`,"cap":`)
+		w.optAmount(f.Cap)
+		w.raw(`,"paidBefore":`)
+		w.optAmount(f.PaidBefore)
+		w.raw(`,"left":`)
+		w.optAmount(f.Left)
 		w.raw("}")
 	}
 	w.raw(`],"fundTotal":`)
@@ -156,6 +158,15 @@ func (w *jsonWriter) amount(a money.Amount) {
 	w.b = append(w.b, '"')
 }
 
+// optAmount appends *a as amount does, or null.
+func (w *jsonWriter) optAmount(a *money.Amount) {
+	if a == nil {
+		w.raw("null")
+		return
+	}
+	w.amount(*a)
+}
+
 // rate appends r's text as a string, as amount does.
 func (w *jsonWriter) rate(r money.Rate) {
 	if r.Problem() != "" {
@@ -217,6 +228,15 @@ func (w *jsonWriter) step(s *trace.Step) {
 	w.values(s.In)
 	w.raw(`,"out":`)
 	w.values(s.Out)
+	// Text and Clause are omitted when empty, as their omitempty tags say.
+	if s.Text != "" {
+		w.raw(`,"text":`)
+		w.str(s.Text)
+	}
+	if s.Clause != "" {
+		w.raw(`,"clause":`)
+		w.str(s.Clause)
+	}
 	w.raw("}")
 }
 

@@ -38,6 +38,14 @@ func TestAppendJSONMatchesReflection(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			// A third of the results are explained, in each language: the sentences
+			// and clauses are written by the encoder too.
+			switch n % 3 {
+			case 1:
+				settle.Explain(pp.c, &c, r, trace.Chinese)
+			case 2:
+				settle.Explain(pp.c, &c, r, trace.English)
+			}
 			got, err := r.AppendJSON(nil)
 			if err != nil {
 				t.Fatal(err)
@@ -67,9 +75,10 @@ func TestAppendJSONOddValues(t *testing.T) {
 		Schema:         1, Claim: "a\"b\\c\n\t\u0001<>&\u2028é中", Engine: "e",
 		Total:    money.MustAmount("1.05").Mul(money.MustRate("0.333")),
 		Cash:     bad,
-		Funds:    []settle.Fund{{Fund: "f", Available: &avail}, {Fund: "g"}},
+		Funds:    []settle.Fund{{Fund: "f", Available: &avail, Cap: &bad, PaidBefore: &avail, Left: &avail}, {Fund: "g"}},
 		Warnings: []settle.Warning{{Code: core.Code("x</script>"), Message: "m", MessageZh: "中"}},
-		Trace:    []trace.Step{{Seq: 1, Stage: "s", In: nil, Out: []trace.Value{{Name: "n", Value: "\x7f"}}}},
+		Trace: []trace.Step{{Seq: 1, Stage: "s", In: nil, Out: []trace.Value{{Name: "n", Value: "\x7f"}}},
+			{Seq: 2, Text: "第\"三\"条\n<>&", Clause: "\u2028"}, {Seq: 3, Clause: "c"}, {Seq: 4, Text: "t"}},
 	}
 	got, err := r.AppendJSON(nil)
 	if err != nil {

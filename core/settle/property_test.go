@@ -660,6 +660,20 @@ func propCheck(c *claim.Claim, r *settle.Result) []propViolation {
 		if f.Available != nil && f.Amount.Cmp(*f.Available) > 0 {
 			bad(propFundBounds, "fund %s pays %s above its available %s", f.Fund, f.Amount, *f.Available)
 		}
+		// The cap figures come together, and agree: what was available is the cap
+		// less what was paid before (never below zero), and what is left is what was
+		// available less this payment.
+		if (f.Available == nil) != (f.Cap == nil) || (f.Cap == nil) != (f.PaidBefore == nil) || (f.Cap == nil) != (f.Left == nil) {
+			bad(propFundBounds, "fund %s has some cap figures and not others", f.Fund)
+		} else if f.Cap != nil {
+			if want := money.NonNegative(f.Cap.Sub(*f.PaidBefore)); f.Available.Cmp(want) != 0 {
+				bad(propFundBounds, "fund %s: available %s, but cap %s − paid before %s = %s", f.Fund, *f.Available, *f.Cap, *f.PaidBefore, want)
+			}
+			if want := f.Available.Sub(f.Amount); f.Left.Cmp(want) != 0 {
+				bad(propFundBounds, "fund %s: left %s, but available %s − amount %s = %s", f.Fund, *f.Left, *f.Available, f.Amount, want)
+			}
+			neg(fmt.Sprintf("funds[%d](%s).left", i, f.Fund), *f.Left)
+		}
 	}
 	for _, f := range r.TotalsAfter.Funds {
 		neg("totalsAfter."+f.Fund+".paid", f.Paid)

@@ -78,6 +78,13 @@ type Fund struct {
 	// the fund has no cap.
 	Available *money.Amount `json:"available"`
 	Amount    money.Amount  `json:"amount"`
+	// Cap is the annual cap the fund paid under on this visit (raised for continuous
+	// years, or a benefit's lower cap), PaidBefore what it had paid this year before
+	// the visit and Left what the cap still allows after it: the figures a host shows
+	// without reading the trace. All three are nil when the fund has no cap.
+	Cap        *money.Amount `json:"cap"`
+	PaidBefore *money.Amount `json:"paidBefore"`
+	Left       *money.Amount `json:"left"`
 }
 
 // Warning explains why the fund paid less than a reader might expect.

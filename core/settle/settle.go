@@ -61,7 +61,8 @@ type state struct {
 	// is reserved up front for every fund a settlement can touch, so pointers into it
 	// stay valid while later funds are added.
 	after []claim.FundTotal
-	// avail holds what funds' caps still allowed, which results point to.
+	// avail holds the cap figures of funds (cap, paid before, available, left), which
+	// results point to.
 	avail []money.Amount
 	// disease is set when the stay was settled at a single-disease price.
 	disease bool
@@ -80,7 +81,7 @@ type storage struct {
 	vals   [40]trace.Value
 	funds  [2]Fund
 	warns  [2]Warning
-	avail  [2]money.Amount
+	avail  [8]money.Amount
 	totals [4]claim.FundTotal
 }
 
@@ -147,10 +148,14 @@ func (s *state) round(a money.Amount) money.Amount {
 	return a.Round(s.pol.Rounding.Scale, s.pol.Rounding.Mode)
 }
 
-// available keeps a, what a fund's cap still allowed, for a result to point to.
-func (s *state) available(a money.Amount) *money.Amount {
+// keep keeps a, one of a fund's cap figures, for a result to point to.
+func (s *state) keep(a money.Amount) *money.Amount {
 	if len(s.avail) == cap(s.avail) {
-		return &a
+		// A copy made here, not &a: taking a's address would move every call's a to
+		// the heap, not only this rare one's.
+		p := new(money.Amount)
+		*p = a
+		return p
 	}
 	s.avail = append(s.avail, a)
 	return &s.avail[len(s.avail)-1]
@@ -356,8 +361,8 @@ func (s *state) benefit() {
 	if b.AnnualCap != nil {
 		capRule, capAmt = s.tr.Join(rule, "/annualCap"), *b.AnnualCap
 	}
-	amount, avail := s.annualCap(pool, capRule, capAmt, amount)
-	s.pay(Fund{Fund: pool.ID, Name: pool.Name, Kind: FundBasic, Base: base, Available: avail, Amount: amount})
+	amount, lim := s.annualCap(pool, capRule, capAmt, amount)
+	s.pay(s.capped(Fund{Fund: pool.ID, Name: pool.Name, Kind: FundBasic, Base: base, Amount: amount}, lim))
 }
 
 func (s *state) poolIndex(id string) string {
@@ -521,9 +526,22 @@ func (s *state) rounded(exact, limit money.Amount, rule string) money.Amount {
 	return r
 }
 
+// capping is a fund's annual cap as it applied to one visit: the cap, what the fund had
+// paid before, and what the cap still allowed.
+type capping struct{ cap, before, avail money.Amount }
+
+// capped returns f with its cap figures from l.
+func (s *state) capped(f Fund, l capping) Fund {
+	f.Available = s.keep(l.avail)
+	f.Cap = s.keep(l.cap)
+	f.PaidBefore = s.keep(l.before)
+	f.Left = s.keep(l.avail.Sub(f.Amount))
+	return f
+}
+
 // annualCap limits amount to what the pool's cap still allows this year. It returns
-// the limited amount and what was available.
-func (s *state) annualCap(pool *policy.Pool, rule string, capAmt, amount money.Amount) (money.Amount, *money.Amount) {
+// the limited amount and the cap as it applied.
+func (s *state) annualCap(pool *policy.Pool, rule string, capAmt, amount money.Amount) (money.Amount, capping) {
 	if pool.ContinuityBonus {
 		bonus := s.capBonus()
 		if !bonus.IsZero() {
@@ -538,7 +556,7 @@ func (s *state) annualCap(pool *policy.Pool, rule string, capAmt, amount money.A
 	if out.Cmp(amount) < 0 {
 		s.warn(core.WarnCapReached)
 	}
-	return out, s.available(avail)
+	return out, capping{cap: capAmt, before: before, avail: avail}
 }
 
 // capBonus is the continuity cap step reached, as a fraction of the cap.

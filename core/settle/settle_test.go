@@ -1151,9 +1151,10 @@ func TestSettleTraceRenders(t *testing.T) {
 			if tc.bug != "" {
 				t.Skip(tc.bug)
 			}
-			r := xpRun(t, xpPolicy(t, tc.id, nil), tc.claim)
+			p := xpPolicy(t, tc.id, nil)
+			r := xpRun(t, p, tc.claim)
 			for _, lang := range []string{trace.Chinese, trace.English} {
-				for i, s := range trace.Render(r.Trace, lang) {
+				for i, s := range trace.Render(r.Trace, lang, p) {
 					if strings.Contains(s, "?") || strings.ContainsAny(s, "{}") {
 						t.Errorf("%s step %d (%s) renders with a missing value: %s", lang, i+1, r.Trace[i].Note, s)
 					}
@@ -1191,16 +1192,24 @@ func ExampleRun() {
 		return
 	}
 	fmt.Println("fund:", r.FundTotal, "cash:", r.Cash)
-	for _, s := range trace.Render(r.Trace, trace.Chinese) {
-		fmt.Println(s)
+	settle.Explain(p, &c, r, trace.Chinese)
+	for _, s := range r.Trace {
+		if s.Clause != "" {
+			fmt.Printf("%s（%s）\n", s.Text, s.Clause)
+		} else {
+			fmt.Println(s.Text)
+		}
 	}
+	f := r.Funds[0]
+	fmt.Println(f.Name, "cap:", *f.Cap, "paid before:", *f.PaidBefore, "left:", *f.Left)
 	// Output:
 	// fund: 4000.00 cash: 4432.00
-	// 2025年已参合，连续参合1年
-	// 总费用8432.00元，全自费0.00元，超限价0.00元，乙类先行自付0.00元，政策范围内费用8432.00元
-	// 适用补偿规定：inpatient
-	// 本年第1次住院，起付线300.00元，本次扣除300.00元
-	// 费用达到4000.00元以上段，全额8132.00元按55%报销4472.60元
-	// 年度封顶线4000.00元，已支付0.00元，本次可支付4000.00元，实付4000.00元
+	// 2025年已参合，连续参合1年（第二条 参合与待遇享受）
+	// 总费用8432.00元，全自费0.00元，超限价0.00元，乙类先行自付0.00元，政策范围内费用8432.00元（第三条 补偿范围）
+	// 适用补偿规定：住院补偿（第四条 住院补偿）
+	// 本年第1次住院，起付线300.00元，本次扣除300.00元（第五条 起付线）
+	// 费用达到4000.00元以上段，全额8132.00元按55%报销4472.60元（第六条 补偿比例）
+	// 年度封顶线4000.00元，已支付0.00元，本次可支付4000.00元，实付4000.00元（第七条 封顶线）
 	// 基金合计支付4000.00元，家庭账户0.00元，个人现金4432.00元，医院承担0.00元，实际报销比例47.44%
+	// 住院统筹基金 cap: 4000.00 paid before: 0.00 left: 0.00
 }

@@ -65,13 +65,14 @@ func (s *state) singleDisease() bool {
 	}
 	s.r.Route, s.disease = RouteSingleDisease, true
 	s.countAdmission()
-	var avail *money.Amount
-	id, name := policy.FundSingleDisease, sd.Name
+	f := Fund{Fund: policy.FundSingleDisease, Name: sd.Name, Kind: FundSingleDisease, Base: money.Min(total, price), Amount: fund}
 	if pool, ok := s.p.Pool(sd.Pool); ok {
-		id, name = pool.ID, pool.Name
-		fund, avail = s.annualCap(pool, s.tr.Join("/pools/", s.poolIndex(pool.ID), "/cap"), pool.Cap, fund)
+		var lim capping
+		f.Fund, f.Name = pool.ID, pool.Name
+		f.Amount, lim = s.annualCap(pool, s.tr.Join("/pools/", s.poolIndex(pool.ID), "/cap"), pool.Cap, fund)
+		f = s.capped(f, lim)
 	}
-	s.pay(Fund{Fund: id, Name: name, Kind: FundSingleDisease, Base: money.Min(total, price), Available: avail, Amount: fund})
+	s.pay(f)
 	return true
 }
 
@@ -111,13 +112,14 @@ func (s *state) maternity() {
 	amount := money.Min(sub.Amount, s.r.Scope)
 	s.tr.Add(trace.StageMaternity, rule, "maternity", []trace.Value{trace.V("delivery", sub.Delivery), trace.V("scope", s.amt(s.r.Scope))},
 		trace.V("subsidy", s.amt(sub.Amount)), trace.V("pay", s.amt(amount)))
-	var avail *money.Amount
-	id, name := policy.FundMaternity, "住院分娩补助"
+	f := Fund{Fund: policy.FundMaternity, Name: "住院分娩补助", Kind: FundMaternity, Base: s.r.Scope, Amount: amount}
 	if pool, ok := s.p.Pool(m.Pool); ok {
-		id, name = pool.ID, pool.Name
-		amount, avail = s.annualCap(pool, s.tr.Join("/pools/", s.poolIndex(pool.ID), "/cap"), pool.Cap, amount)
+		var lim capping
+		f.Fund, f.Name = pool.ID, pool.Name
+		f.Amount, lim = s.annualCap(pool, s.tr.Join("/pools/", s.poolIndex(pool.ID), "/cap"), pool.Cap, amount)
+		f = s.capped(f, lim)
 	}
-	s.pay(Fund{Fund: id, Name: name, Kind: FundMaternity, Base: s.r.Scope, Available: avail, Amount: amount})
+	s.pay(f)
 }
 
 // layers runs the funds after the basic fund, in policy order.
@@ -148,7 +150,7 @@ func (s *state) layer(l *policy.Layer, rule string) {
 		exact = money.Min(money.NonNegative(goal.Sub(s.r.FundTotal)), left)
 		at := s.tr.Join(rule, "/target")
 		s.tr.Add(trace.StageLayer, at, "layer_topup",
-			[]trace.Value{trace.V("fund", l.Name), trace.V("base", s.amt(base)), trace.V("target", s.pct(l.Target))},
+			[]trace.Value{trace.V("layer", l.ID), trace.V("base", s.amt(base)), trace.V("target", s.pct(l.Target))},
 			trace.V("goal", s.amt(goal)), trace.V("paid", s.amt(s.r.FundTotal)), trace.V("pay", s.amt(exact)))
 	} else {
 		base = s.scopeLeft()
@@ -172,14 +174,13 @@ func (s *state) layer(l *policy.Layer, rule string) {
 		exact = money.Min(money.NonNegative(exact), base)
 		limit = base
 		s.tr.Add(trace.StageLayer, rule, "layer_ratio",
-			[]trace.Value{trace.V("fund", l.Name), trace.V("base", s.amt(base)), trace.V("threshold", s.amt(l.Threshold))},
+			[]trace.Value{trace.V("layer", l.ID), trace.V("base", s.amt(base)), trace.V("threshold", s.amt(l.Threshold))},
 			trace.V("pay", s.amt(exact)))
 	}
 	amount := s.rounded(exact, limit, rule)
-	var avail *money.Amount
+	f := Fund{Fund: l.ID, Name: l.Name, Kind: l.Kind, Base: base}
 	if l.Cap != nil {
 		a := money.NonNegative(l.Cap.Sub(t.Paid))
-		avail = s.available(a)
 		if amount.Cmp(a) > 0 {
 			amount = a
 			s.warn(core.WarnCapReached)
@@ -187,8 +188,11 @@ func (s *state) layer(l *policy.Layer, rule string) {
 		at := s.tr.Join(rule, "/cap")
 		s.tr.Add(trace.StageCap, at, "annual_cap", []trace.Value{trace.V("paidBefore", s.amt(t.Paid))},
 			trace.V("cap", s.amt(*l.Cap)), trace.V("available", s.amt(a)), trace.V("amount", s.amt(amount)))
+		f.Amount = amount
+		f = s.capped(f, capping{cap: *l.Cap, before: t.Paid, avail: a})
 	}
-	s.pay(Fund{Fund: l.ID, Name: l.Name, Kind: l.Kind, Base: base, Available: avail, Amount: amount})
+	f.Amount = amount
+	s.pay(f)
 }
 
 // quiet applies a schedule without tracing, for the year-to-date base before this claim.

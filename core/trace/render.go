@@ -2,25 +2,59 @@ package trace
 
 import "strings"
 
-// Languages Render speaks.
+// Languages a trace is explained in.
 const (
 	Chinese = "zh"
 	English = "en"
 )
 
-// Render returns one sentence per step in the language ("zh" or "en"; anything else
-// is English). The wording is for people and may change; hosts that need the numbers
-// read the steps.
-func Render(steps []Step, lang string) []string {
+// Kinds of ids a Glossary names.
+const (
+	NameBenefit = "benefit"
+	NameDisease = "disease"
+	NameTier    = "tier"
+	NameLayer   = "layer"
+)
+
+// Glossary gives the words a sentence uses instead of ids and pointers: a compiled
+// policy is one. Name returns the display name of the benefit, disease, tier or layer
+// with the id (kind is "benefit", "disease", "tier" or "layer"), Clause the citation
+// of the article a rule (a step's JSON pointer) comes from, "" when none.
+type Glossary interface {
+	Name(kind, id, lang string) string
+	Clause(rule, lang string) string
+}
+
+// Explain fills in each step's Text and Clause in the language ("zh" or "en";
+// anything else is English), with names and clauses from g (which may be nil: ids
+// are then shown as they are and no clause is cited). The wording is for people and
+// may change; hosts that need the numbers read the steps' values.
+func Explain(steps []Step, lang string, g Glossary) {
+	for i := range steps {
+		s := &steps[i]
+		s.Text = Sentence(*s, lang, g)
+		s.Clause = ""
+		if g != nil && s.Rule != "" {
+			s.Clause = g.Clause(s.Rule, lang)
+		}
+	}
+}
+
+// Render returns one sentence per step, as Explain words them.
+func Render(steps []Step, lang string, g Glossary) []string {
 	out := make([]string, len(steps))
 	for i, s := range steps {
-		out[i] = Sentence(s, lang)
+		out[i] = Sentence(s, lang, g)
 	}
 	return out
 }
 
-// Sentence renders one step.
-func Sentence(s Step, lang string) string {
+// Sentence renders one step. A note without wording renders as the note itself; a
+// value the wording names but the step lacks renders as "?".
+func Sentence(s Step, lang string, g Glossary) string {
+	if lang != Chinese {
+		lang = English
+	}
 	zh, en := template(s.Note)
 	t := en
 	if lang == Chinese {
@@ -30,6 +64,7 @@ func Sentence(s Step, lang string) string {
 		t = s.Note
 	}
 	var b strings.Builder
+	b.Grow(len(t) + 32)
 	for {
 		i := strings.IndexByte(t, '{')
 		if i < 0 {
@@ -42,46 +77,93 @@ func Sentence(s Step, lang string) string {
 			break
 		}
 		b.WriteString(t[:i])
-		b.WriteString(lookup(s, t[i+1:i+j]))
+		b.WriteString(word(s, t[i+1:i+j], lang, g))
 		t = t[i+j+1:]
 	}
 	return b.String()
 }
 
-func lookup(s Step, name string) string {
+// word is the text a placeholder stands for: the step's value of that name, put in
+// words when the value is an id (a benefit, disease, tier or layer the glossary
+// names) or a setting (delivery type, rounding mode, below-price rule).
+func word(s Step, name, lang string, g Glossary) string {
+	v, ok := lookup(s, name)
+	if !ok {
+		return "?"
+	}
+	if kind, isID := named[name]; isID {
+		if g != nil {
+			return g.Name(kind, v, lang)
+		}
+		return v
+	}
+	if w, ok := settings[name+"="+v]; ok {
+		if lang == Chinese {
+			return w[0]
+		}
+		return w[1]
+	}
+	return v
+}
+
+func lookup(s Step, name string) (string, bool) {
 	for _, v := range s.Out {
 		if v.Name == name {
-			return v.Value
+			return v.Value, true
 		}
 	}
 	for _, v := range s.In {
 		if v.Name == name {
-			return v.Value
+			return v.Value, true
 		}
 	}
-	return "?"
+	return "", false
+}
+
+// named maps the placeholders whose values are ids to the kind of thing they name.
+var named = map[string]string{
+	"benefit": NameBenefit,
+	"disease": NameDisease,
+	"tier":    NameTier,
+	"layer":   NameLayer, // the layer steps record the layer's id
+}
+
+// settings words the values of settings a sentence names: placeholder=value →
+// Chinese, English.
+var settings = map[string][2]string{
+	"delivery=normal":     {"顺产", "normal delivery"},
+	"delivery=difficult":  {"难产", "difficult delivery"},
+	"delivery=multiple":   {"多胞胎", "multiple birth"},
+	"mode=half_up":        {"四舍五入", "half up"},
+	"mode=half_even":      {"四舍六入五成双", "half to even"},
+	"mode=down":           {"舍去", "down"},
+	"mode=up":             {"进位", "up"},
+	"below=patient_first": {"个人先付足定额自付部分", "the patient's fixed share first"},
+	"below=fund_first":    {"基金先付足定额补偿", "the fund's fixed payment first"},
+	"below=proportional":  {"按费用比例分摊", "both shares scaled to the cost"},
+	"below=regular":       {"按普通规定结算", "settled by the ordinary rules"},
 }
 
 // template returns the Chinese and English wording of a note.
 func template(note string) (zh, en string) {
 	switch note {
 	case "eligible":
-		return "{year}年已参合，享受{tier}档待遇，连续参合{continuous}年",
-			"Enrolled for {year}, {tier} tier benefits, {continuous} continuous years"
+		return "{year}年已参合，享受{tier}待遇，连续参合{continuous}年",
+			"Enrolled for {year}, {tier} benefits; continuous years enrolled: {continuous}"
 	case "eligible_untiered":
-		return "{year}年已参合，连续参合{continuous}年", "Enrolled for {year}, {continuous} continuous years"
+		return "{year}年已参合，连续参合{continuous}年", "Enrolled for {year}; continuous years enrolled: {continuous}"
 	case "not_enrolled":
 		return "{year}年未参合，基金不予支付", "Not enrolled for {year}: the fund pays nothing"
 	case "waiting":
 		return "待遇等待期至{from}，就诊日{date}在等待期内，基金不予支付",
 			"Waiting period until {from}; the visit on {date} falls inside it: the fund pays nothing"
 	case "tier_pending":
-		return "升档待遇自{from}起生效，本次按{tier}档结算", "Higher tier benefits start {from}; settled at tier {tier}"
+		return "升档待遇自{from}起生效，本次按{tier}结算", "Higher tier benefits start {from}; settled at {tier}"
 	case "scope":
 		return "总费用{total}元，全自费{selfPaid}元，超限价{overLimit}元，乙类先行自付{preSelfPay}元，政策范围内费用{scope}元",
 			"Total {total}; wholly self-paid {selfPaid}; over price limit {overLimit}; class-B pre-self-pay {preSelfPay}; policy-scope cost {scope}"
 	case "benefit":
-		return "适用补偿规定：{benefit}", "Benefit rule applied: {benefit}"
+		return "适用补偿规定：{benefit}", "Benefit applied: {benefit}"
 	case "not_covered":
 		return "方案对该就诊无补偿规定，基金不予支付", "The policy has no benefit for this visit: the fund pays nothing"
 	case "referral_reduce":
@@ -89,7 +171,7 @@ func template(note string) (zh, en string) {
 	case "referral_refuse":
 		return "县外就医未转诊，不予报销", "Out-of-county care without referral: not payable"
 	case "continuity":
-		return "连续参合{years}年，报销比例提高{points}", "{years} continuous years: ratio raised by {points}"
+		return "连续参合{years}年，报销比例提高{points}", "Continuous years enrolled: {years}; ratio raised by {points}"
 	case "category":
 		return "人员类别调整报销比例{points}", "Person category adjusts the ratio by {points}"
 	case "deductible_first":
@@ -113,7 +195,7 @@ func template(note string) (zh, en string) {
 		return "限费医疗：个人负担不超过{limit}元，个人付{patient}元，基金付{pay}元",
 			"Capped-fee care: the patient pays at most {limit}; patient {patient}, fund {pay}"
 	case "round":
-		return "{exact}元按{mode}取整到{scale}位小数为{amount}元", "{exact} rounded {mode} to {scale} decimals is {amount}"
+		return "{exact}元按{mode}保留{scale}位小数为{amount}元", "{exact} rounded {mode} to {scale} decimals is {amount}"
 	case "visit_cap":
 		return "单次支付限额{cap}元，本次支付{amount}元", "Per-visit limit {cap}: pays {amount}"
 	case "annual_cap":
@@ -134,10 +216,10 @@ func template(note string) (zh, en string) {
 	case "maternity_ineligible":
 		return "不符合住院分娩补助条件（缴费{paid}年，要求{required}年）", "Maternity subsidy conditions not met ({paid} years paid, {required} required)"
 	case "layer_ratio":
-		return "{fund}：计算基数{base}元，起付{threshold}元，支付{pay}元", "{fund}: base {base}, threshold {threshold}, pays {pay}"
+		return "{layer}：计算基数{base}元，起付{threshold}元，支付{pay}元", "{layer}: base {base}, threshold {threshold}, pays {pay}"
 	case "layer_topup":
-		return "{fund}：补足实际报销比例至{target}，应达{goal}元，已付{paid}元，补付{pay}元",
-			"{fund}: tops the effective ratio up to {target}: goal {goal}, paid {paid}, pays {pay}"
+		return "{layer}：补足实际报销比例至{target}，应达{goal}元，已付{paid}元，补付{pay}元",
+			"{layer}: tops the effective ratio up to {target}: goal {goal}, paid {paid}, pays {pay}"
 	case "family_account":
 		return "家庭账户余额{balance}元，支付{pay}元，余{after}元", "Family account balance {balance}: pays {pay}, leaves {after}"
 	case "cash":

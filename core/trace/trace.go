@@ -1,7 +1,7 @@
 // Package trace records how a settlement was reached: an ordered list of steps, each
 // naming the stage, the policy rule (a JSON pointer into the policy document), what
-// went in and what came out. Steps are data; Render turns them into sentences a county
-// clerk or a family can read.
+// went in and what came out. Steps are data; Explain turns them into sentences a
+// county clerk or a family can read, citing the policy's clauses by name.
 package trace
 
 import "strings"
@@ -32,6 +32,11 @@ type Step struct {
 	Note  string  `json:"note"`
 	In    []Value `json:"in"`
 	Out   []Value `json:"out"`
+	// Text and Clause are filled in only when a host asks for an explained result
+	// (Explain): the step as a sentence, and the article of the printed scheme its
+	// rule comes from. Without them a step encodes as it always has.
+	Text   string `json:"text,omitempty"`
+	Clause string `json:"clause,omitempty"`
 }
 
 // Value is a named input or output; amounts are canonical decimal strings.

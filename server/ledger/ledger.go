@@ -284,10 +284,13 @@ func (l *Ledger) prepare(ctx context.Context, raw []byte) (*claimRequest, error)
 	c.year = cl.Date(c.pol).Year
 	// The bill is the request without the totals the ledger supplies, so a retry
 	// whose totals went stale is still the same bill, and without the visit id and
-	// institution, so the audit sees one invoice settled under two visits.
+	// institution, so the audit sees one invoice settled under two visits, and
+	// without the language the result is explained in, which changes no figure: a
+	// retry asking in English is the same bill and returns the original entry.
 	bill := c.req
 	bill.Claim.Totals = claim.Totals{}
 	bill.Claim.ID, bill.Claim.Visit.Institution = "", ""
+	bill.Lang = ""
 	b, err := codec.Encode(bill)
 	if err != nil {
 		return nil, fmt.Errorf("ledger: encoding the bill: %w", err)

@@ -134,6 +134,15 @@ func TestSettleIdempotent(t *testing.T) {
 		if got := paid(t, l); got.Cmp(want.FundTotal) != 0 {
 			t.Fatalf("a retry counted twice: year paid %s, want %s", got, want.FundTotal)
 		}
+		// Asking for the explanation changes no figure: the same bill, replayed.
+		explained := strings.Replace(string(request("V1", "1000.00")), `"schema":1,`, `"schema":1,"lang":"en",`, 1)
+		if !strings.Contains(explained, `"lang":"en"`) {
+			t.Fatal("the request has no schema member to put lang after")
+		}
+		again, err = l.Settle(ctx, "k1", []byte(explained))
+		if err != nil || !again.Replayed || again.Seq != first.Seq {
+			t.Fatalf("retry asking for English: %v, %+v; want the original %d replayed", err, again, first.Seq)
+		}
 		_, err = l.Settle(ctx, "k1", request("V1", "1200.00"))
 		if code(err) != core.SettlementConflict {
 			t.Fatalf("same visit, other bill: got %v, want %s", err, core.SettlementConflict)

@@ -10,9 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -228,10 +226,13 @@ type shown struct {
 		Text  string `json:"text"`
 	} `json:"values"`
 	Steps []struct {
-		Note string `json:"note"`
-		Text string `json:"text"`
+		Note   string `json:"note"`
+		Text   string `json:"text"`
+		Clause string `json:"clause"`
 	} `json:"steps"`
-	Warnings []string `json:"warnings"`
+	// Funds is each fund's name in the list of funds, by fund id.
+	Funds    map[string]string `json:"funds"`
+	Warnings []string          `json:"warnings"`
 	Errors   []struct {
 		Code string `json:"code"`
 		Path string `json:"path"`
@@ -246,7 +247,9 @@ func (p *page) read() shown {
 			state: r.dataset.state,
 			lang: document.documentElement.lang,
 			values: [...r.querySelectorAll('[data-key][data-value]')].map((e) => ({ key: e.dataset.key, value: e.dataset.value, text: e.textContent })),
-			steps: [...r.querySelectorAll('.steps li')].map((li) => ({ note: li.dataset.note, text: li.querySelector('.sentence').textContent })),
+			steps: [...r.querySelectorAll('.steps li')].map((li) => ({ note: li.dataset.note, text: li.querySelector('.sentence').textContent,
+				clause: li.querySelector('.rule cite')?.textContent ?? '' })),
+			funds: Object.fromEntries([...r.querySelectorAll('.funds li')].map((li) => [li.dataset.fund, li.querySelector('span').textContent])),
 			warnings: [...r.querySelectorAll('.warnings li')].map((li) => li.dataset.code),
 			errors: [...r.querySelectorAll('.errors li')].map((li) => ({ code: li.dataset.code, path: li.dataset.path })),
 		};
@@ -286,9 +289,26 @@ type native struct {
 
 // fund is one fund's payment in a native result.
 type fund struct {
-	Fund      string  `json:"fund"`
-	Available *string `json:"available"`
-	Amount    string  `json:"amount"`
+	Fund       string  `json:"fund"`
+	Name       string  `json:"name"`
+	Amount     string  `json:"amount"`
+	Cap        *string `json:"cap"`
+	PaidBefore *string `json:"paidBefore"`
+	Left       *string `json:"left"`
+}
+
+// ratioText is the effective ratio as the engine writes it, in its cash step.
+func ratioText(n native) string {
+	for _, s := range n.Result.Trace {
+		if s.Stage == trace.StageCash {
+			for _, v := range s.Out {
+				if v.Name == "ratio" {
+					return v.Value
+				}
+			}
+		}
+	}
+	return ""
 }
 
 func estimate(t *testing.T, e *engine.Engine, req []byte) native {
@@ -301,10 +321,9 @@ func estimate(t *testing.T, e *engine.Engine, req []byte) native {
 }
 
 // want lists every value the page must show for the native result: the amounts, each
-// fund's payment, the annual cap and what each capped fund can still pay this year
-// (the core's answer for the same visit on the year's totals after it).
-func want(t *testing.T, e *engine.Engine, req []byte, n native) map[string]string {
-	t.Helper()
+// fund's payment and, for a fund with a cap, the cap, what it paid before this visit
+// and what it can still pay: the engine's figures, which the page must not work out.
+func want(n native) map[string]string {
 	r := n.Result
 	w := map[string]string{
 		"fundTotal": r.FundTotal, "personal": r.Personal, "total": r.Total, "selfPaid": r.SelfPaid,
@@ -313,102 +332,41 @@ func want(t *testing.T, e *engine.Engine, req []byte, n native) map[string]strin
 	}
 	for _, f := range r.Funds {
 		w["fund:"+f.Fund] = f.Amount
-	}
-	var again map[string]any
-	if err := json.Unmarshal(req, &again); err != nil {
-		t.Fatal(err)
-	}
-	again["claim"].(map[string]any)["totals"] = r.TotalsAfter
-	b, err := json.Marshal(again)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if after := estimate(t, e, b); after.OK {
-		for _, f := range after.Result.Funds {
-			// The page shows what is left for the funds this visit met.
-			if f.Available != nil && slices.ContainsFunc(r.Funds, func(g fund) bool { return g.Fund == f.Fund && g.Available != nil }) {
-				w["capLeft:"+f.Fund] = *f.Available
-			}
-		}
-	}
-	// The parts of the policy an annual_cap step's rule can point into.
-	type part struct {
-		ID   string `json:"id"`
-		Pool string `json:"pool"`
-	}
-	get, _ := json.Marshal(map[string]any{"schema": 1, "policy": again["policy"]})
-	// Lenient decoding keeps only the lists of parts; the rest of the document is not needed.
-	var lists struct {
-		Result struct {
-			Pools    []part `json:"pools"`
-			Layers   []part `json:"layers"`
-			Benefits []part `json:"benefits"`
-		} `json:"result"`
-	}
-	if err := json.Unmarshal(e.Handle(engine.OpGetPolicy, get), &lists); err != nil {
-		t.Fatal(err)
-	}
-	parts := map[string][]part{"pools": lists.Result.Pools, "layers": lists.Result.Layers, "benefits": lists.Result.Benefits}
-	// capFund: the fund an annual_cap step's rule limits.
-	capFund := func(rule string) string {
-		m := regexp.MustCompile(`^/(pools|layers|benefits)/(\d+)(/|$)`).FindStringSubmatch(rule)
-		if m == nil {
-			return ""
-		}
-		i, _ := strconv.Atoi(m[2])
-		if i >= len(parts[m[1]]) {
-			return ""
-		}
-		if m[1] == "benefits" {
-			return parts[m[1]][i].Pool
-		}
-		return parts[m[1]][i].ID
-	}
-	var totals struct {
-		Funds []struct{ Fund, Paid string }
-	}
-	if err := json.Unmarshal(r.TotalsAfter, &totals); err != nil {
-		t.Fatal(err)
-	}
-	for _, f := range r.Funds {
-		if f.Available == nil {
-			continue
-		}
-		cap, used := "", ""
-		for _, s := range r.Trace {
-			if s.Note == "annual_cap" && capFund(s.Rule) == f.Fund {
-				for _, v := range s.Out {
-					if v.Name == "cap" {
-						cap = v.Value
-					}
-				}
-				break
-			}
-		}
-		for _, tf := range totals.Funds {
-			if tf.Fund == f.Fund {
-				used = tf.Paid
-			}
-		}
-		if cap != "" && used != "" {
-			w["cap:"+f.Fund], w["capUsed:"+f.Fund] = cap, used
+		if f.Cap != nil {
+			w["cap:"+f.Fund], w["capBefore:"+f.Fund], w["capLeft:"+f.Fund] = *f.Cap, *f.PaidBefore, *f.Left
 		}
 	}
 	return w
 }
 
-// same checks that the page shows exactly the native result: every value, each shown
-// as its text, the trace sentence by sentence as core/trace renders it, the warnings.
+// withLang returns the request asking for the explanation in lang, as the page asks.
+func withLang(t *testing.T, req []byte, lang string) []byte {
+	t.Helper()
+	var r map[string]any
+	if err := json.Unmarshal(req, &r); err != nil {
+		t.Fatal(err)
+	}
+	r["lang"] = lang
+	b, err := json.Marshal(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// same checks that the page shows exactly the native result in the page's language:
+// every value, each shown as its text, each step's sentence and clause as the engine
+// words them, each fund by the engine's name for it, the warnings.
 func same(t *testing.T, e *engine.Engine, req []byte, got shown, lang string) {
 	t.Helper()
-	n := estimate(t, e, req)
+	n := estimate(t, e, withLang(t, req, lang))
 	if !n.OK {
 		t.Fatalf("the native engine refused the request: %+v\n%s", n.Errors, req)
 	}
 	if got.State != "ok" {
 		t.Fatalf("the page shows state %q with errors %+v; the native engine settled the claim", got.State, got.Errors)
 	}
-	w := want(t, e, req, n)
+	w := want(n)
 	seen := map[string]bool{}
 	for _, v := range got.Values {
 		seen[v.Key] = true
@@ -420,6 +378,10 @@ func same(t *testing.T, e *engine.Engine, req []byte, got shown, lang string) {
 			t.Errorf("%s: page %s, native %s", v.Key, v.Value, exp)
 		case v.Text != "" && v.Text != v.Value && v.Key != "effectiveRatio":
 			t.Errorf("%s: shown as %q, attribute %q", v.Key, v.Text, v.Value)
+		case v.Key == "effectiveRatio" && v.Text != ratioText(n):
+			// The page writes the rate as a percentage itself; the engine's cash step
+			// says what that percentage is.
+			t.Errorf("effective ratio shown as %q, the engine says %q", v.Text, ratioText(n))
 		}
 	}
 	for k, v := range w {
@@ -427,13 +389,22 @@ func same(t *testing.T, e *engine.Engine, req []byte, got shown, lang string) {
 			t.Errorf("the page does not show %s (native %s)", k, v)
 		}
 	}
-	sentences := trace.Render(n.Result.Trace, lang)
-	if len(got.Steps) != len(sentences) {
-		t.Errorf("the page shows %d steps, the native trace has %d", len(got.Steps), len(sentences))
+	steps := n.Result.Trace
+	if len(got.Steps) != len(steps) {
+		t.Errorf("the page shows %d steps, the native trace has %d", len(got.Steps), len(steps))
 	}
-	for i := 0; i < len(got.Steps) && i < len(sentences); i++ {
-		if got.Steps[i].Note != n.Result.Trace[i].Note || got.Steps[i].Text != sentences[i] {
-			t.Errorf("step %d: page %s %q, native %s %q", i+1, got.Steps[i].Note, got.Steps[i].Text, n.Result.Trace[i].Note, sentences[i])
+	for i := 0; i < len(got.Steps) && i < len(steps); i++ {
+		s := steps[i]
+		if s.Text == "" {
+			t.Errorf("step %d: the engine gave no sentence in %s", i+1, lang)
+		}
+		if g := got.Steps[i]; g.Note != s.Note || g.Text != s.Text || g.Clause != s.Clause {
+			t.Errorf("step %d: page %s %q (%q), native %s %q (%q)", i+1, g.Note, g.Text, g.Clause, s.Note, s.Text, s.Clause)
+		}
+	}
+	for _, f := range n.Result.Funds {
+		if got.Funds[f.Fund] != f.Name {
+			t.Errorf("fund %s: page names it %q, the engine %q", f.Fund, got.Funds[f.Fund], f.Name)
 		}
 	}
 	var codes []string

@@ -86,15 +86,12 @@ func TestHandler(t *testing.T) {
 	// may be cached for good.
 	want := map[string]string{
 		"style.css": "text/css; charset=utf-8", "app.js": "text/javascript; charset=utf-8",
-		"trace.js": "text/javascript; charset=utf-8", "ncms.js": "text/javascript; charset=utf-8",
+		"ncms.js":   "text/javascript; charset=utf-8",
 		"boot.js":   "text/javascript; charset=utf-8",
 		"ncms.wasm": "application/wasm",
 	}
 	named := refs(index)
 	for name, ctype := range want {
-		if name == "trace.js" {
-			continue // app.js imports it; checked below
-		}
 		v, ok := named[name]
 		if !ok {
 			t.Errorf("index.html does not name %s with a version; it names %v", name, named)
@@ -115,7 +112,7 @@ func TestHandler(t *testing.T) {
 			t.Errorf("GET /%s has no ETag", name)
 		}
 	}
-	for file, names := range map[string][]string{"app.js": {"trace.js", "ncms.js", "ncms.wasm"}, "boot.js": {"ncms.wasm"}} {
+	for file, names := range map[string][]string{"app.js": {"ncms.js", "ncms.wasm"}, "boot.js": {"ncms.wasm"}} {
 		text := body(t, get(t, h, "GET", "/"+file))
 		for _, name := range names {
 			v, ok := refs(text)[name]
@@ -254,7 +251,7 @@ func TestFiles(t *testing.T) {
 			t.Errorf("index.html names %s: %v", name, err)
 		}
 	}
-	for _, name := range []string{"boot.js", "app.js", "trace.js", "style.css"} {
+	for _, name := range []string{"boot.js", "app.js", "style.css"} {
 		if _, err := fs.Stat(files, name); err != nil {
 			t.Error(err)
 		}
@@ -268,7 +265,7 @@ func TestWriteDir(t *testing.T) {
 		t.Fatal(err)
 	}
 	h := web.Handler(wasm, js.Loader())
-	for _, name := range []string{"index.html", "boot.js", "app.js", "trace.js", "style.css", "ncms.js", "ncms.wasm"} {
+	for _, name := range []string{"index.html", "boot.js", "app.js", "style.css", "ncms.js", "ncms.wasm"} {
 		b, err := os.ReadFile(filepath.Join(dir, name))
 		if err != nil {
 			t.Fatal(err)

@@ -66,6 +66,8 @@ export interface PolicyInfo {
   id: string;
   version: string;
   name: string;
+  /** The scheme's name in English, when the policy gives one. */
+  nameEn?: string;
   region: string;
   scheme: string;
   /** to is "" for a policy in effect until further notice. */
@@ -94,7 +96,25 @@ export interface VersionInfo {
 /** The path a claim took through the policy. */
 export type Route = 'benefit' | 'single_disease' | 'maternity' | 'ineligible' | 'not_covered';
 
-/** One fund's payment. */
+/** A language the engine explains results in. */
+export type Lang = 'zh' | 'en';
+
+/** A settle or estimate request. */
+export interface SettleRequest {
+  schema: 1;
+  policy: string;
+  /** Pins a policy version; absent selects the version in effect on the visit. */
+  version?: string;
+  claim: Record<string, unknown>;
+  /**
+   * Asks for the result explained in Chinese or English: each trace step's `text` and
+   * `clause`, fund names in the language. Absent, the result has no sentences. Any
+   * other value is an error at /lang.
+   */
+  lang?: Lang;
+}
+
+/** One fund's payment, with its annual cap as it applied to this visit. */
 export interface Fund {
   fund: string;
   name: string;
@@ -105,6 +125,12 @@ export interface Fund {
   /** What the fund's cap still allowed before this payment; null when it has no cap. */
   available: Amount | null;
   amount: Amount;
+  /** The annual cap (raised for continuity, or a benefit's lower cap); null without a cap. */
+  cap: Amount | null;
+  /** What the fund had paid this year before this visit; null without a cap. */
+  paidBefore: Amount | null;
+  /** What the cap still allows after this payment; null without a cap. */
+  left: Amount | null;
 }
 
 /** What one pool or layer has done for the person this year. */
@@ -141,10 +167,15 @@ export interface Warning {
 export interface TraceStep {
   seq: number;
   stage: string;
+  /** A JSON pointer into the policy document; "" for the final cash step. */
   rule: string;
   note: string;
   in: { name: string; value: string }[];
   out: { name: string; value: string }[];
+  /** The step as a sentence in the requested lang; only with lang. */
+  text?: string;
+  /** The clause of the printed scheme it cites ("第五条 起付线"); only with lang, when there is one. */
+  clause?: string;
 }
 
 /**
@@ -227,9 +258,9 @@ export interface Engine {
   /** call with UTF-8 bytes out. */
   callBytes(op: Operation | (string & {}), request?: Request | null): Uint8Array;
 
-  settle(request: Request): Envelope<SettleResult>;
+  settle(request: SettleRequest | Request): Envelope<SettleResult>;
   /** settle without a visit id, for an estimate. */
-  estimate(request: Request): Envelope<SettleResult>;
+  estimate(request: SettleRequest | Request): Envelope<SettleResult>;
   verifyCard(request: Request): Envelope<VerifyCardResult>;
   /** request: {schema: 1, policy, today, rows}; today is required, as for checkId. */
   validateRoster(request: Request): Envelope<RosterResult>;

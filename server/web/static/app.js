@@ -3,10 +3,11 @@
 //
 // Money is never a Number here. Amounts go to the engine as the text typed, and every
 // amount shown is a string the engine returned; the only arithmetic on amounts sizes
-// the bars of the charts, in whole fen as BigInt.
+// the bars of the charts, in whole fen as BigInt. The words of the explanation are the
+// engine's too: the request asks for them in the page's language ("lang"), so the
+// page shows what every other host shows and carries no wording of its own for it.
 
 import { load } from './ncms.js';
-import { render as renderTrace } from './trace.js';
 
 // A well-formed resident ID for the estimate: the engine checks that there is one, and
 // whose it is changes nothing in the arithmetic. The family is not asked for theirs.
@@ -89,7 +90,7 @@ const TEXT = {
     'seg.hospital': '医院承担',
     funds: '各项基金报销',
     capTitle: '离年度封顶线还有多少',
-    capLine: '每年最多报销 {cap} 元，今年已报销（算上这次）{used} 元。',
+    capLine: '每年最多报销 {cap} 元；这次以前今年已报销 {before} 元，这次报销 {amount} 元。',
     capLeft: '今年还能报销',
     warnings: '请注意',
     details: '费用明细',
@@ -97,7 +98,7 @@ const TEXT = {
     'd.scope': '能报销范围内的费用', 'd.deductible': '起付线（这次扣的）', 'd.familyAccount': '家庭账户付',
     'd.cash': '自己付现金', 'd.hospital': '医院承担', 'd.ratio': '实际报销比例',
     steps: '一步一步怎么算的',
-    rule: '依据方案：',
+    rule: '依据：',
     errorsTitle: '有几处要改一下：',
     engineLine: '计算程序 {engine}，方案 {policy}（{version}）',
     langButton: 'English',
@@ -183,7 +184,7 @@ const TEXT = {
     'seg.hospital': 'Hospital bears',
     funds: 'Paid by each fund',
     capTitle: 'How close to the annual cap',
-    capLine: 'At most {cap} yuan a year; paid this year, this visit included: {used} yuan.',
+    capLine: 'At most {cap} yuan a year; paid this year before this visit: {before} yuan; this visit: {amount} yuan.',
     capLeft: 'Can still pay this year',
     warnings: 'Please note',
     details: 'Breakdown',
@@ -191,7 +192,7 @@ const TEXT = {
     'd.scope': 'Costs the scheme covers', 'd.deductible': 'Deductible (this visit)', 'd.familyAccount': 'From the family account',
     'd.cash': 'You pay in cash', 'd.hospital': 'Hospital bears', 'd.ratio': 'Share actually reimbursed',
     steps: 'How it was worked out, step by step',
-    rule: 'Scheme rule: ',
+    rule: 'Under ',
     errorsTitle: 'Please check:',
     engineLine: 'Calculator {engine}, scheme {policy} ({version})',
     langButton: '中文',
@@ -266,11 +267,21 @@ function percent(part, whole) {
   return Number(p > 10000n ? 10000n : p) / 100;
 }
 
-function outValue(step, name) {
-  for (const list of [step?.out, step?.in]) {
-    for (const v of list ?? []) if (v.name === name) return v.value;
-  }
-  return undefined;
+// percentText writes a rate the engine returned ("0.4744") as a percentage
+// ("47.44%") by moving the decimal point in the text: no Number is involved.
+function percentText(rate) {
+  const m = /^(-?)(\d+)(?:\.(\d*))?$/.exec(rate ?? '');
+  if (!m) return rate ?? '';
+  const frac = (m[3] ?? '').padEnd(2, '0');
+  const whole = (m[2] + frac.slice(0, 2)).replace(/^0+(?=\d)/, '');
+  const rest = frac.slice(2).replace(/0+$/, '');
+  return `${m[1]}${whole}${rest ? `.${rest}` : ''}%`;
+}
+
+// named is a policy part's name in the page's language: the policy's English name
+// when it gives one, else its own.
+function named(part, lang) {
+  return (lang === 'en' && part.nameEn) || part.name || part.code || part.id;
 }
 
 /** Estimator is the page: its form, the engine and the last answer. */
@@ -365,7 +376,9 @@ class Estimator {
 
   fillPolicies() {
     const sel = $('policy');
-    sel.replaceChildren(...this.policies.map((p) => h('option', { value: p.id }, p.name || p.id)));
+    const chosen = sel.value;
+    sel.replaceChildren(...this.policies.map((p) => h('option', { value: p.id }, named(p, this.lang))));
+    if (chosen) sel.value = chosen;
   }
 
   wire() {
@@ -392,8 +405,10 @@ class Estimator {
       this.lang = this.lang === 'zh' ? 'en' : 'zh';
       remember('ncms-lang', this.lang);
       this.applyText();
+      this.fillPolicies();
       if (this.doc) this.fillPolicyControls(true);
-      this.render();
+      // The explanation is the engine's, in the language asked for: ask again.
+      if (this.last) this.estimate(false);
     });
     $('add-line').addEventListener('click', () => {
       const row = this.addLine();
@@ -473,15 +488,16 @@ class Estimator {
     types.push('outpatient');
     if ((doc.benefits ?? []).some((b) => (b.visitTypes ?? []).includes('special_outpatient'))) types.push('special_outpatient');
     options($('type'), types.map((v) => [v, this.t(`type.${v}`)]), keep);
-    options($('class'), (doc.facilityClasses ?? []).map((c) => [c.code, c.name || c.code]), keep);
-    options($('disease'), (doc.singleDiseases ?? []).map((d) => [d.code, `${d.name}（${d.code}）`]), keep);
-    options($('category'), (doc.categories ?? []).map((c) => [c.code, c.name || c.code]), keep);
-    options($('tier'), (doc.tiers ?? []).map((c) => [c.code, c.name || c.code]), keep);
+    const lang = this.lang;
+    options($('class'), (doc.facilityClasses ?? []).map((c) => [c.code, named(c, lang)]), keep);
+    options($('disease'), (doc.singleDiseases ?? []).map((d) => [d.code, lang === 'zh' ? `${named(d, lang)}（${d.code}）` : `${named(d, lang)} (${d.code})`]), keep);
+    options($('category'), (doc.categories ?? []).map((c) => [c.code, named(c, lang)]), keep);
+    options($('tier'), (doc.tiers ?? []).map((c) => [c.code, named(c, lang)]), keep);
     for (const o of $('delivery').options) o.textContent = this.t(`delivery.${o.value}`);
 
     const pools = $('pools');
     const old = new Map([...pools.querySelectorAll('input')].map((i) => [i.dataset.pool, i.value]));
-    pools.replaceChildren(...(doc.pools ?? []).map((p, i) => moneyField(`pool-${i}`, this.t('poolPaid', { pool: p.name || p.id }),
+    pools.replaceChildren(...(doc.pools ?? []).map((p, i) => moneyField(`pool-${i}`, this.t('poolPaid', { pool: named(p, lang) }),
       { 'data-pool': p.id, value: keep ? old.get(p.id) : undefined })));
     this.arrange();
   }
@@ -617,7 +633,7 @@ class Estimator {
       admissions: prior > 0 && visit.class ? [{ class: visit.class, count: prior }] : [],
       familyAccount: account === '' ? '0' : account,
     };
-    return { req: { schema: 1, policy: $('policy').value, claim: { person, visit, items, totals } }, fields };
+    return { req: { schema: 1, policy: $('policy').value, lang: this.lang, claim: { person, visit, items, totals } }, fields };
   }
 
   // estimate asks the engine and shows the answer; focus moves to the first field in
@@ -632,15 +648,13 @@ class Estimator {
     const { req, fields } = this.request();
     this.fields = fields;
     let env;
-    let after = null;
     try {
       env = this.engine.estimate(req);
-      if (env.ok) after = this.after(req, env.result);
     } catch (e) {
       this.setStatus('broken', true);
       throw e;
     }
-    this.last = { env, after };
+    this.last = { env };
     this.render();
     if (asked && !env.ok) {
       const bad = document.querySelector('#form [aria-invalid=true]');
@@ -652,18 +666,9 @@ class Estimator {
     }
   }
 
-  // after estimates the same visit again on the year's totals after it: each fund's
-  // "available" is then what its cap still allows for the rest of the year. The core
-  // says so, with continuity raises and lower caps at some facilities applied, so the
-  // page need not subtract.
-  after(req, result) {
-    const again = this.engine.estimate({ ...req, claim: { ...req.claim, totals: result.totalsAfter } });
-    return again.ok ? again.result : null;
-  }
-
   render() {
     if (!this.last) return;
-    const { env, after } = this.last;
+    const { env } = this.last;
     const section = $('result');
     const body = $('result-body');
     section.dataset.seq = String(++this.seq);
@@ -675,7 +680,7 @@ class Estimator {
     this.showErrors([], this.fields);
     section.dataset.state = 'ok';
     const r = env.result;
-    body.replaceChildren(...this.summary(r), this.chart(r), ...this.fundList(r), ...this.cap(r, after),
+    body.replaceChildren(...this.summary(r), this.chart(r), ...this.fundList(r), ...this.cap(r),
       ...this.warnings(r), this.details(r), this.steps(r),
       h('p', { class: 'note engine' }, this.t('engineLine', { engine: r.engine, policy: r.policy.id, version: r.policy.version })));
   }
@@ -729,40 +734,24 @@ class Estimator {
       h('li', { 'data-fund': f.fund }, h('span', {}, f.name || f.fund), h('span', {}, this.amount(`fund:${f.fund}`, f.amount), ` ${this.t('yuan')}`))))];
   }
 
-  // cap shows, for each fund with a cap, the annual cap, what it has paid this year
-  // with this visit, and what it can still pay.
-  cap(r, after) {
+  // cap shows, for each fund with a cap, the annual cap, what it paid this year before
+  // this visit and on it, and what it can still pay: the engine's figures for the fund
+  // (the cap raised for continuous years, or a facility's lower cap, already applied).
+  cap(r) {
     const out = [];
     for (const f of r.funds) {
-      if (f.available === null || f.available === undefined) continue;
-      const step = (r.trace ?? []).find((s) => s.note === 'annual_cap' && this.capFund(s.rule) === f.fund);
-      const cap = outValue(step, 'cap');
-      const used = (r.totalsAfter?.funds ?? []).find((t) => t.fund === f.fund)?.paid;
-      const left = (after?.funds ?? []).find((a) => a.fund === f.fund)?.available;
-      const block = h('div', { class: 'cap', 'data-fund': f.fund }, h('h4', {}, f.name || f.fund));
-      if (cap && used) {
-        block.append(h('p', {}, this.t('capLine', { cap, used })),
-          h('svg', { class: 'capbar', 'aria-hidden': 'true', preserveAspectRatio: 'none', viewBox: '0 0 100 4' },
-            h('rect', { class: 'seg-empty', x: 0, y: 0, width: 100, height: 4 }),
-            h('rect', { class: 'seg-used', x: 0, y: 0, width: percent(fen(used), fen(cap)), height: 4 })),
-          h('span', { hidden: true, 'data-key': `cap:${f.fund}`, 'data-value': cap }),
-          h('span', { hidden: true, 'data-key': `capUsed:${f.fund}`, 'data-value': used }));
-      }
-      if (left !== null && left !== undefined) {
-        block.append(h('p', { class: 'left' }, `${this.t('capLeft')} `, h('strong', {}, this.amount(`capLeft:${f.fund}`, left)), ` ${this.t('yuan')}`));
-      }
+      if (f.cap === null || f.cap === undefined) continue;
+      const block = h('div', { class: 'cap', 'data-fund': f.fund }, h('h4', {}, f.name || f.fund),
+        h('p', {}, this.t('capLine', { cap: f.cap, before: f.paidBefore, amount: f.amount })),
+        h('svg', { class: 'capbar', 'aria-hidden': 'true', preserveAspectRatio: 'none', viewBox: '0 0 100 4' },
+          h('rect', { class: 'seg-empty', x: 0, y: 0, width: 100, height: 4 }),
+          h('rect', { class: 'seg-used', x: 0, y: 0, width: percent(fen(f.paidBefore) + fen(f.amount), fen(f.cap)), height: 4 })),
+        h('span', { hidden: true, 'data-key': `cap:${f.fund}`, 'data-value': f.cap }),
+        h('span', { hidden: true, 'data-key': `capBefore:${f.fund}`, 'data-value': f.paidBefore }),
+        h('p', { class: 'left' }, `${this.t('capLeft')} `, h('strong', {}, this.amount(`capLeft:${f.fund}`, f.left)), ` ${this.t('yuan')}`));
       out.push(block);
     }
     return out.length > 0 ? [h('h3', {}, this.t('capTitle')), ...out] : [];
-  }
-
-  // capFund names the fund an annual_cap step limits: the pool or layer its rule
-  // points into, or the pool of the benefit whose own cap it is.
-  capFund(rule) {
-    const m = /^\/(pools|layers|benefits)\/(\d+)(?:\/|$)/.exec(rule ?? '');
-    const part = m && this.doc?.[m[1]]?.[Number(m[2])];
-    if (!part) return undefined;
-    return m[1] === 'benefits' ? part.pool : part.id;
   }
 
   warnings(r) {
@@ -772,7 +761,7 @@ class Estimator {
   }
 
   details(r) {
-    const ratio = outValue((r.trace ?? []).find((s) => s.note === 'cash'), 'ratio') ?? r.effectiveRatio;
+    const ratio = percentText(r.effectiveRatio);
     const rows = [['total', r.total], ['selfPaid', r.selfPaid], ['overLimit', r.overLimit], ['preSelfPay', r.preSelfPay],
       ['scope', r.scope], ['deductible', r.deductible], ['familyAccount', r.familyAccount], ['cash', r.cash], ['hospital', r.hospital]];
     return h('details', { class: 'details' }, h('summary', {}, this.t('details')),
@@ -780,31 +769,14 @@ class Estimator {
         h('dt', {}, this.t('d.ratio')), h('dd', { 'data-key': 'effectiveRatio', 'data-value': r.effectiveRatio }, ratio)));
   }
 
+  // steps lists the engine's explanation: each step's sentence and the clause of the
+  // printed scheme it cites, in the language the page asked for.
   steps(r) {
-    const sentences = renderTrace(r.trace, this.lang);
     return h('details', { class: 'steps', open: true }, h('summary', {}, this.t('steps')),
-      h('ol', {}, (r.trace ?? []).map((s, i) => {
-        const rule = this.ruleName(s.rule);
-        return h('li', { 'data-note': s.note, 'data-stage': s.stage },
-          h('span', { class: 'stage' }, this.t(`stage.${s.stage}`)),
-          h('span', { class: 'sentence' }, sentences[i]),
-          s.rule ? h('span', { class: 'rule' }, this.t('rule'), rule ? `${rule} ` : '', h('code', {}, s.rule)) : null);
-      })));
-  }
-
-  // ruleName finds the name of the policy part a trace step's rule points into: the
-  // nearest object on the JSON pointer's path that has one.
-  ruleName(pointer) {
-    if (!pointer || !this.doc) return '';
-    let v = this.doc;
-    let name = '';
-    for (const raw of pointer.split('/').slice(1)) {
-      const key = raw.replace(/~1/g, '/').replace(/~0/g, '~');
-      if (v === null || typeof v !== 'object' || !(key in v)) break;
-      v = v[key];
-      if (v && typeof v === 'object' && typeof v.name === 'string' && v !== this.doc) name = v.name;
-    }
-    return name;
+      h('ol', {}, (r.trace ?? []).map((s) => h('li', { 'data-note': s.note, 'data-stage': s.stage },
+        h('span', { class: 'stage' }, this.t(`stage.${s.stage}`)),
+        h('span', { class: 'sentence' }, s.text ?? ''),
+        s.clause ? h('span', { class: 'rule' }, this.t('rule'), h('cite', {}, s.clause)) : null))));
   }
 
   // showErrors puts each error's message next to the input its path points at (the
