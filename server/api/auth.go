@@ -29,6 +29,7 @@ func (s *Server) guard(a access, h handler) http.Handler {
 				return
 			}
 			defer release()
+			s.corsHeaders(w, r)
 		}
 		k, err := s.authorize(r, a)
 		if err == nil {

@@ -111,6 +111,7 @@ func (s *Server) cardEvent(w http.ResponseWriter, r *http.Request, k *ledger.Key
 	if err != nil {
 		return s.ledgerError(err)
 	}
+	setLocation(w, "/v1/cards/"+pathEscape(ev.Number))
 	return writeOK(w, http.StatusCreated, rec)
 }
 
@@ -156,6 +157,7 @@ func (s *Server) createKey(w http.ResponseWriter, r *http.Request, _ *ledger.Key
 		return s.ledgerError(err)
 	}
 	w.Header().Set("Cache-Control", "no-store")
+	setLocation(w, "/v1/keys/"+pathEscape(k.ID))
 	return writeOK(w, http.StatusCreated, newKey{Secret: secret, Key: k})
 }
 

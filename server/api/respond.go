@@ -76,7 +76,14 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 		s.log.LogAttrs(r.Context(), slog.LevelError, "request failed",
 			slog.String("route", infoOf(r).route), slog.String("err", err.Error()))
 	}
-	writeJSON(w, code, engine.Failure(es))
+	if code == http.StatusUnauthorized {
+		w.Header().Set("WWW-Authenticate", authChallenge)
+	}
+	env := engine.Failure(es)
+	if in := infoOf(r); !engineRoutes[in.route] {
+		env = withRequestID(env, in.requestID)
+	}
+	writeJSON(w, code, env)
 }
 
 func unavailable(en, zh string) error {
@@ -92,6 +99,9 @@ func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) methodNotAllowed(w http.ResponseWriter, r *http.Request) {
+	if allow := s.allowedMethods(r); len(allow) > 0 {
+		w.Header().Set("Allow", strings.Join(allow, ", "))
+	}
 	s.fail(w, r, core.Errors{core.NewError(core.MethodNotAllowed, "", core.Quote(r.Method))})
 }
 
@@ -187,7 +197,7 @@ func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, erro
 		// that size rather than one that doubles as it fills, with copies to collect.
 		b := make([]byte, n)
 		if _, err := io.ReadFull(r.Body, b); err != nil {
-			return nil, core.Errors{core.NewError(core.RequestMalformed, "", "reading the body: "+err.Error())}
+			return nil, core.Errors{core.NewErrorText(core.RequestMalformed, "", "reading the body: "+err.Error(), "读取请求体失败")}
 		}
 		return b, nil
 	}

@@ -80,6 +80,8 @@ func writeSettled(w http.ResponseWriter, st *ledger.Settled) error {
 	code := http.StatusCreated
 	if st.Replayed {
 		code = http.StatusOK
+	} else {
+		setLocation(w, "/v1/settlements/"+strconv.FormatInt(st.Seq, 10))
 	}
 	return writeRaw(w, code, st.Result, &st.Receipt)
 }
@@ -229,6 +231,7 @@ func (s *Server) reverse(w http.ResponseWriter, r *http.Request, k *ledger.Key) 
 		return s.ledgerError(err)
 	}
 	s.recorded(recordedReversal, *rc)
+	setLocation(w, "/v1/settlements/"+strconv.FormatInt(rc.Seq, 10))
 	return writeRaw(w, http.StatusCreated, nil, rc)
 }
 
