@@ -58,6 +58,9 @@ type Tx interface {
 	ReversalOf(ctx context.Context, seq int64) (*Entry, error)
 	// Entries yields journal entries matching f in sequence order.
 	Entries(ctx context.Context, f Filter) iter.Seq2[*Entry, error]
+	// Settlements returns up to q.Limit settlements matching q, newest first, each
+	// with its status derived from the journal.
+	Settlements(ctx context.Context, q SettlementQuery) ([]SettlementRow, error)
 
 	// PutHousehold and PutPerson insert or replace registry records.
 	PutHousehold(ctx context.Context, h Household) error

@@ -43,6 +43,7 @@ func Run(t *testing.T, open Opener) {
 		{"Current", testCurrent},
 		{"Entries", testEntries},
 		{"EntriesPages", testEntriesPages},
+		{"Settlements", testSettlements},
 		{"Totals", testTotals},
 		{"Registry", testRegistry},
 		{"Cards", testCards},

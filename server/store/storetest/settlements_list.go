@@ -1,0 +1,133 @@
+package storetest
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/ruralhealth/ncms/core/civil"
+	"github.com/ruralhealth/ncms/core/money"
+	"github.com/ruralhealth/ncms/server/ledger"
+)
+
+// settlements returns the sequence numbers and statuses Settlements answers for q.
+func settlements(t *testing.T, s ledger.Store, q ledger.SettlementQuery) ([]int64, []ledger.SettlementRow) {
+	t.Helper()
+	var rows []ledger.SettlementRow
+	view(t, s, func(ctx context.Context, tx ledger.Tx) error {
+		var err error
+		rows, err = tx.Settlements(ctx, q)
+		return err
+	})
+	seqs := []int64{}
+	for _, r := range rows {
+		if r.Entry.Kind != ledger.KindSettlement {
+			t.Errorf("row %d is a %s", r.Entry.Seq, r.Entry.Kind)
+		}
+		seqs = append(seqs, r.Entry.Seq)
+	}
+	return seqs, rows
+}
+
+func testSettlements(t *testing.T, open Opener) {
+	s := open(t)
+	update(t, s, func(ctx context.Context, tx ledger.Tx) error {
+		for _, h := range []ledger.Household{{ID: "H-P1", Village: "V01"}, {ID: "H-P2", Village: "V02"}} {
+			if err := tx.PutHousehold(ctx, h); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	cst := ledger.CST
+	type row struct {
+		inst, visit, person, adm, total, township, visitType string
+		recorded                                             time.Time
+	}
+	rows := []row{
+		{"H001", "V1", "P1", "2024-01-15", "100.00", "城关镇", "inpatient", time.Date(2024, 1, 20, 0, 30, 0, 0, cst)},   // 1
+		{"H002", "V2", "P2", "2024-02-01", "2500.50", "城关镇", "outpatient", time.Date(2024, 2, 2, 23, 59, 0, 0, cst)}, // 2
+		{"H001", "V3", "P2", "2024-02-29", "8432.10", "红果乡", "inpatient", time.Date(2024, 3, 1, 10, 0, 0, 0, cst)},   // 3
+		{"H001", "V4", "P1", "2024-03-01", "99.99", "红果乡", "inpatient", time.Date(2024, 3, 2, 10, 0, 0, 0, cst)},     // 4
+		{"H002", "V5", "P3", "2023-12-31", "10000.00", "城关镇", "inpatient", time.Date(2024, 1, 1, 7, 0, 0, 0, cst)},   // 5
+	}
+	var es []*ledger.Entry
+	for _, r := range rows {
+		e := Settlement(r.inst, r.visit, r.person, r.adm)
+		e.Total, e.Township, e.VisitType, e.Recorded = money.MustAmount(r.total), r.township, r.visitType, r.recorded
+		es = append(es, e)
+	}
+	appendAll(t, s, es...)
+	appendAll(t, s, reversalOf(es[2], 3)) // 6: 3 reversed, then corrected by 7
+	corr := Settlement("H001", "V3", "P2", "2024-02-29")
+	corr.Corrects, corr.Recorded = 3, time.Date(2024, 3, 5, 9, 0, 0, 0, cst)
+	appendAll(t, s, corr)                 // 7
+	appendAll(t, s, reversalOf(es[1], 2)) // 8: 2 reversed for good
+
+	amt := func(s string) *money.Amount { a := money.MustAmount(s); return &a }
+	d := civil.MustParse
+	tests := []struct {
+		name string
+		q    ledger.SettlementQuery
+		want []int64
+	}{
+		{"all, newest first", ledger.SettlementQuery{}, []int64{7, 5, 4, 3, 2, 1}},
+		{"limit", ledger.SettlementQuery{Limit: 2}, []int64{7, 5}},
+		{"before", ledger.SettlementQuery{BeforeSeq: 5, Limit: 2}, []int64{4, 3}},
+		{"institution", ledger.SettlementQuery{Institution: "H002"}, []int64{5, 2}},
+		{"township", ledger.SettlementQuery{Township: "红果乡"}, []int64{4, 3}},
+		{"village", ledger.SettlementQuery{Village: "V02"}, []int64{7, 3, 2}},
+		{"person", ledger.SettlementQuery{Person: "P1"}, []int64{4, 1}},
+		{"household", ledger.SettlementQuery{Household: "H-P3"}, []int64{5}},
+		{"visit type", ledger.SettlementQuery{VisitType: "outpatient"}, []int64{2}},
+		{"live", ledger.SettlementQuery{Status: ledger.StatusLive}, []int64{7, 5, 4, 1}},
+		{"reversed", ledger.SettlementQuery{Status: ledger.StatusReversed}, []int64{2}},
+		{"corrected", ledger.SettlementQuery{Status: ledger.StatusCorrected}, []int64{3}},
+		{"visit range inclusive", ledger.SettlementQuery{VisitFrom: d("2024-02-01"), VisitTo: d("2024-02-29")}, []int64{7, 3, 2}},
+		// Days are China Standard Time: 2024-01-20 00:30 CST is 2024-01-19 in UTC.
+		{"settled on a day", ledger.SettlementQuery{SettledFrom: d("2024-01-20"), SettledTo: d("2024-01-20")}, []int64{1}},
+		{"settled to, inclusive", ledger.SettlementQuery{SettledTo: d("2024-02-02")}, []int64{5, 2, 1}},
+		{"settled from", ledger.SettlementQuery{SettledFrom: d("2024-03-02")}, []int64{7, 4}},
+		{"min total, exact", ledger.SettlementQuery{MinTotal: amt("2500.5")}, []int64{7, 5, 3, 2}},
+		{"max total, exact", ledger.SettlementQuery{MaxTotal: amt("100")}, []int64{4, 1}},
+		{"total range and limit", ledger.SettlementQuery{MinTotal: amt("100"), MaxTotal: amt("9000"), Limit: 2}, []int64{7, 3}},
+		{"total range after cursor", ledger.SettlementQuery{MinTotal: amt("100"), MaxTotal: amt("9000"), BeforeSeq: 3}, []int64{2, 1}},
+		{"combined", ledger.SettlementQuery{Institution: "H001", Status: ledger.StatusLive, Township: "红果乡"}, []int64{4}},
+		{"nothing", ledger.SettlementQuery{Person: "P9"}, []int64{}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if tc.q.Limit == 0 {
+				tc.q.Limit = ledger.DefaultListLimit
+			}
+			got, _ := settlements(t, s, tc.q)
+			if diff := cmp.Diff(tc.want, got); diff != "" {
+				t.Errorf("Settlements(%+v) seqs -want +got:\n%s", tc.q, diff)
+			}
+		})
+	}
+
+	_, all := settlements(t, s, ledger.SettlementQuery{Limit: 10})
+	links := map[int64][3]any{}
+	for _, r := range all {
+		links[r.Entry.Seq] = [3]any{r.Status, r.ReversedBy, r.CorrectedBy}
+	}
+	want := map[int64][3]any{
+		7: {ledger.StatusLive, int64(0), int64(0)},
+		5: {ledger.StatusLive, int64(0), int64(0)},
+		4: {ledger.StatusLive, int64(0), int64(0)},
+		3: {ledger.StatusCorrected, int64(6), int64(7)},
+		2: {ledger.StatusReversed, int64(8), int64(0)},
+		1: {ledger.StatusLive, int64(0), int64(0)},
+	}
+	if diff := cmp.Diff(want, links); diff != "" {
+		t.Errorf("status and links -want +got:\n%s", diff)
+	}
+	for _, r := range all {
+		if r.Entry.Seq == 3 && r.Entry.Total.String() != "8432.10" {
+			t.Errorf("entry 3 total %s", r.Entry.Total)
+		}
+	}
+}
