@@ -152,6 +152,7 @@ func (s *Server) routes() *mux.Router {
 
 	// The ledger, for the institution that owns the visit.
 	handle(http.MethodPost, "/v1/settlements", institution, s.settle)
+	handle(http.MethodGet, "/v1/settlements", institution, s.listSettlements)
 	handle(http.MethodPost, "/v1/presettlements", institution, s.presettle)
 	handle(http.MethodGet, "/v1/settlements/{seq}", institution, s.entry)
 	handle(http.MethodPost, "/v1/settlements/{seq}/reversal", institution, s.reverse)

@@ -889,6 +889,7 @@ func TestPostgres(t *testing.T) {
 	for name, test := range map[string]func(*testing.T){
 		"Routes": TestRoutes, "LoadPolicy": TestLoadPolicy, "SettlementLifecycle": TestSettlementLifecycle,
 		"Keys": TestKeys, "Readyz": TestReadyz, "ConcurrentSettlements": TestConcurrentSettlements, "Reports": TestReports,
+		"ListSettlements": TestListSettlements,
 		"PublicBusy": TestPublicBusy, "PublicRate": TestPublicRate,
 	} {
 		t.Run(name, test)
