@@ -288,7 +288,7 @@ func TestRoutes(t *testing.T) {
 
 		// Everything else.
 		{name: "unknown path", method: "GET", path: "/v1/nothing", status: 404, code: core.NotFound},
-		{name: "wrong method", method: "GET", path: "/v1/settlements", status: 405, code: core.MethodNotAllowed},
+		{name: "wrong method", method: "DELETE", path: "/v1/settlements", status: 405, code: core.MethodNotAllowed},
 		{name: "wrong method on policies", method: "DELETE", path: "/v1/policies", key: f.county, status: 405, code: core.MethodNotAllowed},
 		{name: "wrong method on healthz", method: "POST", path: "/healthz", status: 405, code: core.MethodNotAllowed},
 		{name: "no estimator page", method: "GET", path: "/", status: 404, code: core.NotFound},
@@ -890,7 +890,7 @@ func TestPostgres(t *testing.T) {
 		"Routes": TestRoutes, "LoadPolicy": TestLoadPolicy, "SettlementLifecycle": TestSettlementLifecycle,
 		"Keys": TestKeys, "Readyz": TestReadyz, "ConcurrentSettlements": TestConcurrentSettlements, "Reports": TestReports,
 		"ListSettlements": TestListSettlements,
-		"PublicBusy": TestPublicBusy, "PublicRate": TestPublicRate,
+		"PublicBusy":      TestPublicBusy, "PublicRate": TestPublicRate,
 	} {
 		t.Run(name, test)
 	}
