@@ -2,6 +2,8 @@ package storetest
 
 import (
 	"context"
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -130,4 +132,76 @@ func testSettlements(t *testing.T, open Opener) {
 			t.Errorf("entry 3 total %s", r.Entry.Total)
 		}
 	}
+}
+
+// SeedSettlements appends n settlements of a typical inpatient bill over 1,000
+// persons, two institutions and two townships, with every tenth reversed, in
+// batches of 500 per Update.
+func SeedSettlements(tb testing.TB, s ledger.Store, n int) {
+	tb.Helper()
+	ctx := tb.Context()
+	req := []byte(`{"claim":{"items":[` + strings.Repeat(`{"code":"A0101","kind":"drug","amount":"12.30"},`, 40) + `{}]}}`)
+	res := []byte(`{"result":{` + strings.Repeat(`"step":{"stage":"ratio","in":"100.00","out":"80.00"},`, 20) + `"x":1}}`)
+	for start := 0; start < n; start += 500 {
+		err := s.Update(ctx, func(tx ledger.Tx) error {
+			for i := start; i < min(start+500, n); i++ {
+				e := Settlement([]string{"H001", "H002"}[i%2], fmt.Sprintf("V%07d", i), fmt.Sprintf("P%04d", i%1000), "2024-03-01")
+				e.Township = []string{"城关镇", "红果乡"}[i%3%2]
+				e.Total = money.MustAmount(fmt.Sprintf("%d.%02d", 100+i%9000, i%100))
+				e.Request, e.Result = req, res
+				seq, err := tx.Append(ctx, e)
+				if err != nil {
+					return err
+				}
+				if i%10 == 9 {
+					if _, err := tx.Append(ctx, reversalOf(e, seq)); err != nil {
+						return err
+					}
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			tb.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkSettlementsPage measures one page of 50 settlements (Tx.Settlements in a
+// View, what GET /v1/settlements costs the database) over a journal SeedSettlements
+// filled, for the common filters.
+func BenchmarkSettlementsPage(b *testing.B, s ledger.Store) {
+	amt := func(s string) *money.Amount { a := money.MustAmount(s); return &a }
+	var last int64
+	for _, bc := range []struct {
+		name string
+		q    ledger.SettlementQuery
+	}{
+		{"first page", ledger.SettlementQuery{}},
+		{"deep cursor", ledger.SettlementQuery{BeforeSeq: 200}},
+		{"institution", ledger.SettlementQuery{Institution: "H002"}},
+		{"township and live", ledger.SettlementQuery{Township: "红果乡", Status: ledger.StatusLive}},
+		{"reversed", ledger.SettlementQuery{Status: ledger.StatusReversed}},
+		{"person", ledger.SettlementQuery{Person: "P0042"}},
+		{"total range 1 in 9", ledger.SettlementQuery{MinTotal: amt("1000"), MaxTotal: amt("1999.99")}},
+		{"total range none", ledger.SettlementQuery{MinTotal: amt("99999")}},
+	} {
+		bc.q.Limit = ledger.DefaultListLimit + 1
+		b.Run(bc.name, func(b *testing.B) {
+			for b.Loop() {
+				err := s.View(b.Context(), func(tx ledger.Tx) error {
+					rows, err := tx.Settlements(b.Context(), bc.q)
+					if len(rows) > 0 {
+						last = rows[len(rows)-1].Entry.Seq
+					}
+					return err
+				})
+				if err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N)/1000, "ms/page")
+		})
+	}
+	_ = last
 }
