@@ -889,8 +889,8 @@ func TestPostgres(t *testing.T) {
 	for name, test := range map[string]func(*testing.T){
 		"Routes": TestRoutes, "LoadPolicy": TestLoadPolicy, "SettlementLifecycle": TestSettlementLifecycle,
 		"Keys": TestKeys, "Readyz": TestReadyz, "ConcurrentSettlements": TestConcurrentSettlements, "Reports": TestReports,
-		"ListSettlements": TestListSettlements,
-		"PublicBusy":      TestPublicBusy, "PublicRate": TestPublicRate,
+		"ListSettlements": TestListSettlements, "PersonRecord": TestPersonRecord,
+		"PublicBusy": TestPublicBusy, "PublicRate": TestPublicRate,
 	} {
 		t.Run(name, test)
 	}

@@ -75,6 +75,9 @@ type Tx interface {
 	AppendCardEvent(ctx context.Context, ev CardEvent) error
 	Card(ctx context.Context, number string) (*CardRecord, error)
 	CardEvents(ctx context.Context, number string) ([]CardEvent, error)
+	// CardsOf returns the numbers of the cards ever issued to the person, in the
+	// order they were first issued.
+	CardsOf(ctx context.Context, owner string) ([]string, error)
 
 	// PutPolicy stores a policy document (canonical bytes) under its hash; storing the
 	// same hash again is a no-op. Policies yields every stored document.

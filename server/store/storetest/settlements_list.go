@@ -10,6 +10,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/ruralhealth/ncms/core/civil"
+	"github.com/ruralhealth/ncms/core/identity"
 	"github.com/ruralhealth/ncms/core/money"
 	"github.com/ruralhealth/ncms/server/ledger"
 )
@@ -204,4 +205,29 @@ func BenchmarkSettlementsPage(b *testing.B, s ledger.Store) {
 		})
 	}
 	_ = last
+}
+
+func testCardsOf(t *testing.T, open Opener) {
+	s := open(t)
+	at := time.Date(2024, 1, 2, 3, 4, 5, 6, time.UTC)
+	for _, ev := range []ledger.CardEvent{
+		{Number: "C2", Owner: "P1", Event: identity.Issue, Date: civil.MustParse("2024-01-02"), Status: identity.Active, Recorded: at},
+		{Number: "C1", Owner: "P1", Event: identity.Issue, Date: civil.MustParse("2024-01-03"), Status: identity.Active, Recorded: at},
+		{Number: "C3", Owner: "P2", Event: identity.Issue, Date: civil.MustParse("2024-01-03"), Status: identity.Active, Recorded: at},
+		{Number: "C2", Owner: "P1", Event: identity.ReportLost, Date: civil.MustParse("2024-02-10"), Status: identity.Lost, Recorded: at},
+	} {
+		update(t, s, func(ctx context.Context, tx ledger.Tx) error { return tx.AppendCardEvent(ctx, ev) })
+	}
+	view(t, s, func(ctx context.Context, tx ledger.Tx) error {
+		for owner, want := range map[string][]string{"P1": {"C2", "C1"}, "P2": {"C3"}, "P9": {}} {
+			got, err := tx.CardsOf(ctx, owner)
+			if err != nil {
+				return err
+			}
+			if d := cmp.Diff(want, got); d != "" {
+				t.Errorf("CardsOf(%s) -want +got:\n%s", owner, d)
+			}
+		}
+		return nil
+	})
 }

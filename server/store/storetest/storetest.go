@@ -44,6 +44,7 @@ func Run(t *testing.T, open Opener) {
 		{"Entries", testEntries},
 		{"EntriesPages", testEntriesPages},
 		{"Settlements", testSettlements},
+		{"CardsOf", testCardsOf},
 		{"Totals", testTotals},
 		{"Registry", testRegistry},
 		{"Cards", testCards},
