@@ -164,6 +164,8 @@ func (s *Server) routes() *mux.Router {
 	handle(http.MethodPut, "/v1/persons/{id}", county, s.putPerson)
 	handle(http.MethodGet, "/v1/persons/{id}", county, s.person)
 	handle(http.MethodGet, "/v1/persons/{id}/record", county, s.personRecord)
+	handle(http.MethodGet, "/v1/persons", county, s.listPersons)
+	handle(http.MethodGet, "/v1/households", county, s.listHouseholds)
 	handle(http.MethodGet, "/v1/households/{id}/record", county, s.householdRecord)
 	handle(http.MethodPost, "/v1/registry/import", county, s.importRoster)
 	handle(http.MethodPost, "/v1/cards/{number}/events", county, s.cardEvent)

@@ -890,7 +890,8 @@ func TestPostgres(t *testing.T) {
 		"Routes": TestRoutes, "LoadPolicy": TestLoadPolicy, "SettlementLifecycle": TestSettlementLifecycle,
 		"Keys": TestKeys, "Readyz": TestReadyz, "ConcurrentSettlements": TestConcurrentSettlements, "Reports": TestReports,
 		"ListSettlements": TestListSettlements, "PersonRecord": TestPersonRecord,
-		"PublicBusy": TestPublicBusy, "PublicRate": TestPublicRate,
+		"ListRegistry": TestListRegistry,
+		"PublicBusy":   TestPublicBusy, "PublicRate": TestPublicRate,
 	} {
 		t.Run(name, test)
 	}

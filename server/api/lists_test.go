@@ -10,7 +10,10 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/ruralhealth/ncms/core"
+	"github.com/ruralhealth/ncms/core/civil"
+	"github.com/ruralhealth/ncms/core/enroll"
 	"github.com/ruralhealth/ncms/server/api"
+	"github.com/ruralhealth/ncms/server/ledger"
 )
 
 // settlementPage is a page of GET /v1/settlements as a client reads it.
@@ -185,5 +188,73 @@ func TestListSettlements(t *testing.T) {
 	}
 	if !strings.Contains(f.logs.String(), "route=/v1/settlements status=200") {
 		t.Errorf("no log line for the list")
+	}
+}
+
+// TestListRegistry pages through persons and households with filters and the
+// cursor, and refuses another list's cursor.
+func TestListRegistry(t *testing.T) {
+	f := newFixture(t, api.Options{})
+	ctx := t.Context()
+	for i, v := range []string{"V1", "V1", "V2"} {
+		must(t, f.l.PutHousehold(ctx, ledger.Household{ID: fmt.Sprintf("H%d", i+1), Township: "640221100", Village: v}))
+	}
+	ids := []string{"640221198001010015", "640221198001010023", "640221198001010031"}
+	for i, id := range ids {
+		must(t, f.l.PutPerson(ctx, ledger.Person{ID: id, Name: "某", Household: fmt.Sprintf("H%d", i+1), Category: "farmer",
+			Enrollment: []enroll.Year{{Year: 2025, PaidOn: civil.MustParse("2024-12-01")}}}))
+	}
+	type pageOf struct {
+		Items []struct {
+			ID string `json:"id"`
+		} `json:"items"`
+		Next string `json:"next"`
+	}
+	walk := func(path string) ([]string, int) {
+		var got []string
+		query, pages := path+"?limit=2", 0
+		for ; pages < 5; pages++ {
+			r := f.do("GET", query, f.county, "")
+			var p pageOf
+			if r.status != 200 || jsonv2.Unmarshal(r.env.Result, &p) != nil {
+				t.Fatalf("%s: %d %s", query, r.status, r.body)
+			}
+			for _, it := range p.Items {
+				got = append(got, it.ID)
+			}
+			if p.Next == "" {
+				break
+			}
+			query = path + "?limit=2&cursor=" + url.QueryEscape(p.Next)
+		}
+		return got, pages + 1
+	}
+	if got, pages := walk("/v1/persons"); !cmp.Equal(got, ids) || pages != 2 {
+		t.Errorf("persons %v in %d pages", got, pages)
+	}
+	if got, pages := walk("/v1/households"); !cmp.Equal(got, []string{"H1", "H2", "H3"}) || pages != 2 {
+		t.Errorf("households %v in %d pages", got, pages)
+	}
+	r := f.do("GET", "/v1/persons?village=V1", f.county, "")
+	var p pageOf
+	if err := jsonv2.Unmarshal(r.env.Result, &p); err != nil || len(p.Items) != 2 {
+		t.Errorf("village V1: %s", r.body)
+	}
+	r = f.do("GET", "/v1/households?village=V2", f.county, "")
+	if err := jsonv2.Unmarshal(r.env.Result, &p); err != nil || len(p.Items) != 1 || p.Items[0].ID != "H3" {
+		t.Errorf("households in V2: %s", r.body)
+	}
+	// A cursor of the households list is not one of the persons list.
+	r = f.do("GET", "/v1/households?limit=1", f.county, "")
+	if err := jsonv2.Unmarshal(r.env.Result, &p); err != nil || p.Next == "" {
+		t.Fatalf("households page: %s", r.body)
+	}
+	if r := f.do("GET", "/v1/persons?cursor="+url.QueryEscape(p.Next), f.county, ""); r.status != 422 {
+		t.Errorf("foreign cursor: %d %s", r.status, r.body)
+	} else if code, at := r.first(); code != core.FieldInvalid || at != "/cursor" {
+		t.Errorf("foreign cursor: %s", r.body)
+	}
+	if r := f.do("GET", "/v1/persons", f.h1, ""); r.status != 403 {
+		t.Errorf("institution key: %d", r.status)
 	}
 }

@@ -69,6 +69,10 @@ type Tx interface {
 	Person(ctx context.Context, id string) (*Person, error)
 	// Persons yields every person of a household, or every person when household is "".
 	Persons(ctx context.Context, household string) iter.Seq2[*Person, error]
+	// PersonsPage and HouseholdsPage return up to q.Limit registry records matching
+	// q, in id order.
+	PersonsPage(ctx context.Context, q PersonQuery) ([]Person, error)
+	HouseholdsPage(ctx context.Context, q HouseholdQuery) ([]Household, error)
 
 	// AppendCardEvent records a card event; Card returns the card's record with its
 	// current status (the last event's), or ErrNotFound.

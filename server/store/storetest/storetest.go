@@ -45,6 +45,7 @@ func Run(t *testing.T, open Opener) {
 		{"EntriesPages", testEntriesPages},
 		{"Settlements", testSettlements},
 		{"CardsOf", testCardsOf},
+		{"RegistryPages", testRegistryPages},
 		{"Totals", testTotals},
 		{"Registry", testRegistry},
 		{"Cards", testCards},
