@@ -135,7 +135,9 @@ func (s *Server) notice(w http.ResponseWriter, r *http.Request, _ *ledger.Key) e
 // audit answers GET /v1/reports/audit: drug share above the policy's limit, one bill
 // settled twice, overlapping stays, claims in a waiting period or before enrollment.
 func (s *Server) audit(w http.ResponseWriter, r *http.Request, _ *ledger.Key) error {
-	rg, es := reportRange(r.URL.Query())
+	q := r.URL.Query()
+	rg, es := reportRange(q)
+	csv, lang := reportFormat(q, &es)
 	if err := es.Err(); err != nil {
 		return err
 	}
@@ -156,6 +158,9 @@ func (s *Server) audit(w http.ResponseWriter, r *http.Request, _ *ledger.Key) er
 	})
 	if err != nil {
 		return err
+	}
+	if csv {
+		return writeCSV(w, "audit", lang, a.WriteCSV)
 	}
 	return writeOK(w, http.StatusOK, a)
 }

@@ -113,6 +113,16 @@ func TestReports(t *testing.T) {
 		if !strings.Contains(got, string(report.FlagDuplicateBill)) || !strings.Contains(got, string(report.FlagOverlappingStay)) {
 			t.Fatalf("audit flags %q, want the duplicate bill and the overlapping stay", got)
 		}
+		// format=csv is honoured (it was silently JSON), one row per flag.
+		csv := f.do(http.MethodGet, "/v1/reports/audit?month=2025-03&format=csv&lang=en", f.county, "")
+		if csv.status != http.StatusOK || !strings.HasPrefix(csv.header.Get("Content-Type"), "text/csv") ||
+			!bytes.HasPrefix(csv.body, []byte("\ufeffcode,seqs,person")) ||
+			!bytes.Contains(csv.body, []byte(report.FlagDuplicateBill)) || bytes.Count(csv.body, []byte("\n")) != len(au.Flags)+1 {
+			t.Fatalf("audit CSV: %d %s\n%s", csv.status, csv.header.Get("Content-Type"), csv.body)
+		}
+		if r := f.do(http.MethodGet, "/v1/reports/audit?month=2025-03&format=xml", f.county, ""); r.status != http.StatusUnprocessableEntity {
+			t.Fatalf("format=xml: %d %s", r.status, r.body)
+		}
 	})
 }
 
