@@ -890,8 +890,8 @@ func TestPostgres(t *testing.T) {
 		"Routes": TestRoutes, "LoadPolicy": TestLoadPolicy, "SettlementLifecycle": TestSettlementLifecycle,
 		"Keys": TestKeys, "Readyz": TestReadyz, "ConcurrentSettlements": TestConcurrentSettlements, "Reports": TestReports,
 		"ListSettlements": TestListSettlements, "PersonRecord": TestPersonRecord,
-		"ListRegistry": TestListRegistry,
-		"PublicBusy":   TestPublicBusy, "PublicRate": TestPublicRate,
+		"ListRegistry": TestListRegistry, "READMEExamples": TestREADMEExamples,
+		"PublicBusy": TestPublicBusy, "PublicRate": TestPublicRate,
 	} {
 		t.Run(name, test)
 	}
