@@ -180,6 +180,7 @@ func (s *Server) routes() *mux.Router {
 	handle(http.MethodGet, "/v1/reports/summary", county, s.summary)
 	handle(http.MethodGet, "/v1/reports/notice", county, s.notice)
 	handle(http.MethodGet, "/v1/reports/audit", county, s.audit)
+	handle(http.MethodGet, "/v1/reports/audit/flags", county, s.listAuditFlags)
 
 	// Operations.
 	r.HandleFunc("/healthz", s.healthz).Methods(http.MethodGet, http.MethodHead)

@@ -109,10 +109,15 @@ func (l *listQuery) cursor(tag string) string {
 	b, err := base64.RawURLEncoding.DecodeString(v)
 	key, ok := strings.CutPrefix(string(b), tag+":")
 	if err != nil || !ok || key == "" {
-		l.es.AddText(core.FieldInvalid, "/cursor", "not a cursor of this list (pass next as it was returned)", "不是本列表的游标（请原样传回上一页给出的游标）")
+		l.badCursor()
 		return ""
 	}
 	return key
+}
+
+// badCursor records that cursor is not one of this list's.
+func (l *listQuery) badCursor() {
+	l.es.AddText(core.FieldInvalid, "/cursor", "not a cursor of this list (pass next as it was returned)", "不是本列表的游标（请原样传回上一页给出的游标）")
 }
 
 // seqCursor reads a cursor whose key is a journal sequence number.
@@ -123,7 +128,7 @@ func (l *listQuery) seqCursor(tag string) int64 {
 	}
 	n, err := strconv.ParseInt(key, 10, 64)
 	if err != nil || n < 1 {
-		l.es.AddText(core.FieldInvalid, "/cursor", "not a cursor of this list (pass next as it was returned)", "不是本列表的游标（请原样传回上一页给出的游标）")
+		l.badCursor()
 		return 0
 	}
 	return n

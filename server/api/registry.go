@@ -161,18 +161,6 @@ func (s *Server) createKey(w http.ResponseWriter, r *http.Request, _ *ledger.Key
 	return writeOK(w, http.StatusCreated, newKey{Secret: secret, Key: k})
 }
 
-// listKeys answers GET /v1/keys: every key, revoked ones included, without secrets.
-func (s *Server) listKeys(w http.ResponseWriter, r *http.Request, _ *ledger.Key) error {
-	ks, err := s.ledger.Keys(r.Context())
-	if err != nil {
-		return s.ledgerError(err)
-	}
-	if ks == nil {
-		ks = []ledger.Key{}
-	}
-	return writeOK(w, http.StatusOK, ks)
-}
-
 // revoked is the result of a revocation.
 type revoked struct {
 	ID      string `json:"id"`
