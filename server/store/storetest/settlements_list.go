@@ -184,6 +184,7 @@ func BenchmarkSettlementsPage(b *testing.B, s ledger.Store) {
 		{"township and live", ledger.SettlementQuery{Township: "红果乡", Status: ledger.StatusLive}},
 		{"reversed", ledger.SettlementQuery{Status: ledger.StatusReversed}},
 		{"person", ledger.SettlementQuery{Person: "P0042"}},
+		{"household", ledger.SettlementQuery{Household: "H-P0042"}},
 		{"total range 1 in 9", ledger.SettlementQuery{MinTotal: amt("1000"), MaxTotal: amt("1999.99")}},
 		{"total range none", ledger.SettlementQuery{MinTotal: amt("99999")}},
 	} {
