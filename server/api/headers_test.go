@@ -50,6 +50,20 @@ func TestRequestID(t *testing.T) {
 			}
 		})
 	}
+	// A server error's own log line names the request too.
+	g := newFixture(t, api.Options{})
+	g.l.Store().Close()
+	if r := g.do("GET", "/v1/keys", g.county, "", "X-Request-ID", "trace-500"); r.status != 500 {
+		t.Fatalf("store closed: %d %s", r.status, r.body)
+	}
+	for _, line := range strings.Split(g.logs.String(), "\n") {
+		if strings.Contains(line, "request failed") && !strings.Contains(line, "request_id=trace-500") {
+			t.Errorf("error line without the request id: %s", line)
+		}
+	}
+	if !strings.Contains(g.logs.String(), "request failed") {
+		t.Errorf("no error line:\n%s", g.logs)
+	}
 	// A success has the header too; engine envelopes stay the engine's bytes.
 	r := f.do("POST", "/v1/estimate", "", `{`)
 	if r.header.Get("X-Request-ID") == "" || strings.Contains(string(r.body), "requestId") {

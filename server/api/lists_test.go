@@ -93,6 +93,7 @@ func TestListSettlements(t *testing.T) {
 		{"corrected", "status=corrected", []int64{4}},
 		{"institution", "institution=H002", []int64{3}},
 		{"person", "person=" + person, []int64{7, 4, 3, 2, 1}},
+		{"person, 15 digits", "person=640221800101001", []int64{7, 4, 3, 2, 1}},
 		{"township", "township=640221100", []int64{7, 4, 3, 2, 1}},
 		{"village", "village=nowhere", []int64{}},
 		{"visit type", "visitType=outpatient", []int64{}},
@@ -176,6 +177,7 @@ func TestListSettlements(t *testing.T) {
 		{"cursor=bm9wZQ", 422, core.FieldInvalid, "/cursor"},
 		{"institution=H001&institution=H002", 422, core.FieldInvalid, "/institution"},
 		{"facility=H001", 400, core.RequestUnknownField, "/facility"},
+		{"person=640221198001010016", 422, core.IDChecksum, "/person"},
 	} {
 		r, _ := f.settlements(f.county, tc.query)
 		code, at := r.first()

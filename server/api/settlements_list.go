@@ -105,6 +105,14 @@ func settlementQuery(lq *listQuery) ledger.SettlementQuery {
 func (s *Server) listSettlements(w http.ResponseWriter, r *http.Request, k *ledger.Key) error {
 	lq := newListQuery(r.URL.Query())
 	q := settlementQuery(lq)
+	if q.Person != "" {
+		// Either spelling of the ID finds the person's settlements.
+		id, err := s.ledger.ResidentID(q.Person)
+		if err != nil {
+			lq.es = append(lq.es, core.AsErrors(core.Prefix(err, "/person"))...)
+		}
+		q.Person = id
+	}
 	if err := lq.err(); err != nil {
 		return err
 	}

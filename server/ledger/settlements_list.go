@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/ruralhealth/ncms/core/civil"
+	"github.com/ruralhealth/ncms/core/identity"
 	"github.com/ruralhealth/ncms/core/money"
 )
 
@@ -94,4 +95,14 @@ func (l *Ledger) Settlements(ctx context.Context, q SettlementQuery) ([]Settleme
 		rows = rows[:want]
 	}
 	return rows, more, nil
+}
+
+// ResidentID returns the canonical spelling of a resident ID (18 characters, upper
+// X) as the journal and registry store it, or the core's typed error.
+func (l *Ledger) ResidentID(id string) (string, error) {
+	parsed, err := identity.ParseID(id, l.today())
+	if err != nil {
+		return "", err
+	}
+	return parsed.Number, nil
 }
