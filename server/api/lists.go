@@ -3,7 +3,7 @@ package api
 import (
 	"encoding/base64"
 	"net/url"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -64,19 +64,10 @@ func (l *listQuery) amount(name string) *money.Amount {
 
 func (l *listQuery) oneOf(name string, allowed ...string) string {
 	v := l.str(name)
-	if v != "" && !contains(allowed, v) {
+	if v != "" && !slices.Contains(allowed, v) {
 		l.es = append(l.es, core.NotOneOf("/"+name, v, allowed...))
 	}
 	return v
-}
-
-func contains(vs []string, v string) bool {
-	for _, x := range vs {
-		if x == v {
-			return true
-		}
-	}
-	return false
 }
 
 // limit reads limit: 1 to ledger.MaxListLimit, ledger.DefaultListLimit when absent.
@@ -142,7 +133,7 @@ func (l *listQuery) err() error {
 			unknown = append(unknown, name)
 		}
 	}
-	sort.Strings(unknown)
+	slices.Sort(unknown)
 	for _, name := range unknown {
 		l.es.AddText(core.RequestUnknownField, "/"+name, "not a parameter of this list", "不是本列表的参数")
 	}
