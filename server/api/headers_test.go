@@ -106,6 +106,13 @@ func TestStandardHeaders(t *testing.T) {
 		t.Fatalf("GET %s: %d %s", loc, g.status, g.body)
 	}
 
+	pol := f.do("POST", "/v1/policies", f.county, string(policyDoc(t, "county-2027", "")))
+	if loc := pol.header.Get("Location"); pol.status != 201 || !strings.HasPrefix(loc, "/v1/policies/county-2027?version=") {
+		t.Fatalf("policy: %d Location %q %s", pol.status, loc, pol.body)
+	} else if g := f.do("GET", loc, "", ""); g.status != 200 {
+		t.Fatalf("GET %s: %d %s", loc, g.status, g.body)
+	}
+
 	r = f.do("GET", "/v1/keys", "", "")
 	if r.status != 401 || r.header.Get("WWW-Authenticate") != `Bearer realm="ncms"` {
 		t.Fatalf("401: WWW-Authenticate %q", r.header.Get("WWW-Authenticate"))
