@@ -51,6 +51,9 @@ type Options struct {
 	// Public bounds the memory and the rate of the public routes; the zero value
 	// takes the defaults named on its fields.
 	Public PublicLimits
+	// CORS lets the public routes be called from other origins' pages; the zero
+	// value allows none.
+	CORS CORS
 }
 
 // DefaultKeyCacheTTL is the default of Options.KeyCacheTTL.
@@ -70,7 +73,10 @@ type Server struct {
 	metrics *metrics
 	keys    *keyCache
 	gate    *gate
+	cors    CORS
 	router  *mux.Router
+	// publicRoutes are the routes that need no key, which alone answer CORS.
+	publicRoutes map[*mux.Route]bool
 
 	draining atomic.Bool
 }
@@ -78,13 +84,15 @@ type Server struct {
 // New returns a Server over the ledger. It fails only when o.Registry holds other
 // collectors under the names of the server's metrics.
 func New(l *ledger.Ledger, o Options) (*Server, error) {
-	s := &Server{ledger: l, calc: o.Calculator, log: o.Logger, web: o.Web, reg: o.Registry}
+	s := &Server{ledger: l, calc: o.Calculator, log: o.Logger, web: o.Web, reg: o.Registry, cors: o.CORS,
+		publicRoutes: map[*mux.Route]bool{}}
 	if s.calc == nil {
 		s.calc = ledger.Native(l.Engine())
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
+	s.log = slog.New(requestIDHandler{s.log.Handler()})
 	if s.reg == nil {
 		s.reg = prometheus.NewRegistry()
 	}
@@ -134,7 +142,10 @@ func (s *Server) routes() *mux.Router {
 		})
 	})
 	handle := func(method, path string, a access, h handler) {
-		r.Handle(path, s.guard(a, h)).Methods(method)
+		route := r.Handle(path, s.guard(a, h)).Methods(method)
+		if a == public {
+			s.publicRoutes[route] = true
+		}
 	}
 
 	// The engine: pure computation, nothing recorded (load_policy excepted).
@@ -146,6 +157,7 @@ func (s *Server) routes() *mux.Router {
 
 	// The ledger, for the institution that owns the visit.
 	handle(http.MethodPost, "/v1/settlements", institution, s.settle)
+	handle(http.MethodGet, "/v1/settlements", institution, s.listSettlements)
 	handle(http.MethodPost, "/v1/presettlements", institution, s.presettle)
 	handle(http.MethodGet, "/v1/settlements/{seq}", institution, s.entry)
 	handle(http.MethodPost, "/v1/settlements/{seq}/reversal", reviewer, s.reverse)
@@ -156,6 +168,10 @@ func (s *Server) routes() *mux.Router {
 	handle(http.MethodPut, "/v1/households/{id}", county, s.putHousehold)
 	handle(http.MethodPut, "/v1/persons/{id}", county, s.putPerson)
 	handle(http.MethodGet, "/v1/persons/{id}", county, s.person)
+	handle(http.MethodGet, "/v1/persons/{id}/record", county, s.personRecord)
+	handle(http.MethodGet, "/v1/persons", county, s.listPersons)
+	handle(http.MethodGet, "/v1/households", county, s.listHouseholds)
+	handle(http.MethodGet, "/v1/households/{id}/record", county, s.householdRecord)
 	handle(http.MethodPost, "/v1/registry/import", county, s.importRoster)
 	handle(http.MethodPost, "/v1/cards/{number}/events", county, s.cardEvent)
 	handle(http.MethodGet, "/v1/cards/{number}", county, s.card)
@@ -163,11 +179,13 @@ func (s *Server) routes() *mux.Router {
 	handle(http.MethodPost, "/v1/keys", county, s.createKey)
 	handle(http.MethodGet, "/v1/keys", county, s.listKeys)
 	handle(http.MethodDelete, "/v1/keys/{id}", county, s.revokeKey)
+	handle(http.MethodGet, "/v1/keys/{id}", county, s.getKey)
 
 	// ---- Reports (server/report) ----
 	handle(http.MethodGet, "/v1/reports/summary", reports, s.summary)
 	handle(http.MethodGet, "/v1/reports/notice", reports, s.notice)
 	handle(http.MethodGet, "/v1/reports/audit", reports, s.audit)
+	handle(http.MethodGet, "/v1/reports/audit/flags", reports, s.listAuditFlags)
 
 	// ---- The checkout desk: operators, sessions, the facility register (operators.go) ----
 	s.checkoutRoutes(handle)
@@ -181,9 +199,9 @@ func (s *Server) routes() *mux.Router {
 	// The estimator page takes every other GET, except under /v1/ and the paths
 	// above, so that a wrong method there is still 405 and a wrong path 404 with
 	// the envelope.
-	web := s.web
-	if web == nil {
-		web = http.HandlerFunc(s.notFound)
+	web := http.Handler(http.HandlerFunc(s.notFound))
+	if s.web != nil {
+		web = s.jsonNotFound(s.web)
 	}
 	// webPath comes first: a matcher that fails before any succeeds keeps the
 	// method mismatch of an earlier route, so mux still answers 405.

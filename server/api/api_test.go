@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -288,7 +289,7 @@ func TestRoutes(t *testing.T) {
 
 		// Everything else.
 		{name: "unknown path", method: "GET", path: "/v1/nothing", status: 404, code: core.NotFound},
-		{name: "wrong method", method: "GET", path: "/v1/settlements", status: 405, code: core.MethodNotAllowed},
+		{name: "wrong method", method: "DELETE", path: "/v1/settlements", status: 405, code: core.MethodNotAllowed},
 		{name: "wrong method on policies", method: "DELETE", path: "/v1/policies", key: f.county, status: 405, code: core.MethodNotAllowed},
 		{name: "wrong method on healthz", method: "POST", path: "/healthz", status: 405, code: core.MethodNotAllowed},
 		{name: "no estimator page", method: "GET", path: "/", status: 404, code: core.NotFound},
@@ -558,6 +559,40 @@ func TestKeys(t *testing.T) {
 	list := f.do("GET", "/v1/keys", f.county, "")
 	if bytes.Contains(list.body, []byte(made.Secret)) || !bytes.Contains(list.body, []byte(made.Key.ID)) {
 		t.Fatalf("key list: %s", list.body)
+	}
+	// The list pages, one key at a time, and filters: the county's key, H001's, H002's
+	// and H009's.
+	type keyPage struct {
+		Items []ledger.Key `json:"items"`
+		Next  string       `json:"next"`
+	}
+	var ids []string
+	query := "/v1/keys?limit=1"
+	for pages := 0; pages < 10; pages++ {
+		var p keyPage
+		r := f.do("GET", query, f.county, "")
+		if err := jsonv2.Unmarshal(r.env.Result, &p); err != nil || r.status != 200 || len(p.Items) != 1 {
+			t.Fatalf("keys page: %d %s", r.status, r.body)
+		}
+		ids = append(ids, p.Items[0].ID)
+		if p.Next == "" {
+			break
+		}
+		query = "/v1/keys?limit=1&cursor=" + p.Next
+	}
+	// The fixture's clock stands still: the keys were all made at one instant, so
+	// they come in id order.
+	if len(ids) != 4 || !slices.Contains(ids, made.Key.ID) || !slices.IsSorted(ids) {
+		t.Fatalf("paged keys %v, want 4 in id order with %s", ids, made.Key.ID)
+	}
+	for q, want := range map[string]int{"role=county": 1, "role=institution": 3, "institution=H009": 1, "revoked=true": 0} {
+		var p keyPage
+		if r := f.do("GET", "/v1/keys?"+q, f.county, ""); jsonv2.Unmarshal(r.env.Result, &p) != nil || len(p.Items) != want {
+			t.Errorf("%s: %s, want %d keys", q, r.body, want)
+		}
+	}
+	if r := f.do("GET", "/v1/keys?role=admin", f.county, ""); r.status != 422 {
+		t.Errorf("role=admin: %d", r.status)
 	}
 	if r := f.do("DELETE", "/v1/keys/"+made.Key.ID, f.county, ""); r.status != 200 {
 		t.Fatalf("revoke: %d %s", r.status, r.body)
@@ -889,6 +924,8 @@ func TestPostgres(t *testing.T) {
 	for name, test := range map[string]func(*testing.T){
 		"Routes": TestRoutes, "LoadPolicy": TestLoadPolicy, "SettlementLifecycle": TestSettlementLifecycle,
 		"Keys": TestKeys, "Readyz": TestReadyz, "ConcurrentSettlements": TestConcurrentSettlements, "Reports": TestReports,
+		"ListSettlements": TestListSettlements, "PersonRecord": TestPersonRecord,
+		"ListRegistry": TestListRegistry, "READMEExamples": TestREADMEExamples,
 		"PublicBusy": TestPublicBusy, "PublicRate": TestPublicRate,
 		"StoreClosed": TestStoreClosed, "ReversalReplay": TestReversalReplay,
 		"ImportCharset": TestImportCharset, "TextBoundaries": TestTextBoundaries,

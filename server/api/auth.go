@@ -23,6 +23,8 @@ type handler func(w http.ResponseWriter, r *http.Request, k *ledger.Key) error
 func (s *Server) guard(a access, h handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if a == public && mux.Vars(r)["op"] != engine.OpLoadPolicy {
+			// Before admission: a page refused with 429 must be able to read why.
+			s.corsHeaders(w, r)
 			release, err := s.admit(w, r)
 			if err != nil {
 				s.fail(w, r, err)

@@ -114,6 +114,11 @@ func (s *Server) loadPolicyWith(w http.ResponseWriter, r *http.Request, _ *ledge
 		}
 		// The engine refused the document: its envelope is the answer, as natively.
 	}
+	if okCode == http.StatusCreated && envelopeStatus(resp, okCode) == okCode {
+		if loc := policyLocation(resp); loc != "" {
+			setLocation(w, loc)
+		}
+	}
 	writeEnvelope(w, okCode, resp)
 	return nil
 }

@@ -20,7 +20,9 @@ import (
 // info is what one request's log line and metrics need, filled in as it is served.
 type info struct {
 	route string // the route template; never the path, which may hold a resident ID
-	key   string // the id of the key that authenticated
+	// requestID is the X-Request-ID of the request (the client's, or made up).
+	requestID string
+	key       string // the id of the key that authenticated
 	// bodyLimit is the largest body the request may have, when the public limits
 	// set one smaller than the codec's.
 	bodyLimit int64
@@ -44,8 +46,9 @@ const unmatched = "unmatched"
 // into 500 server_internal.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
-	in := &info{route: unmatched}
+	in := &info{route: unmatched, requestID: requestID(r)}
 	r = r.WithContext(context.WithValue(r.Context(), infoKey{}, in))
+	w.Header().Set(RequestIDHeader, in.requestID)
 	sw := &statusWriter{ResponseWriter: w}
 	s.metrics.inflight.Inc()
 	defer func() {
@@ -59,8 +62,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 				slog.String("route", in.route), slog.String("panic", fmt.Sprint(v)),
 				slog.String("stack", string(debug.Stack())))
 			if sw.status == 0 {
-				writeJSON(sw, http.StatusInternalServerError,
-					engine.Failure(core.Errors{core.NewError(core.ServerInternal, "", "")}))
+				writeJSON(sw, http.StatusInternalServerError, withRequestID(
+					engine.Failure(core.Errors{core.NewError(core.ServerInternal, "", "")}), in.requestID))
 			} else {
 				// Headers are out; all that can be done is to cut the response short.
 				sw.status = http.StatusInternalServerError
@@ -68,6 +71,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		s.observe(r, in, sw.status, time.Since(start))
 	}()
+	if s.preflight(sw, r) {
+		return
+	}
 	s.router.ServeHTTP(sw, r)
 }
 

@@ -179,6 +179,7 @@ func (s *Server) cardEvent(w http.ResponseWriter, r *http.Request, k *ledger.Key
 	if err != nil {
 		return s.ledgerError(err)
 	}
+	setLocation(w, "/v1/cards/"+pathEscape(ev.Number))
 	return writeOK(w, http.StatusCreated, rec)
 }
 
@@ -224,19 +225,8 @@ func (s *Server) createKey(w http.ResponseWriter, r *http.Request, _ *ledger.Key
 		return s.ledgerError(err)
 	}
 	w.Header().Set("Cache-Control", "no-store")
+	setLocation(w, "/v1/keys/"+pathEscape(k.ID))
 	return writeOK(w, http.StatusCreated, newKey{Secret: secret, Key: k})
-}
-
-// listKeys answers GET /v1/keys: every key, revoked ones included, without secrets.
-func (s *Server) listKeys(w http.ResponseWriter, r *http.Request, _ *ledger.Key) error {
-	ks, err := s.ledger.Keys(r.Context())
-	if err != nil {
-		return s.ledgerError(err)
-	}
-	if ks == nil {
-		ks = []ledger.Key{}
-	}
-	return writeOK(w, http.StatusOK, ks)
 }
 
 // revoked is the result of a revocation.

@@ -135,10 +135,24 @@ func (s *Server) notice(w http.ResponseWriter, r *http.Request, _ *ledger.Key) e
 // audit answers GET /v1/reports/audit: drug share above the policy's limit, one bill
 // settled twice, overlapping stays, claims in a waiting period or before enrollment.
 func (s *Server) audit(w http.ResponseWriter, r *http.Request, _ *ledger.Key) error {
-	rg, es := reportRange(r.URL.Query())
+	q := r.URL.Query()
+	rg, es := reportRange(q)
+	csv, lang := reportFormat(q, &es)
 	if err := es.Err(); err != nil {
 		return err
 	}
+	a, err := s.buildAudit(r.Context(), rg)
+	if err != nil {
+		return err
+	}
+	if csv {
+		return writeCSV(w, "audit", lang, a.WriteCSV)
+	}
+	return writeOK(w, http.StatusOK, a)
+}
+
+// buildAudit raises the audit flags of the range.
+func (s *Server) buildAudit(ctx context.Context, rg report.Range) (*report.Audit, error) {
 	eng := s.ledger.Engine()
 	aq := report.AuditQuery{Range: rg, DrugShare: func(id string) money.Rate {
 		p, err := eng.Find(id, "", civil.Date{})
@@ -148,16 +162,16 @@ func (s *Server) audit(w http.ResponseWriter, r *http.Request, _ *ledger.Key) er
 		return p.Policy().Audit.DrugShare
 	}}
 	var a *report.Audit
-	err := s.view(r.Context(), func(tx ledger.Tx) error {
+	err := s.view(ctx, func(tx ledger.Tx) error {
 		var err error
 		// Stays admitted up to a year earlier can still overlap this range's.
-		a, err = report.BuildAudit(report.Journal(r.Context(), tx, rg.From.AddDays(-report.StayLookback), rg.To), aq)
+		a, err = report.BuildAudit(report.Journal(ctx, tx, rg.From.AddDays(-report.StayLookback), rg.To), aq)
 		return err
 	})
 	if err != nil {
-		return err
+		return nil, err
 	}
-	return writeOK(w, http.StatusOK, a)
+	return a, nil
 }
 
 // writeCSV writes a report as a CSV download. The byte-order mark makes Excel on

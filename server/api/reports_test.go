@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"net/http"
+	"net/url"
+	"slices"
 	"strings"
 	"testing"
 
@@ -112,6 +114,63 @@ func TestReports(t *testing.T) {
 		got := strings.Join(codes, ",")
 		if !strings.Contains(got, string(report.FlagDuplicateBill)) || !strings.Contains(got, string(report.FlagOverlappingStay)) {
 			t.Fatalf("audit flags %q, want the duplicate bill and the overlapping stay", got)
+		}
+		// format=csv is honoured (it was silently JSON), one row per flag.
+		csv := f.do(http.MethodGet, "/v1/reports/audit?month=2025-03&format=csv&lang=en", f.county, "")
+		if csv.status != http.StatusOK || !strings.HasPrefix(csv.header.Get("Content-Type"), "text/csv") ||
+			!bytes.HasPrefix(csv.body, []byte("\ufeffcode,seqs,person")) ||
+			!bytes.Contains(csv.body, []byte(report.FlagDuplicateBill)) || bytes.Count(csv.body, []byte("\n")) != len(au.Flags)+1 {
+			t.Fatalf("audit CSV: %d %s\n%s", csv.status, csv.header.Get("Content-Type"), csv.body)
+		}
+		if r := f.do(http.MethodGet, "/v1/reports/audit?month=2025-03&format=xml", f.county, ""); r.status != http.StatusUnprocessableEntity {
+			t.Fatalf("format=xml: %d %s", r.status, r.body)
+		}
+
+		// The flags as a list: one a page, every flag once, in code order.
+		type flagPage struct {
+			Items []report.Flag `json:"items"`
+			Next  string        `json:"next"`
+		}
+		var walked []string
+		query := "/v1/reports/audit/flags?month=2025-03&limit=1"
+		for pages := 0; ; pages++ {
+			r := f.do(http.MethodGet, query, f.county, "")
+			var p flagPage
+			mustUnmarshal(t, r.env.Result, &p)
+			if r.status != http.StatusOK || len(p.Items) > 1 || pages > len(au.Flags) {
+				t.Fatalf("flags page %d: %d %s", pages, r.status, r.body)
+			}
+			for _, fl := range p.Items {
+				walked = append(walked, string(fl.Code))
+			}
+			if p.Next == "" {
+				break
+			}
+			query = "/v1/reports/audit/flags?month=2025-03&limit=1&cursor=" + url.QueryEscape(p.Next)
+		}
+		if len(walked) != len(au.Flags) || !slices.IsSorted(walked) {
+			t.Fatalf("walked %v, the audit has %d flags", walked, len(au.Flags))
+		}
+		r = f.do(http.MethodGet, "/v1/reports/audit/flags?month=2025-03&code="+string(report.FlagDuplicateBill), f.county, "")
+		var dup flagPage
+		mustUnmarshal(t, r.env.Result, &dup)
+		if len(dup.Items) == 0 || len(dup.Items) == len(au.Flags) {
+			t.Fatalf("code filter: %s", r.body)
+		}
+		for _, fl := range dup.Items {
+			if fl.Code != report.FlagDuplicateBill {
+				t.Fatalf("code filter: %s", r.body)
+			}
+		}
+		for q, at := range map[string]string{"code=audit_everything": "/code", "limit=0": "/limit", "cursor=eA": "/cursor", "": "/from"} {
+			path := "/v1/reports/audit/flags?month=2025-03&" + q
+			if q == "" {
+				path = "/v1/reports/audit/flags"
+			}
+			r := f.do(http.MethodGet, path, f.county, "")
+			if _, got := r.first(); r.status != http.StatusUnprocessableEntity || got != at {
+				t.Errorf("%s: %d %s", path, r.status, r.body)
+			}
 		}
 	})
 }

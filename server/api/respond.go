@@ -97,7 +97,14 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	if code == http.StatusServiceUnavailable {
 		w.Header().Set("Retry-After", storeRetryAfter)
 	}
-	writeJSON(w, code, engine.Failure(es))
+	if code == http.StatusUnauthorized {
+		w.Header().Set("WWW-Authenticate", authChallenge)
+	}
+	env := engine.Failure(es)
+	if in := infoOf(r); !engineRoutes[in.route] {
+		env = withRequestID(env, in.requestID)
+	}
+	writeJSON(w, code, env)
 }
 
 // clientGone reports whether the client cancelled the request (closed the
@@ -124,6 +131,9 @@ func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) methodNotAllowed(w http.ResponseWriter, r *http.Request) {
+	if allow := s.allowedMethods(r); len(allow) > 0 {
+		w.Header().Set("Allow", strings.Join(allow, ", "))
+	}
 	s.fail(w, r, core.Errors{core.NewError(core.MethodNotAllowed, "", core.Quote(r.Method))})
 }
 

@@ -92,6 +92,8 @@ func writeSettled(w http.ResponseWriter, st *ledger.Settled) error {
 	code := http.StatusCreated
 	if st.Replayed {
 		code = http.StatusOK
+	} else {
+		setLocation(w, "/v1/settlements/"+strconv.FormatInt(st.Seq, 10))
 	}
 	return writeRaw(w, code, st.Result, &st.Receipt)
 }
@@ -247,6 +249,8 @@ func (s *Server) reverse(w http.ResponseWriter, r *http.Request, k *ledger.Key) 
 	code := http.StatusCreated
 	if rc.Replayed {
 		code = http.StatusOK
+	} else {
+		setLocation(w, "/v1/settlements/"+strconv.FormatInt(rc.Seq, 10))
 	}
 	return writeRaw(w, code, nil, rc)
 }

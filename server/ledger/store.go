@@ -67,6 +67,9 @@ type Tx interface {
 	Reversed(ctx context.Context, institution, visit, bill string) (*Entry, error)
 	// Entries yields journal entries matching f in sequence order.
 	Entries(ctx context.Context, f Filter) iter.Seq2[*Entry, error]
+	// Settlements returns up to q.Limit settlements matching q, newest first, each
+	// with its status derived from the journal.
+	Settlements(ctx context.Context, q SettlementQuery) ([]SettlementRow, error)
 
 	// PutHousehold and PutPerson insert or replace registry records.
 	PutHousehold(ctx context.Context, h Household) error
@@ -75,12 +78,19 @@ type Tx interface {
 	Person(ctx context.Context, id string) (*Person, error)
 	// Persons yields every person of a household, or every person when household is "".
 	Persons(ctx context.Context, household string) iter.Seq2[*Person, error]
+	// PersonsPage and HouseholdsPage return up to q.Limit registry records matching
+	// q, in id order.
+	PersonsPage(ctx context.Context, q PersonQuery) ([]Person, error)
+	HouseholdsPage(ctx context.Context, q HouseholdQuery) ([]Household, error)
 
 	// AppendCardEvent records a card event; Card returns the card's record with its
 	// current status (the last event's), or ErrNotFound.
 	AppendCardEvent(ctx context.Context, ev CardEvent) error
 	Card(ctx context.Context, number string) (*CardRecord, error)
 	CardEvents(ctx context.Context, number string) ([]CardEvent, error)
+	// CardsOf returns the numbers of the cards ever issued to the person, in the
+	// order they were first issued.
+	CardsOf(ctx context.Context, owner string) ([]string, error)
 
 	// PutPolicy stores a policy document (canonical bytes) under its hash; storing the
 	// same hash again is a no-op. Policies yields every stored document.

@@ -231,3 +231,25 @@ func TestErrorsMaskIDs(t *testing.T) {
 		t.Fatalf("error text %q shows a full number or no masked one", msg)
 	}
 }
+
+// BenchmarkSettlementsPage runs storetest.BenchmarkSettlementsPage on each store over
+// 10,000 settlements and their 1,000 reversals.
+func BenchmarkSettlementsPage(b *testing.B) {
+	for _, st := range []struct {
+		name string
+		dsn  func(b *testing.B) string
+	}{
+		{"sqlite", func(b *testing.B) string { return filepath.Join(b.TempDir(), "ncms.db") }},
+		{"postgres", func(b *testing.B) string { return storetest.PostgresDSN(b) }},
+	} {
+		b.Run(st.name, func(b *testing.B) {
+			s, err := store.Open(b.Context(), st.dsn(b))
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer s.Close()
+			storetest.SeedSettlements(b, s, 10_000)
+			storetest.BenchmarkSettlementsPage(b, s)
+		})
+	}
+}

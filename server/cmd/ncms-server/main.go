@@ -86,6 +86,7 @@ type serveFlags struct {
 	requireRegistered, requireFacility                     bool
 	drain                                                  time.Duration
 	public                                                 api.PublicLimits
+	cors                                                   api.CORS
 }
 
 func (c *command) serve(ctx context.Context, args []string) error {
@@ -109,6 +110,13 @@ func (c *command) serve(ctx context.Context, args []string) error {
 	fs.DurationVar(&f.public.Wait, "public-wait", api.DefaultPublicWait, "how long a public request waits for room in --public-budget (negative: not at all)")
 	fs.Float64Var(&f.public.Rate, "public-rate", 0, "public requests a second per client address, 0 for no limit (leave it off behind a reverse proxy: every request comes from the proxy)")
 	fs.IntVar(&f.public.Burst, "public-burst", 0, "bursts allowed over --public-rate (0: one second's worth)")
+	fs.Func("cors-origin", "an origin (https://county.example) whose pages may call the public routes, or * for any; repeat for more", func(v string) error {
+		if v != "*" && !strings.HasPrefix(v, "https://") && !strings.HasPrefix(v, "http://") {
+			return fmt.Errorf("%q is neither * nor an http(s):// origin", v)
+		}
+		f.cors.Origins = append(f.cors.Origins, strings.TrimSuffix(v, "/"))
+		return nil
+	})
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -171,7 +179,7 @@ func (c *command) serve(ctx context.Context, args []string) error {
 	}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	srv, err := api.New(l, api.Options{Logger: log, Web: page, Registry: reg, Calculator: calc, Public: f.public})
+	srv, err := api.New(l, api.Options{Logger: log, Web: page, Registry: reg, Calculator: calc, Public: f.public, CORS: f.cors})
 	if err != nil {
 		return err
 	}

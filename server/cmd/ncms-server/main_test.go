@@ -168,6 +168,7 @@ func TestServeBadFlags(t *testing.T) {
 		{"--nonsense"},
 		{"--public-body-limit", "lots"},
 		{"--public-budget", "0"},
+		{"--cors-origin", "county.example"},
 	} {
 		c := &command{stdout: io.Discard, stderr: io.Discard}
 		args = append([]string{"--db", filepath.Join(dir, "ncms.db"), "--admin-key", filepath.Join(dir, "admin.key"), "--addr", "127.0.0.1:0"}, args...)
@@ -192,6 +193,26 @@ func TestServePublicFlags(t *testing.T) {
 	}
 	if code, body := send(t, "POST", base+"/v1/engine/check_id", "", `{}`); code != 429 || !strings.Contains(string(body), "server_busy") {
 		t.Fatalf("over --public-rate: %d %s", code, body)
+	}
+}
+
+// TestServeCORSFlag checks that --cors-origin reaches the server: the origin named
+// may call a public route, another may not.
+func TestServeCORSFlag(t *testing.T) {
+	dir := t.TempDir()
+	base, _, _ := server(t, "--db", filepath.Join(dir, "ncms.db"), "--admin-key", filepath.Join(dir, "admin.key"),
+		"--wasm", filepath.Join(dir, "missing.wasm"), "--cors-origin", "https://wsj.example.gov.cn/")
+	for origin, want := range map[string]string{"https://wsj.example.gov.cn": "https://wsj.example.gov.cn", "https://other.example": ""} {
+		req, _ := http.NewRequest("GET", base+"/v1/policies", nil)
+		req.Header.Set("Origin", origin)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if got := resp.Header.Get("Access-Control-Allow-Origin"); resp.StatusCode != 200 || got != want {
+			t.Errorf("Origin %s: %d Access-Control-Allow-Origin %q, want %q", origin, resp.StatusCode, got, want)
+		}
 	}
 }
 
