@@ -71,11 +71,11 @@ fuzz:
 bench:
 	$(GO) test -run='^$$' -bench=. -benchmem -count=5 ./core/... ./wasm/host
 
-# flood sends 16, 48 and 64 connections of hostile public requests to a fresh
-# server each and fails if its peak RSS passes 300 MB or /healthz stops answering
-# (README, "Public routes"; the roster shape is left out: its cost is the core's).
+# flood sends 16, 48 and 64 connections of hostile public requests of every shape to
+# a fresh server each and fails if its peak RSS passes 300 MB or /healthz stops
+# answering (README, "Public routes").
 flood:
-	CONNS="16 48 64" SHAPE=field,policy,items,bill,roster-field MAX_RSS=300 server/cmd/ncms-load/flood.sh
+	CONNS="16 48 64" SHAPE=all MAX_RSS=300 server/cmd/ncms-load/flood.sh
 
 # conform plays the conformance vectors through the native core.
 conform:

@@ -7,7 +7,6 @@ package engine
 import (
 	"fmt"
 	"sort"
-	"strconv"
 	"sync"
 
 	"github.com/ruralhealth/ncms/core"
@@ -252,51 +251,11 @@ func success(result any) []byte {
 		}
 		// Text the codec refuses: let it report the error as it always has.
 	}
-	if r, ok := result.(RosterResult); ok && r.Problems != nil {
-		return rosterResponse(r)
-	}
 	b, err := codec.Encode(envelope{Schema: Schema, OK: true, Result: result})
 	if err != nil {
 		return failure(core.Errors{core.NewErrorText(core.EngineInternal, "", err.Error(), "")})
 	}
 	return b
-}
-
-// rosterResponse writes a roster result's envelope as the codec encodes it, into one
-// buffer of about its size, and drops each problem once written. A roster of 100,000
-// rows every one in error has 600,000 problems and answers over 100 MB; through Encode
-// (a buffer grown by doubling, then copied, beside every problem) the WebAssembly
-// module ran out of its 256 MiB. Here the problems and the response are never both
-// held whole.
-func rosterResponse(r RosterResult) []byte {
-	b := make([]byte, 0, rosterSize(r))
-	b = append(b, `{"schema":1,"ok":true,"result":{"valid":`...)
-	b = strconv.AppendBool(b, r.Valid)
-	b = append(b, `,"rows":`...)
-	b = strconv.AppendInt(b, int64(r.Rows), 10)
-	b = append(b, `,"problems":[`...)
-	for i, e := range r.Problems {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		var err error
-		if b, err = codec.Append(b, e); err != nil {
-			return failure(core.Errors{core.NewErrorText(core.EngineInternal, "", err.Error(), "编写应答失败")})
-		}
-		r.Problems[i] = nil // the engine's last use: the collector may take it now
-	}
-	return append(b, "]}}"...)
-}
-
-// rosterSize estimates the encoded size of a roster result's envelope from its
-// problems' texts, with room for the few characters JSON escapes.
-func rosterSize(r RosterResult) int {
-	n := 96
-	for _, e := range r.Problems {
-		// {"code":"","path":"","message":"","messageZh":""},
-		n += 50 + len(e.Code) + len(e.Path) + len(e.Message) + len(e.MessageZh)
-	}
-	return n + n/16
 }
 
 // resultSize estimates the encoded size of r from its lists and trace texts, so that

@@ -132,7 +132,7 @@ func FuzzValidateRoster(f *testing.F) {
 	f.Add(-5, "a b", "130503670401001", "a,b", "x", "0931-")
 	f.Fuzz(func(t *testing.T, row int, head, id, address, cert, phone string) {
 		r := identity.RosterRow{Row: row, Head: head, ID: id, Address: address, Certificate: cert, Phone: phone}
-		for _, e := range identity.ValidateRoster(nil, []identity.RosterRow{r}, civil.MustParse("2025-06-01")) {
+		for _, e := range identity.ValidateRoster(nil, []identity.RosterRow{r}, civil.MustParse("2025-06-01"), 0).Problems {
 			if len(e.Path) < len("/rows/0/") || e.Path[:len("/rows/0/")] != "/rows/0/" {
 				t.Errorf("error at %q", e.Path)
 			}

@@ -46,20 +46,27 @@ func (r *Roster) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 // batch bounces. Full-width punctuation such as '，' is ordinary text and allowed.
 const illegalPunct = `'"<>\;,|`
 
-// ValidateRoster returns every problem in a batch card-opening roster, sorted by path
-// (/rows/<index>/<field>), or nil, so the clerk can fix the file in one pass before the
-// bank bounces it. A nil policy skips the certificate format.
-func ValidateRoster(p *policy.Compiled, rows []RosterRow, today civil.Date) core.Errors {
-	var es core.Errors
+// ValidateRoster checks a batch card-opening roster before the bank bounces it. The
+// tally lists its first keep problems (core.MaxListed when keep is not positive) in
+// file order, which is path order (/rows/<index>/<field>, the fields of a row by
+// name), and counts every problem, in all and by code, so the clerk sees what is
+// wrong throughout the file. Problems past the first keep are counted and dropped,
+// so a roster of 100,000 bad rows holds a hundred of its 600,000 problems, not all
+// of them. A nil policy skips the certificate format.
+func ValidateRoster(p *policy.Compiled, rows []RosterRow, today civil.Date, keep int) core.Tally {
+	t := core.NewTally(keep)
 	if len(rows) == 0 {
-		es.Add(core.RosterEmpty, "/rows", "")
-		return es
+		t.Add(core.NewError(core.RosterEmpty, "/rows", ""))
+		return t
 	}
 	if len(rows) > MaxRosterRows {
-		es.AddText(core.FieldInvalid, "/rows", "more than "+strconv.Itoa(MaxRosterRows)+" rows; split the roster",
-			"超过 "+strconv.Itoa(MaxRosterRows)+" 行，请拆分花名册")
-		return es
+		t.Add(core.NewErrorText(core.FieldInvalid, "/rows", "more than "+strconv.Itoa(MaxRosterRows)+" rows; split the roster",
+			"超过 "+strconv.Itoa(MaxRosterRows)+" 行，请拆分花名册"))
+		return t
 	}
+	// es holds one row's problems: sorted by path and tallied at the row's end, they
+	// come out in the order a sort of the whole roster's problems would give.
+	var es core.Errors
 	ids := make(map[string]int, len(rows))
 	certs := make(map[string]int, len(rows))
 	duplicate := func(seen map[string]int, key string, i int, path string) {
@@ -107,8 +114,10 @@ func ValidateRoster(p *policy.Compiled, rows []RosterRow, today civil.Date) core
 		if text(&es, r.Phone, path+"/phone") && !phone(r.Phone) {
 			es.Add(core.RosterPhone, path+"/phone", "")
 		}
+		t.Add(sorted(es)...)
+		es = es[:0]
 	}
-	return sorted(es)
+	return t
 }
 
 // text reports a missing field or its first illegal character at path, and whether

@@ -2,6 +2,7 @@ package identity_test
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"testing"
 
@@ -22,11 +23,9 @@ func goodRow(row int, id, cert string) identity.RosterRow {
 	}
 }
 
-// TestValidateRosterReportsEverything is a file with several bad rows: every problem
-// in every row is reported, in path order.
-func TestValidateRosterReportsEverything(t *testing.T) {
-	p := testPolicy(t, nil)
-	rows := []identity.RosterRow{
+// badRows is a file with several bad rows, every kind of problem among them.
+func badRows() []identity.RosterRow {
+	return []identity.RosterRow{
 		goodRow(1, "620102199001010011", "620100000001"),
 		{Row: 2, Head: "李 四", ID: "620102199001010012", Address: "", Certificate: "620100000002", Phone: "0931-8123456"},
 		{Row: 2, Head: "王五", ID: "620102199001010011", Address: "城关区，东岗\u3000西路", Certificate: "620100000001", Phone: "12345"},
@@ -36,7 +35,12 @@ func TestValidateRosterReportsEverything(t *testing.T) {
 		goodRow(7, "11010519491231002x", "620100000007"),
 		goodRow(8, "11010519491231002X", "620100000008"),
 	}
-	checkErrors(t, identity.ValidateRoster(p, rows, today), []want{
+}
+
+// TestValidateRosterReportsEverything is a file with several bad rows: every problem
+// in every row is reported, in path order.
+func TestValidateRosterReportsEverything(t *testing.T) {
+	checkErrors(t, identity.ValidateRoster(testPolicy(t, nil), badRows(), today, 0).Problems, []want{
 		{core.FieldRequired, "/rows/1/address"},
 		{core.RosterIllegalChar, "/rows/1/head"},
 		{core.IDChecksum, "/rows/1/id"},
@@ -54,6 +58,50 @@ func TestValidateRosterReportsEverything(t *testing.T) {
 		{core.FieldInvalid, "/rows/5/row"},
 		{core.RosterDuplicate, "/rows/7/id"},
 	})
+}
+
+// TestValidateRosterTally: a roster of many bad rows lists its first problems in
+// path order, the order a sort of all of them gives, and counts every one; a smaller
+// limit lists a prefix of the same problems with the same counts.
+func TestValidateRosterTally(t *testing.T) {
+	p := testPolicy(t, nil)
+	var rows []identity.RosterRow
+	for range 40 {
+		rows = append(rows, badRows()...)
+	}
+	rows = append(rows, make([]identity.RosterRow, 30)...) // empty rows: six problems each
+	all := identity.ValidateRoster(p, rows, today, 1<<30)
+	if sorted := core.AsErrors(all.Problems.Err()); !slices.Equal(sorted, all.Problems) {
+		t.Errorf("problems are not in path order")
+	}
+	if all.ProblemCount != len(all.Problems) || all.ProblemCount < 40*16+30*6 {
+		t.Fatalf("%d problems counted, %d listed", all.ProblemCount, len(all.Problems))
+	}
+	byCode := map[core.Code]int{}
+	for _, e := range all.Problems {
+		byCode[e.Code]++
+	}
+	if len(byCode) != len(all.ProblemCodes) {
+		t.Errorf("codes %v, want %v", all.ProblemCodes, byCode)
+	}
+	for i, c := range all.ProblemCodes {
+		if byCode[c.Code] != c.Count || (i > 0 && all.ProblemCodes[i-1].Code >= c.Code) {
+			t.Errorf("codes %v, want %v sorted by code", all.ProblemCodes, byCode)
+		}
+	}
+	for _, keep := range []int{1, 7, 16, core.MaxListed, 0} {
+		got := identity.ValidateRoster(p, rows, today, keep)
+		n := keep
+		if keep == 0 {
+			n = core.MaxListed
+		}
+		if !slices.EqualFunc(got.Problems, all.Problems[:n], func(a, b *core.Error) bool { return *a == *b }) {
+			t.Errorf("keep %d: the problems listed are not the first %d", keep, n)
+		}
+		if got.ProblemCount != all.ProblemCount || !slices.Equal(got.ProblemCodes, all.ProblemCodes) {
+			t.Errorf("keep %d: counted %d %v, want %d %v", keep, got.ProblemCount, got.ProblemCodes, all.ProblemCount, all.ProblemCodes)
+		}
+	}
 }
 
 func TestValidateRoster(t *testing.T) {
@@ -146,10 +194,10 @@ func TestValidateRoster(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			got := identity.ValidateRoster(tc.p, tc.rows, today)
-			checkErrors(t, got, tc.want)
-			if len(tc.want) == 0 && got != nil {
-				t.Errorf("ValidateRoster returned non-nil empty errors")
+			got := identity.ValidateRoster(tc.p, tc.rows, today, 0)
+			checkErrors(t, got.Problems, tc.want)
+			if got.ProblemCount != len(tc.want) || got.Problems == nil || got.ProblemCodes == nil {
+				t.Errorf("counted %d problems, want %d; lists nil = %v, %v", got.ProblemCount, len(tc.want), got.Problems == nil, got.ProblemCodes == nil)
 			}
 		})
 	}

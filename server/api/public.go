@@ -145,8 +145,10 @@ func (s *Server) admit(w http.ResponseWriter, r *http.Request) (release func(), 
 	}
 	n = min(max(n, MinPublicWeight), g.budget)
 	if roster {
-		// A roster's problems are not bounded by its body: 100,000 empty rows are
-		// 300 KB and 600,000 problems, a 76 MB answer. One at a time.
+		// A roster's work is not bounded by its body: 100,000 empty rows are 300 KB,
+		// decoded into 100,000 rows and checked against maps of every ID and
+		// certificate, with 600,000 problems made (the answer lists 100 and counts the
+		// rest). One at a time.
 		n = g.budget
 	}
 	if !g.sem.TryAcquire(n) {

@@ -227,7 +227,7 @@ func rosterHeader(h string) (int, bool) {
 
 // DefaultMaxProblems is how many problems an import report lists when
 // ImportOptions.MaxProblems is 0; it counts all of them by code.
-const DefaultMaxProblems = 100
+const DefaultMaxProblems = core.MaxListed
 
 // ImportOptions are the settings of a roster import. The zero value detects the
 // encoding and lists DefaultMaxProblems problems.
@@ -248,34 +248,13 @@ type ImportReport struct {
 	Encoding   Encoding `json:"encoding"` // the encoding the file was read in
 	// Problems are the first problems in file order (at most MaxProblems), at
 	// /header/<column> and /rows/<index>/<column>; ProblemCount counts all of them
-	// and ProblemCodes counts them by code.
-	Problems     core.Errors `json:"problems"`
-	ProblemCount int         `json:"problemCount"`
-	ProblemCodes []CodeCount `json:"problemCodes"`
+	// and ProblemCodes counts them by code. The engine's validate_roster answers the
+	// same way.
+	core.Tally
 }
 
 // CodeCount is how many problems had a code.
-type CodeCount struct {
-	Code  core.Code `json:"code"`
-	Count int       `json:"count"`
-}
-
-// add counts problems and keeps the first keep of them.
-func (rep *ImportReport) add(keep int, es ...*core.Error) {
-	for _, e := range es {
-		rep.ProblemCount++
-		if len(rep.Problems) < keep {
-			rep.Problems = append(rep.Problems, e)
-		}
-		i, found := slices.BinarySearchFunc(rep.ProblemCodes, e.Code, func(c CodeCount, code core.Code) int {
-			return strings.Compare(string(c.Code), string(code))
-		})
-		if !found {
-			rep.ProblemCodes = slices.Insert(rep.ProblemCodes, i, CodeCount{Code: e.Code})
-		}
-		rep.ProblemCodes[i].Count++
-	}
-}
+type CodeCount = core.CodeCount
 
 // Import reads the county roster, CSV with a header row naming its columns (see
 // rosterColumns), one row per person and enrollment year, and registers every
@@ -283,15 +262,11 @@ func (rep *ImportReport) add(keep int, es ...*core.Error) {
 // lists the first problems by row and column and counts them all. The roster is
 // read as a stream; what it keeps is the registry records it will write.
 func (l *Ledger) Import(ctx context.Context, r io.Reader, o ImportOptions) (*ImportReport, error) {
-	keep := o.MaxProblems
-	if keep <= 0 {
-		keep = DefaultMaxProblems
-	}
 	text, err := decodeRoster(r, o.Encoding)
 	if err != nil {
 		return nil, err
 	}
-	rep := &ImportReport{Problems: core.Errors{}, ProblemCodes: []CodeCount{}}
+	rep := &ImportReport{Tally: core.NewTally(o.MaxProblems)}
 	cr := csv.NewReader(text)
 	cr.FieldsPerRecord = -1
 	cr.ReuseRecord = true
@@ -302,7 +277,7 @@ func (l *Ledger) Import(ctx context.Context, r io.Reader, o ImportOptions) (*Imp
 		if !errors.As(err, &pe) {
 			return fmt.Errorf("ledger: reading the roster: %w", err)
 		}
-		rep.add(keep, core.NewErrorDetail(core.FieldInvalid, at, "line "+strconv.Itoa(pe.Line)+": "+pe.Err.Error(),
+		rep.Add(core.NewErrorDetail(core.FieldInvalid, at, "line "+strconv.Itoa(pe.Line)+": "+pe.Err.Error(),
 			"第 "+strconv.Itoa(pe.Line)+" 行不是有效的 CSV（引号不成对等）"))
 		return nil
 	}
@@ -310,14 +285,14 @@ func (l *Ledger) Import(ctx context.Context, r io.Reader, o ImportOptions) (*Imp
 	switch {
 	case err == io.EOF:
 		rep.Encoding = text.encoding()
-		rep.add(keep, core.NewError(core.RosterEmpty, "/rows", ""))
+		rep.Add(core.NewError(core.RosterEmpty, "/rows", ""))
 		return rep, nil
 	case err != nil:
 		if err := readErr(err, "/header"); err != nil {
 			return nil, err
 		}
 	}
-	col := readHeader(rep, keep, header)
+	col := readHeader(rep, header)
 	if col == nil {
 		rep.Encoding = text.encoding()
 		return rep, nil
@@ -344,7 +319,7 @@ func (l *Ledger) Import(ctx context.Context, r io.Reader, o ImportOptions) (*Imp
 		}
 		rep.Rows++
 		if es := l.importRow(col, rec, "/rows/"+strconv.Itoa(i), households, persons, &order); len(es) > 0 {
-			rep.add(keep, core.AsErrors(es.Err())...)
+			rep.Add(core.AsErrors(es.Err())...)
 		}
 		if o.Progress != nil {
 			o.Progress(rep.Rows)
@@ -352,7 +327,7 @@ func (l *Ledger) Import(ctx context.Context, r io.Reader, o ImportOptions) (*Imp
 	}
 	rep.Encoding = text.encoding()
 	if rep.Rows == 0 {
-		rep.add(keep, core.NewError(core.RosterEmpty, "/rows", ""))
+		rep.Add(core.NewError(core.RosterEmpty, "/rows", ""))
 	}
 	if rep.ProblemCount > 0 {
 		return rep, nil
@@ -380,7 +355,7 @@ func (l *Ledger) Import(ctx context.Context, r io.Reader, o ImportOptions) (*Imp
 // readHeader reads the header row: the index of each known column's cell by its
 // place in rosterColumns (-1 for none), or nil after adding the header's problems
 // to the report.
-func readHeader(rep *ImportReport, keep int, header []string) []int {
+func readHeader(rep *ImportReport, header []string) []int {
 	col := make([]int, len(rosterColumns))
 	for i := range col {
 		col[i] = -1
@@ -413,7 +388,7 @@ func readHeader(rep *ImportReport, keep int, header []string) []int {
 		}
 	}
 	if len(es) > 0 {
-		rep.add(keep, core.AsErrors(es.Err())...)
+		rep.Add(core.AsErrors(es.Err())...)
 		return nil
 	}
 	return col

@@ -24,19 +24,19 @@ import (
 	"github.com/tetratelabs/wazero/imports/wasi_snapshot_preview1"
 )
 
-// DefaultMaxMemoryPages is the default limit on an instance's linear memory: 8192
-// pages of 64 KiB, 512 MiB. The largest response the module gives, to a roster of
-// 100,000 rows each with six problems (126 MB for rows of spaces), must exist whole
-// beside those problems, and one such call peaks at 350 MiB (TestMaximalCalls; 256
-// MiB ran out). Linear memory is only reserved as a call grows it: an instance that
-// serves ordinary calls stays near 15 MiB.
-const DefaultMaxMemoryPages = 8192
+// DefaultMaxMemoryPages is the default limit on an instance's linear memory: 4096
+// pages of 64 KiB, 256 MiB. The largest calls peak at 70 MiB (TestMaximalCalls): a
+// roster of 100,000 rows, now that its answer lists 100 problems and counts the rest
+// (it listed all 600,000, 126 MB, and peaked at 350 MiB under a 512 MiB limit), and
+// an 8 MiB policy at 62 MiB. Linear memory is only reserved as a call grows it: an
+// instance that serves ordinary calls stays near 15 MiB.
+const DefaultMaxMemoryPages = 4096
 
 // retainPages is the most linear memory an instance may hold and still be kept for
-// another call: 2048 pages, 128 MiB. Linear memory never shrinks, so an instance that
-// one large call grew past it (a 100,000-row roster takes 350 MiB) is closed after
+// another call: 1024 pages, 64 MiB. Linear memory never shrinks, so an instance that
+// one large call grew past it (a 100,000-row roster takes 70 MiB) is closed after
 // that call, and the pool's memory comes back to what ordinary calls need.
-const retainPages = 2048
+const retainPages = 1024
 
 // ErrClosed is returned by Call after Close.
 var ErrClosed = errors.New("ncms host: closed")

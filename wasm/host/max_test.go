@@ -53,13 +53,14 @@ func maximal(t testing.TB) []testCase {
 	add("verify_card 200 years", "verify_card", pad(vc))
 
 	// validate_roster: 100,000 rows (identity.MaxRosterRows), each with six problems,
-	// the largest responses of any operation. First the same row 100,000 times: each
-	// repeats the row number, ID and certificate of the first and lacks three fields.
+	// of which the answer lists 100 and counts the rest. First the same row 100,000
+	// times: each repeats the row number, ID and certificate of the first and lacks
+	// three fields.
 	dup := `{"schema":1,"policy":"pingluo-original","today":"2025-03-01","rows":[` + strings.TrimSuffix(strings.Repeat(
 		`{"row":1,"id":"640221198001010015","certificate":"64022100000001"},`, 100000), ",") + `]}`
 	add("validate_roster 100000 duplicate rows", "validate_roster", []byte(dup))
-	// Then every text field a space and no row number: the longest messages, and the
-	// largest response (126 MB).
+	// Then every text field a space and no row number: the longest messages (126 MB
+	// when every problem was listed).
 	spaces := `{"schema":1,"policy":"pingluo-original","today":"2025-03-01","rows":[` + strings.TrimSuffix(strings.Repeat(
 		`{"head":" ","id":" ","address":" ","certificate":" ","phone":" "},`, 100000), ",") + `]}`
 	add("validate_roster 100000 rows of spaces", "validate_roster", []byte(spaces))

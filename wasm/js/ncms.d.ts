@@ -226,10 +226,22 @@ export interface VerifyCardResult {
   problems: EngineError[];
 }
 
+/** How many of a result's problems had a code. */
+export interface CodeCount {
+  code: string;
+  count: number;
+}
+
 export interface RosterResult {
+  /** No problem at all: problemCount is 0. */
   valid: boolean;
   rows: number;
+  /** The first 100 problems (core.MaxListed) in file order: by row, then by field name. */
   problems: EngineError[];
+  /** Every problem, listed or not. */
+  problemCount: number;
+  /** Every problem counted by code, sorted by code; empty for a valid roster. */
+  problemCodes: CodeCount[];
 }
 
 /** A parsed resident ID number (居民身份证号码). */
