@@ -176,3 +176,37 @@ func TestServerCommands(t *testing.T) {
 		}
 	}
 }
+
+// TestREADME plays the README's `$ echo '…' | ncms eval …` example, in "The ncms
+// command", and compares the output with the line under it.
+func TestREADME(t *testing.T) {
+	b, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, section, ok := strings.Cut(string(b), "\n## The ncms command\n")
+	if !ok {
+		t.Fatal(`the README has no "## The ncms command"`)
+	}
+	section, _, _ = strings.Cut(section, "\n## ")
+	lines := strings.Split(section, "\n")
+	played := 0
+	for i, l := range lines {
+		cmd, ok := strings.CutPrefix(l, "$ echo '")
+		if !ok {
+			continue
+		}
+		stdin, args, ok := strings.Cut(cmd, "' | ncms ")
+		if !ok || i+1 == len(lines) {
+			t.Fatalf("cannot play %q", l)
+		}
+		_, stdout, stderr := ncms(t, stdin, strings.Fields(args)...)
+		if want := lines[i+1]; stdout != want {
+			t.Errorf("%s\ngives %s%s\nthe README says %s", l, stdout, stderr, want)
+		}
+		played++
+	}
+	if played == 0 {
+		t.Error("no example played")
+	}
+}
