@@ -12,11 +12,11 @@ WASM := wasm/js/ncms.wasm
 # (the rest of wasm/host compiles the module, which the detector slows tenfold).
 TESTOUT := .test
 GOTESTSUM = $(GO) tool gotestsum --format pkgname-and-test-fails
-RACEPKGS := ./server/api/... ./server/ledger/... ./server/store/... ./server/cmd/ncms-server/...
+RACEPKGS := ./server/api/... ./server/ledger/... ./server/store/... ./server/cli/...
 RACEHOST := TestConcurrent|TestContextDone|TestClose|TestLoadPolicyReachesEveryInstance
 test: vet wasm-check
 	@rm -rf $(TESTOUT) && mkdir -p $(TESTOUT)
-	$(GOTESTSUM) --jsonfile $(TESTOUT)/go.json -- -count=1 $$($(GO) list $(PKGS) | grep -v -e /server/api -e /server/ledger -e /server/store -e /server/cmd/ncms-server)
+	$(GOTESTSUM) --jsonfile $(TESTOUT)/go.json -- -count=1 $$($(GO) list $(PKGS) | grep -v -e /server/api -e /server/ledger -e /server/store -e /server/cli)
 	$(GOTESTSUM) --jsonfile $(TESTOUT)/race.json -- -count=1 -race $(RACEPKGS)
 	$(GOTESTSUM) --jsonfile $(TESTOUT)/race-host.json -- -count=1 -race -run '$(RACEHOST)' ./wasm/host/
 	@bash .ci/test32 --mode
@@ -79,11 +79,12 @@ flood:
 
 # conform plays the conformance vectors through the native core.
 conform:
-	$(GO) run ./conformance/cmd/ncms-conform --vectors conformance/vectors --target native
+	$(GO) run ./cmd/ncms conform --vectors conformance/vectors --target native
 
-# run builds the WebAssembly module (the estimator page serves it) and starts the
-# county server with its defaults: :8080, ./data/ncms.db, the native engine. The
-# first start prints the county administrator's key (also in ./data/admin.key).
+# run builds the WebAssembly module (the estimator page serves it) and the ncms
+# command, and starts the county server (ncms serve) with its defaults: :8080,
+# ./data/ncms.db, the native engine. The first start prints the county
+# administrator's key (also in ./data/admin.key) and the admin operator's password.
 run: wasm
-	$(GO) build -o bin/ncms-server ./server/cmd/ncms-server
-	./bin/ncms-server
+	$(GO) build -o bin/ncms ./cmd/ncms
+	./bin/ncms serve

@@ -1,7 +1,8 @@
-package main
+package conformance_test
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"io"
 	"net/http"
@@ -16,9 +17,9 @@ import (
 	"github.com/ruralhealth/ncms/core/engine"
 )
 
-func TestRunPasses(t *testing.T) {
+func TestCommandPasses(t *testing.T) {
 	var out, errOut bytes.Buffer
-	code := run([]string{"--vectors", "../../vectors", "--target", "native"}, &out, &errOut)
+	code := conformance.Main(context.Background(), "ncms-conform", []string{"--vectors", "vectors", "--target", "native"}, &out, &errOut)
 	if code != 0 {
 		t.Fatalf("exit %d\n%s%s", code, out.String(), errOut.String())
 	}
@@ -28,7 +29,7 @@ func TestRunPasses(t *testing.T) {
 	}
 }
 
-func TestRunReportsFailure(t *testing.T) {
+func TestCommandReportsFailure(t *testing.T) {
 	dir := t.TempDir()
 	if err := os.MkdirAll(filepath.Join(dir, "bands"), 0o755); err != nil {
 		t.Fatal(err)
@@ -43,7 +44,7 @@ func TestRunReportsFailure(t *testing.T) {
 		t.Fatal(err)
 	}
 	var out, errOut bytes.Buffer
-	code := run([]string{"--vectors", dir, "--target", "native"}, &out, &errOut)
+	code := conformance.Main(context.Background(), "ncms-conform", []string{"--vectors", dir, "--target", "native"}, &out, &errOut)
 	if code != 1 {
 		t.Fatalf("exit %d, want 1\n%s%s", code, out.String(), errOut.String())
 	}
@@ -53,9 +54,9 @@ func TestRunReportsFailure(t *testing.T) {
 	}
 }
 
-func TestRunUnknownTarget(t *testing.T) {
+func TestCommandUnknownTarget(t *testing.T) {
 	var out, errOut bytes.Buffer
-	if code := run([]string{"--vectors", "../../vectors", "--target", "wasm9:x"}, &out, &errOut); code != 2 {
+	if code := conformance.Main(context.Background(), "ncms-conform", []string{"--vectors", "vectors", "--target", "wasm9:x"}, &out, &errOut); code != 2 {
 		t.Fatalf("exit %d, want 2", code)
 	}
 	if !strings.Contains(errOut.String(), `unknown target "wasm9:x"`) {
@@ -63,9 +64,9 @@ func TestRunUnknownTarget(t *testing.T) {
 	}
 }
 
-// TestRunHTTP plays the vectors against a county server's engine endpoints; the
+// TestCommandHTTP plays the vectors against a county server's engine endpoints; the
 // inline policies load only with the county's key, from --key or NCMS_KEY.
-func TestRunHTTP(t *testing.T) {
+func TestCommandHTTP(t *testing.T) {
 	e, err := engine.WithExamples()
 	if err != nil {
 		t.Fatal(err)
@@ -87,8 +88,8 @@ func TestRunHTTP(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Setenv("NCMS_KEY", tc.env)
 			var out, errOut bytes.Buffer
-			args := append([]string{"--vectors", "../../vectors", "--target", srv.URL}, tc.args...)
-			if code := run(args, &out, &errOut); code != tc.code {
+			args := append([]string{"--vectors", "vectors", "--target", srv.URL}, tc.args...)
+			if code := conformance.Main(context.Background(), "ncms-conform", args, &out, &errOut); code != tc.code {
 				t.Fatalf("exit %d, want %d\n%s%s", code, tc.code, out.String(), errOut.String())
 			}
 			if tc.code != 0 && !strings.Contains(out.String(), "auth_unauthorized") {
@@ -98,9 +99,9 @@ func TestRunHTTP(t *testing.T) {
 	}
 }
 
-// TestRunBytes: a target that satisfies every want but answers other bytes than the
+// TestCommandBytes: a target that satisfies every want but answers other bytes than the
 // native engine (here a trailing newline, as json.Encoder writes) fails.
-func TestRunBytes(t *testing.T) {
+func TestCommandBytes(t *testing.T) {
 	e, err := engine.WithExamples()
 	if err != nil {
 		t.Fatal(err)
@@ -112,11 +113,11 @@ func TestRunBytes(t *testing.T) {
 	}))
 	defer srv.Close()
 	var out, errOut bytes.Buffer
-	code := run([]string{"--vectors", "../../vectors", "--target", srv.URL, "--key", "county-key"}, &out, &errOut)
+	code := conformance.Main(context.Background(), "ncms-conform", []string{"--vectors", "vectors", "--target", srv.URL, "--key", "county-key"}, &out, &errOut)
 	if code != 1 {
 		t.Fatalf("exit %d, want 1\n%s%s", code, out.String(), errOut.String())
 	}
-	vs, err := conformance.Load("../../vectors")
+	vs, err := conformance.Load("vectors")
 	if err != nil {
 		t.Fatal(err)
 	}

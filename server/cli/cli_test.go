@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bytes"
@@ -30,9 +30,9 @@ func server(t *testing.T, args ...string) (string, *apitest.Buffer, func() error
 	ctx, cancel := context.WithCancel(context.Background())
 	stdout, stderr := &apitest.Buffer{}, &apitest.Buffer{}
 	addr := make(chan string, 1)
-	c := &command{stdout: stdout, stderr: stderr, listening: func(a string) { addr <- a }}
+	c := &Command{Stdout: stdout, Stderr: stderr, Listening: func(a string) { addr <- a }}
 	done := make(chan error, 1)
-	go func() { done <- c.run(ctx, append([]string{"--addr", "127.0.0.1:0"}, args...)) }()
+	go func() { done <- c.Run(ctx, append([]string{"--addr", "127.0.0.1:0"}, args...)) }()
 	var base string
 	select {
 	case a := <-addr:
@@ -170,9 +170,9 @@ func TestServeBadFlags(t *testing.T) {
 		{"--public-budget", "0"},
 		{"--cors-origin", "county.example"},
 	} {
-		c := &command{stdout: io.Discard, stderr: io.Discard}
+		c := &Command{Stdout: io.Discard, Stderr: io.Discard}
 		args = append([]string{"--db", filepath.Join(dir, "ncms.db"), "--admin-key", filepath.Join(dir, "admin.key"), "--addr", "127.0.0.1:0"}, args...)
-		if err := c.run(context.Background(), args); err == nil {
+		if err := c.Run(context.Background(), args); err == nil {
 			t.Errorf("%v: no error", args)
 		}
 	}
@@ -306,8 +306,8 @@ func TestImport(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			var stdout, stderr bytes.Buffer
-			c := &command{stdout: &stdout, stderr: &stderr}
-			err := c.run(context.Background(), append([]string{"import"}, tc.args...))
+			c := &Command{Stdout: &stdout, Stderr: &stderr}
+			err := c.Run(context.Background(), append([]string{"import"}, tc.args...))
 			if (err != nil) != tc.wantErr {
 				t.Fatalf("err = %v, want an error: %v\n%s", err, tc.wantErr, stderr.String())
 			}
@@ -332,8 +332,8 @@ func TestCheckText(t *testing.T) {
 	}
 	run := func(args ...string) (string, error) {
 		var stdout, stderr bytes.Buffer
-		c := &command{stdout: &stdout, stderr: &stderr}
-		err := c.run(context.Background(), args)
+		c := &Command{Stdout: &stdout, Stderr: &stderr}
+		err := c.Run(context.Background(), args)
 		return stdout.String(), err
 	}
 	if _, err := run("import", "--db", db, roster); err != nil {

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bytes"
@@ -32,7 +32,7 @@ func TestKilledMidRun(t *testing.T) {
 		t.Skip("builds and kills the server binary")
 	}
 	bin := filepath.Join(t.TempDir(), "ncms-server")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+	if out, err := exec.Command("go", "build", "-o", bin, "../cmd/ncms-server").CombinedOutput(); err != nil {
 		t.Fatalf("building the server: %v\n%s", err, out)
 	}
 	dsns := map[string]func(t *testing.T) string{
