@@ -8,16 +8,19 @@ WASM := wasm/js/ncms.wasm
 # test runs every test the project has, after vet and a wasip1 build of the core, through
 # gotestsum (a go.mod tool); it ends with every skipped test and why, and the totals
 # (.ci/skips.go). Under CI=true a skip fails the run. The server, its ledger and stores
-# run under the race detector, and so do the module host's pool and cancellation tests
-# (the rest of wasm/host compiles the module, which the detector slows tenfold).
+# run under the race detector, and so do the module host's pool and cancellation tests;
+# the tests that compile the module (the rest of wasm/host, a server on the wasm engine)
+# run without it, which would slow wazero's compiler tenfold.
 TESTOUT := .test
 GOTESTSUM = $(GO) tool gotestsum --format pkgname-and-test-fails
 RACEPKGS := ./server/api/... ./server/ledger/... ./server/store/... ./server/cli/...
+NORACE := TestServeWasm
 RACEHOST := TestConcurrent|TestContextDone|TestClose|TestLoadPolicyReachesEveryInstance
 test: vet wasm-check
 	@rm -rf $(TESTOUT) && mkdir -p $(TESTOUT)
 	$(GOTESTSUM) --jsonfile $(TESTOUT)/go.json -- -count=1 $$($(GO) list $(PKGS) | grep -v -e /server/api -e /server/ledger -e /server/store -e /server/cli)
-	$(GOTESTSUM) --jsonfile $(TESTOUT)/race.json -- -count=1 -race $(RACEPKGS)
+	$(GOTESTSUM) --jsonfile $(TESTOUT)/race.json -- -count=1 -race -skip '$(NORACE)' $(RACEPKGS)
+	$(GOTESTSUM) --jsonfile $(TESTOUT)/norace.json -- -count=1 -run '$(NORACE)' ./server/cli/
 	$(GOTESTSUM) --jsonfile $(TESTOUT)/race-host.json -- -count=1 -race -run '$(RACEHOST)' ./wasm/host/
 	@bash .ci/test32 --mode
 	$(GOTESTSUM) --jsonfile $(TESTOUT)/32bit.json --raw-command -- bash .ci/test32 $(TESTOUT)/32bit.skip -json
