@@ -60,7 +60,7 @@ export function normaliseAmount(text) {
     return fail('amount_precision', 'An amount goes down to the fen: at most two digits after the point, such as 12.35.',
       '金额只能算到分：小数点后最多两位，如 12.35。');
   }
-  const whole = m[1].replace(/^0+(?=\d)/, '');
+  const whole = (m[1] ?? '').replace(/^0+(?=\d)/, '');
   return { ok: true, value: m[2] === undefined ? whole : `${whole}.${m[2]}` };
 }
 
