@@ -808,6 +808,18 @@ func TestBrowser(t *testing.T) {
 		p.choose("policy", "pingluo-original")
 		p.choose("class", "county")
 		p.date("admission", "2025-03-01")
+		// Half-typed ("8,4" on its way to "8,432") is not scolded while the family is
+		// still in the field; leaving it shows the message.
+		p.type_("amount-a", "8,4")
+		time.Sleep(600 * time.Millisecond) // past the page's 250 ms pause after typing
+		if shown := eval[bool](p, `!document.getElementById('amount-a-msg').hidden`); shown {
+			t.Error("a message under #amount-a while the family is still typing in it")
+		}
+		eval[chromedp.Void](p, `document.getElementById('amount-a').blur()`)
+		p.settled()
+		if text := eval[string](p, `document.getElementById('amount-a-msg').textContent`); !strings.Contains(text, "看不出是多少") {
+			t.Errorf("after leaving #amount-a holding 8,4 the message is %q", text)
+		}
 		p.type_("amount-a", "８，４３２．５元")
 		p.type_("amount-b", "1 200")
 		p.type_("amount-self", "¥268.50")

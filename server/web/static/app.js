@@ -697,6 +697,11 @@ class Estimator {
       return;
     }
     const { req, fields, errors } = this.request();
+    if (!asked && errors.length > 0 && errors.every((e) => fieldFor(e.path, fields) === document.activeElement)) {
+      // Still typing in that field: "8," is on its way to "8,432". Its message waits
+      // until the family leaves the field (change) or asks (submit).
+      return;
+    }
     this.fields = fields;
     let env = { ok: false, errors };
     try {
