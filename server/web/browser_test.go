@@ -743,9 +743,11 @@ func TestBrowser(t *testing.T) {
 					Invalid: document.getElementById(%q).getAttribute('aria-invalid') ?? '', Focused: document.activeElement.id };
 			})()`, id, id))
 		}
+		// The page refuses the amount itself, as the engine would (the same code and
+		// path), in plain words rather than the engine's.
 		got := msgAt("amount-b")
-		if got.Code != ne.Code || got.Path != ne.Path || got.Text != ne.MessageZh || got.Invalid != "true" {
-			t.Errorf("next to #amount-b: %+v; want %s at %s %q, aria-invalid", got, ne.Code, ne.Path, ne.MessageZh)
+		if got.Code != ne.Code || got.Path != ne.Path || got.Invalid != "true" || !strings.Contains(got.Text, "小数点后最多两位") {
+			t.Errorf("next to #amount-b: %+v; want %s at %s in plain Chinese, aria-invalid", got, ne.Code, ne.Path)
 		}
 		if got.Focused != "amount-b" {
 			t.Errorf("focus on #%s after a refused estimate, want the field in error", got.Focused)
@@ -762,8 +764,8 @@ func TestBrowser(t *testing.T) {
 		if lang := eval[string](p, `document.documentElement.lang`); lang != "en" {
 			t.Errorf("after the switch, lang = %q", lang)
 		}
-		if got := msgAt("amount-b"); got.Text != ne.Message {
-			t.Errorf("next to #amount-b in English: %q, want %q", got.Text, ne.Message)
+		if got := msgAt("amount-b"); !strings.Contains(got.Text, "two digits after the point") {
+			t.Errorf("next to #amount-b in English: %q", got.Text)
 		}
 		p.type_("amount-b", "12.34")
 		p.estimate()
@@ -782,14 +784,107 @@ func TestBrowser(t *testing.T) {
 		p.click("#lang")
 		same(t, ce, good, p.read(), trace.Chinese)
 
-		// Itemised lines carry their own errors.
+		// Itemised lines carry their own errors: a comma that is no thousands separator
+		// could mean 8.43 or 843, and the page says so rather than guess.
 		p.click("label[for=mode-items]")
 		line := eval[string](p, `document.querySelector('#lines li').dataset.line`)
-		p.type_("line-"+line+"-amount", "1,200")
+		p.type_("line-"+line+"-amount", "8,43")
 		p.estimate()
-		if m := msgAt("line-" + line + "-amount"); m.Path != "/claim/items/0/amount" || m.Invalid != "true" || m.Text == "" {
+		if m := msgAt("line-" + line + "-amount"); m.Path != "/claim/items/0/amount" || m.Invalid != "true" || !strings.Contains(m.Text, "“8,43”看不出是多少") {
 			t.Errorf("itemised line error: %+v", m)
 		}
+		// A word is no amount: the message is plain Chinese, not the engine's
+		// "金额须为十进制字符串".
+		p.type_("line-"+line+"-amount", "五百")
+		p.estimate()
+		if m := msgAt("line-" + line + "-amount"); m.Code != "amount_invalid" || strings.Contains(m.Text, "十进制") || !strings.Contains(m.Text, "请用数字填写金额") {
+			t.Errorf("itemised line error for a word: %+v", m)
+		}
+	})
+
+	t.Run("amounts as typed", func(t *testing.T) {
+		p := &page{t: t, ctx: bctx}
+		p.open(srv.URL + "/?lang=zh")
+		p.choose("policy", "pingluo-original")
+		p.choose("class", "county")
+		p.date("admission", "2025-03-01")
+		// Half-typed ("8,4" on its way to "8,432") is not scolded while the family is
+		// still in the field; leaving it shows the message.
+		p.type_("amount-a", "8,4")
+		time.Sleep(600 * time.Millisecond) // past the page's 250 ms pause after typing
+		if shown := eval[bool](p, `!document.getElementById('amount-a-msg').hidden`); shown {
+			t.Error("a message under #amount-a while the family is still typing in it")
+		}
+		eval[chromedp.Void](p, `document.getElementById('amount-a').blur()`)
+		p.settled()
+		if text := eval[string](p, `document.getElementById('amount-a-msg').textContent`); !strings.Contains(text, "看不出是多少") {
+			t.Errorf("after leaving #amount-a holding 8,4 the message is %q", text)
+		}
+		p.type_("amount-a", "８，４３２．５元")
+		p.type_("amount-b", "1 200")
+		p.type_("amount-self", "¥268.50")
+		p.type_("pool-0", "1,000")
+		p.estimate()
+		req := claimJSON("pingluo-original", "farmer", "", `{"type":"inpatient","class":"county","referral":false,"admission":"2025-03-01"}`,
+			`[{"code":"a","kind":"other","class":"A","amount":"8432.5"},{"code":"b","kind":"other","class":"B","amount":"1200"},{"code":"s","kind":"other","class":"self","amount":"268.50"}]`,
+			`{"year":2025,"funds":[{"fund":"inpatient","paid":"1000"}],"admissions":[],"familyAccount":"0"}`, 2025)
+		same(t, ce, req, p.read(), trace.Chinese)
+		// Once the family leaves a field it shows the amount as it was sent.
+		got := eval[[]string](p, `['amount-a', 'amount-b', 'amount-self', 'pool-0'].map((id) => document.getElementById(id).value)`)
+		if want := []string{"8432.5", "1200", "268.50", "1000"}; !slices.Equal(got, want) {
+			t.Errorf("fields after leaving them: %q, want %q", got, want)
+		}
+	})
+
+	t.Run("years enrolled: the continuity bonus", func(t *testing.T) {
+		p := &page{t: t, ctx: bctx}
+		p.open(srv.URL + "/?lang=zh")
+		p.choose("policy", "city-resident")
+		p.choose("type", "inpatient")
+		p.choose("class", "level2")
+		p.choose("tier", "t1")
+		p.date("admission", "2025-06-16")
+		p.type_("amount-a", "20000")
+		if got := eval[string](p, `document.getElementById('years').value`); got != "2" {
+			t.Errorf("years enrolled by default: %s, want 2 (this year and last)", got)
+		}
+		p.choose("years", "6")
+		p.estimate()
+		var enrol []string
+		for y := 2020; y <= 2025; y++ {
+			enrol = append(enrol, fmt.Sprintf(`{"year":%d,"tier":"t1","paidOn":"%d-12-01"}`, y, y-1))
+		}
+		req := []byte(fmt.Sprintf(`{"schema":1,"policy":"city-resident","claim":{
+			"person":{"id":%q,"category":"general","enrollment":[%s]},
+			"visit":{"type":"inpatient","class":"level2","referral":false,"admission":"2025-06-16"},
+			"items":[{"code":"a","kind":"other","class":"A","amount":"20000"}],
+			"totals":{"year":2025,"funds":[],"admissions":[],"familyAccount":"0"}}}`, sampleID, strings.Join(enrol, ",")))
+		got := p.read()
+		same(t, ce, req, got, trace.Chinese)
+		bonus := eval[[]string](p, `[...document.querySelectorAll('#result .steps li[data-stage=continuity] .sentence')].map((e) => e.textContent)`)
+		if len(bonus) == 0 {
+			t.Fatalf("six years enrolled under city-resident: no continuity step on the page; steps %+v", got.Steps)
+		}
+		if !strings.Contains(bonus[0], "报销比例提高") {
+			t.Errorf("continuity step: %q", bonus[0])
+		}
+		// Two years (the default) earn no bonus: the step is the years' doing.
+		p.choose("years", "2")
+		p.estimate()
+		if n := eval[int](p, `document.querySelectorAll('#result .steps li[data-stage=continuity]').length`); n != 0 {
+			t.Errorf("two years enrolled: %d continuity steps, want none", n)
+		}
+		p.choose("years", "6")
+		p.estimate()
+		p.click("#lang")
+		p.settled()
+		same(t, ce, req, p.read(), trace.English)
+		if steps := eval[[]string](p, `[...document.querySelectorAll('#result .steps .sentence')].map((e) => e.textContent)`); slices.ContainsFunc(steps, func(s string) bool {
+			return strings.Contains(s, "1 continuous years")
+		}) {
+			t.Errorf("English steps say \"1 continuous years\": %q", steps)
+		}
+		shot(t, p, filepath.Join(out, "estimator-continuity-en.png"))
 	})
 
 	t.Run("phone and labels", func(t *testing.T) {
@@ -816,6 +911,21 @@ func TestBrowser(t *testing.T) {
 		}
 		p.click("label[for=mode-simple]")
 		shot(t, p, filepath.Join(out, "estimator-phone.png"))
+		// The referral checkbox sits beside its label, in both languages (a long
+		// English label once wrapped under the box, apart from it).
+		for _, lang := range []string{"zh", "en"} {
+			if eval[string](p, `document.documentElement.lang`)[:2] != lang {
+				p.click("#lang")
+			}
+			box := eval[[]float64](p, `(() => { const b = document.getElementById('referral').getBoundingClientRect();
+				const l = document.querySelector('label[for=referral]').getBoundingClientRect();
+				return [b.top, b.bottom, b.right, l.top, l.left]; })()`)
+			if box[3] > box[1] || box[4] < box[2] || box[4]-box[2] > 24 {
+				t.Errorf("%s: the referral label (top %.0f, left %.0f) is not beside its box (top %.0f, bottom %.0f, right %.0f)", lang, box[3], box[4], box[0], box[1], box[2])
+			}
+		}
+		shot(t, p, filepath.Join(out, "estimator-phone-en.png"))
+		p.click("#lang")
 		// What the phone shows of the answer, after the family scrolls to it.
 		p.do(chromedp.ScrollIntoView(chromedp.ID("result")))
 		png, err := chromedp.Run(p.ctx, chromedp.CaptureScreenshot())
@@ -824,6 +934,38 @@ func TestBrowser(t *testing.T) {
 		}
 		if err := os.WriteFile(filepath.Join(out, "estimator-phone-result.png"), png, 0o644); err != nil {
 			t.Fatal(err)
+		}
+	})
+
+	// On a phone a select shows the start of its option only: the versions of one
+	// county's scheme (three of Pingluo among the module's) must differ there.
+	t.Run("phone: policy names tell versions apart", func(t *testing.T) {
+		p := &page{t: t, ctx: bctx}
+		p.do(chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile, chromedp.EmulateTouch, chromedp.EmulateScale(2)))
+		defer p.do(chromedp.EmulateReset())
+		for _, lang := range []string{"zh", "en"} {
+			p.open(static.URL + "/?lang=" + lang)
+			names := eval[[]string](p, `[...document.getElementById('policy').options].map((o) => o.textContent)`)
+			seen := map[string]string{}
+			pingluo := 0
+			for _, n := range names {
+				start := string([]rune(n)[:min(12, len([]rune(n)))])
+				if other, ok := seen[start]; ok {
+					t.Errorf("%s: %q and %q start alike: a phone shows %q for both", lang, other, n, start)
+				}
+				seen[start] = n
+				if strings.Contains(n, "平罗") || strings.Contains(n, "Pingluo") {
+					pingluo++
+				}
+			}
+			if pingluo != 3 {
+				t.Errorf("%s: %d Pingluo schemes offered, want 3: %q", lang, pingluo, names)
+			}
+			p.choose("policy", "pingluo-revised")
+			if note := eval[string](p, `document.getElementById('policy-note').textContent`); !strings.Contains(note, map[string]string{
+				"zh": "平罗县新型农村合作医疗住院补偿方案（修订建议）", "en": "Pingluo county NCMS inpatient compensation scheme (proposed revision)"}[lang]) {
+				t.Errorf("%s: the note under the list does not give the whole name: %q", lang, note)
+			}
 		}
 	})
 
@@ -838,7 +980,26 @@ func TestBrowser(t *testing.T) {
 		p.type_("amount-self", "268.50")
 		p.type_("pool-0", "1000")
 		p.estimate()
+		// The breakdown's summary shows it opens (display: flex drops the browser's own
+		// triangle), and opens.
+		if c := eval[string](p, `getComputedStyle(document.querySelector('#result .details summary'), '::before').content`); c == "none" || c == "normal" {
+			t.Errorf("the breakdown has no disclosure marker (::before content %s)", c)
+		}
 		shot(t, p, filepath.Join(out, "estimator.png"))
+		// Side by side, the two dates' inputs are level, in both languages (one label
+		// wraps to two lines in English).
+		for _, lang := range []string{"zh", "en"} {
+			if eval[string](p, `document.documentElement.lang`)[:2] != lang {
+				p.click("#lang")
+				p.settled()
+			}
+			tops := eval[[]float64](p, `['admission', 'discharge'].map((id) => document.getElementById(id).getBoundingClientRect().top)`)
+			if tops[0] != tops[1] {
+				t.Errorf("%s: the date inputs' tops are %.1f and %.1f", lang, tops[0], tops[1])
+			}
+		}
+		p.click("#result .details summary")
+		shot(t, p, filepath.Join(out, "estimator-desktop-en.png"))
 	})
 }
 

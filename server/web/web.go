@@ -30,8 +30,8 @@ import (
 //go:embed static
 var static embed.FS
 
-// Files returns the page's own files as written: index.html, boot.js, app.js and
-// style.css. They load ncms.js and ncms.wasm from the same directory.
+// Files returns the page's own files as written: index.html, boot.js, app.js,
+// amount.js and style.css. They load ncms.js and ncms.wasm from the same directory.
 func Files() fs.FS {
 	sub, err := fs.Sub(static, "static")
 	if err != nil {
@@ -45,7 +45,7 @@ func Files() fs.FS {
 // is the hash of its bytes after its own references carry versions, so that a change
 // anywhere changes the version of everything that leads to it.
 func names() []string {
-	return []string{"ncms.wasm", "ncms.js", "style.css", "boot.js", "app.js", "index.html"}
+	return []string{"ncms.wasm", "ncms.js", "style.css", "boot.js", "amount.js", "app.js", "index.html"}
 }
 
 func contentType(name string) string {
@@ -250,7 +250,7 @@ func weight(params string) float64 {
 }
 
 // WriteDir writes the estimator into dir as a static site: index.html, boot.js, app.js,
-// style.css, ncms.js (loader) and ncms.wasm (wasm), with the same versioned
+// amount.js, style.css, ncms.js (loader) and ncms.wasm (wasm), with the same versioned
 // references Handler serves. It creates dir if needed and overwrites those files.
 func WriteDir(dir string, wasm, loader []byte) error {
 	s, err := build(wasm, loader, false)

@@ -251,7 +251,7 @@ func TestFiles(t *testing.T) {
 			t.Errorf("index.html names %s: %v", name, err)
 		}
 	}
-	for _, name := range []string{"boot.js", "app.js", "style.css"} {
+	for _, name := range []string{"boot.js", "app.js", "amount.js", "style.css"} {
 		if _, err := fs.Stat(files, name); err != nil {
 			t.Error(err)
 		}
@@ -265,7 +265,7 @@ func TestWriteDir(t *testing.T) {
 		t.Fatal(err)
 	}
 	h := web.Handler(wasm, js.Loader())
-	for _, name := range []string{"index.html", "boot.js", "app.js", "style.css", "ncms.js", "ncms.wasm"} {
+	for _, name := range []string{"index.html", "boot.js", "app.js", "amount.js", "style.css", "ncms.js", "ncms.wasm"} {
 		b, err := os.ReadFile(filepath.Join(dir, name))
 		if err != nil {
 			t.Fatal(err)

@@ -1,13 +1,15 @@
 // app.js runs the estimator page: it loads the engine module, offers the county's
 // policies, turns the form into an `estimate` request and shows the core's answer.
 //
-// Money is never a Number here. Amounts go to the engine as the text typed, and every
+// Money is never a Number here. Amounts go to the engine as the text typed, read into
+// the engine's strict form by amount.js (fullwidth digits, thousands commas), and every
 // amount shown is a string the engine returned; the only arithmetic on amounts sizes
 // the bars of the charts, in whole fen as BigInt. The words of the explanation are the
 // engine's too: the request asks for them in the page's language ("lang"), so the
 // page shows what every other host shows and carries no wording of its own for it.
 
 import { load } from './ncms.js';
+import { normaliseAmount } from './amount.js';
 
 // A well-formed resident ID for the estimate: the engine checks that there is one, and
 // whose it is changes nothing in the arithmetic. The family is not asked for theirs.
@@ -71,9 +73,11 @@ const TEXT = {
     'class.A': '甲类（能报销）', 'class.B': '乙类（先自付一部分）', 'class.self': '全自费（不能报销）',
     yearSection: '今年已经报销的情况',
     poolPaid: '今年“{pool}”已经报销了多少（元）',
-    prior: '今年以前住过几次院（不算这次）',
+    prior: '今年这次之前已经住过几次院（不算这次）',
+    years: '连续参加新农合几年了（算上今年）',
+    yearsNote: '连续参合满一定年数，有的方案报销比例和封顶线会提高。',
     account: '家庭账户余额（元）',
-    assume: '估算时假定：您今年和去年都参加了新农合并按时交了钱，不在等待期内。实际报销多少，以医院结算为准。',
+    assume: '估算时假定：您按上面填的年数连续参加了新农合、每年都按时交了钱，不在等待期内。实际报销多少，以医院结算为准。',
     estimate: '估算',
     privacy: '计算在您的手机或电脑上进行，填写的内容不会上传。',
     resultTitle: '估算结果',
@@ -166,8 +170,10 @@ const TEXT = {
     yearSection: 'What the scheme has paid this year',
     poolPaid: 'Already paid this year by "{pool}" (yuan)',
     prior: 'Hospital stays earlier this year (not counting this one)',
+    years: 'Years enrolled without a break (counting this year)',
+    yearsNote: 'Some schemes pay a higher share and raise the cap after enough years in a row.',
     account: 'Family account balance (yuan)',
-    assume: 'The estimate assumes you were enrolled and paid on time this year and last year, so no waiting period applies. The hospital\'s settlement decides what is actually paid.',
+    assume: 'The estimate assumes you were enrolled without a break for the years given above and paid on time each year, so no waiting period applies. The hospital\'s settlement decides what is actually paid.',
     estimate: 'Estimate',
     privacy: 'The calculation runs on your phone or computer; nothing you enter is sent anywhere.',
     resultTitle: 'Estimate',
@@ -284,6 +290,25 @@ function named(part, lang) {
   return (lang === 'en' && part.nameEn) || part.name || part.code || part.id;
 }
 
+// policyLabels names each policy for the list of policies. Versions of one county's
+// scheme share a long name and differ only in the bracket at its end ("…补偿方案（原方
+// 案，全额累进）", "…（修订建议）"); a phone shows the start of an option only, so
+// all of them would read the same. Where two names share everything before the
+// bracket, the bracket comes first: "原方案，全额累进 — 平罗县…补偿方案".
+function policyLabels(policies, lang) {
+  const split = (name) => /^(.+?)\s*[（(]([^（）()]+)[)）]$/u.exec(name);
+  const stems = new Map();
+  for (const p of policies) {
+    const m = split(named(p, lang));
+    if (m) stems.set(m[1], (stems.get(m[1]) ?? 0) + 1);
+  }
+  return new Map(policies.map((p) => {
+    const name = named(p, lang);
+    const m = split(name);
+    return [p.id, m && stems.get(m[1]) > 1 ? `${m[2]} — ${m[1]}` : name];
+  }));
+}
+
 /** Estimator is the page: its form, the engine and the last answer. */
 class Estimator {
   constructor() {
@@ -377,7 +402,8 @@ class Estimator {
   fillPolicies() {
     const sel = $('policy');
     const chosen = sel.value;
-    sel.replaceChildren(...this.policies.map((p) => h('option', { value: p.id }, named(p, this.lang))));
+    const labels = policyLabels(this.policies, this.lang);
+    sel.replaceChildren(...this.policies.map((p) => h('option', { value: p.id, title: named(p, this.lang) }, labels.get(p.id))));
     if (chosen) sel.value = chosen;
   }
 
@@ -397,6 +423,12 @@ class Estimator {
         remember('ncms-policy', ev.target.value);
         this.selectPolicy(ev.target.value).then(() => this.schedule(0));
         return;
+      }
+      // An amount the page reads is shown as it is sent once the family leaves the
+      // field ("８，４３２元" becomes "8432"), never while typing.
+      if (ev.target.matches('input.money')) {
+        const r = normaliseAmount(ev.target.value);
+        if (r.ok && r.value !== ev.target.value) ev.target.value = r.value;
       }
       this.arrange();
       this.schedule(0);
@@ -478,6 +510,10 @@ class Estimator {
     const doc = this.doc;
     const info = this.policies.find((p) => p.id === doc.id);
     const note = [this.t(info?.source === 'county' ? 'sourceCounty' : 'sourceModule')];
+    // The option may put the words that tell versions apart first: the note gives the
+    // policy's whole name.
+    const full = named(info ?? doc, this.lang);
+    if (info && policyLabels(this.policies, this.lang).get(info.id) !== full) note.unshift(this.lang === 'zh' ? `${full}。` : `${full}.`);
     if (doc.effective?.from) note.push(this.t('effective', { from: doc.effective.from }));
     if (doc.illustrative) note.push(this.t('illustrative'));
     $('policy-note').textContent = note.join(this.lang === 'zh' ? '' : ' ');
@@ -570,8 +606,9 @@ class Estimator {
       ['/claim/visit/discharge', $('discharge')], ['/claim/visit/disease', $('disease')],
       ['/claim/visit/delivery', $('delivery')], ['/claim/person/category', $('category')],
       ['/claim/totals/admissions', $('prior')], ['/claim/totals/familyAccount', $('account')],
-      // Enrollment and the totals' year are derived from the visit date (or the tier).
-      ['/claim/person/enrollment', doc.tiers?.length ? $('tier') : $('admission')],
+      // Enrollment is built from the years enrolled (and the tier), the totals' year
+      // from the visit date.
+      ['/claim/person/enrollment', doc.tiers?.length ? $('tier') : $('years')],
       ['/claim/totals/year', $('admission')],
     ];
     const choice = $('type').value;
@@ -582,7 +619,11 @@ class Estimator {
     const year = /^\d{4}-\d{2}-\d{2}$/.test(date) ? Number(date.slice(0, 4)) : 0;
 
     const tier = doc.tiers?.length ? $('tier').value : undefined;
-    const enrollment = year ? [year - 1, year].map((y) => ({ year: y, tier, paidOn: `${y - 1}-12-01` })) : [];
+    // Enrolled and paid on 1 December for each of the years the family gives, without a
+    // break, up to the visit year: the history the policy's continuity bonus counts.
+    const years = Math.max(1, Number($('years').value) || 1);
+    const enrollment = year ? Array.from({ length: years }, (_, i) => year - years + 1 + i)
+      .map((y) => ({ year: y, tier, paidOn: `${y - 1}-12-01` })) : [];
     const person = { id: SAMPLE_ID, category: $('category').value, enrollment };
     if (choice === 'maternity') person.familyPlanning = !doc.maternity?.requireFamilyPlanning || $('planning').checked;
 
@@ -596,10 +637,20 @@ class Estimator {
     if (choice === 'single') visit.disease = $('disease').value;
     if (choice === 'maternity') visit.delivery = $('delivery').value;
 
+    // Amounts are read as the family typed them (amount.js); one the page cannot read is
+    // refused here, next to its field, and the engine is not asked.
+    const errors = [];
+    const read = (input, path) => {
+      const r = normaliseAmount(input.value);
+      if (r.ok) return r.value;
+      fields.push([path, input]);
+      errors.push({ code: r.code, path, message: r.message, messageZh: r.messageZh });
+      return '';
+    };
     const items = [];
     if ($('items').hidden) {
       for (const [code, cls, input] of [['A', 'A', $('amount-a')], ['B', 'B', $('amount-b')], ['SELF', 'self', $('amount-self')]]) {
-        const amount = input.value.trim();
+        const amount = read(input, `/claim/items/${items.length}/amount`);
         if (amount === '') continue;
         fields.push([`/claim/items/${items.length}`, input]);
         items.push({ code, kind: 'other', class: cls, amount });
@@ -608,9 +659,9 @@ class Estimator {
       for (const li of $('lines').children) {
         const id = `line-${li.dataset.line}`;
         const name = $(`${id}-name`).value.trim();
-        const amount = $(`${id}-amount`).value.trim();
-        if (name === '' && amount === '') continue;
         const at = `/claim/items/${items.length}`;
+        const amount = read($(`${id}-amount`), `${at}/amount`);
+        if (name === '' && amount === '') continue;
         fields.push([at, $(`${id}-amount`)], [`${at}/name`, $(`${id}-name`)], [`${at}/kind`, $(`${id}-kind`)], [`${at}/class`, $(`${id}-class`)]);
         const item = { code: `L${items.length + 1}`, kind: $(`${id}-kind`).value, class: $(`${id}-class`).value, amount };
         if (name) item.name = name;
@@ -620,20 +671,20 @@ class Estimator {
 
     const funds = [];
     for (const input of $('pools').querySelectorAll('input')) {
-      const paid = input.value.trim();
+      const paid = read(input, `/claim/totals/funds/${funds.length}/paid`);
       if (paid === '') continue;
       fields.push([`/claim/totals/funds/${funds.length}`, input]);
       funds.push({ fund: input.dataset.pool, paid });
     }
     const prior = stay ? Number($('prior').value) : 0;
-    const account = $('account-field').hidden ? '' : $('account').value.trim();
+    const account = $('account-field').hidden ? '' : read($('account'), '/claim/totals/familyAccount');
     const totals = {
       year,
       funds,
       admissions: prior > 0 && visit.class ? [{ class: visit.class, count: prior }] : [],
       familyAccount: account === '' ? '0' : account,
     };
-    return { req: { schema: 1, policy: $('policy').value, lang: this.lang, claim: { person, visit, items, totals } }, fields };
+    return { req: { schema: 1, policy: $('policy').value, lang: this.lang, claim: { person, visit, items, totals } }, fields, errors };
   }
 
   // estimate asks the engine and shows the answer; focus moves to the first field in
@@ -645,11 +696,16 @@ class Estimator {
       $('result').dataset.state = 'waiting';
       return;
     }
-    const { req, fields } = this.request();
+    const { req, fields, errors } = this.request();
+    if (!asked && errors.length > 0 && errors.every((e) => fieldFor(e.path, fields) === document.activeElement)) {
+      // Still typing in that field: "8," is on its way to "8,432". Its message waits
+      // until the family leaves the field (change) or asks (submit).
+      return;
+    }
     this.fields = fields;
-    let env;
+    let env = { ok: false, errors };
     try {
-      env = this.engine.estimate(req);
+      if (errors.length === 0) env = this.engine.estimate(req);
     } catch (e) {
       this.setStatus('broken', true);
       throw e;
@@ -830,12 +886,12 @@ function options(select, pairs, keep) {
   if (keep && pairs.some(([v]) => v === was)) select.value = was;
 }
 
-// moneyField is a labelled amount input with a place for the engine's message. The
-// pattern only marks a malformed amount as the family types; the engine decides.
+// moneyField is a labelled amount input with a place for a message: the page's, when
+// it cannot read the amount (amount.js), or the engine's.
 function moneyField(id, label, attrs = {}) {
   return h('div', { class: 'field' },
     h('label', { for: id }, label),
-    h('input', { id, class: 'money', inputmode: 'decimal', autocomplete: 'off', pattern: '[0-9]+([.][0-9]{1,2})?', placeholder: '0.00', 'aria-describedby': `${id}-msg`, ...attrs }),
+    h('input', { id, class: 'money', inputmode: 'decimal', autocomplete: 'off', placeholder: '0.00', 'aria-describedby': `${id}-msg`, ...attrs }),
     h('p', { id: `${id}-msg`, class: 'msg', hidden: true }));
 }
 
