@@ -123,6 +123,7 @@ class Desk {
       msg.textContent = this.errorText(e);
       msg.dataset.code = e instanceof ApiError ? (e.errors[0]?.code ?? '') : '';
       msg.hidden = false;
+      /** @type {HTMLInputElement} */ ($('login-password')).select();
     }
   }
 
@@ -164,6 +165,11 @@ class Desk {
     const presenter = /** @type {HTMLInputElement} */ ($('presenter')).value.trim().toUpperCase();
     const refusal = $('refusal');
     refusal.hidden = true;
+    if (number && !presenter) {
+      // The reader's Enter after the card number: on to the presenter's ID.
+      /** @type {HTMLInputElement} */ ($('presenter')).focus();
+      return;
+    }
     if (!number || !presenter) {
       this.refuse([{ code: '', message: this.t(number ? 'err.presenter' : 'err.cardNumber'), messageZh: this.t(number ? 'err.presenter' : 'err.cardNumber') }]);
       return;
@@ -298,6 +304,8 @@ class Desk {
       }
     }
     this.showOutcome(this.mine, this.theirs);
+    // The next key press settles (or prints the estimate): the desk works by keyboard.
+    /** @type {HTMLElement} */ ($('settle')).focus();
   }
 
   /** @param {any} mine @param {any} theirs */
