@@ -83,12 +83,14 @@ export function slip(lang, d) {
   const t = (/** @type {string} */ k, /** @type {Record<string, string | number>} */ v = {}) => translate(lang, k, v);
   const r = d.result;
   const settled = !!d.settlement;
-  const rows = /** @type {[string, string, string?][]} */ ([
-    [t('name'), d.person.name ?? ''],
+  const rows = /** @type {[string, string, string?][]} */ ([]);
+  // The name only when the register gave it: a cashier's session reads the card check.
+  if (d.person.name) rows.push([t('name'), d.person.name]);
+  rows.push(
     [t('residentID'), mask(d.person.id)],
     [t('institution'), d.facility],
     [t('dates'), `${d.visit.admission} — ${d.visit.discharge}`],
-  ]);
+  );
   if (d.visit.invoice) rows.push([t('invoice'), d.visit.invoice]);
   for (const k of figures) rows.push([t(`d.${k}`), r[k], k]);
   for (const f of r.funds ?? []) rows.push([`${t('fund')} ${f.fund}`, f.amount, `fund:${f.fund}`]);
