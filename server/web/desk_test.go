@@ -345,7 +345,7 @@ func testDesk(t *testing.T, ctx context.Context, exe string, d *deskServer, shot
 			t.Fatal(err)
 		}
 		txt := pdfText(t, pdf, filepath.Join(out, "desk-slip-a4.pdf"))
-		for _, want := range []string{"新农合住院费用结算单", "640221********0015", "H001", "2025-03-02", n.Result.FundTotal, n.Result.Cash,
+		for _, want := range []string{"新农合住院费用结算单", "王大", "640221********0015", "H001", "2025-03-02", n.Result.FundTotal, n.Result.Cash,
 			n.Result.Total, n.Result.Deductible, fmt.Sprint(int(seq)), "李收费", "pingluo-original", "患者（或家属）签字"} {
 			if !strings.Contains(txt, want) {
 				t.Errorf("printed slip lacks %q:\n%s", want, txt)
@@ -451,6 +451,14 @@ func testDesk(t *testing.T, ctx context.Context, exe string, d *deskServer, shot
 		p.type_("amount-a", "1000")
 		deskClick(p, "#presettle")
 		visible("outcome")
+		// The person's second stay this year: the page computes on the register and
+		// the journal's totals the server used, so the two agree and the cap shows used.
+		if s := eval[string](p, `document.getElementById('outcome').dataset.state`); s != "same" {
+			t.Errorf("a second stay: state %q: %s", s, text("compare"))
+		}
+		if n := eval[string](p, `document.querySelector('#register-facts [data-key=stays]').textContent`); n != "1" {
+			t.Errorf("stays this year shown as %q, want 1", n)
+		}
 		deskClick(p, "#settle")
 		visible("slip-panel")
 		p.type_("reason", "录入错误，重新结算")

@@ -76,8 +76,13 @@ export class Client {
   async verify(req) { return (await this.send('POST', '/v1/cards/verify', req)).result; }
   /** @param {string} id */
   async person(id) { return (await this.send('GET', `/v1/persons/${encodeURIComponent(id)}`)).result; }
-  /** @param {object} req */
-  async presettle(req) { return (await this.send('POST', '/v1/presettlements', req)).result; }
+  /**
+   * presettle returns the server's result and the engine request it computed: the
+   * claim with the register's person and the year's totals.
+   * @param {object} req
+   * @returns {Promise<{ result: any, request?: any }>}
+   */
+  async presettle(req) { return this.send('POST', '/v1/presettlements', req); }
   /** @param {object} req */
   async settle(req) { return this.send('POST', '/v1/settlements', req); }
   /** @param {number} seq @param {string} reason */

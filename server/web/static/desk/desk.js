@@ -156,7 +156,7 @@ class Desk {
       /** @type {HTMLInputElement} */ ($(id)).value = '';
     }
     /** @type {HTMLInputElement} */ ($('fee-file')).value = '';
-    for (const id of ['person', 'bill', 'outcome', 'slip-panel', 'refusal', 'fee-lines']) $(id).hidden = true;
+    for (const id of ['person', 'bill', 'outcome', 'slip-panel', 'refusal', 'fee-lines', 'register-facts']) $(id).hidden = true;
     $('card-form').hidden = false;
   }
 
@@ -291,7 +291,15 @@ class Desk {
     if (!this.offline) {
       this.status(this.t('working'));
       try {
-        this.theirs = await this.api.presettle(req);
+        const env = await this.api.presettle(req);
+        this.theirs = env.result;
+        if (env.request) {
+          // The server computed on the register's person and the journal's totals:
+          // the page computes the very same request, so only the engines can differ.
+          const again = JSON.parse(this.engine.call('estimate', env.request));
+          if (again.ok) this.mine = again.result;
+          this.showRegister(env.request.claim);
+        }
       } catch (e) {
         if (e instanceof ApiError && e.offline) this.goOffline();
         else {
@@ -306,6 +314,25 @@ class Desk {
     this.showOutcome(this.mine, this.theirs);
     // The next key press settles (or prints the estimate): the desk works by keyboard.
     /** @type {HTMLElement} */ ($('settle')).focus();
+  }
+
+  /**
+   * showRegister adds to the person panel what the server's presettlement used: the
+   * name, category and enrollment from the register and the year's totals so far.
+   * @param {any} claim
+   */
+  showRegister(claim) {
+    const p = claim.person;
+    this.person = { ...this.person, name: p.name ?? this.person.name, category: p.category, enrollment: p.enrollment, birthDate: p.birthDate };
+    const rows = /** @type {[string, string, string?][]} */ ([
+      [this.t('name'), p.name || '—', 'name'], [this.t('category'), this.t(`cat.${p.category}`), 'category'],
+      [this.t('enrollmentYears'), (p.enrollment ?? []).map((/** @type {any} */ y) => `${y.year}${y.tier ? `（${y.tier}）` : ''}`).join('、') || '—'],
+      [this.t('stays'), String((claim.totals.admissions ?? []).reduce((/** @type {number} */ n, /** @type {any} */ a) => n + a.count, 0)), 'stays'],
+    ]);
+    for (const f of claim.totals.funds ?? []) rows.push([`${this.t('fund')} ${f.fund} ${this.t('fundUsed')}`, f.paid, `used:${f.fund}`]);
+    $('register-facts').replaceChildren(...facts(rows));
+    $('register-facts').hidden = false;
+    $('person-note').hidden = true;
   }
 
   /** @param {any} mine @param {any} theirs */
