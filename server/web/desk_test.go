@@ -59,6 +59,58 @@ func TestDeskNode(t *testing.T) {
 	}
 }
 
+// TestDeskTypes type-checks the desk's modules (// @ts-check, JSDoc types) under
+// --strict with the TypeScript that wasm/js pins, the loader typed by its ncms.d.ts.
+func TestDeskTypes(t *testing.T) {
+	node, err := exec.LookPath("node")
+	compiler, _ := filepath.Abs(filepath.Join("..", "..", "wasm", "js", "node_modules", "typescript", "bin", "tsc"))
+	if _, serr := os.Stat(compiler); err != nil || serr != nil {
+		msg := "node or TypeScript (npm ci in wasm/js) missing: the desk's modules were NOT type-checked"
+		if os.Getenv("CI") != "" {
+			t.Fatal(msg)
+		}
+		fmt.Fprintln(os.Stderr, "!!! "+msg+" !!!")
+		t.Skip(msg)
+	}
+	// The served layout: the desk in desk/, the loader and trace wording above it.
+	dir := t.TempDir()
+	copyFile := func(from, to string) {
+		t.Helper()
+		b, err := os.ReadFile(from)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.MkdirAll(filepath.Dir(to), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(to, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	copyFile(filepath.Join("..", "..", "wasm", "js", "ncms.js"), filepath.Join(dir, "ncms.js"))
+	copyFile(filepath.Join("..", "..", "wasm", "js", "ncms.d.ts"), filepath.Join(dir, "ncms.d.ts"))
+	copyFile(filepath.Join("static", "trace.js"), filepath.Join(dir, "trace.js"))
+	entries, err := os.ReadDir(filepath.Join("static", "desk"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var files []string
+	for _, e := range entries {
+		if strings.HasSuffix(e.Name(), ".js") {
+			copyFile(filepath.Join("static", "desk", e.Name()), filepath.Join(dir, "desk", e.Name()))
+			files = append(files, filepath.Join("desk", e.Name()))
+		}
+	}
+	// Only files with // @ts-check are checked (allowJs without checkJs): the desk's.
+	args := append([]string{compiler, "--noEmit", "--allowJs", "--strict", "--target", "es2022", "--module", "es2022",
+		"--moduleResolution", "bundler", "--lib", "es2022,dom,dom.iterable"}, files...)
+	cmd := exec.Command(node, args...)
+	cmd.Dir = dir
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("tsc: %v\n%s", err, out)
+	}
+}
+
 const (
 	deskPassword = "柜台密码-2025"
 	deskPerson   = "640221198001010015" // registered, card deskCard

@@ -160,6 +160,7 @@ class Desk {
     $('card-form').hidden = false;
   }
 
+  /** @returns {Promise<void>} */
   async verify() {
     const number = /** @type {HTMLInputElement} */ ($('card')).value.replace(/\s/g, '');
     const presenter = /** @type {HTMLInputElement} */ ($('presenter')).value.trim().toUpperCase();

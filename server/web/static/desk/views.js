@@ -59,7 +59,7 @@ export function figuresTable(lang, r, other) {
  * @param {any} r
  */
 export function explanation(lang, r) {
-  return h('ol', { class: 'steps' }, ...renderTrace(r.trace, lang).map((s) => h('li', {}, s)));
+  return h('ol', { class: 'steps' }, ...renderTrace(r.trace, lang).map((/** @type {string} */ s) => h('li', {}, s)));
 }
 
 /**
