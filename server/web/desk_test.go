@@ -513,6 +513,24 @@ func testDesk(t *testing.T, ctx context.Context, exe string, d *deskServer, shot
 		}
 		deskClick(p, "#settle")
 		visible("slip-panel")
+		first := eval[string](p, `document.querySelector('#slip [data-key=seq]').textContent`)
+
+		// A correction: the bill again with 1200, replacing settlement first.
+		deskClick(p, "#correct")
+		visible("bill")
+		p.type_("amount-a", "1200")
+		deskClick(p, "#presettle")
+		visible("outcome")
+		deskClick(p, "#settle")
+		p.do(chromedp.Poll[chromedp.Void](`!document.getElementById('slip-panel').hidden && !!document.querySelector('#slip [data-key=corrects]')`,
+			chromedp.WithPollingTimeout(10*time.Second)))
+		if got := eval[string](p, `document.querySelector('#slip [data-key=corrects]').textContent`); got != first {
+			t.Errorf("the corrected slip says it corrects %q, want %q", got, first)
+		}
+		if got := eval[string](p, `document.querySelector('#slip [data-key=total]').textContent`); got != "1200.00" {
+			t.Errorf("the corrected slip's total is %q", got)
+		}
+
 		p.type_("reason", "录入错误，重新结算")
 		deskClick(p, "#reverse")
 		p.do(chromedp.Poll[chromedp.Void](`document.getElementById('slip').dataset.state === 'reversed'`, chromedp.WithPollingTimeout(10*time.Second)))
@@ -566,18 +584,32 @@ func testDesk(t *testing.T, ctx context.Context, exe string, d *deskServer, shot
 		d.down.Store(false)
 		// Nothing was recorded: the auditor's settlement R-1 and its reversal are the
 		// last entries.
-		// Nothing was recorded: the first settlement, the auditor's R-1 and its
-		// reversal are the whole journal.
+		// Nothing was recorded: the first settlement, the auditor's R-1, its
+		// correction (a reversal and a settlement) and that one's reversal are the
+		// whole journal.
 		if err := d.ledger.Store().View(context.Background(), func(tx ledger.Tx) error {
-			if _, err := tx.Entry(context.Background(), int64(seq)+2); err != nil {
+			if _, err := tx.Entry(context.Background(), int64(seq)+4); err != nil {
 				return fmt.Errorf("the reversal: %w", err)
 			}
-			if e, err := tx.Entry(context.Background(), int64(seq)+3); !errors.Is(err, ledger.ErrNotFound) {
+			if e, err := tx.Entry(context.Background(), int64(seq)+5); !errors.Is(err, ledger.ErrNotFound) {
 				return fmt.Errorf("an entry after the offline estimate: %+v %v", e, err)
 			}
 			return nil
 		}); err != nil {
 			t.Error(err)
+		}
+	})
+
+	t.Run("english", func(t *testing.T) {
+		p.t = t
+		open()
+		deskClick(p, "#lang")
+		if got := eval[string](p, `document.documentElement.lang + ' ' + document.querySelector('h1').textContent + ' / ' + document.getElementById('verify').textContent`); got != "en Checkout desk / Verify" {
+			t.Errorf("after the switch: %q", got)
+		}
+		deskClick(p, "#lang")
+		if got := eval[string](p, `document.querySelector('h1').textContent`); got != "收费结算台" {
+			t.Errorf("after switching back: %q", got)
 		}
 	})
 

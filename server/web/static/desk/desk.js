@@ -27,6 +27,8 @@ class Desk {
     /** @type {any} */ this.mine = null;
     /** @type {any} */ this.req = null;
     /** @type {any} */ this.slipData = null;
+    /** The settlement being corrected, 0 for none. */
+    this.correcting = 0;
   }
 
   /** @param {string} k @param {Record<string, string | number>} [v] */
@@ -100,6 +102,7 @@ class Desk {
     $('bill').addEventListener('submit', (ev) => { ev.preventDefault(); this.presettle(); });
     $('settle').addEventListener('click', () => this.settle());
     $('print').addEventListener('click', () => window.print());
+    $('correct').addEventListener('click', () => this.startCorrection());
     $('next').addEventListener('click', () => { this.reset(); /** @type {HTMLInputElement} */ ($('card')).focus(); });
     for (const r of document.querySelectorAll('input[name=paper]')) {
       r.addEventListener('change', () => {
@@ -151,6 +154,7 @@ class Desk {
 
   reset() {
     this.card = this.person = this.mine = this.theirs = this.req = this.slipData = null;
+    this.correcting = 0;
     this.lines = [];
     for (const id of ['card', 'presenter', 'amount-a', 'amount-b', 'amount-self', 'amount-over', 'invoice', 'visit-id', 'reason']) {
       /** @type {HTMLInputElement} */ ($(id)).value = '';
@@ -345,7 +349,7 @@ class Desk {
     cmp.className = this.offline ? 'banner offline' : diff.length ? 'banner differ' : 'banner same';
     cmp.textContent = this.offline ? this.t('offline') : diff.length ? `${this.t('differ')} ${diff.map((k) => this.t(`d.${k}`)).join('、')}` : this.t('same');
     $('figures').replaceChildren(figuresTable(this.lang, mine, theirs ?? undefined));
-    $('settle').textContent = this.offline ? this.t('print') : this.t('settle');
+    $('settle').textContent = this.t(this.offline ? 'print' : this.correcting ? 'correctSettle' : 'settle');
     box.hidden = false;
   }
 
@@ -358,7 +362,8 @@ class Desk {
     }
     this.status(this.t('working'));
     try {
-      const env = await this.api.settle(this.req);
+      const env = this.correcting ? await this.api.correct(this.correcting, this.req) : await this.api.settle(this.req);
+      this.correcting = 0;
       const diff = differences(this.mine, env.result);
       this.theirs = env.result;
       this.showOutcome(this.mine, env.result);
@@ -386,11 +391,25 @@ class Desk {
     $('slip-panel').hidden = false;
     // Shown to every operator: the server decides by role, and says so in its own words.
     $('reverse-form').hidden = !d.settlement || !!d.reversal;
+    $('correct').hidden = !d.settlement || !!d.reversal;
     for (const id of ['card-form', 'person', 'bill', 'outcome']) $(id).hidden = true;
     /** @type {HTMLElement} */ ($('print')).focus();
   }
 
-  async reverse() {
+  /**
+   * startCorrection reopens the bill of the settlement on the slip: the corrected bill
+   * keeps its visit id and replaces it (POST /v1/settlements/{seq}/correction).
+   */
+  startCorrection() {
+    this.correcting = this.slipData.settlement.seq;
+    this.slipData = null;
+    $('slip-panel').hidden = true;
+    $('outcome').hidden = true;
+    $('person').hidden = $('bill').hidden = false;
+    /** @type {HTMLInputElement} */ ($('amount-a')).focus();
+  }
+
+    async reverse() {
     const reason = /** @type {HTMLInputElement} */ ($('reason')).value.trim();
     const msg = $('reverse-msg');
     msg.hidden = true;

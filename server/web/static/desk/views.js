@@ -97,6 +97,8 @@ export function slip(lang, d) {
   if (settled) {
     rows.push([t('settledNo'), String(d.settlement.seq), 'seq']);
     rows.push([t('recorded'), String(d.settlement.recorded ?? '').replace('T', ' ').replace(/\..*|Z$/, '')]);
+    if (d.settlement.corrects) rows.push([t('corrects'), String(d.settlement.corrects), 'corrects']);
+    if (d.settlement.refund != null) rows.push([t('refund'), String(d.settlement.refund), 'refund']);
   }
   rows.push([t('operator'), d.operator]);
   rows.push([t('policyVersion'), `${r.policy.id} ${r.policy.version}`]);
