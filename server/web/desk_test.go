@@ -268,8 +268,20 @@ func testDesk(t *testing.T, ctx context.Context, exe string, d *deskServer, shot
 	open := func() {
 		t := p.t
 		t.Helper()
-		p.do(chromedp.Navigate(d.URL+"/desk/?lang=zh"),
-			chromedp.Poll[chromedp.Void](`document.documentElement.dataset.ready === 'true'`, chromedp.WithPollingTimeout(30*time.Second)))
+		p.do(chromedp.Navigate(d.URL + "/desk/?lang=zh"))
+		// Polled by hand: the navigation can replace the execution context under a
+		// chromedp.Poll ("Cannot find context with specified id"), which is no failure.
+		deadline := time.Now().Add(30 * time.Second)
+		for {
+			ready, err := chromedp.Run(p.ctx, chromedp.Evaluate[bool](`document.readyState === 'complete' && document.documentElement.dataset.ready === 'true'`))
+			if err == nil && ready {
+				return
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("the desk never became ready: %v", err)
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
 	}
 	keys := func(s string) {
 		t := p.t
