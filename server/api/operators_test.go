@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"bytes"
 	"context"
 	"crypto/tls"
 	"net/http"
@@ -12,9 +13,11 @@ import (
 	"time"
 
 	jsonv2 "github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
 	"golang.org/x/crypto/bcrypt"
 
 	"github.com/ruralhealth/ncms/core"
+	"github.com/ruralhealth/ncms/core/engine"
 	"github.com/ruralhealth/ncms/server/api"
 	"github.com/ruralhealth/ncms/server/api/apitest"
 	"github.com/ruralhealth/ncms/server/ledger"
@@ -535,4 +538,60 @@ func testDuplicateInvoice(t *testing.T, d *desk) {
 func itoa(n int64) string {
 	b, _ := jsonv2.Marshal(n)
 	return string(b)
+}
+
+// TestPresettleRequest checks that a presettlement returns the engine request it was
+// computed from — the registry's person and the journal's totals, not the claim's —
+// and that the engine gives the same result on it, so the checkout desk can compute
+// it again in the page.
+func TestPresettleRequest(t *testing.T) {
+	f := newFixture(t, api.Options{})
+	f.seed() // settlement 1: 1000.00 for person this year
+	// The claim says the person enrolled in 2025 only; the register says 2024 too.
+	claim := strings.Replace(settle("P1", "H001", "700.00"), `{"year":2024,"paidOn":"2023-12-01"},`, "", 1)
+	if claim == settle("P1", "H001", "700.00") {
+		t.Fatal("the claim's enrollment was not changed")
+	}
+	r := f.do("POST", "/v1/presettlements", f.h1, claim)
+	want(t, "presettle", r, 200, "")
+	var env struct {
+		Result  jsontext.Value `json:"result"`
+		Request struct {
+			Claim struct {
+				Person struct {
+					Enrollment []struct {
+						Year int `json:"year"`
+					} `json:"enrollment"`
+				} `json:"person"`
+				Totals struct {
+					Funds []struct {
+						Paid string `json:"paid"`
+					} `json:"funds"`
+					Admissions []struct {
+						Count int `json:"count"`
+					} `json:"admissions"`
+				} `json:"totals"`
+			} `json:"claim"`
+		} `json:"request"`
+	}
+	if err := jsonv2.Unmarshal(r.body, &env); err != nil {
+		t.Fatalf("%s: %v", r.body, err)
+	}
+	c := env.Request.Claim
+	if len(c.Person.Enrollment) != 2 || len(c.Totals.Admissions) != 1 || len(c.Totals.Funds) == 0 || c.Totals.Funds[0].Paid == "0.00" {
+		t.Fatalf("request %s: want the registry's two years and settlement 1 in the totals", r.body)
+	}
+	var raw struct {
+		Request jsontext.Value `json:"request"`
+	}
+	if err := jsonv2.Unmarshal(r.body, &raw); err != nil {
+		t.Fatal(err)
+	}
+	again := f.l.Engine().Handle(engine.OpEstimate, raw.Request)
+	var a struct {
+		Result jsontext.Value `json:"result"`
+	}
+	if err := jsonv2.Unmarshal(again, &a); err != nil || !bytes.Equal(a.Result, env.Result) {
+		t.Errorf("the engine on the returned request:\n%s\nthe presettlement:\n%s", again, env.Result)
+	}
 }

@@ -54,17 +54,24 @@ func (s *Server) settle(w http.ResponseWriter, r *http.Request, k *ledger.Key) e
 }
 
 // presettle answers POST /v1/presettlements: the settlement on the person's current
-// totals, recorded nowhere.
+// totals, recorded nowhere, with the engine request it was computed from ("request":
+// the claim with the registry's person and the journal's totals).
 func (s *Server) presettle(w http.ResponseWriter, r *http.Request, k *ledger.Key) error {
 	body, err := s.claimBody(w, r, k)
 	if err != nil {
 		return err
 	}
-	res, err := s.ledger.Presettle(r.Context(), body)
+	res, req, err := s.ledger.PresettleClaim(r.Context(), body)
 	if err != nil {
 		return s.ledgerError(err)
 	}
-	return writeRaw(w, http.StatusOK, res, nil)
+	b := append([]byte(nil), okPrefix...)
+	b = append(b, `,"result":`...)
+	b = append(b, res...)
+	b = append(b, `,"request":`...)
+	b = append(b, req...)
+	writeJSON(w, http.StatusOK, append(b, '}'))
+	return nil
 }
 
 // correct answers POST /v1/settlements/{seq}/correction: replace a settlement by

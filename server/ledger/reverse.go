@@ -16,11 +16,19 @@ import (
 // Presettle computes a settlement (预结算) on the person's current totals without
 // recording anything.
 func (l *Ledger) Presettle(ctx context.Context, req []byte) (jsontext.Value, error) {
+	res, _, err := l.PresettleClaim(ctx, req)
+	return res, err
+}
+
+// PresettleClaim is Presettle that also returns the engine request it computed: the
+// claim with the registry's person and the journal's totals. The checkout desk runs
+// the same request through the engine in its page, so that a difference between the
+// two engines shows rather than one between their inputs.
+func (l *Ledger) PresettleClaim(ctx context.Context, req []byte) (result, request jsontext.Value, err error) {
 	c, err := l.prepare(ctx, req)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	var res jsontext.Value
 	err = l.store.View(ctx, func(tx Tx) error {
 		if _, _, err := l.register(ctx, tx, c); err != nil {
 			return err
@@ -31,10 +39,14 @@ func (l *Ledger) Presettle(ctx context.Context, req []byte) (jsontext.Value, err
 		if err != nil {
 			return err
 		}
-		res, _, _, err = l.compute(ctx, c, totals, engine.OpEstimate)
+		var e *Entry
+		result, e, _, err = l.compute(ctx, c, totals, engine.OpEstimate)
+		if err == nil {
+			request = e.Request
+		}
 		return err
 	})
-	return res, err
+	return result, request, err
 }
 
 // journalTotals sums a person's journal for the year: the figures the totals table

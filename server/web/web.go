@@ -1,4 +1,6 @@
-// Package web serves the self-service estimator: a page on which a family estimates,
+// Package web serves the self-service estimator and, at /desk/, the checkout desk
+// (收费结算台) where a hospital's cashier settles a bill through the county server.
+// The estimator is a page on which a family estimates,
 // before or during a hospital stay, what the scheme will pay. The page runs the
 // engine's WebAssembly module (wasm/module) in the browser through ncms.js, so the
 // calculation is the core's own and nothing the family types leaves the device.
@@ -21,6 +23,7 @@ import (
 	"io/fs"
 	"net/http"
 	"os"
+	"path"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -44,8 +47,13 @@ func Files() fs.FS {
 // names lists the files served, each after the files it refers to: a file's version
 // is the hash of its bytes after its own references carry versions, so that a change
 // anywhere changes the version of everything that leads to it.
+//
+// The checkout desk (desk/) follows the estimator: its page refers to the shared
+// loader, module and trace wording one directory up.
 func names() []string {
-	return []string{"ncms.wasm", "ncms.js", "style.css", "boot.js", "amount.js", "app.js", "index.html"}
+	return []string{"ncms.wasm", "ncms.js", "style.css", "boot.js", "amount.js", "app.js", "index.html",
+		"desk/i18n.js", "desk/money.js", "desk/feelist.js", "desk/claim.js", "desk/api.js",
+		"desk/views.js", "desk/desk.js", "desk/desk.css", "desk/index.html"}
 }
 
 func contentType(name string) string {
@@ -101,7 +109,7 @@ func build(wasm, loader []byte, compress bool) (*site, error) {
 			if err != nil {
 				return nil, fmt.Errorf("web: reading %s: %w", name, err)
 			}
-			body = s.versioned(b)
+			body = s.versioned(name, b)
 		}
 		sum := sha256.Sum256(body)
 		h := hex.EncodeToString(sum[:])
@@ -124,20 +132,44 @@ func build(wasm, loader []byte, compress bool) (*site, error) {
 // versioned rewrites the quoted references to files already built ("app.js",
 // './ncms.js' …) to carry the file's version, so that a browser may keep each
 // version for good and still never mixes a new page with an old module.
-func (s *site) versioned(text []byte) []byte {
+// A reference is relative to the referring file's directory: from desk/index.html,
+// "desk.js" is desk/desk.js and "../ncms.js" the loader.
+func (s *site) versioned(from string, text []byte) []byte {
 	out := string(text)
+	dir := path.Dir(from)
 	for _, name := range names() {
 		a, ok := s.assets[name]
 		if !ok {
 			break
 		}
+		ref, ok := relative(dir, name)
+		if !ok {
+			continue
+		}
+		prefixes := []string{"", "./"}
+		if strings.HasPrefix(ref, "../") {
+			prefixes = []string{""}
+		}
 		for _, q := range []string{`"`, `'`} {
-			for _, prefix := range []string{"", "./"} {
-				out = strings.ReplaceAll(out, q+prefix+name+q, q+prefix+name+"?v="+a.version+q)
+			for _, prefix := range prefixes {
+				out = strings.ReplaceAll(out, q+prefix+ref+q, q+prefix+ref+"?v="+a.version+q)
 			}
 		}
 	}
 	return []byte(out)
+}
+
+// relative returns how a file in dir names the file name: the same directory by its
+// base name, the top directory from one below it with "../". Other references are
+// not made by the pages.
+func relative(dir, name string) (string, bool) {
+	switch nd := path.Dir(name); {
+	case nd == dir:
+		return path.Base(name), true
+	case nd == "." && path.Dir(dir) == ".":
+		return "../" + name, true
+	}
+	return "", false
 }
 
 func gzipped(b []byte) ([]byte, error) {
@@ -181,8 +213,13 @@ func (s *site) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	name := strings.TrimPrefix(r.URL.Path, "/")
-	if name == "" {
-		name = "index.html"
+	switch {
+	case name == "desk":
+		// The desk's page names its files relative to /desk/.
+		http.Redirect(w, r, "/desk/", http.StatusMovedPermanently)
+		return
+	case name == "" || strings.HasSuffix(name, "/"):
+		name += "index.html"
 	}
 	a, ok := s.assets[name]
 	if !ok {
@@ -194,7 +231,7 @@ func (s *site) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Add("Vary", "Accept-Encoding")
 	switch {
-	case name == "index.html":
+	case path.Base(name) == "index.html":
 		h.Set("Cache-Control", "no-cache")
 		h.Set("Content-Security-Policy", csp)
 		h.Set("Referrer-Policy", "no-referrer")
@@ -261,7 +298,11 @@ func WriteDir(dir string, wasm, loader []byte) error {
 		return fmt.Errorf("web: %w", err)
 	}
 	for _, name := range names() {
-		if err := os.WriteFile(filepath.Join(dir, name), s.assets[name].body, 0o644); err != nil {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			return fmt.Errorf("web: %w", err)
+		}
+		if err := os.WriteFile(p, s.assets[name].body, 0o644); err != nil {
 			return fmt.Errorf("web: %w", err)
 		}
 	}

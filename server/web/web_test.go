@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -276,5 +277,70 @@ func TestWriteDir(t *testing.T) {
 	}
 	if err := web.WriteDir(filepath.Join(dir, "index.html", "x"), wasm, js.Loader()); err == nil {
 		t.Error("WriteDir under a file: no error")
+	}
+}
+
+// TestDeskFiles checks the checkout desk under /desk/: its page names its own files and the
+// shared loader, module and trace wording one directory up, each with the version of
+// the file it names, and every name resolves to a file served.
+func TestDeskFiles(t *testing.T) {
+	h := web.Handler(fakeModule("module"), js.Loader())
+	if res := get(t, h, "GET", "/desk"); res.StatusCode != http.StatusMovedPermanently || res.Header.Get("Location") != "/desk/" {
+		t.Errorf("GET /desk: %s → %q, want a redirect to /desk/", res.Status, res.Header.Get("Location"))
+	}
+	res := get(t, h, "GET", "/desk/")
+	if res.StatusCode != 200 || res.Header.Get("Content-Security-Policy") == "" || res.Header.Get("Cache-Control") != "no-cache" {
+		t.Fatalf("GET /desk/: %s, CSP %q, Cache-Control %q", res.Status, res.Header.Get("Content-Security-Policy"), res.Header.Get("Cache-Control"))
+	}
+	// Every relative reference of the desk's page and modules, resolved against
+	// /desk/, is served at the version it names.
+	seen, named := map[string]bool{}, map[string]bool{}
+	var walk func(path string)
+	walk = func(path string) {
+		if seen[path] {
+			return
+		}
+		seen[path] = true
+		b := body(t, get(t, h, "GET", path))
+		for _, m := range regexp.MustCompile(`["']((?:\.\.?/)?[\w./-]+\.(?:js|css|wasm))\?v=([0-9a-f]{16})["']`).FindAllSubmatch(b, -1) {
+			ref, err := url.Parse(string(m[1]))
+			if err != nil {
+				t.Fatal(err)
+			}
+			target := (&url.URL{Path: path}).ResolveReference(ref).Path
+			named[target] = true
+			r := get(t, h, "GET", target+"?v="+string(m[2]))
+			if r.StatusCode != 200 || !strings.Contains(r.Header.Get("Cache-Control"), "immutable") {
+				t.Errorf("%s names %s at version %s: %s, %q", path, target, m[2], r.Status, r.Header.Get("Cache-Control"))
+				continue
+			}
+			if strings.HasSuffix(target, ".js") {
+				walk(target)
+			}
+		}
+	}
+	walk("/desk/index.html")
+	for _, want := range []string{"/desk/desk.js", "/desk/api.js", "/desk/views.js", "/desk/feelist.js", "/ncms.js", "/ncms.wasm", "/desk/desk.css"} {
+		if !named[want] {
+			t.Errorf("the desk never names %s with its version: %v", want, named)
+		}
+	}
+	// The estimator's app.js is not the desk's: a same-named reference would have been
+	// rewritten with the other file's version.
+	if b := body(t, get(t, h, "GET", "/desk/desk.js")); bytes.Contains(b, []byte("app.js")) {
+		t.Error("desk.js refers to app.js")
+	}
+	dir := filepath.Join(t.TempDir(), "site")
+	if err := web.WriteDir(dir, fakeModule("module"), js.Loader()); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"desk/index.html", "desk/desk.js", "desk/desk.css"} {
+		b, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(name)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(b, body(t, get(t, h, "GET", "/"+name))) {
+			t.Errorf("%s written differs from served", name)
+		}
 	}
 }

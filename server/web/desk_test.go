@@ -1,0 +1,715 @@
+package web_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/chromedp"
+	"golang.org/x/crypto/bcrypt"
+
+	"github.com/ruralhealth/ncms/core/civil"
+	"github.com/ruralhealth/ncms/core/engine"
+	"github.com/ruralhealth/ncms/core/enroll"
+	"github.com/ruralhealth/ncms/core/identity"
+	"github.com/ruralhealth/ncms/server/api"
+	"github.com/ruralhealth/ncms/server/api/apitest"
+	"github.com/ruralhealth/ncms/server/ledger"
+	"github.com/ruralhealth/ncms/server/store/storetest"
+	"github.com/ruralhealth/ncms/server/web"
+	"github.com/ruralhealth/ncms/wasm/build"
+	"github.com/ruralhealth/ncms/wasm/js"
+)
+
+// TestDeskNode runs the desk's unit tests of its pure modules (money, i18n, fee
+// lists, the claim) under Node, so that go test runs them too.
+func TestDeskNode(t *testing.T) {
+	node, err := exec.LookPath("node")
+	if err != nil {
+		msg := "node is not on PATH: the desk's modules were NOT unit-tested"
+		if os.Getenv("CI") != "" {
+			t.Fatal(msg)
+		}
+		fmt.Fprintln(os.Stderr, "!!! "+msg+" !!!")
+		t.Skip(msg)
+	}
+	out, err := exec.Command(node, "--test", "--test-reporter=tap", filepath.Join("static", "desk", "test")).CombinedOutput()
+	if err != nil {
+		t.Fatalf("node --test: %v\n%s", err, out)
+	}
+	for _, want := range []string{"# fail 0", "# skipped 0", "# cancelled 0"} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("node output lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(string(out), "# pass 0\n") {
+		t.Error("node passed no tests")
+	}
+}
+
+// TestDeskTypes type-checks the desk's modules (// @ts-check, JSDoc types) under
+// --strict with the TypeScript that wasm/js pins, the loader typed by its ncms.d.ts.
+func TestDeskTypes(t *testing.T) {
+	node, err := exec.LookPath("node")
+	compiler, _ := filepath.Abs(filepath.Join("..", "..", "wasm", "js", "node_modules", "typescript", "bin", "tsc"))
+	if _, serr := os.Stat(compiler); err != nil || serr != nil {
+		msg := "node or TypeScript (npm ci in wasm/js) missing: the desk's modules were NOT type-checked"
+		if os.Getenv("CI") != "" {
+			t.Fatal(msg)
+		}
+		fmt.Fprintln(os.Stderr, "!!! "+msg+" !!!")
+		t.Skip(msg)
+	}
+	// The served layout: the desk in desk/, the loader and trace wording above it.
+	dir := t.TempDir()
+	copyFile := func(from, to string) {
+		t.Helper()
+		b, err := os.ReadFile(from)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.MkdirAll(filepath.Dir(to), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(to, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	copyFile(filepath.Join("..", "..", "wasm", "js", "ncms.js"), filepath.Join(dir, "ncms.js"))
+	copyFile(filepath.Join("..", "..", "wasm", "js", "ncms.d.ts"), filepath.Join(dir, "ncms.d.ts"))
+	entries, err := os.ReadDir(filepath.Join("static", "desk"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var files []string
+	for _, e := range entries {
+		if strings.HasSuffix(e.Name(), ".js") {
+			copyFile(filepath.Join("static", "desk", e.Name()), filepath.Join(dir, "desk", e.Name()))
+			files = append(files, filepath.Join("desk", e.Name()))
+		}
+	}
+	// Only files with // @ts-check are checked (allowJs without checkJs): the desk's.
+	args := append([]string{compiler, "--noEmit", "--allowJs", "--strict", "--target", "es2022", "--module", "es2022",
+		"--moduleResolution", "bundler", "--lib", "es2022,dom,dom.iterable"}, files...)
+	cmd := exec.Command(node, args...)
+	cmd.Dir = dir
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("tsc: %v\n%s", err, out)
+	}
+}
+
+const (
+	deskPassword = "柜台密码-2025"
+	deskPerson   = "640221198001010015" // registered, card deskCard
+	otherPerson  = "640221198001010023" // presents deskCard: impersonation
+)
+
+var (
+	deskCard      = apitest.Card("622848000000001")
+	lostCard      = apitest.Card("622848000000002")
+	suspendedCard = apitest.Card("622848000000003")
+	cancelledCard = apitest.Card("622848000000004")
+	otherCard     = apitest.Card("622848000000005") // otherPerson's own
+)
+
+// deskServer is a county server serving the desk, behind a switch that makes the
+// county's routes unreachable (the connection is dropped) to play a network cut.
+type deskServer struct {
+	URL    string
+	ledger *ledger.Ledger
+	down   atomic.Bool
+}
+
+func startDesk(t *testing.T, dsn string, wasm []byte) *deskServer {
+	t.Helper()
+	srv := apitest.Start(t, dsn, ledger.Options{PasswordCost: bcrypt.MinCost},
+		api.Options{Web: web.Handler(wasm, js.Loader())})
+	d := &deskServer{ledger: srv.Ledger}
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if d.down.Load() && strings.HasPrefix(r.URL.Path, "/v1/") {
+			conn, _, err := w.(http.Hijacker).Hijack()
+			if err == nil {
+				conn.Close()
+			}
+			return
+		}
+		srv.API.ServeHTTP(w, r)
+	}))
+	t.Cleanup(ts.Close)
+	d.URL = ts.URL
+
+	ctx := context.Background()
+	l := srv.Ledger
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, n := range []ledger.NewOperator{
+		{Login: "cashier", Name: "李收费", Role: ledger.RoleCashier, Institution: "H001"},
+		{Login: "auditor", Name: "王审核", Role: ledger.RoleAuditor, Institution: "H001"},
+		{Login: "locked", Name: "赵锁定", Role: ledger.RoleCashier, Institution: "H001"},
+	} {
+		n.Password = deskPassword
+		_, err := l.CreateOperator(ctx, n)
+		must(err)
+	}
+	must(l.PutHousehold(ctx, ledger.Household{ID: "H1", Township: "640221100"}))
+	enrollment := []enroll.Year{{Year: 2024, PaidOn: civil.MustParse("2023-12-01")}, {Year: 2025, PaidOn: civil.MustParse("2024-12-01")}}
+	for _, id := range []string{deskPerson, otherPerson} {
+		must(l.PutPerson(ctx, ledger.Person{ID: id, Name: "王大", Household: "H1", Category: "farmer",
+			Birth: civil.MustParse("1980-01-01"), Enrollment: enrollment}))
+	}
+	event := func(number string, ev identity.Event, date string, owner ...string) {
+		t.Helper()
+		o := deskPerson
+		if len(owner) > 0 {
+			o = owner[0]
+		}
+		_, err := l.CardEvent(ctx, "seed", ledger.CardEvent{Number: number, Owner: o, Event: ev, Date: civil.MustParse(date)})
+		must(err)
+	}
+	for _, c := range []string{deskCard, lostCard, suspendedCard, cancelledCard} {
+		event(c, identity.Issue, "2025-01-02")
+	}
+	event(otherCard, identity.Issue, "2025-01-02", otherPerson)
+	event(lostCard, identity.ReportLost, "2025-02-01")
+	event(suspendedCard, identity.Suspend, "2025-02-01")
+	event(cancelledCard, identity.Cancel, "2025-02-01")
+	return d
+}
+
+// TestDesk drives the checkout desk in Chromium against a real county server, on
+// SQLite and on PostgreSQL.
+func TestDesk(t *testing.T) {
+	exe := chromium(t)
+	if _, err := exec.LookPath("pdftotext"); err != nil {
+		msg := "no pdftotext on PATH: the printed slip was NOT checked (apt-get install poppler-utils)"
+		if os.Getenv("CI") != "" {
+			t.Fatal(msg)
+		}
+		t.Skip(msg)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 6*time.Minute)
+	defer cancel()
+	path, err := build.Path(ctx, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	wasm, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, st := range []string{"sqlite", "postgres"} {
+		t.Run(st, func(t *testing.T) {
+			dsn := filepath.Join(t.TempDir(), "ncms.db")
+			if st == "postgres" {
+				dsn = storetest.PostgresDSN(t)
+			}
+			testDesk(t, ctx, exe, startDesk(t, dsn, wasm), st == "sqlite")
+		})
+	}
+}
+
+func testDesk(t *testing.T, ctx context.Context, exe string, d *deskServer, shots bool) {
+	out := artifacts(t)
+	alloc, cancelAlloc := chromedp.NewExecAllocator(ctx,
+		chromedp.ExecPath(exe), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
+		chromedp.Flag("disable-quic", true), chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-sync", true),
+		chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1280, 900))
+	defer cancelAlloc()
+	bctx, cancelTab := chromedp.NewContext(alloc)
+	defer cancelTab()
+	if err := chromedp.Do(bctx); err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	var problems []string
+	go func() {
+		for ev, err := range chromedp.Events(bctx, runtime.ExceptionThrown) {
+			if err != nil {
+				return
+			}
+			mu.Lock()
+			problems = append(problems, "exception: "+ev.ExceptionDetails.Text+" "+exceptionText(ev.ExceptionDetails))
+			mu.Unlock()
+		}
+	}()
+	defer func() {
+		mu.Lock()
+		defer mu.Unlock()
+		for _, s := range problems {
+			t.Error(s)
+		}
+	}()
+	p := &page{t: t, ctx: bctx}
+	shot := func(name string) {
+		t := p.t
+		t.Helper()
+		if shots {
+			deskShot(t, p, filepath.Join(out, name))
+		}
+	}
+	open := func() {
+		t := p.t
+		t.Helper()
+		p.do(chromedp.Navigate(d.URL + "/desk/?lang=zh"))
+		// Polled by hand: the navigation can replace the execution context under a
+		// chromedp.Poll ("Cannot find context with specified id"), which is no failure.
+		deadline := time.Now().Add(30 * time.Second)
+		for {
+			ready, err := chromedp.Run(p.ctx, chromedp.Evaluate[bool](`document.readyState === 'complete' && document.documentElement.dataset.ready === 'true'`))
+			if err == nil && ready {
+				return
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("the desk never became ready: %v", err)
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+	}
+	keys := func(s string) {
+		t := p.t
+		t.Helper()
+		p.do(chromedp.KeyEvent(s))
+	}
+	focused := func(id string) {
+		t := p.t
+		t.Helper()
+		js := fmt.Sprintf(`document.activeElement && document.activeElement.id === %q`, id)
+		if err := chromedp.Do(p.ctx, chromedp.Poll[chromedp.Void](js, chromedp.WithPollingTimeout(10*time.Second))); err != nil {
+			t.Fatalf("focus is on #%s, want #%s", eval[string](p, `document.activeElement?.id ?? ''`), id)
+		}
+	}
+	visible := func(id string) {
+		t := p.t
+		t.Helper()
+		js := fmt.Sprintf(`!document.getElementById(%q).hidden`, id)
+		if err := chromedp.Do(p.ctx, chromedp.Poll[chromedp.Void](js, chromedp.WithPollingTimeout(15*time.Second))); err != nil {
+			t.Fatalf("#%s never shown", id)
+		}
+	}
+	set := func(id, value string) {
+		t := p.t
+		t.Helper()
+		eval[chromedp.Void](p, fmt.Sprintf(`(() => { const e = document.getElementById(%q); e.value = %q;
+			e.dispatchEvent(new Event('change', { bubbles: true })); })()`, id, value))
+	}
+	// The visit: March 2025 at a county hospital under the original Pingluo scheme.
+	visit := func() {
+		t := p.t
+		t.Helper()
+		set("policy", "pingluo-original")
+		set("class", "county")
+		for _, id := range []string{"date", "admission"} {
+			set(id, "2025-03-02")
+		}
+		set("discharge", "2025-03-09")
+	}
+	text := func(id string) string {
+		t := p.t
+		t.Helper()
+		return eval[string](p, fmt.Sprintf(`document.getElementById(%q).textContent`, id))
+	}
+	p.do(chromedp.EmulateViewport(1280, 900))
+
+	t.Run("login and lockout", func(t *testing.T) {
+		p.t = t
+		open()
+		shot("desk-1-login.png")
+		focused("login-name")
+		for i := range 6 {
+			set("login-name", "")
+			set("login-password", "")
+			p.do(chromedp.Focus(chromedp.ID("login-name")))
+			keys("locked\t" + fmt.Sprint("wrong", i) + "\r")
+			p.do(chromedp.Poll[chromedp.Void](`!document.getElementById('login-msg').hidden`))
+			code := eval[string](p, `document.getElementById('login-msg').dataset.code`)
+			want := "auth_bad_credentials"
+			if i == 5 {
+				want = "auth_locked"
+			}
+			if code != want {
+				t.Fatalf("attempt %d: %s (%s), want %s", i+1, code, text("login-msg"), want)
+			}
+			eval[chromedp.Void](p, `document.getElementById('login-msg').hidden = true`)
+		}
+		// The server's own Chinese words for the lock.
+		if msg := text("login-msg"); !strings.ContainsFunc(msg, func(r rune) bool { return r >= 0x4e00 && r <= 0x9fff }) {
+			t.Errorf("lockout message %q is not the server's Chinese", msg)
+		}
+	})
+
+	// The whole flow by keyboard only, as the card reader types: sign in, swipe,
+	// presenter's ID, the bill, presettle, settle.
+	var seq float64
+	t.Run("settlement by keyboard", func(t *testing.T) {
+		p.t = t
+		open()
+		focused("login-name")
+		keys("cashier\t" + deskPassword + "\r")
+		focused("card")
+		visit()
+		p.do(chromedp.Focus(chromedp.ID("card")))
+		shot("desk-2-card.png")
+		keys(deskCard + "\r")
+		focused("presenter")
+		keys(deskPerson + "\r")
+		visible("person")
+		focused("amount-a")
+		keys("8,432\t\t268.5\r")
+		visible("outcome")
+		focused("settle")
+		if s := eval[string](p, `document.getElementById('outcome').dataset.state`); s != "same" {
+			t.Fatalf("presettlement: state %q: %s", s, text("compare"))
+		}
+		shot("desk-3-presettle.png")
+
+		// The page's figures are the engine's for the same claim.
+		n := nativeSettle(t, "P-check")
+		for k, v := range map[string]string{"total": n.Result.Total, "fundTotal": n.Result.FundTotal, "cash": n.Result.Cash,
+			"deductible": n.Result.Deductible, "scope": n.Result.Scope, "selfPaid": n.Result.SelfPaid} {
+			got := eval[string](p, fmt.Sprintf(`document.querySelector('#figures tr[data-key=%q] td').dataset.value`, k))
+			if got != v {
+				t.Errorf("presettlement %s: page %s, engine %s", k, got, v)
+			}
+		}
+		keys("\r")
+		visible("slip-panel")
+		focused("print")
+		if s := eval[string](p, `document.getElementById('slip').dataset.state`); s != "settled" {
+			t.Fatalf("slip state %q", s)
+		}
+		seq = eval[float64](p, `Number(document.querySelector('#slip [data-key=seq]').textContent)`)
+		for k, v := range map[string]string{"fundTotal": n.Result.FundTotal, "cash": n.Result.Cash, "total": n.Result.Total} {
+			if got := eval[string](p, fmt.Sprintf(`document.querySelector('#slip [data-key=%q]').textContent`, k)); got != v {
+				t.Errorf("slip %s: %s, engine %s", k, got, v)
+			}
+		}
+		shot("desk-4-slip.png")
+
+		// Printed by Chromium to PDF, read back with pdftotext.
+		pdf, err := chromedp.Run(p.ctx, chromedp.PrintToPDF(chromedp.PDFPreferCSSPageSize()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		txt := pdfText(t, pdf, filepath.Join(out, "desk-slip-a4.pdf"))
+		for _, want := range []string{"新农合住院费用结算单", "王大", "640221********0015", "H001", "2025-03-02", n.Result.FundTotal, n.Result.Cash,
+			n.Result.Total, n.Result.Deductible, fmt.Sprint(int(seq)), "李收费", "pingluo-original", "患者（或家属）签字",
+			"第五条" /* the engine's explanation cites the scheme's deductible clause */} {
+			if !strings.Contains(txt, want) {
+				t.Errorf("printed slip lacks %q:\n%s", want, txt)
+			}
+		}
+		if strings.Contains(txt, "未结算") || strings.Contains(txt, "刷卡") {
+			t.Errorf("printed slip shows what is not the slip:\n%s", txt)
+		}
+		// The 80 mm receipt: a narrow page.
+		deskClick(p, "input[name=paper][value='80']")
+		pdf, err = chromedp.Run(p.ctx, chromedp.PrintToPDF(chromedp.PDFPreferCSSPageSize()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if txt := pdfText(t, pdf, filepath.Join(out, "desk-slip-80mm.pdf")); !strings.Contains(txt, n.Result.FundTotal) {
+			t.Errorf("80 mm slip lacks the fund total:\n%s", txt)
+		}
+		if w := pdfWidth(t, filepath.Join(out, "desk-slip-80mm.pdf")); w < 220 || w > 235 {
+			t.Errorf("80 mm slip is %v pt wide, want 226.8", w)
+		}
+
+		// A cashier may not reverse: the server says so, in its words.
+		set("reason", "录入错误")
+		deskClick(p, "#reverse")
+		visible("reverse-msg")
+		if msg := text("reverse-msg"); msg == "" || !strings.ContainsFunc(msg, func(r rune) bool { return r >= 0x4e00 && r <= 0x9fff }) {
+			t.Errorf("cashier's reversal refused with %q", msg)
+		}
+		deskClick(p, "input[name=paper][value='a4']")
+	})
+
+	t.Run("the page and the server differ", func(t *testing.T) {
+		p.t = t
+		open()
+		visit()
+		// A county answer tampered with in transit: the page must say so loudly.
+		eval[chromedp.Void](p, `(() => { const f = window.fetch; window.fetch = async (u, o) => {
+			const r = await f(u, o); if (!String(u).includes('/v1/presettlements')) return r;
+			const env = await r.json(); env.result.cash = '0.01';
+			return new Response(JSON.stringify(env), { status: r.status, headers: r.headers }); }; })()`)
+		// A person with no stay this year, so that the tampering is the only difference.
+		p.type_("card", otherCard)
+		p.type_("presenter", otherPerson)
+		deskClick(p, "#verify")
+		visible("bill")
+		p.type_("amount-a", "800")
+		deskClick(p, "#presettle")
+		visible("outcome")
+		if s := eval[string](p, `document.getElementById('outcome').dataset.state`); s != "differ" {
+			t.Fatalf("tampered presettlement: state %q", s)
+		}
+		if msg := text("compare"); !strings.Contains(msg, "不一致") || !strings.HasSuffix(msg, "个人现金支付") {
+			t.Errorf("compare says %q, want the cash alone named", msg)
+		}
+		shot("desk-5-differ.png")
+	})
+
+	t.Run("card refusals", func(t *testing.T) {
+		p.t = t
+		for _, tc := range []struct{ card, presenter, code string }{
+			{lostCard, deskPerson, "card_reported_lost"},
+			{suspendedCard, deskPerson, "card_suspended"},
+			{cancelledCard, deskPerson, "card_cancelled"},
+			{deskCard, otherPerson, "card_owner_mismatch"},
+		} {
+			open()
+			visit()
+			p.type_("card", tc.card)
+			p.type_("presenter", tc.presenter)
+			deskClick(p, "#verify")
+			visible("refusal")
+			codes := eval[[]string](p, `[...document.querySelectorAll('#refusal li')].map((li) => li.dataset.code)`)
+			if len(codes) == 0 || codes[0] != tc.code {
+				t.Errorf("card %s by %s: refused with %v, want %s", tc.card, tc.presenter, codes, tc.code)
+			}
+			if msg := text("refusal"); !strings.Contains(msg, "请") {
+				t.Errorf("%s: no next step in %q", tc.code, msg)
+			}
+			if !eval[bool](p, `document.getElementById('bill').hidden`) {
+				t.Errorf("%s: the bill is offered", tc.code)
+			}
+			if tc.code == "card_reported_lost" {
+				shot("desk-6-refused.png")
+			}
+		}
+	})
+
+	t.Run("reversal", func(t *testing.T) {
+		p.t = t
+		open()
+		deskClick(p, "#signout")
+		visible("login")
+		p.type_("login-name", "auditor")
+		p.type_("login-password", deskPassword)
+		deskClick(p, "#signin")
+		visible("desk")
+		visit()
+		p.type_("card", deskCard)
+		p.type_("presenter", deskPerson)
+		deskClick(p, "#verify")
+		visible("bill")
+		p.type_("visit-id", "R-1")
+		p.type_("amount-a", "1000")
+		deskClick(p, "#presettle")
+		visible("outcome")
+		// The person's second stay this year: the page computes on the register and
+		// the journal's totals the server used, so the two agree and the cap shows used.
+		if s := eval[string](p, `document.getElementById('outcome').dataset.state`); s != "same" {
+			t.Errorf("a second stay: state %q: %s", s, text("compare"))
+		}
+		if n := eval[string](p, `document.querySelector('#register-facts [data-key=stays]').textContent`); n != "1" {
+			t.Errorf("stays this year shown as %q, want 1", n)
+		}
+		deskClick(p, "#settle")
+		visible("slip-panel")
+		first := eval[string](p, `document.querySelector('#slip [data-key=seq]').textContent`)
+
+		// A correction: the bill again with 1200, replacing settlement first.
+		deskClick(p, "#correct")
+		visible("bill")
+		p.type_("amount-a", "1200")
+		deskClick(p, "#presettle")
+		visible("outcome")
+		deskClick(p, "#settle")
+		p.do(chromedp.Poll[chromedp.Void](`!document.getElementById('slip-panel').hidden && !!document.querySelector('#slip [data-key=corrects]')`,
+			chromedp.WithPollingTimeout(10*time.Second)))
+		if got := eval[string](p, `document.querySelector('#slip [data-key=corrects]').textContent`); got != first {
+			t.Errorf("the corrected slip says it corrects %q, want %q", got, first)
+		}
+		if got := eval[string](p, `document.querySelector('#slip [data-key=total]').textContent`); got != "1200.00" {
+			t.Errorf("the corrected slip's total is %q", got)
+		}
+
+		p.type_("reason", "录入错误，重新结算")
+		deskClick(p, "#reverse")
+		p.do(chromedp.Poll[chromedp.Void](`document.getElementById('slip').dataset.state === 'reversed'`, chromedp.WithPollingTimeout(10*time.Second)))
+		pdf, err := chromedp.Run(p.ctx, chromedp.PrintToPDF(chromedp.PDFPreferCSSPageSize()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		txt := pdfText(t, pdf, filepath.Join(out, "desk-slip-reversed.pdf"))
+		for _, want := range []string{"本结算已撤销", "录入错误，重新结算"} {
+			if !strings.Contains(txt, want) {
+				t.Errorf("reprinted slip lacks %q:\n%s", want, txt)
+			}
+		}
+		shot("desk-7-reversed.png")
+		if seq == 0 {
+			t.Error("no settlement number from the first settlement")
+		}
+	})
+
+	t.Run("offline estimate", func(t *testing.T) {
+		p.t = t
+		open()
+		d.down.Store(true)
+		defer d.down.Store(false)
+		visit()
+		p.type_("card", deskCard)
+		p.type_("presenter", deskPerson)
+		deskClick(p, "#verify")
+		visible("bill")
+		visible("offline")
+		p.type_("amount-a", "8432")
+		deskClick(p, "#presettle")
+		visible("outcome")
+		if s := eval[string](p, `document.getElementById('outcome').dataset.state`); s != "offline" {
+			t.Fatalf("offline presettlement: state %q", s)
+		}
+		deskClick(p, "#settle")
+		visible("slip-panel")
+		if s := eval[string](p, `document.getElementById('slip').dataset.state`); s != "estimate" {
+			t.Fatalf("offline slip state %q", s)
+		}
+		pdf, err := chromedp.Run(p.ctx, chromedp.PrintToPDF(chromedp.PDFPreferCSSPageSize()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		txt := pdfText(t, pdf, filepath.Join(out, "desk-slip-offline.pdf"))
+		if !strings.Contains(txt, "未结算") || strings.Contains(txt, "结算单号") {
+			t.Errorf("offline slip not marked 未结算 or carries a number:\n%s", txt)
+		}
+		shot("desk-8-offline.png")
+		d.down.Store(false)
+		// Nothing was recorded: the auditor's settlement R-1 and its reversal are the
+		// last entries.
+		// Nothing was recorded: the first settlement, the auditor's R-1, its
+		// correction (a reversal and a settlement) and that one's reversal are the
+		// whole journal.
+		if err := d.ledger.Store().View(context.Background(), func(tx ledger.Tx) error {
+			if _, err := tx.Entry(context.Background(), int64(seq)+4); err != nil {
+				return fmt.Errorf("the reversal: %w", err)
+			}
+			if e, err := tx.Entry(context.Background(), int64(seq)+5); !errors.Is(err, ledger.ErrNotFound) {
+				return fmt.Errorf("an entry after the offline estimate: %+v %v", e, err)
+			}
+			return nil
+		}); err != nil {
+			t.Error(err)
+		}
+	})
+
+	t.Run("english", func(t *testing.T) {
+		p.t = t
+		open()
+		deskClick(p, "#lang")
+		if got := eval[string](p, `document.documentElement.lang + ' ' + document.querySelector('h1').textContent + ' / ' + document.getElementById('verify').textContent`); got != "en Checkout desk / Verify" {
+			t.Errorf("after the switch: %q", got)
+		}
+		deskClick(p, "#lang")
+		if got := eval[string](p, `document.querySelector('h1').textContent`); got != "收费结算台" {
+			t.Errorf("after switching back: %q", got)
+		}
+	})
+
+	t.Run("phone", func(t *testing.T) {
+		p.t = t
+		p.do(chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2), chromedp.EmulateMobile))
+		defer p.do(chromedp.EmulateViewport(1280, 900))
+		open()
+		visit()
+		p.type_("card", deskCard)
+		p.type_("presenter", deskPerson)
+		deskClick(p, "#verify")
+		visible("bill")
+		if w := eval[float64](p, `document.documentElement.scrollWidth`); w > 390 {
+			t.Errorf("the desk is %v px wide on a 390 px phone", w)
+		}
+		shot("desk-9-phone.png")
+	})
+}
+
+// nativeSettle is the Go engine's answer to the claim the desk's test enters.
+func nativeSettle(t *testing.T, visit string) native {
+	t.Helper()
+	e, err := engine.WithExamples()
+	if err != nil {
+		t.Fatal(err)
+	}
+	req := fmt.Sprintf(`{"schema":1,"policy":"pingluo-original","claim":{"id":%q,
+	 "person":{"id":%q,"category":"farmer","birthDate":"1980-01-01",
+	   "enrollment":[{"year":2024,"paidOn":"2023-12-01"},{"year":2025,"paidOn":"2024-12-01"}]},
+	 "visit":{"type":"inpatient","institution":"H001","class":"county","referral":false,"admission":"2025-03-02","discharge":"2025-03-09"},
+	 "items":[{"code":"A","kind":"other","class":"A","amount":"8432.00"},{"code":"SELF","kind":"other","class":"self","amount":"268.50"}],
+	 "totals":{"year":0,"funds":[],"admissions":[],"familyAccount":"0"}}}`, visit, deskPerson)
+	var n native
+	if err := json.Unmarshal(e.Handle(engine.OpSettle, []byte(req)), &n); err != nil || !n.OK {
+		t.Fatalf("native settle: %v %+v", err, n.Errors)
+	}
+	return n
+}
+
+// pdfText writes the PDF to path and returns its text by pdftotext, without white space.
+func pdfText(t *testing.T, pdf []byte, path string) string {
+	t.Helper()
+	if err := os.WriteFile(path, pdf, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command("pdftotext", "-layout", path, "-").Output()
+	if err != nil {
+		t.Fatalf("pdftotext %s: %v", path, err)
+	}
+	// Without the layout's spaces and line breaks: a narrow page wraps a long value.
+	return strings.Join(strings.Fields(string(out)), "")
+}
+
+// pdfWidth is the first page's width in points, by pdfinfo.
+func pdfWidth(t *testing.T, path string) float64 {
+	t.Helper()
+	out, err := exec.Command("pdfinfo", path).Output()
+	if err != nil {
+		t.Fatalf("pdfinfo %s: %v", path, err)
+	}
+	var w, h float64
+	for _, line := range strings.Split(string(out), "\n") {
+		if rest, ok := strings.CutPrefix(line, "Page size:"); ok {
+			fmt.Sscanf(strings.TrimSpace(rest), "%g x %g", &w, &h)
+		}
+	}
+	return w
+}
+
+// deskShot is a screenshot of the page as it stands (not scrolled to the top).
+func deskShot(t *testing.T, p *page, path string) {
+	t.Helper()
+	png, err := chromedp.Run(p.ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, png, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// deskClick clicks sel once it is visible (page.click waits for the estimator's result).
+func deskClick(p *page, sel string) {
+	p.t.Helper()
+	ctx, cancel := context.WithTimeout(p.ctx, 15*time.Second)
+	defer cancel()
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(sel), chromedp.NodeVisible)); err != nil {
+		p.t.Fatalf("click %s: %v", sel, err)
+	}
+}

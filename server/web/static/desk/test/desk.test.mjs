@@ -1,0 +1,84 @@
+// Unit tests of the desk's pure modules: node --test server/web/static/desk/test/
+// (go test ./server/web runs them too, TestDeskNode).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { normalise, fen, yuan, sum } from '../money.js';
+import { translate, nextStep, tables } from '../i18n.js';
+import { decode, parse, fields } from '../feelist.js';
+import { categoryItems, birthDate, mask, differences, request } from '../claim.js';
+
+test('normalise reads amounts as typed and refuses the rest', () => {
+  const cases = [['8432', '8432.00'], ['1,234.5', '1234.50'], ['¥ 88', '88.00'], ['１２３．４', '123.40'], ['007.10', '7.10'],
+    ['0', '0.00'], ['12.345', null], ['-5', null], ['1e3', null], ['', null], ['abc', null], ['12.', '12.00']];
+  for (const [input, want] of cases) assert.equal(normalise(input), want, input);
+});
+
+test('fen and yuan are exact', () => {
+  assert.equal(fen('0.1') + fen('0.2'), 30n);
+  assert.equal(yuan(fen('-12.3')), '-12.30');
+  assert.equal(sum(['0.10', '0.20', '99999999999999.99']), '100000000000000.29');
+  assert.throws(() => fen('1.234'), RangeError);
+});
+
+test('both languages have every key, with the same placeholders', () => {
+  const keys = (l) => Object.keys(tables[l]).sort();
+  assert.deepEqual(keys('en'), keys('zh'));
+  for (const k of keys('zh')) {
+    const ph = (s) => (s.match(/\{\w+\}/g) ?? []).sort().join();
+    assert.equal(ph(tables.en[k]), ph(tables.zh[k]), k);
+  }
+  assert.equal(translate('zh', 'feeLines', { n: 3, total: '1.00' }), '已导入 3 条明细，合计 1.00 元');
+  assert.equal(translate('en', 'no such key'), 'no such key');
+});
+
+test('each card refusal says what to do next', () => {
+  assert.equal(nextStep('card_owner_mismatch'), 'next.impersonation');
+  for (const c of ['card_reported_lost', 'card_replaced', 'card_suspended', 'card_cancelled']) assert.equal(nextStep(c), 'next.card', c);
+  assert.equal(nextStep('card_not_enrolled'), 'next.enrollment');
+  assert.equal(nextStep('store_unavailable'), 'next.default');
+});
+
+test('fee lists in UTF-8 and GBK', () => {
+  const gbk = new Uint8Array([192, 224, 177, 240, 44, 189, 240, 182, 238, 10, 188, 215, 44, 49, 50, 46, 53, 10, 210, 210, 44, 51, 10]);
+  const utf8 = new TextEncoder().encode('\uFEFF类别,金额\r\n甲,12.5\r\n乙,3\r\n');
+  for (const bytes of [gbk, utf8]) {
+    const { lines, problems } = parse(decode(bytes));
+    assert.deepEqual(problems, []);
+    assert.deepEqual(lines.map((l) => [l.class, l.amount]), [['A', '12.50'], ['B', '3.00']]);
+  }
+  const { lines, problems } = parse('项目编码,项目名称,费用类型,类别,金额\nX1,"青霉素,注射",西药,甲类,"1,200.00"\nX2,床位,床位费,丙,1.2.3\n');
+  assert.deepEqual(lines, []);
+  assert.deepEqual(problems, [{ row: 2, column: 'amount', code: 'amount_invalid' }]);
+  assert.deepEqual(parse('名称,金额\n药,1\n').problems, [{ row: 0, column: 'class', code: 'field_required' }]);
+  assert.deepEqual(fields('a,"b ""c"""\n\n1,2'), [['a', 'b "c"'], ['1', '2']]);
+});
+
+test('category totals become items; a bad amount names its field', () => {
+  assert.deepEqual(categoryItems({ a: '8432', b: '', self: '268.5', over: '12' }), [
+    { code: 'A', kind: 'other', class: 'A', amount: '8432.00' },
+    { code: 'SELF', kind: 'other', class: 'self', amount: '268.50' },
+    { code: 'OVER', kind: 'other', class: 'A', amount: '12.00', overLimit: '12.00' }]);
+  assert.throws(() => categoryItems({ a: '1', b: '2.345', self: '', over: '' }), { name: 'RangeError', message: 'b' });
+});
+
+test('resident IDs: birth date and mask', () => {
+  assert.equal(birthDate('640221198001010015'), '1980-01-01');
+  assert.equal(birthDate('64022119800101001'), '');
+  assert.equal(mask('640221198001010015'), '640221********0015');
+});
+
+test('differences finds every disagreement and none between equals', () => {
+  const r = { total: '100.00', fundTotal: '50.00', cash: '50.00', funds: [{ fund: 'pool', amount: '50.00' }], policy: { hash: 'h' }, trace: [{ note: 'x' }] };
+  assert.deepEqual(differences(r, structuredClone(r)), []);
+  assert.deepEqual(differences(r, { ...r, cash: '49.99', funds: [{ fund: 'pool', amount: '50.01' }] }), ['cash', 'funds']);
+  assert.deepEqual(differences(r, { ...r, trace: [] }), ['trace']);
+});
+
+test('request drops an empty invoice and carries the visit id', () => {
+  const req = request({ policy: 'p', visitID: 'V1', person: { id: 'x', category: 'farmer', birthDate: '', enrollment: [] },
+    visit: { type: 'inpatient', institution: 'H001', class: 'county', admission: '2025-03-01', discharge: '2025-03-05', invoice: '' }, items: [] }, 'zh');
+  assert.equal(req.claim.id, 'V1');
+  assert.equal(req.lang, 'zh');
+  assert.equal('invoice' in req.claim.visit, false);
+  assert.equal(req.claim.visit.referral, false);
+});

@@ -1,0 +1,118 @@
+// @ts-check
+// views.js: the desk's DOM: small builders and the panels that show a person, a
+// result and the slip. Amounts are shown as the engine wrote them.
+import { translate } from './i18n.js';
+import { figures, mask } from './claim.js';
+
+/**
+ * h builds an element; attributes named on* are not set (the CSP forbids inline handlers).
+ * @param {string} tag
+ * @param {Record<string, string | boolean | undefined>} [attrs]
+ * @param {...(Node | string | null | undefined | false)} children
+ * @returns {HTMLElement}
+ */
+export function h(tag, attrs = {}, ...children) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v === undefined || v === false) continue;
+    e.setAttribute(k, v === true ? '' : v);
+  }
+  for (const c of children) if (c !== null && c !== undefined && c !== false) e.append(c);
+  return e;
+}
+
+/** @param {string} id */
+export const $ = (id) => /** @type {HTMLElement} */ (document.getElementById(id));
+
+/**
+ * facts renders label–value pairs as a description list's children.
+ * @param {[string, string, string?][]} rows  [label, value, key]
+ */
+export function facts(rows) {
+  return rows.flatMap(([label, value, key]) => [h('dt', {}, label), h('dd', key ? { 'data-key': key } : {}, value)]);
+}
+
+/**
+ * figuresTable shows a result's amounts, each fund and what it has left this year.
+ * @param {'zh' | 'en'} lang
+ * @param {any} r  a settle result
+ * @param {any} [other]  the server's result beside it, when comparing
+ */
+export function figuresTable(lang, r, other) {
+  const t = (/** @type {string} */ k) => translate(lang, k);
+  const head = h('tr', {}, h('th', {}), h('th', { scope: 'col' }, t('pageFigure')), other ? h('th', { scope: 'col' }, t('serverFigure')) : null);
+  const rows = figures.map((k) => h('tr', { 'data-key': k, class: other && other[k] !== r[k] ? 'differs' : undefined },
+    h('th', { scope: 'row' }, t(`d.${k}`)), h('td', { 'data-value': r[k] }, r[k]), other ? h('td', {}, other[k]) : null));
+  const funds = (r.funds ?? []).map((/** @type {any} */ f, /** @type {number} */ i) => {
+    const o = other?.funds?.[i];
+    return h('tr', { 'data-fund': f.fund, class: o && o.amount !== f.amount ? 'differs' : undefined },
+      h('th', { scope: 'row' }, `${t('fund')} ${f.fund}${f.available != null ? `（${t('fundLeft')} ${f.available}）` : ''}`),
+      h('td', { 'data-value': f.amount }, f.amount), other ? h('td', {}, o?.amount ?? '') : null);
+  });
+  return h('table', { class: 'figures' }, h('thead', {}, head), h('tbody', {}, ...rows, ...funds));
+}
+
+/**
+ * explanation is the engine's own explanation of a result: each trace step's sentence
+ * and the clause of the scheme it cites, as the engine wrote them for the request's
+ * lang (the page asks in its own language; see claim.request).
+ * @param {'zh' | 'en'} lang
+ * @param {any} r
+ */
+export function explanation(lang, r) {
+  const cite = lang === 'zh' ? (/** @type {string} */ c) => `（${c}）` : (/** @type {string} */ c) => ` (${c})`;
+  return h('ol', { class: 'steps' }, ...(r.trace ?? []).filter((/** @type {any} */ s) => s.text)
+    .map((/** @type {any} */ s) => h('li', {}, s.clause ? s.text + cite(s.clause) : s.text)));
+}
+
+/**
+ * @typedef {object} SlipData
+ * @property {any} result  the engine's result (the server's when settled)
+ * @property {any} [settlement]  the server's receipt; absent for an offline estimate
+ * @property {{ id: string, name?: string }} person
+ * @property {string} facility
+ * @property {string} operator
+ * @property {{ admission: string, discharge: string, invoice?: string }} visit
+ * @property {{ seq: number, reason: string } | null} [reversal]
+ */
+
+/**
+ * slip renders the settlement slip (结算单), or the estimate slip marked 未结算 when
+ * there is no settlement.
+ * @param {'zh' | 'en'} lang
+ * @param {SlipData} d
+ */
+export function slip(lang, d) {
+  const t = (/** @type {string} */ k, /** @type {Record<string, string | number>} */ v = {}) => translate(lang, k, v);
+  const r = d.result;
+  const settled = !!d.settlement;
+  const rows = /** @type {[string, string, string?][]} */ ([]);
+  // The name only when the register gave it: a cashier's session reads the card check.
+  if (d.person.name) rows.push([t('name'), d.person.name]);
+  rows.push(
+    [t('residentID'), mask(d.person.id)],
+    [t('institution'), d.facility],
+    [t('dates'), `${d.visit.admission} — ${d.visit.discharge}`],
+  );
+  if (d.visit.invoice) rows.push([t('invoice'), d.visit.invoice]);
+  for (const k of figures) rows.push([t(`d.${k}`), r[k], k]);
+  for (const f of r.funds ?? []) rows.push([`${t('fund')} ${f.fund}`, f.amount, `fund:${f.fund}`]);
+  if (settled) {
+    rows.push([t('settledNo'), String(d.settlement.seq), 'seq']);
+    rows.push([t('recorded'), String(d.settlement.recorded ?? '').replace('T', ' ').replace(/\..*|Z$/, '')]);
+    if (d.settlement.corrects) rows.push([t('corrects'), String(d.settlement.corrects), 'corrects']);
+    if (d.settlement.refund != null) rows.push([t('refund'), String(d.settlement.refund), 'refund']);
+  }
+  rows.push([t('operator'), d.operator]);
+  rows.push([t('policyVersion'), `${r.policy.id} ${r.policy.version}`]);
+  rows.push([t('policyHash'), r.policy.hash]);
+  return [
+    h('h2', {}, settled ? t('slipTitle') : t('slipEstimate')),
+    settled ? null : h('p', { class: 'stamp', 'data-state': 'estimate' }, t('notSettled')),
+    d.reversal ? h('p', { class: 'stamp reversed' }, `${t('reversed')}：${t('reversedBy', { seq: d.reversal.seq, reason: d.reversal.reason })}`) : null,
+    h('dl', { class: 'facts' }, ...facts(rows)),
+    h('h3', {}, t('explanation')),
+    explanation(lang, r),
+    h('p', { class: 'signature' }, t('signature'), h('span', { class: 'line' })),
+  ];
+}
