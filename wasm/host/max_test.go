@@ -100,7 +100,7 @@ func TestMaximalCalls(t *testing.T) {
 	var loads [][]byte
 	for _, tc := range cs {
 		t.Run(tc.name, func(t *testing.T) {
-			h := newHost(t, Options{PoolSize: 1, Uninterruptible: true})
+			h := newHost(t, Options{PoolSize: 1})
 			// The native engine has what the earlier cases loaded; so must the host.
 			for _, doc := range loads {
 				if resp, err := h.Call(ctx, "load_policy", doc); err != nil || !ok(resp) {
