@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/ruralhealth/ncms/core/codec"
+	"github.com/ruralhealth/ncms/core/coretest"
 	"github.com/ruralhealth/ncms/core/engine"
 	"github.com/ruralhealth/ncms/wasm/build"
 )
@@ -692,11 +693,11 @@ func BenchmarkWasmSettle(b *testing.B) {
 				b.Fatalf("%v %s", err, resp)
 			}
 			b.ReportAllocs()
-			for b.Loop() {
+			coretest.CPUPerOp(b, func() {
 				if _, err := h.Call(bc.ctx, "settle", req); err != nil {
 					b.Fatal(err)
 				}
-			}
+			})
 		})
 	}
 }
@@ -708,9 +709,7 @@ func BenchmarkNativeSettle(b *testing.B) {
 		b.Fatalf("%s", resp)
 	}
 	b.ReportAllocs()
-	for b.Loop() {
-		e.Handle("settle", req)
-	}
+	coretest.CPUPerOp(b, func() { e.Handle("settle", req) })
 }
 
 // BenchmarkInstantiate measures a new instance of the compiled module, _initialize
@@ -720,16 +719,16 @@ func BenchmarkInstantiate(b *testing.B) {
 	ctx := context.Background()
 	h := newHost(b, Options{PoolSize: 1})
 	b.Run("initialize", func(b *testing.B) {
-		for b.Loop() {
+		coretest.CPUPerOp(b, func() {
 			in, err := h.instantiate(ctx)
 			if err != nil {
 				b.Fatal(err)
 			}
 			in.mod.Close(ctx)
-		}
+		})
 	})
 	b.Run("first-call", func(b *testing.B) {
-		for b.Loop() {
+		coretest.CPUPerOp(b, func() {
 			in, err := h.instantiate(ctx)
 			if err != nil {
 				b.Fatal(err)
@@ -738,6 +737,6 @@ func BenchmarkInstantiate(b *testing.B) {
 				b.Fatal(err)
 			}
 			in.mod.Close(ctx)
-		}
+		})
 	})
 }
