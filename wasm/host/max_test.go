@@ -87,7 +87,6 @@ func maximal(t testing.TB) []testCase {
 // TestMaximalCalls makes one maximal call of every operation, each on a fresh
 // instance under the default memory limit, and wants the native bytes. Linear memory
 // never shrinks, so its size after the call is the call's peak; the test logs it.
-// The instances are uninterruptible only to spare CPU: memory is the same.
 func TestMaximalCalls(t *testing.T) {
 	ctx := context.Background()
 	e := native(t)
