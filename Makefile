@@ -15,7 +15,7 @@ TESTOUT := .test
 GOTESTSUM = $(GO) tool gotestsum --format pkgname-and-test-fails
 RACEPKGS := ./server/api/... ./server/ledger/... ./server/store/... ./server/cli/...
 NORACE := TestServeWasm
-RACEHOST := TestConcurrent|TestContextDone|TestClose|TestLoadPolicyReachesEveryInstance
+RACEHOST := TestConcurrent|TestContextDone|TestCancelConcurrent|TestClose|TestLoadPolicyReachesEveryInstance
 test: vet wasm-check
 	@rm -rf $(TESTOUT) && mkdir -p $(TESTOUT)
 	$(GOTESTSUM) --jsonfile $(TESTOUT)/go.json -- -count=1 $$($(GO) list $(PKGS) | grep -v -e /server/api -e /server/ledger -e /server/store -e /server/cli)

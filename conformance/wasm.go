@@ -21,7 +21,7 @@ func OpenWasm(ctx context.Context, path string) (*Wasm, error) {
 	if err != nil {
 		return nil, fmt.Errorf("wasm target: %w", err)
 	}
-	h, err := host.New(ctx, b, host.Options{PoolSize: 1, Uninterruptible: true})
+	h, err := host.New(ctx, b, host.Options{PoolSize: 1})
 	if err != nil {
 		return nil, fmt.Errorf("wasm target %s: %w", path, err)
 	}

@@ -6,13 +6,14 @@ import (
 	"testing"
 
 	"github.com/ruralhealth/ncms/core/codec"
+	"github.com/ruralhealth/ncms/core/coretest"
 	"github.com/ruralhealth/ncms/core/engine"
 )
 
 // twentyLines is a typical inpatient discharge bill under the embedded Pingluo
 // scheme: 20 lines across kinds and catalogue classes, in the county hospital. The wasm
 // host's benchmark settles the same file.
-func twentyLines(b *testing.B) []byte {
+func twentyLines(b testing.TB) []byte {
 	req, err := os.ReadFile("testdata/twenty-lines.json")
 	if err != nil {
 		b.Fatal(err)
@@ -36,12 +37,12 @@ func BenchmarkSettleTyped(b *testing.B) {
 		b.Fatal(err)
 	}
 	b.ReportAllocs()
-	for b.Loop() {
+	coretest.CPUPerOp(b, func() {
 		c := req.Claim
 		if _, err := e.Settle(req.Policy, "", &c, true); err != nil {
 			b.Fatal(err)
 		}
-	}
+	})
 }
 
 // BenchmarkSettleJSON measures what a host pays: request bytes in, response bytes out.
@@ -52,9 +53,7 @@ func BenchmarkSettleJSON(b *testing.B) {
 		b.Fatalf("%s", out)
 	}
 	b.ReportAllocs()
-	for b.Loop() {
-		e.Handle(engine.OpSettle, req)
-	}
+	coretest.CPUPerOp(b, func() { e.Handle(engine.OpSettle, req) })
 }
 
 // BenchmarkSettleJSONExplained is BenchmarkSettleJSON asking for the result explained
@@ -66,7 +65,5 @@ func BenchmarkSettleJSONExplained(b *testing.B) {
 		b.Fatalf("no sentences: %s", out)
 	}
 	b.ReportAllocs()
-	for b.Loop() {
-		e.Handle(engine.OpSettle, req)
-	}
+	coretest.CPUPerOp(b, func() { e.Handle(engine.OpSettle, req) })
 }

@@ -4,6 +4,12 @@
 // the linked core: conformance runs against the artefact browsers load, or a sandbox
 // with a memory limit and cancellable calls.
 //
+// The module is compiled without wazero's cancellation checks, which cost a call 2.5
+// to 5 times its time (wazero v1.12 leaves compiled code for Go at every loop
+// iteration, and Go's wasm has a loop in every function: wazero issue #2466). The
+// host cancels instead: a call whose context ends returns at once, and the instance
+// finishes the abandoned call in the background and is then discarded.
+//
 // The module is not embedded; pass the bytes of ncms.wasm to New. See wasm/ABI.md for
 // the exports this package calls.
 package host
@@ -52,14 +58,6 @@ type Options struct {
 	// CompilationCache, if not empty, is a directory where wazero keeps compiled
 	// machine code, so a process that restarts does not compile the module again.
 	CompilationCache string
-	// Uninterruptible compiles the module without the checks that let a done
-	// context stop a call in progress, so ctx is honoured only until the call
-	// starts. Calls then run 2.5 to 5 times faster: wazero v1.12 leaves compiled code
-	// for Go at every loop iteration to check for cancellation, and Go's wasm has a
-	// loop in every function (wazero issue #2466). Use it only where requests are
-	// trusted or cheap; the module bounds a request to codec.MaxRequest, but a
-	// large roster still takes seconds.
-	Uninterruptible bool
 	// Stderr receives what the module writes to standard error (the Go runtime's
 	// report of a fatal error, for one); nil discards it.
 	Stderr io.Writer
@@ -111,7 +109,8 @@ func New(ctx context.Context, wasm []byte, opts Options) (*Host, error) {
 	if size <= 0 {
 		size = runtime.GOMAXPROCS(0)
 	}
-	cfg := runtimeConfig().WithMemoryLimitPages(pages).WithCloseOnContextDone(!opts.Uninterruptible)
+	// No WithCloseOnContextDone: Call cancels without it, at no cost per call.
+	cfg := runtimeConfig().WithMemoryLimitPages(pages)
 	h := &Host{slots: make(chan struct{}, size), idle: make(chan *instance, size), loaded: map[[sha256.Size]byte]bool{}}
 	if opts.CompilationCache != "" {
 		c, err := wazero.NewCompilationCacheWithDir(opts.CompilationCache)
@@ -169,6 +168,11 @@ func runtimeConfig() wazero.RuntimeConfig {
 // envelope, not an error: the error is for the call itself — ctx done, the host
 // closed, or an instance that trapped (and has been discarded).
 //
+// When ctx ends during the call, Call returns ctx's error at once; the instance
+// finishes the call in the background, keeps its place in the pool until then (so
+// abandoned calls cannot run more instances, or hold more memory, than PoolSize
+// allows) and is then discarded.
+//
 // A successful load_policy applies to every instance: each replays the documents
 // loaded since its last call before it serves the next.
 func (h *Host) Call(ctx context.Context, op string, req []byte) ([]byte, error) {
@@ -180,14 +184,48 @@ func (h *Host) Call(ctx context.Context, op string, req []byte) ([]byte, error) 
 	}
 	if op == "load_policy" {
 		h.loadMu.Lock()
-		defer h.loadMu.Unlock()
 	}
 	select {
 	case h.slots <- struct{}{}:
 	case <-ctx.Done():
+		if op == "load_policy" {
+			h.loadMu.Unlock()
+		}
 		return nil, fmt.Errorf("ncms host: %s: %w", op, ctx.Err())
 	}
+	if ctx.Done() == nil {
+		// A context that cannot end: no goroutine needed.
+		return h.run(ctx, op, req, nil)
+	}
+	// The call runs on its own goroutine, so that the caller can leave when ctx
+	// ends; the module is not told, and runs to the end of the call.
+	type result struct {
+		resp []byte
+		err  error
+	}
+	done := make(chan result, 1)
+	var abandoned atomic.Bool
+	go func() {
+		resp, err := h.run(context.WithoutCancel(ctx), op, req, &abandoned)
+		done <- result{resp, err}
+	}()
+	select {
+	case r := <-done:
+		return r.resp, r.err
+	case <-ctx.Done():
+		abandoned.Store(true)
+		return nil, fmt.Errorf("ncms host: %s: %w", op, ctx.Err())
+	}
+}
+
+// run serves one call on an instance from the pool, having taken a slot (and, for
+// load_policy, loadMu), and gives them back when the call ends. If abandoned is set
+// by then, the caller has gone and the instance is discarded rather than kept.
+func (h *Host) run(ctx context.Context, op string, req []byte, abandoned *atomic.Bool) ([]byte, error) {
 	defer func() { <-h.slots }()
+	if op == "load_policy" {
+		defer h.loadMu.Unlock()
+	}
 	in, err := h.get(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("ncms host: %s: %w", op, err)
@@ -195,10 +233,7 @@ func (h *Host) Call(ctx context.Context, op string, req []byte) ([]byte, error) 
 	resp, err := h.serve(ctx, in, op, req)
 	if err != nil {
 		in.mod.Close(ctx)
-		switch {
-		case ctx.Err() != nil:
-			err = fmt.Errorf("%w (%v)", ctx.Err(), err)
-		case h.closed.Load():
+		if h.closed.Load() {
 			return nil, ErrClosed
 		}
 		return nil, fmt.Errorf("ncms host: %s: %w", op, err)
@@ -218,7 +253,7 @@ func (h *Host) Call(ctx context.Context, op string, req []byte) ([]byte, error) 
 			break
 		}
 	}
-	if pages > retainPages {
+	if pages > retainPages || (abandoned != nil && abandoned.Load()) {
 		in.mod.Close(ctx)
 		return resp, nil
 	}
@@ -330,7 +365,8 @@ func (in *instance) put(ctx context.Context, b []byte) (uint32, error) {
 	return ptr, nil
 }
 
-// Close closes every instance and the compiled module; calls in progress fail.
+// Close closes every instance and the compiled module. A call in progress runs to its
+// end (the module is not interrupted), or its caller leaves when its context ends.
 func (h *Host) Close(ctx context.Context) error {
 	if h.closed.Swap(true) {
 		return nil

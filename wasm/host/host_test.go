@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/ruralhealth/ncms/core/codec"
+	"github.com/ruralhealth/ncms/core/coretest"
 	"github.com/ruralhealth/ncms/core/engine"
 	"github.com/ruralhealth/ncms/wasm/build"
 )
@@ -225,20 +226,8 @@ func cases(t testing.TB, big bool) []testCase {
 // TestSameBytes plays every case through the module and through the native core,
 // each with its own fresh engine, and wants identical response bytes.
 func TestSameBytes(t *testing.T) {
-	for _, mode := range []struct {
-		name string
-		opts Options
-	}{
-		{"interruptible", Options{PoolSize: 2}},
-		{"uninterruptible", Options{PoolSize: 2, Uninterruptible: true}},
-	} {
-		t.Run(mode.name, func(t *testing.T) { sameBytes(t, mode.opts) })
-	}
-}
-
-func sameBytes(t *testing.T, opts Options) {
 	ctx := context.Background()
-	h := newHost(t, opts)
+	h := newHost(t, Options{PoolSize: 2})
 	e := native(t)
 	for _, tc := range cases(t, true) {
 		t.Run(tc.name, func(t *testing.T) {
@@ -478,9 +467,24 @@ func TestConcurrent(t *testing.T) {
 	}
 }
 
+// roster is a roster of n rows; 5000 keep the module busy for a while.
+func roster(t testing.TB, n int) []byte {
+	rows := make([]string, n)
+	for i := range rows {
+		rows[i] = strings.Replace(goodRow, `"row":1`, fmt.Sprintf(`"row":%d`, i+1), 1)
+	}
+	big := []byte(`{"schema":1,"policy":"pingluo-original","today":"2025-03-01","rows":[` + strings.Join(rows, ",") + `]}`)
+	if len(big) > codec.MaxRequest {
+		t.Fatalf("roster of %d bytes is over the codec's limit", len(big))
+	}
+	return big
+}
+
 // TestContextDone wants an error, not a response, when the context ends before or
-// during a call, or while the call waits for an instance; the host serves the next
-// call with a fresh instance.
+// during a call, or while the call waits for an instance. A call cancelled in
+// progress returns while the module still runs it, keeps its slot until the module
+// is done, and its instance is then discarded; the host serves the next call with a
+// fresh instance.
 func TestContextDone(t *testing.T) {
 	h := newHost(t, Options{PoolSize: 1})
 	ctx, cancel := context.WithCancel(context.Background())
@@ -489,15 +493,7 @@ func TestContextDone(t *testing.T) {
 		t.Errorf("cancelled: err = %v, want context.Canceled", err)
 	}
 
-	// A roster of 5000 rows keeps the module busy far longer than the deadline.
-	rows := make([]string, 5000)
-	for i := range rows {
-		rows[i] = strings.Replace(goodRow, `"row":1`, fmt.Sprintf(`"row":%d`, i+1), 1)
-	}
-	big := []byte(`{"schema":1,"policy":"pingluo-original","today":"2025-03-01","rows":[` + strings.Join(rows, ",") + `]}`)
-	if len(big) > codec.MaxRequest {
-		t.Fatalf("roster of %d bytes is over the codec's limit", len(big))
-	}
+	big := roster(t, 5000)
 	start := time.Now()
 	resp, err := h.Call(context.Background(), "validate_roster", big)
 	if err != nil {
@@ -508,27 +504,101 @@ func TestContextDone(t *testing.T) {
 	}
 	took := time.Since(start)
 	t.Logf("a roster of %d bytes took %v", len(big), took)
+	if n := h.created.Load(); n != 1 {
+		t.Fatalf("%d instances created, want 1", n)
+	}
+
 	dl, cancel := context.WithTimeout(context.Background(), took/20)
 	defer cancel()
 	if resp, err := h.Call(dl, "validate_roster", big); !errors.Is(err, context.DeadlineExceeded) {
 		t.Errorf("deadline of %v on a %v call: err = %v, resp = %.100s", took/20, took, err, resp)
 	}
+	// The caller is back while the module still works on the roster: the call
+	// holds the pool's only slot until it ends.
+	if len(h.slots) != 1 {
+		t.Errorf("the cancelled call returned after the module finished (%d slots in use)", len(h.slots))
+	}
 
-	// Waiting for the pool's only instance.
-	h.slots <- struct{}{}
-	dl2, cancel2 := context.WithTimeout(context.Background(), 20*time.Millisecond)
+	// Waiting for the pool's only slot, which the abandoned call holds.
+	dl2, cancel2 := context.WithTimeout(context.Background(), time.Millisecond)
 	defer cancel2()
 	if _, err := h.Call(dl2, "settle", []byte(settleClaim)); !errors.Is(err, context.DeadlineExceeded) {
 		t.Errorf("waiting: err = %v, want context.DeadlineExceeded", err)
 	}
-	<-h.slots
 
+	// The next call waits for the slot, and gets a fresh instance: the abandoned
+	// one was discarded.
 	got, err := h.Call(context.Background(), "settle", []byte(settleClaim))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if want := native(t).Handle("settle", []byte(settleClaim)); !bytes.Equal(got, want) {
 		t.Errorf("after cancellation: %.300s", got)
+	}
+	if n := h.created.Load(); n != 2 {
+		t.Errorf("%d instances created, want 2: the abandoned instance was kept", n)
+	}
+	if len(h.slots) != 0 || len(h.idle) != 1 {
+		t.Errorf("after the calls: %d slots in use, %d idle instances; want 0 and 1", len(h.slots), len(h.idle))
+	}
+}
+
+// TestCancelConcurrent has 4 goroutines make calls through a pool of 2, cancelling
+// every other one at once or soon after; each call answers the native bytes or a
+// context error, and the pool is whole and serves correctly afterwards.
+func TestCancelConcurrent(t *testing.T) {
+	h := newHost(t, Options{PoolSize: 2})
+	e := native(t)
+	reqs := []testCase{
+		{"settle", "settle", []byte(settleClaim)},
+		{"twenty lines", "settle", []byte(twentyLines())},
+		{"roster", "validate_roster", roster(t, 500)},
+	}
+	want := make([][]byte, len(reqs))
+	for i, tc := range reqs {
+		want[i] = e.Handle(tc.op, tc.req)
+	}
+	var wg sync.WaitGroup
+	errs := make(chan error, 4*8)
+	for g := range 4 {
+		wg.Go(func() {
+			for i := range 8 {
+				tc := reqs[(g+i)%len(reqs)]
+				ctx, cancel := context.WithCancel(context.Background())
+				if i%2 == 1 {
+					time.AfterFunc(time.Duration(g)*time.Millisecond, cancel)
+				}
+				got, err := h.Call(ctx, tc.op, tc.req)
+				cancel()
+				switch {
+				case err != nil && !errors.Is(err, context.Canceled):
+					errs <- fmt.Errorf("%s: %w", tc.name, err)
+				case err == nil && !bytes.Equal(got, want[(g+i)%len(reqs)]):
+					errs <- fmt.Errorf("%s: got %.200s", tc.name, got)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	// Wait for the abandoned calls to end: then every slot is free.
+	for range 2 {
+		h.slots <- struct{}{}
+	}
+	for range 2 {
+		<-h.slots
+	}
+	if n := len(h.idle); n > 2 {
+		t.Errorf("%d idle instances for a pool of 2", n)
+	}
+	for i, tc := range reqs {
+		got, err := h.Call(context.Background(), tc.op, tc.req)
+		if err != nil || !bytes.Equal(got, want[i]) {
+			t.Errorf("after: %s: %v %.200s", tc.name, err, got)
+		}
 	}
 }
 
@@ -607,28 +677,28 @@ func TestReproducible(t *testing.T) {
 	}
 }
 
+// BenchmarkWasmSettle settles core/engine's 20-line claim through the module, with a
+// context that cannot end and with one that can: the two must cost the same.
 func BenchmarkWasmSettle(b *testing.B) {
-	benchmarkWasmSettle(b, Options{PoolSize: 1})
-}
-
-// BenchmarkWasmSettleUninterruptible is BenchmarkWasmSettle without wazero's
-// cancellation checks.
-func BenchmarkWasmSettleUninterruptible(b *testing.B) {
-	benchmarkWasmSettle(b, Options{PoolSize: 1, Uninterruptible: true})
-}
-
-func benchmarkWasmSettle(b *testing.B, opts Options) {
-	ctx := context.Background()
-	h := newHost(b, opts)
+	h := newHost(b, Options{PoolSize: 1})
 	req := []byte(twentyLines())
-	if resp, err := h.Call(ctx, "settle", req); err != nil || !ok(resp) {
-		b.Fatalf("%v %s", err, resp)
-	}
-	b.ReportAllocs()
-	for b.Loop() {
-		if _, err := h.Call(ctx, "settle", req); err != nil {
-			b.Fatal(err)
-		}
+	cctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	for _, bc := range []struct {
+		name string
+		ctx  context.Context
+	}{{"background", context.Background()}, {"cancellable", cctx}} {
+		b.Run(bc.name, func(b *testing.B) {
+			if resp, err := h.Call(bc.ctx, "settle", req); err != nil || !ok(resp) {
+				b.Fatalf("%v %s", err, resp)
+			}
+			b.ReportAllocs()
+			coretest.CPUPerOp(b, func() {
+				if _, err := h.Call(bc.ctx, "settle", req); err != nil {
+					b.Fatal(err)
+				}
+			})
+		})
 	}
 }
 
@@ -639,39 +709,34 @@ func BenchmarkNativeSettle(b *testing.B) {
 		b.Fatalf("%s", resp)
 	}
 	b.ReportAllocs()
-	for b.Loop() {
-		e.Handle("settle", req)
-	}
+	coretest.CPUPerOp(b, func() { e.Handle("settle", req) })
 }
 
 // BenchmarkInstantiate measures a new instance of the compiled module, _initialize
 // included, and then also its first call (which creates the engine and compiles the
-// example policies), with and without wazero's cancellation checks.
+// example policies).
 func BenchmarkInstantiate(b *testing.B) {
 	ctx := context.Background()
-	for _, un := range []bool{false, true} {
-		h := newHost(b, Options{PoolSize: 1, Uninterruptible: un})
-		name := map[bool]string{false: "", true: "uninterruptible-"}[un]
-		b.Run(name+"initialize", func(b *testing.B) {
-			for b.Loop() {
-				in, err := h.instantiate(ctx)
-				if err != nil {
-					b.Fatal(err)
-				}
-				in.mod.Close(ctx)
+	h := newHost(b, Options{PoolSize: 1})
+	b.Run("initialize", func(b *testing.B) {
+		coretest.CPUPerOp(b, func() {
+			in, err := h.instantiate(ctx)
+			if err != nil {
+				b.Fatal(err)
 			}
+			in.mod.Close(ctx)
 		})
-		b.Run(name+"first-call", func(b *testing.B) {
-			for b.Loop() {
-				in, err := h.instantiate(ctx)
-				if err != nil {
-					b.Fatal(err)
-				}
-				if _, err := in.exchange(ctx, "version", nil); err != nil {
-					b.Fatal(err)
-				}
-				in.mod.Close(ctx)
+	})
+	b.Run("first-call", func(b *testing.B) {
+		coretest.CPUPerOp(b, func() {
+			in, err := h.instantiate(ctx)
+			if err != nil {
+				b.Fatal(err)
 			}
+			if _, err := in.exchange(ctx, "version", nil); err != nil {
+				b.Fatal(err)
+			}
+			in.mod.Close(ctx)
 		})
-	}
+	})
 }

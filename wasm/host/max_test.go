@@ -87,7 +87,6 @@ func maximal(t testing.TB) []testCase {
 // TestMaximalCalls makes one maximal call of every operation, each on a fresh
 // instance under the default memory limit, and wants the native bytes. Linear memory
 // never shrinks, so its size after the call is the call's peak; the test logs it.
-// The instances are uninterruptible only to spare CPU: memory is the same.
 func TestMaximalCalls(t *testing.T) {
 	ctx := context.Background()
 	e := native(t)
@@ -100,7 +99,7 @@ func TestMaximalCalls(t *testing.T) {
 	var loads [][]byte
 	for _, tc := range cs {
 		t.Run(tc.name, func(t *testing.T) {
-			h := newHost(t, Options{PoolSize: 1, Uninterruptible: true})
+			h := newHost(t, Options{PoolSize: 1})
 			// The native engine has what the earlier cases loaded; so must the host.
 			for _, doc := range loads {
 				if resp, err := h.Call(ctx, "load_policy", doc); err != nil || !ok(resp) {
