@@ -322,7 +322,7 @@ func xpQinghai(category string) claim.Person {
 	return xpPerson("630121", "1962-11-30", "007", category, xpYears("", 2024, 2025))
 }
 
-func xpPingluoBands(method string) func(*policy.Policy) {
+func xpPingluoBands(method policy.BandMethod) func(*policy.Policy) {
 	return func(p *policy.Policy) { p.Benefits[0].Ratio.Method = method }
 }
 
