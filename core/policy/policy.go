@@ -23,11 +23,11 @@ type Policy struct {
 	// Region is the 6-digit administrative code of the pooling region (统筹地区).
 	Region string `json:"region"`
 	// Scheme is "ncms" (新农合) or "resident" (城乡居民医保).
-	Scheme    string `json:"scheme"`
+	Scheme    Scheme `json:"scheme"`
 	Effective Period `json:"effective"`
 	// VisitDate names which date of an inpatient stay decides the policy, the year
 	// and enrollment: "admission" (入院) or "discharge" (出院).
-	VisitDate string `json:"visitDate"`
+	VisitDate VisitDate `json:"visitDate"`
 	// Source cites the document section the numbers come from.
 	Source       string   `json:"source"`
 	Illustrative bool     `json:"illustrative,omitempty"`
@@ -70,8 +70,8 @@ type Rounding struct {
 	Mode  money.Mode `json:"mode"`
 	// PreSelfPay is "line" to round each class-B line's pre-self-pay share, or
 	// "total" to round only their sum.
-	PreSelfPay string  `json:"preSelfPay"`
-	Clause     *Clause `json:"clause,omitempty"`
+	PreSelfPay PreSelfPayRounding `json:"preSelfPay"`
+	Clause     *Clause            `json:"clause,omitempty"`
 }
 
 // Class is a facility class (医疗机构类别) the county distinguishes.
@@ -456,8 +456,47 @@ type Cards struct {
 	FeeExemptAge int `json:"feeExemptAge"`
 	// FeeAgeOn is "year_start" (age on 1 January of the fee year) or "date" (age on the
 	// day the fee is charged).
-	FeeAgeOn string `json:"feeAgeOn"`
+	FeeAgeOn AgeOn `json:"feeAgeOn"`
 }
+
+// Scheme is the insurance scheme a policy belongs to: the wire value of "scheme".
+type Scheme string
+
+// Schemes.
+const (
+	SchemeNCMS     Scheme = "ncms"     // 新农合
+	SchemeResident Scheme = "resident" // 城乡居民医保
+)
+
+// VisitDate names the date of an inpatient stay that decides the policy, the year and
+// enrollment: the wire value of "visitDate".
+type VisitDate string
+
+// Deciding dates.
+const (
+	VisitDateAdmission VisitDate = "admission" // 入院
+	VisitDateDischarge VisitDate = "discharge" // 出院
+)
+
+// PreSelfPayRounding says where class-B pre-self-pay shares are rounded: the wire
+// value of "preSelfPay".
+type PreSelfPayRounding string
+
+// Pre-self-pay roundings.
+const (
+	PreSelfPayLine  PreSelfPayRounding = "line"  // each line's share
+	PreSelfPayTotal PreSelfPayRounding = "total" // only their sum
+)
+
+// AgeOn says on which day a card holder's age is taken for the fee: the wire value
+// of "feeAgeOn".
+type AgeOn string
+
+// Fee ages.
+const (
+	AgeOnYearStart AgeOn = "year_start" // 1 January of the fee year
+	AgeOnDate      AgeOn = "date"       // the day the fee is charged
+)
 
 // Audit thresholds for the county's monitoring reports.
 type Audit struct {

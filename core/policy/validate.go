@@ -139,9 +139,9 @@ func (p *Policy) Validate() error {
 	if c.required(p.Region, "/region") && (len(p.Region) != 6 || !digitsOnly(p.Region)) {
 		c.say(core.FieldInvalid, "/region", "6-digit region code", "须为 6 位地区码")
 	}
-	oneOf(c, p.Scheme, "/scheme", "ncms", "resident")
+	oneOf(c, p.Scheme, "/scheme", SchemeNCMS, SchemeResident)
 	c.period(p.Effective, "/effective")
-	oneOf(c, p.VisitDate, "/visitDate", "admission", "discharge")
+	oneOf(c, p.VisitDate, "/visitDate", VisitDateAdmission, VisitDateDischarge)
 	c.required(p.Source, "/source")
 	c.rounding(p.Rounding, "/rounding", true)
 
@@ -258,7 +258,7 @@ func (p *Policy) Validate() error {
 	}
 	c.amount(p.Cards.Fee, "/cards/fee")
 	c.nonNegative(p.Cards.FeeExemptAge, "/cards/feeExemptAge")
-	oneOf(c, p.Cards.FeeAgeOn, "/cards/feeAgeOn", "year_start", "date")
+	oneOf(c, p.Cards.FeeAgeOn, "/cards/feeAgeOn", AgeOnYearStart, AgeOnDate)
 	c.unit(p.Audit.DrugShare, "/audit/drugShare")
 	c.rounding(p.Reports.PerCapita, "/reports/perCapita", false)
 	c.words(p)
@@ -298,7 +298,7 @@ func (c *checker) rounding(r Rounding, path string, money bool) {
 		if r.Scale > 2 {
 			c.say(core.FieldInvalid, path+"/scale", "money is paid in whole fen: at most 2 decimals", "支付金额以分为单位：至多 2 位小数")
 		}
-		oneOf(c, r.PreSelfPay, path+"/preSelfPay", "line", "total")
+		oneOf(c, r.PreSelfPay, path+"/preSelfPay", PreSelfPayLine, PreSelfPayTotal)
 	}
 }
 
