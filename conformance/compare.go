@@ -3,38 +3,17 @@ package conformance
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"sort"
 	"strings"
+
+	"github.com/ruralhealth/ncms/core/engine"
 )
 
-// response is the engine's envelope, decoded loosely enough to compare.
-type response struct {
-	Schema json.Number     `json:"schema"`
-	OK     *bool           `json:"ok"`
-	Result json.RawMessage `json:"result"`
-	Errors []struct {
-		Code string `json:"code"`
-		Path string `json:"path"`
-	} `json:"errors"`
-}
-
-// envelope decodes resp as a response envelope: a JSON object with "schema": 1 and
-// an "ok" member. Every engine's response goes through it, so that Compare,
-// loadResult and the HTTP engine agree on what a response is.
-func envelope(resp []byte) (*response, error) {
-	var r response
-	dec := json.NewDecoder(bytes.NewReader(resp))
-	dec.UseNumber()
-	if err := dec.Decode(&r); err != nil {
-		return nil, fmt.Errorf("response is not JSON: %w", err)
-	}
-	if r.Schema.String() != "1" || r.OK == nil {
-		return nil, errors.New("response is not an envelope")
-	}
-	return &r, nil
-}
+// envelope opens resp as a response envelope (engine.Open: strict, schema 1, ok
+// present). Every engine's response goes through it, so that Compare, loadResult
+// and the HTTP engine agree on what a response is.
+func envelope(resp []byte) (engine.Response, error) { return engine.Open(resp) }
 
 // loadResult turns a load_policy response into an error when it is not ok.
 func loadResult(resp []byte) error {
@@ -42,7 +21,7 @@ func loadResult(resp []byte) error {
 	if err != nil {
 		return fmt.Errorf("load_policy: %w: %.120q", err, resp)
 	}
-	if !*r.OK {
+	if !r.OK {
 		return fmt.Errorf("load_policy refused the policy: %s", resp)
 	}
 	return nil
@@ -62,22 +41,22 @@ func Compare(v *Vector, resp []byte) string {
 		return fmt.Sprintf("%v: %.120q", err, resp)
 	}
 	if v.WantError != nil {
-		if *r.OK {
+		if r.OK {
 			return "ok, want errors " + errorList(v.WantError)
 		}
 		got := make([]WantError, len(r.Errors))
 		for i, e := range r.Errors {
-			got[i] = WantError{Code: e.Code, Path: e.Path}
+			got[i] = WantError{Code: string(e.Code), Path: e.Path}
 		}
 		if errorList(got) != errorList(v.WantError) {
 			return "errors " + errorList(got) + ", want " + errorList(v.WantError)
 		}
 		return ""
 	}
-	if !*r.OK {
+	if !r.OK {
 		got := make([]WantError, len(r.Errors))
 		for i, e := range r.Errors {
-			got[i] = WantError{Code: e.Code, Path: e.Path}
+			got[i] = WantError{Code: string(e.Code), Path: e.Path}
 		}
 		return "errors " + errorList(got) + ", want a result"
 	}

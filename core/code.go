@@ -74,32 +74,6 @@ const (
 
 	// The engine itself: a bug, never the caller's fault.
 	EngineInternal Code = "engine_internal"
-
-	// The county server: access, the ledger and the registry.
-	Unauthorized       Code = "auth_unauthorized"
-	Forbidden          Code = "auth_forbidden"
-	NotFound           Code = "not_found"
-	MethodNotAllowed   Code = "method_not_allowed"
-	SettlementConflict Code = "settlement_conflict"
-	AlreadyReversed    Code = "settlement_already_reversed"
-	SettlementReversed Code = "settlement_reversed"
-	NotRegistered      Code = "person_not_registered"
-	Unavailable        Code = "server_unavailable"
-	Busy               Code = "server_busy"
-	StoreUnavailable   Code = "store_unavailable"
-	ServerInternal     Code = "server_internal"
-)
-
-// The county server's checkout desk: operators, the facility register and invoices.
-const (
-	AuthCredentials       Code = "auth_bad_credentials"
-	AuthSession           Code = "auth_session_ended"
-	AuthLocked            Code = "auth_locked"
-	AuthCSRF              Code = "auth_csrf"
-	OperatorTaken         Code = "operator_login_taken"
-	FacilityUnknown       Code = "facility_unknown"
-	FacilityClassMismatch Code = "facility_class_mismatch"
-	InvoiceSettled        Code = "invoice_already_settled"
 )
 
 // Warning codes: the claim settles, but the result says why the fund paid less than a
@@ -230,47 +204,6 @@ func (c Code) Text() (en, zh string) {
 		return "roster has no rows", "花名册为空"
 	case EngineInternal:
 		return "internal engine error", "引擎内部错误"
-	case Unauthorized:
-		return "missing or unknown API key", "缺少或无效的接口密钥"
-	case Forbidden:
-		return "this key may not do this", "该密钥无权执行此操作"
-	case NotFound:
-		return "not found", "未找到"
-	case MethodNotAllowed:
-		return "method not allowed", "不支持该请求方法"
-	case SettlementConflict:
-		return "this visit was already settled with a different bill; correct it instead", "该就诊已按不同费用结算，请走更正流程"
-	case AlreadyReversed:
-		return "settlement was already reversed", "该结算已撤销"
-	case SettlementReversed:
-		return "this bill's settlement of the visit was reversed; to settle it again, send the request with resettle=true",
-			"该就诊此费用的结算已撤销；如需重新结算，请带上参数 \"resettle=true\" 再次提交"
-	case NotRegistered:
-		return "person is not in the county registry", "参合人员不在县登记库中"
-	case AuthCredentials:
-		return "wrong login or password", "登录名或密码错误"
-	case AuthSession:
-		return "not signed in, or the session has ended; sign in again", "未登录或会话已结束，请重新登录"
-	case AuthLocked:
-		return "too many failed logins; try again later (seconds to wait)", "登录失败次数过多，请稍后再试（需等待秒数）"
-	case AuthCSRF:
-		return "missing or wrong CSRF token", "缺少或错误的防跨站请求令牌"
-	case OperatorTaken:
-		return "an operator with this login already exists", "该登录名的操作员已存在"
-	case FacilityUnknown:
-		return "institution is not in the facility register on the visit date (institution, visit date)", "就诊日该医疗机构不在定点医疗机构登记中（机构、就诊日）"
-	case FacilityClassMismatch:
-		return "facility class differs from the facility register (institution, visit date: registered ≠ claimed)", "医疗机构类别与定点医疗机构登记不符（机构、就诊日：登记 ≠ 申报）"
-	case InvoiceSettled:
-		return "this invoice was already settled at this institution (invoice → settlement, visit)", "该发票已在本机构结算（发票 → 结算序号、就诊号）"
-	case Unavailable:
-		return "server is shutting down or cannot answer now; retry", "服务器正在关闭或暂时无法应答，请重试"
-	case Busy:
-		return "too many public requests; retry after the seconds in the Retry-After header", "公开接口请求过多，服务器繁忙，请按响应头所示的秒数稍后重试"
-	case StoreUnavailable:
-		return "the database is unavailable; retry after the Retry-After seconds", "数据库暂时不可用，请按响应头所示的秒数稍后重试"
-	case ServerInternal:
-		return "internal server error", "服务器内部错误"
 	case WarnNotEnrolled:
 		return "person is not enrolled for the visit date; the fund pays nothing", "就诊日未参合，基金不予支付"
 	case WarnWaitingPeriod:

@@ -34,7 +34,14 @@ func NewError(code Code, path, detail string) *Error {
 // Either detail past MaxDetail bytes is cut, so that no error repeats a huge input even
 // when a caller forgot to Quote it.
 func NewErrorText(code Code, path, en, zh string) *Error {
-	msgEn, msgZh := code.Text()
+	return NewErrorIn(Code.Text, code, path, en, zh)
+}
+
+// NewErrorIn is NewErrorText for a code whose catalogue text is not the core's:
+// catalogue gives it. The county server keeps the codes only it raises, and their
+// texts, in its own package and builds their errors with this.
+func NewErrorIn(catalogue func(Code) (en, zh string), code Code, path, en, zh string) *Error {
+	msgEn, msgZh := catalogue(code)
 	if en != "" {
 		msgEn += ": " + cut(en, MaxDetail)
 	}

@@ -143,7 +143,7 @@ func (t *Totals) AdmissionsAt(class string) int {
 // Date returns the date that decides the year, enrollment and policy for the visit:
 // the admission date, or the discharge date where the policy says so and one is given.
 func (c *Claim) Date(p *policy.Compiled) civil.Date {
-	if p.Policy().VisitDate == "discharge" && !c.Visit.Discharge.IsZero() {
+	if p.Policy().VisitDate == policy.VisitDateDischarge && !c.Visit.Discharge.IsZero() {
 		return c.Visit.Discharge
 	}
 	return c.Visit.Admission

@@ -52,7 +52,7 @@ func (c *Claim) Validate(p *policy.Compiled, personID func(id string, on civil.D
 	datesOK := date.Valid()
 	if datesOK && !p.Policy().Effective.Contains(date) {
 		path := "/visit/admission"
-		if p.Policy().VisitDate == "discharge" && !v.Discharge.IsZero() {
+		if p.Policy().VisitDate == policy.VisitDateDischarge && !v.Discharge.IsZero() {
 			path = "/visit/discharge"
 		}
 		eff := p.Policy().Effective.From.String() + "…" + p.Policy().Effective.To.String()

@@ -148,7 +148,8 @@ func ScanCalls(fsys fs.FS) ([]Finding, error) {
 }
 
 // codeCall reports whether call builds an error: a function in zhDetail with the
-// right number of arguments, the first a core error code (core.X, or X in core).
+// right number of arguments, the first an error code: core.X, apierr.X (the county
+// server's codes, server/apierr), or X in either package.
 func codeCall(call *ast.CallExpr) bool {
 	i, ok := zhDetail(funcName(call))
 	if !ok || len(call.Args) != i+1 {
@@ -157,7 +158,7 @@ func codeCall(call *ast.CallExpr) bool {
 	switch c := call.Args[0].(type) {
 	case *ast.SelectorExpr:
 		x, ok := c.X.(*ast.Ident)
-		return ok && x.Name == "core"
+		return ok && (x.Name == "core" || x.Name == "apierr")
 	case *ast.Ident:
 		return c.Name != "nil"
 	}

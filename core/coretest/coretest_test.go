@@ -57,6 +57,8 @@ func f(es *core.Errors, err error, n int, get func(string) string) {
 	_ = core.NewErrorText(core.RequestMalformed, "", err.Error(), "")        // ok
 	_ = core.NewErrorText(core.FieldInvalid, "", "", fmt.Sprintf("visit %d", n)) // 4
 	_ = core.NewError(core.FieldInvalid, "/a", "")                           // ok
+	_ = apierr.NewErrorText(apierr.NotFound, "", "no such key", "no such key") // 5: the server's codes too
+	_ = apierr.NewError(apierr.NotFound, "/a", core.Quote(get("id")))        // ok
 }
 `
 	if err := os.WriteFile(filepath.Join(dir, "x.go"), []byte(src), 0o644); err != nil {
@@ -70,7 +72,7 @@ func f(es *core.Errors, err error, n int, get func(string) string) {
 	for _, f := range fs {
 		lines = append(lines, f.Pos.Line)
 	}
-	if want := []int{11, 14, 15, 17}; !slices.Equal(lines, want) {
+	if want := []int{11, 14, 15, 17, 19}; !slices.Equal(lines, want) {
 		t.Errorf("findings at lines %v, want %v: %v", lines, want, fs)
 	}
 }

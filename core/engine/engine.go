@@ -143,7 +143,7 @@ func (e *Engine) Find(id, version string, date civil.Date) (*policy.Compiled, er
 func (e *Engine) FindFor(id, version string, c *claim.Claim) (*policy.Compiled, error) {
 	p, err := e.Find(id, version, c.Visit.Admission)
 	d := c.Visit.Discharge
-	if err != nil || version != "" || p.Policy().VisitDate != "discharge" || d.IsZero() || !d.Valid() {
+	if err != nil || version != "" || p.Policy().VisitDate != policy.VisitDateDischarge || d.IsZero() || !d.Valid() {
 		return p, err
 	}
 	q, err := e.Find(id, "", d)

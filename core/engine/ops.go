@@ -288,7 +288,7 @@ type PolicyInfo struct {
 	Name         string        `json:"name"`
 	NameEn       string        `json:"nameEn,omitempty"`
 	Region       string        `json:"region"`
-	Scheme       string        `json:"scheme"`
+	Scheme       policy.Scheme `json:"scheme"`
 	Effective    policy.Period `json:"effective"`
 	Source       string        `json:"source"`
 	Illustrative bool          `json:"illustrative"`

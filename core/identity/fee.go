@@ -22,7 +22,7 @@ func Fee(p *policy.Compiled, birth civil.Date, on civil.Date) money.Amount {
 		return cards.Fee
 	}
 	ref := on
-	if cards.FeeAgeOn != "date" {
+	if cards.FeeAgeOn != policy.AgeOnDate {
 		ref = civil.New(on.Year, time.January, 1)
 	}
 	if birth.YearsUntil(ref) >= cards.FeeExemptAge {

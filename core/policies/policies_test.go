@@ -200,9 +200,9 @@ func TestSettings(t *testing.T) {
 		got  func(p *policy.Policy) string
 		want string
 	}{
-		{"pingluo whole reading", "pingluo-original", func(p *policy.Policy) string { return p.Benefits[0].Ratio.Method }, policy.Whole},
-		{"pingluo excess variant", "pingluo-original-excess", func(p *policy.Policy) string { return p.Benefits[0].Ratio.Method }, policy.Excess},
-		{"pingluo axis cost", "pingluo-original", func(p *policy.Policy) string { return p.Benefits[0].Ratio.Axis }, policy.AxisCost},
+		{"pingluo whole reading", "pingluo-original", func(p *policy.Policy) string { return string(p.Benefits[0].Ratio.Method) }, string(policy.Whole)},
+		{"pingluo excess variant", "pingluo-original-excess", func(p *policy.Policy) string { return string(p.Benefits[0].Ratio.Method) }, string(policy.Excess)},
+		{"pingluo axis cost", "pingluo-original", func(p *policy.Policy) string { return string(p.Benefits[0].Ratio.Axis) }, string(policy.AxisCost)},
 		{"pingluo cap 4000", "pingluo-original", func(p *policy.Policy) string { return p.Pools[0].Cap.String() }, "4000.00"},
 		{"pingluo family account 5", "pingluo-original", func(p *policy.Policy) string { return p.FamilyAccount.PerPerson.String() }, "5.00"},
 		{"pingluo top band 55% from 4000", "pingluo-original", func(p *policy.Policy) string {
@@ -216,15 +216,15 @@ func TestSettings(t *testing.T) {
 		{"hu cap", "hu-county", func(p *policy.Policy) string { return p.Pools[0].Cap.String() }, "15000.00"},
 		{"hu class B", "hu-county", func(p *policy.Policy) string { return p.Catalogue.ClassB.String() }, "0"},
 		{"hu drug share", "hu-county", func(p *policy.Policy) string { return p.Audit.DrugShare.String() }, "0.45"},
-		{"hu referral", "hu-county", func(p *policy.Policy) string { return p.Benefits[2].Referral.Missing }, policy.ReferralRefuse},
+		{"hu referral", "hu-county", func(p *policy.Policy) string { return string(p.Benefits[2].Referral.Missing) }, string(policy.ReferralRefuse)},
 		{"hu report rounding", "hu-county", func(p *policy.Policy) string { return string(p.Reports.PerCapita.Mode) }, string(money.Down)},
 		{"city level-2 later", "city-resident", func(p *policy.Policy) string {
 			d := p.Benefits[4].Deductible
-			return d.First.String() + "/" + d.Later.String() + "/" + d.Count
+			return d.First.String() + "/" + d.Later.String() + "/" + string(d.Count)
 		}, "350.00/250.00/all"},
 		{"city level-3 later", "city-resident", func(p *policy.Policy) string {
 			d := p.Benefits[7].Deductible
-			return d.First.String() + "/" + d.Later.String() + "/" + d.Count
+			return d.First.String() + "/" + d.Later.String() + "/" + string(d.Count)
 		}, "600.00/500.00/all"},
 		{"city minor tier", "city-resident", func(p *policy.Policy) string { return p.Categories[1].BenefitTier }, "t2"},
 		{"city continuity max", "city-resident", func(p *policy.Policy) string { return p.Continuity.RateMax.String() }, "0.1"},
@@ -234,7 +234,7 @@ func TestSettings(t *testing.T) {
 		}, "700.00@0.55 cap 180000.00"},
 		{"zhengzhou supplementary", "zhengzhou", func(p *policy.Policy) string {
 			l := p.Layers[0]
-			return l.Kind + " " + l.Mode + " " + l.Base + " " + l.Basis + " " + l.Cap.String()
+			return string(l.Kind) + " " + string(l.Mode) + " " + string(l.Base) + " " + string(l.Basis) + " " + l.Cap.String()
 		}, "supplementary ratio scope_personal year 120000.00"},
 		{"qinghai layers", "qinghai", func(p *policy.Policy) string {
 			return p.Layers[0].Target.String() + " " + p.Layers[1].Target.String()

@@ -23,11 +23,11 @@ type Policy struct {
 	// Region is the 6-digit administrative code of the pooling region (统筹地区).
 	Region string `json:"region"`
 	// Scheme is "ncms" (新农合) or "resident" (城乡居民医保).
-	Scheme    string `json:"scheme"`
+	Scheme    Scheme `json:"scheme"`
 	Effective Period `json:"effective"`
 	// VisitDate names which date of an inpatient stay decides the policy, the year
 	// and enrollment: "admission" (入院) or "discharge" (出院).
-	VisitDate string `json:"visitDate"`
+	VisitDate VisitDate `json:"visitDate"`
 	// Source cites the document section the numbers come from.
 	Source       string   `json:"source"`
 	Illustrative bool     `json:"illustrative,omitempty"`
@@ -70,8 +70,8 @@ type Rounding struct {
 	Mode  money.Mode `json:"mode"`
 	// PreSelfPay is "line" to round each class-B line's pre-self-pay share, or
 	// "total" to round only their sum.
-	PreSelfPay string  `json:"preSelfPay"`
-	Clause     *Clause `json:"clause,omitempty"`
+	PreSelfPay PreSelfPayRounding `json:"preSelfPay"`
+	Clause     *Clause            `json:"clause,omitempty"`
 }
 
 // Class is a facility class (医疗机构类别) the county distinguishes.
@@ -186,24 +186,27 @@ func VisitTypes() []string {
 	return []string{VisitInpatient, VisitOutpatient, VisitSpecialOutpatient, VisitMaternity}
 }
 
+// BenefitKind is what a benefit pays: its value is the wire value of "kind".
+type BenefitKind string
+
 // Benefit kinds.
 const (
-	KindRatio     = "ratio"      // deductible then ratio
-	KindCappedFee = "capped_fee" // 限费医疗: the patient pays at most a fixed amount
+	KindRatio     BenefitKind = "ratio"      // deductible then ratio
+	KindCappedFee BenefitKind = "capped_fee" // 限费医疗: the patient pays at most a fixed amount
 )
 
 // Benefit is a rule for the basic fund. The first benefit whose selectors all match
 // the visit applies; an empty selector matches everything.
 type Benefit struct {
-	ID         string   `json:"id"`
-	Name       string   `json:"name"`
-	NameEn     string   `json:"nameEn,omitempty"`
-	VisitTypes []string `json:"visitTypes"`
-	Classes    []string `json:"classes,omitempty"`
-	Tiers      []string `json:"tiers,omitempty"`
-	Categories []string `json:"categories,omitempty"`
-	Pool       string   `json:"pool"`
-	Kind       string   `json:"kind"`
+	ID         string      `json:"id"`
+	Name       string      `json:"name"`
+	NameEn     string      `json:"nameEn,omitempty"`
+	VisitTypes []string    `json:"visitTypes"`
+	Classes    []string    `json:"classes,omitempty"`
+	Tiers      []string    `json:"tiers,omitempty"`
+	Categories []string    `json:"categories,omitempty"`
+	Pool       string      `json:"pool"`
+	Kind       BenefitKind `json:"kind"`
 
 	Deductible Deductible `json:"deductible"`
 	Ratio      Schedule   `json:"ratio"`
@@ -222,48 +225,60 @@ type Benefit struct {
 	Clause *Clause `json:"clause,omitempty"`
 }
 
+// DeductibleBasis is what a deductible is charged per: the wire value of "basis".
+type DeductibleBasis string
+
 // Deductible bases.
 const (
-	PerAdmission = "admission" // each admission or visit has its own deductible
-	PerYear      = "year"      // one deductible per person per year in the pool
-	NoDeductible = "none"
+	PerAdmission DeductibleBasis = "admission" // each admission or visit has its own deductible
+	PerYear      DeductibleBasis = "year"      // one deductible per person per year in the pool
+	NoDeductible DeductibleBasis = "none"
 )
+
+// AdmissionCount names the earlier admissions that make one "later": the wire value of "count".
+type AdmissionCount string
 
 // What counts as a previous admission when choosing First or Later.
 const (
-	CountClass = "class" // admissions at the same facility class
-	CountAll   = "all"   // admissions at any class
+	CountClass AdmissionCount = "class" // admissions at the same facility class
+	CountAll   AdmissionCount = "all"   // admissions at any class
 )
 
 // Deductible is the 起付线.
 type Deductible struct {
-	Basis string       `json:"basis"`
-	First money.Amount `json:"first"`
+	Basis DeductibleBasis `json:"basis"`
+	First money.Amount    `json:"first"`
 	// Later applies from the second admission in the year; nil means same as First.
 	Later *money.Amount `json:"later,omitempty"`
 	// Count says which earlier admissions make this one "later".
-	Count  string  `json:"count,omitempty"`
-	Clause *Clause `json:"clause,omitempty"`
+	Count  AdmissionCount `json:"count,omitempty"`
+	Clause *Clause        `json:"clause,omitempty"`
 }
+
+// BandMethod is how a banded schedule applies its rates: the wire value of "method".
+type BandMethod string
 
 // Band methods.
 const (
-	Excess = "excess" // 超额累进: each slice at its own band's rate
-	Whole  = "whole"  // 全额累进: the whole amount at the rate of the band reached
+	Excess BandMethod = "excess" // 超额累进: each slice at its own band's rate
+	Whole  BandMethod = "whole"  // 全额累进: the whole amount at the rate of the band reached
 )
+
+// BandAxis is what band edges are measured on: the wire value of "axis".
+type BandAxis string
 
 // Band axes.
 const (
-	AxisCost  = "cost"  // band edges are positions on the cost, deductible included
-	AxisAbove = "above" // band edges are measured from the deductible or threshold
+	AxisCost  BandAxis = "cost"  // band edges are positions on the cost, deductible included
+	AxisAbove BandAxis = "above" // band edges are measured from the deductible or threshold
 )
 
 // Schedule is a flat or banded ratio. A flat ratio is one band from 0.
 type Schedule struct {
-	Method string  `json:"method"`
-	Axis   string  `json:"axis"`
-	Bands  []Band  `json:"bands"`
-	Clause *Clause `json:"clause,omitempty"`
+	Method BandMethod `json:"method"`
+	Axis   BandAxis   `json:"axis"`
+	Bands  []Band     `json:"bands"`
+	Clause *Clause    `json:"clause,omitempty"`
 }
 
 // Band applies Rate to amounts above From up to the next band's From (inclusive).
@@ -272,32 +287,41 @@ type Band struct {
 	Rate money.Rate   `json:"rate"`
 }
 
+// ReferralMissing is what happens to out-of-county care without a referral: the wire value of "missing".
+type ReferralMissing string
+
 // What happens to out-of-county care without a referral (转诊).
 const (
-	ReferralReduce = "reduce" // the ratio drops by Points
-	ReferralRefuse = "refuse" // the fund pays nothing
+	ReferralReduce ReferralMissing = "reduce" // the ratio drops by Points
+	ReferralRefuse ReferralMissing = "refuse" // the fund pays nothing
 )
 
 // Referral rule for classes that are not in the county.
 type Referral struct {
-	Required bool       `json:"required"`
-	Missing  string     `json:"missing,omitempty"`
-	Points   money.Rate `json:"points"`
-	Clause   *Clause    `json:"clause,omitempty"`
+	Required bool            `json:"required"`
+	Missing  ReferralMissing `json:"missing,omitempty"`
+	Points   money.Rate      `json:"points"`
+	Clause   *Clause         `json:"clause,omitempty"`
 }
+
+// BelowPrice is how a single-disease stay under its price is shared: the wire value of "below".
+type BelowPrice string
 
 // What happens when a single-disease stay costs less than the fixed price.
 const (
-	BelowPatientFirst = "patient_first" // the patient pays up to the fixed share, the fund the rest
-	BelowFundFirst    = "fund_first"    // the fund pays up to its fixed payment, the patient the rest
-	BelowProportional = "proportional"  // both shares scale with cost ÷ price
-	BelowRegular      = "regular"       // settled by the ordinary benefit rules
+	BelowPatientFirst BelowPrice = "patient_first" // the patient pays up to the fixed share, the fund the rest
+	BelowFundFirst    BelowPrice = "fund_first"    // the fund pays up to its fixed payment, the patient the rest
+	BelowProportional BelowPrice = "proportional"  // both shares scale with cost ÷ price
+	BelowRegular      BelowPrice = "regular"       // settled by the ordinary benefit rules
 )
+
+// OutsidePrice is what happens to a single-disease stay where the price does not apply: the wire value of "outside".
+type OutsidePrice string
 
 // What happens when a single-disease stay is at a facility the price does not cover.
 const (
-	OutsideRegular = "regular" // ordinary benefit rules
-	OutsideRefuse  = "refuse"  // the fund pays nothing
+	OutsideRegular OutsidePrice = "regular" // ordinary benefit rules
+	OutsideRefuse  OutsidePrice = "refuse"  // the fund pays nothing
 )
 
 // SingleDisease is a fixed price (单病种限价包干): the fund pays a fixed amount, the
@@ -310,8 +334,8 @@ type SingleDisease struct {
 	Patient      money.Amount `json:"patient"`
 	Classes      []string     `json:"classes,omitempty"`
 	InCountyOnly bool         `json:"inCountyOnly"`
-	Below        string       `json:"below"`
-	Outside      string       `json:"outside"`
+	Below        BelowPrice   `json:"below"`
+	Outside      OutsidePrice `json:"outside"`
 	// Pool, when set, is the cap the fixed payment counts against.
 	Pool   string  `json:"pool,omitempty"`
 	Clause *Clause `json:"clause,omitempty"`
@@ -347,50 +371,62 @@ type Subsidy struct {
 	Amount   money.Amount `json:"amount"`
 }
 
+// LayerKind labels a layer for reports: the wire value of a layer's "kind".
+type LayerKind string
+
 // Layer kinds; the kind is a label for reports, the settings decide the arithmetic.
 const (
-	LayerCatastrophic  = "catastrophic"  // 大病保险
-	LayerSupplementary = "supplementary" // 补充医疗保险
-	LayerTopUp         = "topup"         // 二次补偿 to an effective ratio
-	LayerAssistance    = "assistance"    // 医疗救助
-	LayerCeiling       = "oop_ceiling"   // out-of-pocket ceiling
+	LayerCatastrophic  LayerKind = "catastrophic"  // 大病保险
+	LayerSupplementary LayerKind = "supplementary" // 补充医疗保险
+	LayerTopUp         LayerKind = "topup"         // 二次补偿 to an effective ratio
+	LayerAssistance    LayerKind = "assistance"    // 医疗救助
+	LayerCeiling       LayerKind = "oop_ceiling"   // out-of-pocket ceiling
 )
+
+// LayerBase is what a layer pays on: the wire value of "base".
+type LayerBase string
 
 // Layer bases: what a layer pays on, after the funds before it.
 const (
-	BaseScopePersonal = "scope_personal" // policy-scope cost the funds so far left to the patient
-	BasePersonal      = "personal"       // everything the funds so far left to the patient
-	BaseScope         = "scope"          // policy-scope cost (for top-up targets)
-	BaseTotal         = "total"          // total cost less hospital-borne (for top-up targets)
+	BaseScopePersonal LayerBase = "scope_personal" // policy-scope cost the funds so far left to the patient
+	BasePersonal      LayerBase = "personal"       // everything the funds so far left to the patient
+	BaseScope         LayerBase = "scope"          // policy-scope cost (for top-up targets)
+	BaseTotal         LayerBase = "total"          // total cost less hospital-borne (for top-up targets)
 )
+
+// LayerMode is how a layer computes: the wire value of "mode".
+type LayerMode string
 
 // Layer modes.
 const (
-	ModeRatio = "ratio" // threshold, then the schedule
-	ModeTopUp = "topup" // pay until funds ÷ base reaches Target
+	ModeRatio LayerMode = "ratio" // threshold, then the schedule
+	ModeTopUp LayerMode = "topup" // pay until funds ÷ base reaches Target
 )
+
+// LayerBasis is how a layer's base accumulates: the wire value of a layer's "basis".
+type LayerBasis string
 
 // Layer bases accumulate per claim or per year.
 const (
-	BasisClaim = "claim"
-	BasisYear  = "year"
+	BasisClaim LayerBasis = "claim"
+	BasisYear  LayerBasis = "year"
 )
 
 // Layer is a fund after the basic fund: catastrophic insurance, supplementary
 // insurance, an effective-ratio top-up, medical assistance or an out-of-pocket ceiling.
 type Layer struct {
-	ID         string   `json:"id"`
-	Name       string   `json:"name"`
-	NameEn     string   `json:"nameEn,omitempty"`
-	Kind       string   `json:"kind"`
-	VisitTypes []string `json:"visitTypes"`
+	ID         string    `json:"id"`
+	Name       string    `json:"name"`
+	NameEn     string    `json:"nameEn,omitempty"`
+	Kind       LayerKind `json:"kind"`
+	VisitTypes []string  `json:"visitTypes"`
 	// Categories limits the layer to these person categories (assistance); empty: all.
 	Categories []string `json:"categories,omitempty"`
 	// SingleDiseaseOnly limits the layer to stays settled at a single-disease price.
 	SingleDiseaseOnly bool          `json:"singleDiseaseOnly,omitempty"`
-	Base              string        `json:"base"`
-	Basis             string        `json:"basis"`
-	Mode              string        `json:"mode"`
+	Base              LayerBase     `json:"base"`
+	Basis             LayerBasis    `json:"basis"`
+	Mode              LayerMode     `json:"mode"`
 	Threshold         money.Amount  `json:"threshold"`
 	Ratio             Schedule      `json:"ratio"`
 	Target            money.Rate    `json:"target"`
@@ -404,8 +440,8 @@ type FamilyAccount struct {
 	PerPerson  money.Amount `json:"perPerson"`
 	VisitTypes []string     `json:"visitTypes"`
 	// Covers is "personal" (everything left to the patient) or "scope_personal".
-	Covers string  `json:"covers"`
-	Clause *Clause `json:"clause,omitempty"`
+	Covers LayerBase `json:"covers"`
+	Clause *Clause   `json:"clause,omitempty"`
 }
 
 // Cards holds the one-card (一卡通) rules.
@@ -420,8 +456,47 @@ type Cards struct {
 	FeeExemptAge int `json:"feeExemptAge"`
 	// FeeAgeOn is "year_start" (age on 1 January of the fee year) or "date" (age on the
 	// day the fee is charged).
-	FeeAgeOn string `json:"feeAgeOn"`
+	FeeAgeOn AgeOn `json:"feeAgeOn"`
 }
+
+// Scheme is the insurance scheme a policy belongs to: the wire value of "scheme".
+type Scheme string
+
+// Schemes.
+const (
+	SchemeNCMS     Scheme = "ncms"     // 新农合
+	SchemeResident Scheme = "resident" // 城乡居民医保
+)
+
+// VisitDate names the date of an inpatient stay that decides the policy, the year and
+// enrollment: the wire value of "visitDate".
+type VisitDate string
+
+// Deciding dates.
+const (
+	VisitDateAdmission VisitDate = "admission" // 入院
+	VisitDateDischarge VisitDate = "discharge" // 出院
+)
+
+// PreSelfPayRounding says where class-B pre-self-pay shares are rounded: the wire
+// value of "preSelfPay".
+type PreSelfPayRounding string
+
+// Pre-self-pay roundings.
+const (
+	PreSelfPayLine  PreSelfPayRounding = "line"  // each line's share
+	PreSelfPayTotal PreSelfPayRounding = "total" // only their sum
+)
+
+// AgeOn says on which day a card holder's age is taken for the fee: the wire value
+// of "feeAgeOn".
+type AgeOn string
+
+// Fee ages.
+const (
+	AgeOnYearStart AgeOn = "year_start" // 1 January of the fee year
+	AgeOnDate      AgeOn = "date"       // the day the fee is charged
+)
 
 // Audit thresholds for the county's monitoring reports.
 type Audit struct {

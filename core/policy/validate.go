@@ -61,8 +61,9 @@ func (c *checker) required(s, path string) bool {
 	return true
 }
 
-func (c *checker) oneOf(s, path string, allowed ...string) {
-	if !c.required(s, path) {
+// It is generic so that a typed wire enum is checked against its own constants.
+func oneOf[T ~string](c *checker, s T, path string, allowed ...T) {
+	if !c.required(string(s), path) {
 		return
 	}
 	for _, a := range allowed {
@@ -70,7 +71,11 @@ func (c *checker) oneOf(s, path string, allowed ...string) {
 			return
 		}
 	}
-	c.notOneOf(s, path, allowed...)
+	names := make([]string, len(allowed))
+	for i, a := range allowed {
+		names[i] = string(a)
+	}
+	c.notOneOf(string(s), path, names...)
 }
 
 // notOneOf reports s at path as not one of the allowed values.
@@ -134,9 +139,9 @@ func (p *Policy) Validate() error {
 	if c.required(p.Region, "/region") && (len(p.Region) != 6 || !digitsOnly(p.Region)) {
 		c.say(core.FieldInvalid, "/region", "6-digit region code", "须为 6 位地区码")
 	}
-	c.oneOf(p.Scheme, "/scheme", "ncms", "resident")
+	oneOf(c, p.Scheme, "/scheme", SchemeNCMS, SchemeResident)
 	c.period(p.Effective, "/effective")
-	c.oneOf(p.VisitDate, "/visitDate", "admission", "discharge")
+	oneOf(c, p.VisitDate, "/visitDate", VisitDateAdmission, VisitDateDischarge)
 	c.required(p.Source, "/source")
 	c.rounding(p.Rounding, "/rounding", true)
 
@@ -204,8 +209,8 @@ func (p *Policy) Validate() error {
 		c.amount(sd.Fund, path+"/fund")
 		c.amount(sd.Patient, path+"/patient")
 		c.ref("facility class", sd.Classes, path+"/classes")
-		c.oneOf(sd.Below, path+"/below", BelowPatientFirst, BelowFundFirst, BelowProportional, BelowRegular)
-		c.oneOf(sd.Outside, path+"/outside", OutsideRegular, OutsideRefuse)
+		oneOf(c, sd.Below, path+"/below", BelowPatientFirst, BelowFundFirst, BelowProportional, BelowRegular)
+		oneOf(c, sd.Outside, path+"/outside", OutsideRegular, OutsideRefuse)
 		if sd.Pool != "" {
 			c.ref("fund", []string{sd.Pool}, path+"/pool")
 		}
@@ -223,7 +228,7 @@ func (p *Policy) Validate() error {
 		}
 		for i, s := range m.Subsidies {
 			path := "/maternity/subsidies/" + strconv.Itoa(i)
-			c.oneOf(s.Delivery, path+"/delivery", DeliveryNormal, DeliveryDifficult, DeliveryMultiple)
+			oneOf(c, s.Delivery, path+"/delivery", DeliveryNormal, DeliveryDifficult, DeliveryMultiple)
 			if s.Tier != "" {
 				c.ref("tier", []string{s.Tier}, path+"/tier")
 			}
@@ -239,7 +244,7 @@ func (p *Policy) Validate() error {
 	if fa := p.FamilyAccount; fa != nil {
 		c.amount(fa.PerPerson, "/familyAccount/perPerson")
 		c.visitTypes(fa.VisitTypes, "/familyAccount/visitTypes")
-		c.oneOf(fa.Covers, "/familyAccount/covers", BasePersonal, BaseScopePersonal)
+		oneOf(c, fa.Covers, "/familyAccount/covers", BasePersonal, BaseScopePersonal)
 	}
 	for i, is := range p.Cards.Issuers {
 		if is == "" || len(is) > 10 || !digitsOnly(is) {
@@ -253,7 +258,7 @@ func (p *Policy) Validate() error {
 	}
 	c.amount(p.Cards.Fee, "/cards/fee")
 	c.nonNegative(p.Cards.FeeExemptAge, "/cards/feeExemptAge")
-	c.oneOf(p.Cards.FeeAgeOn, "/cards/feeAgeOn", "year_start", "date")
+	oneOf(c, p.Cards.FeeAgeOn, "/cards/feeAgeOn", AgeOnYearStart, AgeOnDate)
 	c.unit(p.Audit.DrugShare, "/audit/drugShare")
 	c.rounding(p.Reports.PerCapita, "/reports/perCapita", false)
 	c.words(p)
@@ -293,7 +298,7 @@ func (c *checker) rounding(r Rounding, path string, money bool) {
 		if r.Scale > 2 {
 			c.say(core.FieldInvalid, path+"/scale", "money is paid in whole fen: at most 2 decimals", "支付金额以分为单位：至多 2 位小数")
 		}
-		c.oneOf(r.PreSelfPay, path+"/preSelfPay", "line", "total")
+		oneOf(c, r.PreSelfPay, path+"/preSelfPay", PreSelfPayLine, PreSelfPayTotal)
 	}
 }
 
@@ -302,7 +307,7 @@ func (c *checker) visitTypes(vs []string, path string) {
 		c.say(core.FieldRequired, path, "at least one visit type", "至少一种就诊类型")
 	}
 	for i, v := range vs {
-		c.oneOf(v, path+"/"+strconv.Itoa(i), VisitTypes()...)
+		oneOf(c, v, path+"/"+strconv.Itoa(i), VisitTypes()...)
 	}
 }
 
@@ -315,13 +320,13 @@ func (c *checker) benefit(p *Policy, b Benefit, path string) {
 	if c.required(b.Pool, path+"/pool") {
 		c.ref("fund", []string{b.Pool}, path+"/pool")
 	}
-	c.oneOf(b.Kind, path+"/kind", KindRatio, KindCappedFee)
+	oneOf(c, b.Kind, path+"/kind", KindRatio, KindCappedFee)
 	d := b.Deductible
-	c.oneOf(d.Basis, path+"/deductible/basis", PerAdmission, PerYear, NoDeductible)
+	oneOf(c, d.Basis, path+"/deductible/basis", PerAdmission, PerYear, NoDeductible)
 	c.amount(d.First, path+"/deductible/first")
 	c.optAmount(d.Later, path+"/deductible/later")
 	if d.Later != nil {
-		c.oneOf(d.Count, path+"/deductible/count", CountClass, CountAll)
+		oneOf(c, d.Count, path+"/deductible/count", CountClass, CountAll)
 		if d.Basis != PerAdmission {
 			c.say(core.FieldInvalid, path+"/deductible/later", "a later-admission deductible needs basis \"admission\"", "再次住院起付线须以 \"admission\" 为计算基础")
 		}
@@ -339,7 +344,7 @@ func (c *checker) benefit(p *Policy, b Benefit, path string) {
 	c.optAmount(b.VisitCap, path+"/visitCap")
 	c.optAmount(b.AnnualCap, path+"/annualCap")
 	if b.Referral.Required {
-		c.oneOf(b.Referral.Missing, path+"/referral/missing", ReferralReduce, ReferralRefuse)
+		oneOf(c, b.Referral.Missing, path+"/referral/missing", ReferralReduce, ReferralRefuse)
 	}
 	c.unit(b.Referral.Points, path+"/referral/points")
 	if b.ContinuityBonus && p.Continuity == nil {
@@ -348,8 +353,8 @@ func (c *checker) benefit(p *Policy, b Benefit, path string) {
 }
 
 func (c *checker) schedule(s Schedule, path string) {
-	c.oneOf(s.Method, path+"/method", Excess, Whole)
-	c.oneOf(s.Axis, path+"/axis", AxisCost, AxisAbove)
+	oneOf(c, s.Method, path+"/method", Excess, Whole)
+	oneOf(c, s.Axis, path+"/axis", AxisCost, AxisAbove)
 	if len(s.Bands) == 0 {
 		c.say(core.FieldRequired, path+"/bands", "at least one band", "至少一个分段")
 	}
@@ -378,24 +383,24 @@ func (c *checker) unused(s Schedule, path string) {
 func (c *checker) layer(l Layer, path string) {
 	c.define("fund", l.ID, path+"/id")
 	c.required(l.Name, path+"/name")
-	c.oneOf(l.Kind, path+"/kind", LayerCatastrophic, LayerSupplementary, LayerTopUp, LayerAssistance, LayerCeiling)
+	oneOf(c, l.Kind, path+"/kind", LayerCatastrophic, LayerSupplementary, LayerTopUp, LayerAssistance, LayerCeiling)
 	c.visitTypes(l.VisitTypes, path+"/visitTypes")
 	c.ref("category", l.Categories, path+"/categories")
-	c.oneOf(l.Basis, path+"/basis", BasisClaim, BasisYear)
+	oneOf(c, l.Basis, path+"/basis", BasisClaim, BasisYear)
 	c.amount(l.Threshold, path+"/threshold")
 	c.optAmount(l.Cap, path+"/cap")
 	switch l.Mode {
 	case ModeRatio:
-		c.oneOf(l.Base, path+"/base", BaseScopePersonal, BasePersonal)
+		oneOf(c, l.Base, path+"/base", BaseScopePersonal, BasePersonal)
 		c.schedule(l.Ratio, path+"/ratio")
 	case ModeTopUp:
-		c.oneOf(l.Base, path+"/base", BaseScope, BaseTotal)
+		oneOf(c, l.Base, path+"/base", BaseScope, BaseTotal)
 		c.unit(l.Target, path+"/target")
 		c.unused(l.Ratio, path+"/ratio")
 		if l.Basis != BasisClaim {
 			c.say(core.FieldInvalid, path+"/basis", "a top-up reaches its target per claim: basis \"claim\"", "补足到目标比例按单次结算计算：计算基础须为 \"claim\"")
 		}
 	default:
-		c.oneOf(l.Mode, path+"/mode", ModeRatio, ModeTopUp)
+		oneOf(c, l.Mode, path+"/mode", ModeRatio, ModeTopUp)
 	}
 }

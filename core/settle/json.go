@@ -219,7 +219,7 @@ func (w *jsonWriter) step(s *trace.Step) {
 	w.raw(`{"seq":`)
 	w.int(s.Seq)
 	w.raw(`,"stage":`)
-	w.str(s.Stage)
+	w.str(string(s.Stage))
 	w.raw(`,"rule":`)
 	w.str(s.Rule)
 	w.raw(`,"note":`)

@@ -59,7 +59,7 @@ func propAmt(s string) money.Amount   { return money.MustAmount(s) }
 func propAmtP(s string) *money.Amount { a := money.MustAmount(s); return &a }
 func propRate(s string) money.Rate    { return money.MustRate(s) }
 
-func propBands(method, axis string, fromRate ...string) policy.Schedule {
+func propBands(method policy.BandMethod, axis policy.BandAxis, fromRate ...string) policy.Schedule {
 	s := policy.Schedule{Method: method, Axis: axis}
 	for i := 0; i+1 < len(fromRate); i += 2 {
 		s.Bands = append(s.Bands, policy.Band{From: propAmt(fromRate[i]), Rate: propRate(fromRate[i+1])})
@@ -70,7 +70,7 @@ func propBands(method, axis string, fromRate ...string) policy.Schedule {
 // propBanded is policy (a) when method is excess and (b) when it is whole: per-admission
 // deductibles (first and later), Pingluo's bands, one pool with a cap, a lower annual
 // cap at non-designated facilities, and the referral rules.
-func propBanded(id, method string) policy.Policy {
+func propBanded(id string, method policy.BandMethod) policy.Policy {
 	p := propCommon(id)
 	p.Pools = []policy.Pool{{ID: "inpatient", Name: "住院统筹基金", Cap: propAmt("15000")}}
 	p.Benefits = []policy.Benefit{

@@ -234,7 +234,7 @@ func (s *state) waitRule() string {
 // policy-scope cost the benefits apply to.
 func (s *state) scope() {
 	var total, self, over, pre money.Amount
-	lineRounding := s.pol.Rounding.PreSelfPay == "line"
+	lineRounding := s.pol.Rounding.PreSelfPay == policy.PreSelfPayLine
 	for i := range s.c.Items {
 		it := &s.c.Items[i]
 		total = total.Add(it.Amount)

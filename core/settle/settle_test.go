@@ -322,7 +322,7 @@ func xpQinghai(category string) claim.Person {
 	return xpPerson("630121", "1962-11-30", "007", category, xpYears("", 2024, 2025))
 }
 
-func xpPingluoBands(method string) func(*policy.Policy) {
+func xpPingluoBands(method policy.BandMethod) func(*policy.Policy) {
 	return func(p *policy.Policy) { p.Benefits[0].Ratio.Method = method }
 }
 
@@ -642,7 +642,7 @@ func TestSettlePreSelfPayRounding(t *testing.T) {
 	for i := 0; i < 3; i++ {
 		items = append(items, claim.Item{Code: "B" + strconv.Itoa(i), Kind: claim.KindDrug, Class: claim.ClassB, Amount: money.MustAmount("0.05")})
 	}
-	mode := func(m string) func(*policy.Policy) {
+	mode := func(m policy.PreSelfPayRounding) func(*policy.Policy) {
 		return func(p *policy.Policy) {
 			p.Catalogue.ClassB = money.MustRate("0.10")
 			p.Rounding.PreSelfPay = m

@@ -42,7 +42,7 @@ func (s *state) singleDisease() bool {
 		case policy.BelowRegular:
 			at := s.tr.Join(rule, "/below")
 			s.tr.Add(trace.StageSingleDisease, at, "single_disease_below",
-				[]trace.Value{trace.V("disease", sd.Code), trace.V("total", s.amt(total)), trace.V("price", s.amt(price)), trace.V("below", sd.Below)},
+				[]trace.Value{trace.V("disease", sd.Code), trace.V("total", s.amt(total)), trace.V("price", s.amt(price)), trace.V("below", string(sd.Below))},
 				trace.V("fund", "—"), trace.V("patient", "—"))
 			return false
 		case policy.BelowPatientFirst:
@@ -55,7 +55,7 @@ func (s *state) singleDisease() bool {
 		}
 		at := s.tr.Join(rule, "/below")
 		s.tr.Add(trace.StageSingleDisease, at, "single_disease_below",
-			[]trace.Value{trace.V("disease", sd.Code), trace.V("total", s.amt(total)), trace.V("price", s.amt(price)), trace.V("below", sd.Below)},
+			[]trace.Value{trace.V("disease", sd.Code), trace.V("total", s.amt(total)), trace.V("price", s.amt(price)), trace.V("below", string(sd.Below))},
 			trace.V("fund", s.amt(fund)), trace.V("patient", s.amt(total.Sub(fund))))
 	} else {
 		s.r.Hospital = total.Sub(price)
@@ -178,7 +178,7 @@ func (s *state) layer(l *policy.Layer, rule string) {
 			trace.V("pay", s.amt(exact)))
 	}
 	amount := s.rounded(exact, limit, rule)
-	f := Fund{Fund: l.ID, Name: l.Name, Kind: l.Kind, Base: base}
+	f := Fund{Fund: l.ID, Name: l.Name, Kind: string(l.Kind), Base: base}
 	if l.Cap != nil {
 		a := money.NonNegative(l.Cap.Sub(t.Paid))
 		if amount.Cmp(a) > 0 {

@@ -6,28 +6,32 @@ package trace
 
 import "strings"
 
+// Stage is a stage of the settlement pipeline; its value is the wire value of a
+// step's "stage".
+type Stage string
+
 // Stages of the settlement pipeline, in the order they run.
 const (
-	StageEligibility   = "eligibility"
-	StageScope         = "scope"
-	StageRoute         = "route"
-	StageReferral      = "referral"
-	StageContinuity    = "continuity"
-	StageDeductible    = "deductible"
-	StageRatio         = "ratio"
-	StageRound         = "round"
-	StageCap           = "cap"
-	StageSingleDisease = "single_disease"
-	StageMaternity     = "maternity"
-	StageLayer         = "layer"
-	StageFamilyAccount = "family_account"
-	StageCash          = "cash"
+	StageEligibility   Stage = "eligibility"
+	StageScope         Stage = "scope"
+	StageRoute         Stage = "route"
+	StageReferral      Stage = "referral"
+	StageContinuity    Stage = "continuity"
+	StageDeductible    Stage = "deductible"
+	StageRatio         Stage = "ratio"
+	StageRound         Stage = "round"
+	StageCap           Stage = "cap"
+	StageSingleDisease Stage = "single_disease"
+	StageMaternity     Stage = "maternity"
+	StageLayer         Stage = "layer"
+	StageFamilyAccount Stage = "family_account"
+	StageCash          Stage = "cash"
 )
 
 // Step is one decision in a settlement.
 type Step struct {
 	Seq   int     `json:"seq"`
-	Stage string  `json:"stage"`
+	Stage Stage   `json:"stage"`
 	Rule  string  `json:"rule"`
 	Note  string  `json:"note"`
 	In    []Value `json:"in"`
@@ -99,7 +103,7 @@ func (b *Builder) Join(parts ...string) string {
 }
 
 // Add appends a step and numbers it. It keeps copies of in and out.
-func (b *Builder) Add(stage, rule, note string, in []Value, out ...Value) {
+func (b *Builder) Add(stage Stage, rule, note string, in []Value, out ...Value) {
 	if len(b.vals)+len(in)+len(out) > cap(b.vals) {
 		// Earlier steps keep the old array; only new values go to the new one.
 		b.vals = make([]Value, 0, 2*cap(b.vals)+len(in)+len(out))

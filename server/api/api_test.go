@@ -29,6 +29,7 @@ import (
 	"github.com/ruralhealth/ncms/core/identity"
 	"github.com/ruralhealth/ncms/server/api"
 	"github.com/ruralhealth/ncms/server/api/apitest"
+	"github.com/ruralhealth/ncms/server/apierr"
 	"github.com/ruralhealth/ncms/server/ledger"
 	"github.com/ruralhealth/ncms/server/store/storetest"
 )
@@ -200,19 +201,19 @@ func TestRoutes(t *testing.T) {
 		{name: "get policy", method: "GET", path: "/v1/policies/pingluo-original", status: 200},
 		{name: "get policy version", method: "GET", path: "/v1/policies/pingluo-original?version=nine", status: 404, code: core.PolicyNotFound, at: "/version"},
 		{name: "get unknown policy", method: "GET", path: "/v1/policies/nowhere", status: 404, code: core.PolicyNotFound},
-		{name: "publish policy without key", method: "POST", path: "/v1/policies", body: `{}`, status: 401, code: core.Unauthorized},
-		{name: "publish policy institution", method: "POST", path: "/v1/policies", key: f.h1, body: `{}`, status: 403, code: core.Forbidden},
+		{name: "publish policy without key", method: "POST", path: "/v1/policies", body: `{}`, status: 401, code: apierr.Unauthorized},
+		{name: "publish policy institution", method: "POST", path: "/v1/policies", key: f.h1, body: `{}`, status: 403, code: apierr.Forbidden},
 		{name: "publish malformed policy", method: "POST", path: "/v1/policies", key: f.county, body: `{"id":`, status: 400, code: core.RequestMalformed},
 
 		// Settlements.
-		{name: "settle without key", method: "POST", path: "/v1/settlements", body: settle("T1", "H001", "500.00"), status: 401, code: core.Unauthorized},
-		{name: "settle wrong key", method: "POST", path: "/v1/settlements", key: "ncms_nothing", body: settle("T1", "H001", "500.00"), status: 401, code: core.Unauthorized},
-		{name: "settle basic auth", method: "POST", path: "/v1/settlements", headers: []string{"Authorization", "Basic " + f.h1}, body: settle("T1", "H001", "500.00"), status: 401, code: core.Unauthorized},
-		{name: "settle other institution", method: "POST", path: "/v1/settlements", key: f.h2, body: settle("T1", "H001", "500.00"), status: 403, code: core.Forbidden, at: "/claim/visit/institution"},
+		{name: "settle without key", method: "POST", path: "/v1/settlements", body: settle("T1", "H001", "500.00"), status: 401, code: apierr.Unauthorized},
+		{name: "settle wrong key", method: "POST", path: "/v1/settlements", key: "ncms_nothing", body: settle("T1", "H001", "500.00"), status: 401, code: apierr.Unauthorized},
+		{name: "settle basic auth", method: "POST", path: "/v1/settlements", headers: []string{"Authorization", "Basic " + f.h1}, body: settle("T1", "H001", "500.00"), status: 401, code: apierr.Unauthorized},
+		{name: "settle other institution", method: "POST", path: "/v1/settlements", key: f.h2, body: settle("T1", "H001", "500.00"), status: 403, code: apierr.Forbidden, at: "/claim/visit/institution"},
 		{name: "settle", method: "POST", path: "/v1/settlements", key: f.h1, body: settle("T1", "H001", "500.00"), status: 201},
 		{name: "settle X-API-Key", method: "POST", path: "/v1/settlements", headers: []string{"X-API-Key", f.h1}, body: settle("T2", "H001", "500.00"), status: 201},
 		{name: "settle replay", method: "POST", path: "/v1/settlements", key: f.h1, body: settle("S1", "H001", "1000.00"), status: 200},
-		{name: "settle conflict", method: "POST", path: "/v1/settlements", key: f.h1, body: settle("S1", "H001", "1200.00"), status: 409, code: core.SettlementConflict, at: "/claim/id"},
+		{name: "settle conflict", method: "POST", path: "/v1/settlements", key: f.h1, body: settle("S1", "H001", "1200.00"), status: 409, code: apierr.SettlementConflict, at: "/claim/id"},
 		{name: "settle county any institution", method: "POST", path: "/v1/settlements", key: f.county, body: settle("T1", "H002", "500.00"), status: 201},
 		{name: "settle malformed", method: "POST", path: "/v1/settlements", key: f.h1, body: `{"schema":1,"claim":`, status: 400, code: core.RequestMalformed},
 		{name: "settle wrong type", method: "POST", path: "/v1/settlements", key: f.h1, body: `{"schema":1,"claim":{"visit":{"institution":7}}}`, status: 400, code: core.RequestType, at: "/claim/visit/institution"},
@@ -220,43 +221,43 @@ func TestRoutes(t *testing.T) {
 		{name: "settle unknown policy", method: "POST", path: "/v1/settlements", key: f.h1, body: strings.Replace(settle("T3", "H001", "1.00"), "pingluo-original", "nowhere", 1), status: 404, code: core.PolicyNotFound},
 		{name: "settle bad id", method: "POST", path: "/v1/settlements", key: f.h1, body: strings.Replace(settle("T3", "H001", "1.00"), person, "640221198001010016", 1), status: 422, code: core.IDChecksum, at: "/claim/person/id"},
 		{name: "presettle", method: "POST", path: "/v1/presettlements", key: f.h1, body: settle("P1", "H001", "700.00"), status: 200},
-		{name: "presettle other institution", method: "POST", path: "/v1/presettlements", key: f.h2, body: settle("P1", "H001", "700.00"), status: 403, code: core.Forbidden},
-		{name: "presettle without key", method: "POST", path: "/v1/presettlements", body: settle("P1", "H001", "700.00"), status: 401, code: core.Unauthorized},
+		{name: "presettle other institution", method: "POST", path: "/v1/presettlements", key: f.h2, body: settle("P1", "H001", "700.00"), status: 403, code: apierr.Forbidden},
+		{name: "presettle without key", method: "POST", path: "/v1/presettlements", body: settle("P1", "H001", "700.00"), status: 401, code: apierr.Unauthorized},
 		{name: "entry", method: "GET", path: "/v1/settlements/1", key: f.h1, status: 200},
 		{name: "entry county", method: "GET", path: "/v1/settlements/1", key: f.county, status: 200},
-		{name: "entry other institution", method: "GET", path: "/v1/settlements/1", key: f.h2, status: 404, code: core.NotFound, at: "/seq"},
-		{name: "entry missing", method: "GET", path: "/v1/settlements/999", key: f.h1, status: 404, code: core.NotFound},
-		{name: "entry not a number", method: "GET", path: "/v1/settlements/one", key: f.h1, status: 404, code: core.NotFound, at: "/seq"},
-		{name: "entry without key", method: "GET", path: "/v1/settlements/1", status: 401, code: core.Unauthorized},
-		{name: "reverse other institution", method: "POST", path: "/v1/settlements/1/reversal", key: f.h2, body: `{"reason":"x"}`, status: 404, code: core.NotFound},
+		{name: "entry other institution", method: "GET", path: "/v1/settlements/1", key: f.h2, status: 404, code: apierr.NotFound, at: "/seq"},
+		{name: "entry missing", method: "GET", path: "/v1/settlements/999", key: f.h1, status: 404, code: apierr.NotFound},
+		{name: "entry not a number", method: "GET", path: "/v1/settlements/one", key: f.h1, status: 404, code: apierr.NotFound, at: "/seq"},
+		{name: "entry without key", method: "GET", path: "/v1/settlements/1", status: 401, code: apierr.Unauthorized},
+		{name: "reverse other institution", method: "POST", path: "/v1/settlements/1/reversal", key: f.h2, body: `{"reason":"x"}`, status: 404, code: apierr.NotFound},
 		{name: "reverse without reason", method: "POST", path: "/v1/settlements/1/reversal", key: f.h1, body: `{}`, status: 422, code: core.FieldRequired, at: "/reason"},
 		{name: "reverse unknown field", method: "POST", path: "/v1/settlements/1/reversal", key: f.h1, body: `{"reason":"x","why":1}`, status: 400, code: core.RequestUnknownField, at: "/why"},
-		{name: "correct other institution", method: "POST", path: "/v1/settlements/1/correction", key: f.h2, body: settle("S1", "H001", "900.00"), status: 403, code: core.Forbidden},
+		{name: "correct other institution", method: "POST", path: "/v1/settlements/1/correction", key: f.h2, body: settle("S1", "H001", "900.00"), status: 403, code: apierr.Forbidden},
 		{name: "correct another visit", method: "POST", path: "/v1/settlements/1/correction", key: f.h1, body: settle("Z9", "H001", "900.00"), status: 422, code: core.FieldInvalid, at: "/claim/id"},
 
 		// Cards at the point of care.
 		{name: "verify card", method: "POST", path: "/v1/cards/verify", key: f.h1, body: verify(card), status: 200},
-		{name: "verify unknown card", method: "POST", path: "/v1/cards/verify", key: f.h1, body: verify(card2), status: 404, code: core.NotFound, at: "/number"},
+		{name: "verify unknown card", method: "POST", path: "/v1/cards/verify", key: f.h1, body: verify(card2), status: 404, code: apierr.NotFound, at: "/number"},
 		{name: "verify without policy", method: "POST", path: "/v1/cards/verify", key: f.h1, body: `{"number":"` + card + `"}`, status: 422, code: core.FieldRequired, at: "/policy"},
-		{name: "verify without key", method: "POST", path: "/v1/cards/verify", body: verify(card), status: 401, code: core.Unauthorized},
+		{name: "verify without key", method: "POST", path: "/v1/cards/verify", body: verify(card), status: 401, code: apierr.Unauthorized},
 
 		// The registry.
 		{name: "put household", method: "PUT", path: "/v1/households/H2", key: f.county, body: householdH2, status: 200},
-		{name: "put household institution", method: "PUT", path: "/v1/households/H2", key: f.h1, body: householdH2, status: 403, code: core.Forbidden},
+		{name: "put household institution", method: "PUT", path: "/v1/households/H2", key: f.h1, body: householdH2, status: 403, code: apierr.Forbidden},
 		{name: "put household other id", method: "PUT", path: "/v1/households/H2", key: f.county, body: `{"id":"H3","township":"1"}`, status: 422, code: core.FieldInvalid, at: "/id"},
 		{name: "put household no township", method: "PUT", path: "/v1/households/H2", key: f.county, body: `{}`, status: 422, code: core.FieldRequired, at: "/township"},
 		{name: "put person", method: "PUT", path: "/v1/persons/" + person2, key: f.county, body: person2Body, status: 200},
-		{name: "put person unknown household", method: "PUT", path: "/v1/persons/" + person2, key: f.county, body: strings.Replace(person2Body, `"H1"`, `"H9"`, 1), status: 404, code: core.NotFound, at: "/household"},
+		{name: "put person unknown household", method: "PUT", path: "/v1/persons/" + person2, key: f.county, body: strings.Replace(person2Body, `"H1"`, `"H9"`, 1), status: 404, code: apierr.NotFound, at: "/household"},
 		{name: "put person bad id", method: "PUT", path: "/v1/persons/640221198001010016", key: f.county, body: person2Body, status: 422, code: core.IDChecksum, at: "/id"},
-		{name: "put person without key", method: "PUT", path: "/v1/persons/" + person2, body: person2Body, status: 401, code: core.Unauthorized},
+		{name: "put person without key", method: "PUT", path: "/v1/persons/" + person2, body: person2Body, status: 401, code: apierr.Unauthorized},
 		{name: "get person", method: "GET", path: "/v1/persons/" + person, key: f.county, status: 200},
-		{name: "get person unknown", method: "GET", path: "/v1/persons/640221198001010031", key: f.county, status: 404, code: core.NotFound},
-		{name: "get person institution", method: "GET", path: "/v1/persons/" + person, key: f.h1, status: 403, code: core.Forbidden},
+		{name: "get person unknown", method: "GET", path: "/v1/persons/640221198001010031", key: f.county, status: 404, code: apierr.NotFound},
+		{name: "get person institution", method: "GET", path: "/v1/persons/" + person, key: f.h1, status: 403, code: apierr.Forbidden},
 		{name: "import roster", method: "POST", path: "/v1/registry/import", key: f.county, headers: []string{"Content-Type", "text/csv"},
 			body: csvHeader + "H5,640221100,V05,,head,640221198001010031,赵五,farmer,,2025,,2024-12-01\n", status: 200},
 		{name: "import bad roster", method: "POST", path: "/v1/registry/import", key: f.county, headers: []string{"Content-Type", "text/csv"},
 			body: csvHeader + "H5,640221100,V05,,head,640221198001010032,赵五,farmer,,2025,,2024-12-01\n", status: 422, code: core.IDChecksum, at: "/rows/0/id"},
-		{name: "import institution", method: "POST", path: "/v1/registry/import", key: f.h1, body: csvHeader, status: 403, code: core.Forbidden},
+		{name: "import institution", method: "POST", path: "/v1/registry/import", key: f.h1, body: csvHeader, status: 403, code: apierr.Forbidden},
 		{name: "import missing column", method: "POST", path: "/v1/registry/import", key: f.county, headers: []string{"Content-Type", "text/csv"},
 			body: strings.Replace(csvHeader, ",name,", ",", 1), status: 422, code: core.FieldRequired, at: "/header/name"},
 		{name: "import household moved", method: "POST", path: "/v1/registry/import", key: f.county, headers: []string{"Content-Type", "text/csv"},
@@ -265,20 +266,20 @@ func TestRoutes(t *testing.T) {
 		{name: "card event", method: "POST", path: "/v1/cards/" + card2 + "/events", key: f.county, body: `{"event":"issue","date":"2025-02-01","owner":"` + person2 + `"}`, status: 201},
 		{name: "card event not allowed", method: "POST", path: "/v1/cards/" + card2 + "/events", key: f.county, body: `{"event":"issue","date":"2025-02-02","owner":"` + person2 + `"}`, status: 422, code: core.CardTransition, at: "/event"},
 		{name: "card event bad number", method: "POST", path: "/v1/cards/6228480000000011/events", key: f.county, body: `{"event":"report_lost","date":"2025-02-02"}`, status: 422, code: core.CardLuhn},
-		{name: "card event institution", method: "POST", path: "/v1/cards/" + card2 + "/events", key: f.h1, body: `{"event":"report_lost","date":"2025-02-02"}`, status: 403, code: core.Forbidden},
+		{name: "card event institution", method: "POST", path: "/v1/cards/" + card2 + "/events", key: f.h1, body: `{"event":"report_lost","date":"2025-02-02"}`, status: 403, code: apierr.Forbidden},
 		{name: "get card", method: "GET", path: "/v1/cards/" + card, key: f.county, status: 200},
-		{name: "get unknown card", method: "GET", path: "/v1/cards/" + apitest.Card("622848000000003"), key: f.county, status: 404, code: core.NotFound},
+		{name: "get unknown card", method: "GET", path: "/v1/cards/" + apitest.Card("622848000000003"), key: f.county, status: 404, code: apierr.NotFound},
 		{name: "validate roster", method: "POST", path: "/v1/rosters/validate", key: f.county, body: roster, status: 200},
 		{name: "validate roster malformed", method: "POST", path: "/v1/rosters/validate", key: f.county, body: `[]`, status: 400, code: core.RequestType},
-		{name: "validate roster institution", method: "POST", path: "/v1/rosters/validate", key: f.h1, body: roster, status: 403, code: core.Forbidden},
+		{name: "validate roster institution", method: "POST", path: "/v1/rosters/validate", key: f.h1, body: roster, status: 403, code: apierr.Forbidden},
 
 		// Keys.
 		{name: "create key", method: "POST", path: "/v1/keys", key: f.county, body: `{"role":"institution","institution":"H003","name":"乡卫生院"}`, status: 201},
 		{name: "create key bad role", method: "POST", path: "/v1/keys", key: f.county, body: `{"role":"mayor","name":"x"}`, status: 422, code: core.FieldInvalid, at: "/role"},
-		{name: "create key institution", method: "POST", path: "/v1/keys", key: f.h1, body: `{"role":"county","name":"x"}`, status: 403, code: core.Forbidden},
+		{name: "create key institution", method: "POST", path: "/v1/keys", key: f.h1, body: `{"role":"county","name":"x"}`, status: 403, code: apierr.Forbidden},
 		{name: "list keys", method: "GET", path: "/v1/keys", key: f.county, status: 200},
 		{name: "list keys X-API-Key", method: "GET", path: "/v1/keys", headers: []string{"X-API-Key", f.county}, status: 200},
-		{name: "revoke unknown key", method: "DELETE", path: "/v1/keys/k_nothing", key: f.county, status: 404, code: core.NotFound},
+		{name: "revoke unknown key", method: "DELETE", path: "/v1/keys/k_nothing", key: f.county, status: 404, code: apierr.NotFound},
 		{name: "create county key with institution", method: "POST", path: "/v1/keys", key: f.county, body: `{"role":"county","institution":"H001","name":"x"}`, status: 422, code: core.FieldInvalid, at: "/institution"},
 
 		// Reports.
@@ -288,11 +289,11 @@ func TestRoutes(t *testing.T) {
 		{name: "report bad period", method: "GET", path: "/v1/reports/summary?month=2025-03&period=year", key: f.county, status: 422, code: core.FieldInvalid, at: "/period"},
 
 		// Everything else.
-		{name: "unknown path", method: "GET", path: "/v1/nothing", status: 404, code: core.NotFound},
-		{name: "wrong method", method: "DELETE", path: "/v1/settlements", status: 405, code: core.MethodNotAllowed},
-		{name: "wrong method on policies", method: "DELETE", path: "/v1/policies", key: f.county, status: 405, code: core.MethodNotAllowed},
-		{name: "wrong method on healthz", method: "POST", path: "/healthz", status: 405, code: core.MethodNotAllowed},
-		{name: "no estimator page", method: "GET", path: "/", status: 404, code: core.NotFound},
+		{name: "unknown path", method: "GET", path: "/v1/nothing", status: 404, code: apierr.NotFound},
+		{name: "wrong method", method: "DELETE", path: "/v1/settlements", status: 405, code: apierr.MethodNotAllowed},
+		{name: "wrong method on policies", method: "DELETE", path: "/v1/policies", key: f.county, status: 405, code: apierr.MethodNotAllowed},
+		{name: "wrong method on healthz", method: "POST", path: "/healthz", status: 405, code: apierr.MethodNotAllowed},
+		{name: "no estimator page", method: "GET", path: "/", status: 404, code: apierr.NotFound},
 		{name: "healthz", method: "GET", path: "/healthz", status: 200},
 		{name: "readyz", method: "GET", path: "/readyz", status: 200},
 		{name: "openapi", method: "GET", path: "/openapi.json", status: 200},
@@ -395,8 +396,8 @@ func TestLoadPolicy(t *testing.T) {
 		status    int
 		code      core.Code
 	}{
-		{"no key", "", 401, core.Unauthorized},
-		{"institution key", f.h1, 403, core.Forbidden},
+		{"no key", "", 401, apierr.Unauthorized},
+		{"institution key", f.h1, 403, apierr.Forbidden},
 		{"county key", f.county, 200, ""},
 		{"again, identical", f.county, 200, ""},
 	} {
@@ -506,7 +507,7 @@ func TestSettlementLifecycle(t *testing.T) {
 	}
 	if r := f.do("POST", "/v1/settlements/1/reversal", f.h1, `{"reason":"again"}`); r.status != 409 {
 		t.Fatalf("second reversal: %d %s", r.status, r.body)
-	} else if code, _ := r.first(); code != core.AlreadyReversed {
+	} else if code, _ := r.first(); code != apierr.AlreadyReversed {
 		t.Fatalf("second reversal: %s", r.body)
 	}
 	if r := f.do("POST", "/v1/settlements/3/reversal", f.h1, `{"reason":"a reversal"}`); r.status != 422 {
@@ -653,7 +654,7 @@ func TestPanic(t *testing.T) {
 		panic("the page fell over")
 	})})
 	r := f.do("GET", "/index.html", "", "")
-	if code, _ := r.first(); r.status != 500 || code != core.ServerInternal {
+	if code, _ := r.first(); r.status != 500 || code != apierr.ServerInternal {
 		t.Fatalf("%d %s", r.status, r.body)
 	}
 	if bytes.Contains(r.body, []byte("fell over")) {
@@ -724,7 +725,7 @@ func TestReadyz(t *testing.T) {
 	f.srv.Drain()
 	if r := f.do("GET", "/readyz", "", ""); r.status != 503 {
 		t.Fatalf("draining: %d %s", r.status, r.body)
-	} else if code, _ := r.first(); code != core.Unavailable {
+	} else if code, _ := r.first(); code != apierr.Unavailable {
 		t.Fatalf("draining: %s", r.body)
 	}
 	if r := f.do("GET", "/healthz", "", ""); r.status != 200 {
@@ -738,7 +739,7 @@ func TestReadyz(t *testing.T) {
 	}
 	// A closed database is store_unavailable, without the database's words.
 	r := g.do("GET", "/v1/keys", g.county, "")
-	if code, _ := r.first(); r.status != 503 || code != core.StoreUnavailable || strings.Contains(r.env.Errors[0].Message, "closed") {
+	if code, _ := r.first(); r.status != 503 || code != apierr.StoreUnavailable || strings.Contains(r.env.Errors[0].Message, "closed") {
 		t.Fatalf("store closed: %d %s", r.status, r.body)
 	}
 }

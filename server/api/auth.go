@@ -10,6 +10,7 @@ import (
 
 	"github.com/ruralhealth/ncms/core"
 	"github.com/ruralhealth/ncms/core/engine"
+	"github.com/ruralhealth/ncms/server/apierr"
 	"github.com/ruralhealth/ncms/server/ledger"
 )
 
@@ -55,7 +56,7 @@ func (s *Server) authorize(r *http.Request, a access) (*ledger.Key, error) {
 			return s.operatorKey(r, a, c.Value)
 		}
 		if a == signedIn {
-			return nil, core.Errors{core.NewError(core.AuthSession, "", "")}
+			return nil, core.Errors{apierr.NewError(apierr.AuthSession, "", "")}
 		}
 	}
 	k, err := s.authenticate(r)
@@ -78,7 +79,7 @@ func (s *Server) authorize(r *http.Request, a access) (*ledger.Key, error) {
 func (s *Server) authenticate(r *http.Request) (*ledger.Key, error) {
 	secret := secretOf(r)
 	if secret == "" {
-		return nil, core.Errors{core.NewError(core.Unauthorized, "", "")}
+		return nil, core.Errors{apierr.NewError(apierr.Unauthorized, "", "")}
 	}
 	hash := ledger.HashSecret(secret)
 	k, seen := s.keys.get(hash)

@@ -12,9 +12,9 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/ruralhealth/ncms/core"
 	"github.com/ruralhealth/ncms/server/api"
 	"github.com/ruralhealth/ncms/server/api/apitest"
+	"github.com/ruralhealth/ncms/server/apierr"
 	"github.com/ruralhealth/ncms/server/ledger"
 	"github.com/ruralhealth/ncms/server/store/storetest"
 )
@@ -87,7 +87,7 @@ func (p *proxy) cut() {
 // wantUnavailable checks a 503 store_unavailable with a Retry-After.
 func wantUnavailable(t *testing.T, what string, r *response) {
 	t.Helper()
-	if code, _ := r.first(); r.status != http.StatusServiceUnavailable || code != core.StoreUnavailable {
+	if code, _ := r.first(); r.status != http.StatusServiceUnavailable || code != apierr.StoreUnavailable {
 		t.Errorf("%s: %d %s, want 503 store_unavailable", what, r.status, r.body)
 	}
 	if got := r.header.Get("Retry-After"); got == "" {
@@ -187,7 +187,7 @@ func TestReversalReplay(t *testing.T) {
 		t.Fatalf("another reversal: %d %s", r.status, r.body)
 	}
 	r := f.do("POST", "/v1/settlements", f.h1, settle("R1", "H001", "2000.00"))
-	if code, path := r.first(); r.status != 409 || code != core.SettlementReversed || path != "/claim/id" {
+	if code, path := r.first(); r.status != 409 || code != apierr.SettlementReversed || path != "/claim/id" {
 		t.Fatalf("re-posted request: %d %s", r.status, r.body)
 	}
 	if r := f.do("POST", "/v1/settlements?resettle=maybe", f.h1, settle("R1", "H001", "2000.00")); r.status != 422 {

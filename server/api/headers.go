@@ -196,18 +196,13 @@ func pathEscape(s string) string { return url.PathEscape(s) }
 
 // policyLocation is the Location of a published policy, from load_policy's result.
 func policyLocation(resp []byte) string {
-	var env struct {
-		Result struct {
-			ID      string `json:"id"`
-			Version string `json:"version"`
-		} `json:"result"`
-	}
-	if err := jsonv2.Unmarshal(resp, &env); err != nil || env.Result.ID == "" {
+	info, err := engine.OpenAs[engine.PolicyInfo](resp)
+	if err != nil || info.ID == "" {
 		return ""
 	}
-	loc := "/v1/policies/" + pathEscape(env.Result.ID)
-	if env.Result.Version != "" {
-		loc += "?version=" + url.QueryEscape(env.Result.Version)
+	loc := "/v1/policies/" + pathEscape(info.ID)
+	if info.Version != "" {
+		loc += "?version=" + url.QueryEscape(info.Version)
 	}
 	return loc
 }

@@ -8,8 +8,8 @@ import (
 
 	jsonv2 "github.com/go-json-experiment/json"
 
-	"github.com/ruralhealth/ncms/core"
 	"github.com/ruralhealth/ncms/server/api"
+	"github.com/ruralhealth/ncms/server/apierr"
 )
 
 // TestRequestID checks X-Request-ID: echoed when sent, made up when not or when
@@ -127,13 +127,13 @@ func TestStandardHeaders(t *testing.T) {
 		{"POST", "/", "GET, HEAD"},
 	} {
 		r := f.do(tc.method, tc.path, f.county, "")
-		if code, _ := r.first(); r.status != 405 || code != core.MethodNotAllowed || r.header.Get("Allow") != tc.allow {
+		if code, _ := r.first(); r.status != 405 || code != apierr.MethodNotAllowed || r.header.Get("Allow") != tc.allow {
 			t.Errorf("%s %s: %d Allow %q, want 405 %q", tc.method, tc.path, r.status, r.header.Get("Allow"), tc.allow)
 		}
 	}
 
 	r = f.do("GET", "/nothing.js", "", "")
-	if code, _ := r.first(); r.status != 404 || code != core.NotFound || !strings.HasPrefix(r.header.Get("Content-Type"), "application/json") {
+	if code, _ := r.first(); r.status != 404 || code != apierr.NotFound || !strings.HasPrefix(r.header.Get("Content-Type"), "application/json") {
 		t.Fatalf("static 404: %d %q %s", r.status, r.header.Get("Content-Type"), r.body)
 	}
 	if r := f.do("GET", "/", "", ""); r.status != 200 || string(r.body) != "page" {

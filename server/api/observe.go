@@ -14,6 +14,7 @@ import (
 
 	"github.com/ruralhealth/ncms/core"
 	"github.com/ruralhealth/ncms/core/engine"
+	"github.com/ruralhealth/ncms/server/apierr"
 	"github.com/ruralhealth/ncms/server/ledger"
 )
 
@@ -63,7 +64,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 				slog.String("stack", string(debug.Stack())))
 			if sw.status == 0 {
 				writeJSON(sw, http.StatusInternalServerError, withRequestID(
-					engine.Failure(core.Errors{core.NewError(core.ServerInternal, "", "")}), in.requestID))
+					engine.Failure(core.Errors{apierr.NewError(apierr.ServerInternal, "", "")}), in.requestID))
 			} else {
 				// Headers are out; all that can be done is to cut the response short.
 				sw.status = http.StatusInternalServerError

@@ -9,6 +9,7 @@ import (
 
 	"github.com/ruralhealth/ncms/core"
 	"github.com/ruralhealth/ncms/core/civil"
+	"github.com/ruralhealth/ncms/server/apierr"
 	"github.com/ruralhealth/ncms/server/ledger"
 )
 
@@ -54,7 +55,7 @@ func (s *Server) operatorKey(r *http.Request, a access, token string) (*ledger.K
 		// Double submit: a page of another site can make the browser send the cookie
 		// but cannot read the CSRF token to put in the header.
 		if !sess.CheckCSRF(r.Header.Get(csrfHeader)) {
-			return nil, core.Errors{core.NewError(core.AuthCSRF, "", csrfHeader)}
+			return nil, core.Errors{apierr.NewError(apierr.AuthCSRF, "", csrfHeader)}
 		}
 	}
 	if !operatorMay(o, a, r.Method) {

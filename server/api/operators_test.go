@@ -20,6 +20,7 @@ import (
 	"github.com/ruralhealth/ncms/core/engine"
 	"github.com/ruralhealth/ncms/server/api"
 	"github.com/ruralhealth/ncms/server/api/apitest"
+	"github.com/ruralhealth/ncms/server/apierr"
 	"github.com/ruralhealth/ncms/server/ledger"
 	"github.com/ruralhealth/ncms/server/store/storetest"
 )
@@ -183,9 +184,9 @@ func want(t *testing.T, what string, r *response, status int, code core.Code) {
 
 func testSessions(t *testing.T, d *desk) {
 	r, _ := d.login("cashier", "wrong password")
-	want(t, "wrong password", r, 401, core.AuthCredentials)
+	want(t, "wrong password", r, 401, apierr.AuthCredentials)
 	r, _ = d.login("nobody", deskPassword)
-	want(t, "unknown login", r, 401, core.AuthCredentials)
+	want(t, "unknown login", r, 401, apierr.AuthCredentials)
 	r, _ = d.login("cashier", "")
 	want(t, "no password", r, 422, core.FieldRequired)
 
@@ -204,11 +205,11 @@ func testSessions(t *testing.T, d *desk) {
 
 	// CSRF: a cookie alone does not settle, nor with a wrong token; a key needs none.
 	r = d.as(s, false, "POST", "/v1/settlements", settle("C1", "H001", "1000.00"))
-	want(t, "settle without the CSRF header", r, 403, core.AuthCSRF)
+	want(t, "settle without the CSRF header", r, 403, apierr.AuthCSRF)
 	bad := s
 	bad.csrf = "forged"
 	r = d.as(bad, true, "POST", "/v1/settlements", settle("C1", "H001", "1000.00"))
-	want(t, "settle with a wrong CSRF token", r, 403, core.AuthCSRF)
+	want(t, "settle with a wrong CSRF token", r, 403, apierr.AuthCSRF)
 	r = d.as(s, true, "POST", "/v1/settlements", settle("C1", "H001", "1000.00"))
 	want(t, "settle as the cashier", r, 201, "")
 	// The journal records the operator, and the receipt says so.
@@ -230,17 +231,17 @@ func testSessions(t *testing.T, d *desk) {
 	}
 
 	// Signing out ends the session for good.
-	want(t, "logout without CSRF", d.as(s, false, "DELETE", "/v1/session", ""), 403, core.AuthCSRF)
+	want(t, "logout without CSRF", d.as(s, false, "DELETE", "/v1/session", ""), 403, apierr.AuthCSRF)
 	r = d.as(s, true, "DELETE", "/v1/session", "")
 	want(t, "logout", r, 200, "")
 	if !strings.Contains(strings.Join(r.header.Values("Set-Cookie"), "\n"), "ncms_session=;") {
 		t.Errorf("logout does not clear the cookie: %v", r.header.Values("Set-Cookie"))
 	}
-	want(t, "who am I after logout", d.as(s, false, "GET", "/v1/session", ""), 401, core.AuthSession)
-	want(t, "settle after logout", d.as(s, true, "POST", "/v1/settlements", settle("C3", "H001", "1000.00")), 401, core.AuthSession)
-	want(t, "who am I without a cookie", d.do("GET", "/v1/session", "", ""), 401, core.AuthSession)
+	want(t, "who am I after logout", d.as(s, false, "GET", "/v1/session", ""), 401, apierr.AuthSession)
+	want(t, "settle after logout", d.as(s, true, "POST", "/v1/settlements", settle("C3", "H001", "1000.00")), 401, apierr.AuthSession)
+	want(t, "who am I without a cookie", d.do("GET", "/v1/session", "", ""), 401, apierr.AuthSession)
 	// A key has no session.
-	want(t, "GET /v1/session with a key", d.do("GET", "/v1/session", d.county, ""), 403, core.Forbidden)
+	want(t, "GET /v1/session with a key", d.do("GET", "/v1/session", d.county, ""), 403, apierr.Forbidden)
 
 	// Over TLS the cookies are Secure.
 	req := httptest.NewRequest("POST", "/v1/session", strings.NewReader(`{"login":"cashier","password":"`+deskPassword+`"}`))
@@ -255,21 +256,21 @@ func testSessions(t *testing.T, d *desk) {
 	// Sessions expire.
 	s = d.mustLogin("cashier")
 	d.advance(ledger.SessionTTL)
-	want(t, "who am I after the session's time", d.as(s, false, "GET", "/v1/session", ""), 401, core.AuthSession)
+	want(t, "who am I after the session's time", d.as(s, false, "GET", "/v1/session", ""), 401, apierr.AuthSession)
 }
 
 func testRoles(t *testing.T, d *desk) {
 	cashier, auditor := d.mustLogin("cashier"), d.mustLogin("auditor")
 	admin, countyAuditor := d.mustLogin("admin"), d.mustLogin("county-auditor")
 	want(t, "cashier settles", d.as(cashier, true, "POST", "/v1/settlements", settle("R1", "H001", "1000.00")), 201, "")
-	want(t, "cashier settles for H002", d.as(cashier, true, "POST", "/v1/settlements", settle("R2", "H002", "1000.00")), 403, core.Forbidden)
-	want(t, "cashier reverses", d.as(cashier, true, "POST", "/v1/settlements/1/reversal", `{"reason":"录入错误"}`), 403, core.Forbidden)
-	want(t, "cashier lists operators", d.as(cashier, false, "GET", "/v1/operators", ""), 403, core.Forbidden)
-	want(t, "cashier reads a report", d.as(cashier, false, "GET", "/v1/reports/summary?from=2025-01-01&to=2025-12-31&period=month&by=class", ""), 403, core.Forbidden)
-	want(t, "county auditor settles", d.as(countyAuditor, true, "POST", "/v1/settlements", settle("R3", "H001", "1000.00")), 403, core.Forbidden)
+	want(t, "cashier settles for H002", d.as(cashier, true, "POST", "/v1/settlements", settle("R2", "H002", "1000.00")), 403, apierr.Forbidden)
+	want(t, "cashier reverses", d.as(cashier, true, "POST", "/v1/settlements/1/reversal", `{"reason":"录入错误"}`), 403, apierr.Forbidden)
+	want(t, "cashier lists operators", d.as(cashier, false, "GET", "/v1/operators", ""), 403, apierr.Forbidden)
+	want(t, "cashier reads a report", d.as(cashier, false, "GET", "/v1/reports/summary?from=2025-01-01&to=2025-12-31&period=month&by=class", ""), 403, apierr.Forbidden)
+	want(t, "county auditor settles", d.as(countyAuditor, true, "POST", "/v1/settlements", settle("R3", "H001", "1000.00")), 403, apierr.Forbidden)
 	want(t, "county auditor reads settlement 1", d.as(countyAuditor, false, "GET", "/v1/settlements/1", ""), 200, "")
 	want(t, "county auditor creates an operator", d.as(countyAuditor, true, "POST", "/v1/operators",
-		`{"login":"x","name":"x","role":"cashier","institution":"H001","password":"long enough 1"}`), 403, core.Forbidden)
+		`{"login":"x","name":"x","role":"cashier","institution":"H001","password":"long enough 1"}`), 403, apierr.Forbidden)
 	want(t, "auditor reverses", d.as(auditor, true, "POST", "/v1/settlements/1/reversal", `{"reason":"录入错误"}`), 201, "")
 	want(t, "cashier settles again", d.as(cashier, true, "POST", "/v1/settlements", settle("R4", "H001", "1000.00")), 201, "")
 	want(t, "H001's key reverses still", d.do("POST", "/v1/settlements/3/reversal", d.h1, `{"reason":"x"}`), 201, "")
@@ -279,7 +280,7 @@ func testRoles(t *testing.T, d *desk) {
 	r := d.as(admin, true, "POST", "/v1/operators", `{"login":"cashier2","name":"张收费","role":"cashier","institution":"H002","password":"long enough 1"}`)
 	want(t, "admin creates a cashier", r, 201, "")
 	r = d.do("POST", "/v1/operators", d.county, `{"login":"cashier2","name":"张收费","role":"cashier","institution":"H002","password":"long enough 1"}`)
-	want(t, "the login again, with the county key", r, 409, core.OperatorTaken)
+	want(t, "the login again, with the county key", r, 409, apierr.OperatorTaken)
 	r = d.do("POST", "/v1/operators", d.county, `{"login":"c3","name":"x","role":"cashier","password":"short"}`)
 	want(t, "a cashier without institution", r, 422, core.FieldRequired)
 	if len(r.env.Errors) != 2 {
@@ -290,37 +291,37 @@ func testRoles(t *testing.T, d *desk) {
 	if strings.Contains(string(r.body), "$2a$") || strings.Count(string(r.body), `"login"`) != 5 {
 		t.Errorf("operators: %s", r.body)
 	}
-	want(t, "H001's key lists operators", d.do("GET", "/v1/operators", d.h1, ""), 403, core.Forbidden)
+	want(t, "H001's key lists operators", d.do("GET", "/v1/operators", d.h1, ""), 403, apierr.Forbidden)
 }
 
 func testLockout(t *testing.T, d *desk) {
 	for i := 1; i < ledger.LockAfter; i++ {
 		r, _ := d.login("cashier", "wrong password")
-		want(t, "failure", r, 401, core.AuthCredentials)
+		want(t, "failure", r, 401, apierr.AuthCredentials)
 	}
 	// A success resets the count.
 	d.mustLogin("cashier")
 	for i := 1; i <= ledger.LockAfter; i++ {
 		r, _ := d.login("cashier", "wrong password")
-		want(t, "failure", r, 401, core.AuthCredentials)
+		want(t, "failure", r, 401, apierr.AuthCredentials)
 	}
 	// Locked for LockBase: the right password is refused too, on every replica.
 	r, _ := d.login("cashier", deskPassword)
-	want(t, "right password while locked", r, 429, core.AuthLocked)
+	want(t, "right password while locked", r, 429, apierr.AuthLocked)
 	other := apitest.Start(t, d.dsn, d.options(false), api.Options{})
 	replica := &desk{fixture: &fixture{t: t, url: other.URL}}
 	r, _ = replica.login("cashier", deskPassword)
-	want(t, "right password on another replica", r, 429, core.AuthLocked)
+	want(t, "right password on another replica", r, 429, apierr.AuthLocked)
 	// Another operator is not locked.
 	d.mustLogin("auditor")
 
 	d.advance(ledger.LockBase)
 	r, _ = d.login("cashier", "wrong password")
-	want(t, "the 6th failure", r, 401, core.AuthCredentials)
+	want(t, "the 6th failure", r, 401, apierr.AuthCredentials)
 	// Now locked for twice as long.
 	d.advance(2*ledger.LockBase - time.Second)
 	r, _ = d.login("cashier", deskPassword)
-	want(t, "a second before the doubled lock ends", r, 429, core.AuthLocked)
+	want(t, "a second before the doubled lock ends", r, 429, apierr.AuthLocked)
 	d.advance(time.Second)
 	d.mustLogin("cashier")
 	os, err := d.l.Operators(context.Background())
@@ -336,14 +337,14 @@ func testLockout(t *testing.T, d *desk) {
 
 func testPasswordChange(t *testing.T, d *desk) {
 	s, other := d.mustLogin("cashier"), d.mustLogin("cashier")
-	want(t, "without CSRF", d.as(s, false, "PUT", "/v1/session/password", `{"current":"`+deskPassword+`","new":"a new password"}`), 403, core.AuthCSRF)
+	want(t, "without CSRF", d.as(s, false, "PUT", "/v1/session/password", `{"current":"`+deskPassword+`","new":"a new password"}`), 403, apierr.AuthCSRF)
 	want(t, "wrong current", d.as(s, true, "PUT", "/v1/session/password", `{"current":"nope","new":"a new password"}`), 422, core.FieldInvalid)
 	want(t, "too short", d.as(s, true, "PUT", "/v1/session/password", `{"current":"`+deskPassword+`","new":"short"}`), 422, core.FieldInvalid)
 	want(t, "change", d.as(s, true, "PUT", "/v1/session/password", `{"current":"`+deskPassword+`","new":"a new password"}`), 200, "")
 	want(t, "this session goes on", d.as(s, false, "GET", "/v1/session", ""), 200, "")
-	want(t, "the other session ended", d.as(other, false, "GET", "/v1/session", ""), 401, core.AuthSession)
+	want(t, "the other session ended", d.as(other, false, "GET", "/v1/session", ""), 401, apierr.AuthSession)
 	r, _ := d.login("cashier", deskPassword)
-	want(t, "the old password", r, 401, core.AuthCredentials)
+	want(t, "the old password", r, 401, apierr.AuthCredentials)
 	r, _ = d.login("cashier", "a new password")
 	want(t, "the new password", r, 201, "")
 }
@@ -351,13 +352,13 @@ func testPasswordChange(t *testing.T, d *desk) {
 func testDisabled(t *testing.T, d *desk) {
 	s, admin := d.mustLogin("cashier"), d.mustLogin("admin")
 	id := d.ops["cashier"].ID
-	want(t, "disable without CSRF", d.as(admin, false, "POST", "/v1/operators/"+id+"/disable", ""), 403, core.AuthCSRF)
+	want(t, "disable without CSRF", d.as(admin, false, "POST", "/v1/operators/"+id+"/disable", ""), 403, apierr.AuthCSRF)
 	want(t, "disable", d.as(admin, true, "POST", "/v1/operators/"+id+"/disable", ""), 200, "")
-	want(t, "the disabled operator's session", d.as(s, true, "POST", "/v1/settlements", settle("D1", "H001", "1000.00")), 401, core.AuthSession)
+	want(t, "the disabled operator's session", d.as(s, true, "POST", "/v1/settlements", settle("D1", "H001", "1000.00")), 401, apierr.AuthSession)
 	r, _ := d.login("cashier", deskPassword)
-	want(t, "the disabled operator signs in", r, 401, core.AuthCredentials)
+	want(t, "the disabled operator signs in", r, 401, apierr.AuthCredentials)
 	want(t, "disable oneself", d.as(admin, true, "POST", "/v1/operators/"+d.ops["admin"].ID+"/disable", ""), 422, core.FieldInvalid)
-	want(t, "disable nobody", d.do("POST", "/v1/operators/op_none/disable", d.county, ""), 404, core.NotFound)
+	want(t, "disable nobody", d.do("POST", "/v1/operators/op_none/disable", d.county, ""), 404, apierr.NotFound)
 }
 
 func testFacilityImport(t *testing.T, d *desk) {
@@ -387,7 +388,7 @@ func testFacilityImport(t *testing.T, d *desk) {
 		}
 	}
 	want(t, "a wrong header", d.do("POST", "/v1/facilities/import", d.county, "code,name\nH1,x\n"), 422, core.FieldInvalid)
-	want(t, "an institution imports", d.do("POST", "/v1/facilities/import", d.h1, good), 403, core.Forbidden)
+	want(t, "an institution imports", d.do("POST", "/v1/facilities/import", d.h1, good), 403, apierr.Forbidden)
 	// Nothing of the bad file was stored.
 	r = d.do("GET", "/v1/facilities", d.h1, "")
 	want(t, "list", r, 200, "")
@@ -447,12 +448,12 @@ func testClassFromRegister(t *testing.T, d *desk) {
 	// The county hospital's 800元 bill: 300 deductible, 20% of 500 = 100.00. Sending
 	// "township" would have been paid 25% of 650 = 162.50; it is refused instead.
 	r := d.do("POST", "/v1/settlements", d.h1, revised("P1", "H001", "township", ""))
-	want(t, "a county hospital claims township terms", r, 422, core.FacilityClassMismatch)
+	want(t, "a county hospital claims township terms", r, 422, apierr.FacilityClassMismatch)
 	if _, p := r.first(); p != "/claim/visit/class" {
 		t.Errorf("mismatch at %q", p)
 	}
 	r = d.do("POST", "/v1/presettlements", d.h1, revised("P1", "H001", "township", ""))
-	want(t, "presettle with township terms", r, 422, core.FacilityClassMismatch)
+	want(t, "presettle with township terms", r, 422, apierr.FacilityClassMismatch)
 	r = d.do("POST", "/v1/settlements", d.h1, revised("P1", "H001", "county", ""))
 	want(t, "the right class", r, 201, "")
 	if got := fundTotal(t, r); got != "100.00" {
@@ -486,14 +487,14 @@ func testClassFromRegister(t *testing.T, d *desk) {
 func testUnknownFacility(t *testing.T, d *desk) {
 	d = newDesk(t, storeOf(t), true)
 	r := d.do("POST", "/v1/settlements", d.h1, revised("U1", "H001", "county", ""))
-	want(t, "an institution missing from the register", r, 422, core.FacilityUnknown)
+	want(t, "an institution missing from the register", r, 422, apierr.FacilityUnknown)
 	if _, p := r.first(); p != "/claim/visit/institution" {
 		t.Errorf("facility_unknown at %q", p)
 	}
 	r = d.do("PUT", "/v1/facilities/H001", d.county, `{"name":"H001","class":"county","from":"2025-01-01","to":"2025-02-28"}`)
 	want(t, "put H001 until February", r, 200, "")
 	r = d.do("POST", "/v1/settlements", d.h1, revised("U1", "H001", "county", ""))
-	want(t, "a visit after the period", r, 422, core.FacilityUnknown)
+	want(t, "a visit after the period", r, 422, apierr.FacilityUnknown)
 	r = d.do("PUT", "/v1/facilities/H001", d.county, `{"name":"H001","class":"county","from":"2025-03-01"}`)
 	want(t, "put H001 from March", r, 200, "")
 	r = d.do("POST", "/v1/settlements", d.h1, revised("U1", "H001", "county", ""))
@@ -515,7 +516,7 @@ func testDuplicateInvoice(t *testing.T, d *desk) {
 	want(t, "replay", d.do("POST", "/v1/settlements", d.h1, revised("I1", "H001", "county", "FP-0001")), 200, "")
 	// Another visit of the same hospital with the invoice: refused now, not flagged later.
 	r = d.do("POST", "/v1/settlements", d.h1, revised("I2", "H001", "county", "FP-0001"))
-	want(t, "the invoice again under another visit", r, 409, core.InvoiceSettled)
+	want(t, "the invoice again under another visit", r, 409, apierr.InvoiceSettled)
 	if _, p := r.first(); p != "/claim/visit/invoice" {
 		t.Errorf("invoice_already_settled at %q", p)
 	}

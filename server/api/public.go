@@ -19,6 +19,7 @@ import (
 	"github.com/ruralhealth/ncms/core"
 	"github.com/ruralhealth/ncms/core/codec"
 	"github.com/ruralhealth/ncms/core/engine"
+	"github.com/ruralhealth/ncms/server/apierr"
 )
 
 // PublicLimits bound what the public routes (no key: /v1/engine/{op} but
@@ -111,7 +112,7 @@ func newGate(o PublicLimits) *gate {
 // busy is the 429 server_busy error; the caller sets Retry-After. It has no detail,
 // so that its Chinese message is all Chinese; the metrics tell the reasons apart.
 func busy() error {
-	return core.Errors{core.NewError(core.Busy, "", "")}
+	return core.Errors{apierr.NewError(apierr.Busy, "", "")}
 }
 
 // admit lets a public request in, or answers why not: 429 server_busy when its

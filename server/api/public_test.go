@@ -11,6 +11,7 @@ import (
 
 	"github.com/ruralhealth/ncms/core"
 	"github.com/ruralhealth/ncms/server/api"
+	"github.com/ruralhealth/ncms/server/apierr"
 )
 
 // TestPublicBodyLimit checks the public body limit: a public request over it is
@@ -123,7 +124,7 @@ func TestPublicBusy(t *testing.T) {
 	holdPublic(t, f)
 	for _, path := range []string{"/v1/estimate", "/v1/engine/estimate", "/v1/engine/validate_roster"} {
 		r := f.do("POST", path, "", estimate)
-		if code, _ := r.first(); r.status != 429 || code != core.Busy || r.header.Get("Retry-After") != "1" {
+		if code, _ := r.first(); r.status != 429 || code != apierr.Busy || r.header.Get("Retry-After") != "1" {
 			t.Fatalf("%s while the budget is full: %d Retry-After %q %s", path, r.status, r.header.Get("Retry-After"), r.body)
 		}
 		if e := r.env.Errors[0]; e.Message == "" || e.MessageZh == "" || e.MessageZh == e.Message {
@@ -202,7 +203,7 @@ func TestPublicRate(t *testing.T) {
 		r := f.do(method, path, "", estimate)
 		code, _ := r.first()
 		// One request every 20 s: the next is 20 s away, less the time passed.
-		if secs, _ := strconv.Atoi(r.header.Get("Retry-After")); r.status != 429 || code != core.Busy || secs < 10 || secs > 20 {
+		if secs, _ := strconv.Atoi(r.header.Get("Retry-After")); r.status != 429 || code != apierr.Busy || secs < 10 || secs > 20 {
 			t.Fatalf("%s over the rate: %d Retry-After %q %s", path, r.status, r.header.Get("Retry-After"), r.body)
 		}
 	}

@@ -8,6 +8,7 @@ import (
 	"github.com/ruralhealth/ncms/core"
 	"github.com/ruralhealth/ncms/core/money"
 	"github.com/ruralhealth/ncms/server/api"
+	"github.com/ruralhealth/ncms/server/apierr"
 )
 
 // recordView is a person's page of record as a client reads it.
@@ -126,9 +127,9 @@ func TestPersonRecord(t *testing.T) {
 		{"/v1/persons/" + person + "/record?policy=nowhere", f.county, 404, core.PolicyNotFound, "/policy"},
 		{"/v1/persons/" + person + "/record?year=25", f.county, 422, core.FieldInvalid, "/year"},
 		{"/v1/persons/" + person + "/record?colour=red", f.county, 400, core.RequestUnknownField, "/colour"},
-		{"/v1/persons/640221198001010023/record", f.county, 404, core.NotFound, "/id"},
-		{"/v1/persons/" + person + "/record", f.h1, 403, core.Forbidden, ""},
-		{"/v1/households/H9/record", f.county, 404, core.NotFound, "/id"},
+		{"/v1/persons/640221198001010023/record", f.county, 404, apierr.NotFound, "/id"},
+		{"/v1/persons/" + person + "/record", f.h1, 403, apierr.Forbidden, ""},
+		{"/v1/households/H9/record", f.county, 404, apierr.NotFound, "/id"},
 	} {
 		r := f.do("GET", tc.path, tc.key, "")
 		if code, at := r.first(); r.status != tc.status || code != tc.code || at != tc.at {

@@ -1,7 +1,6 @@
 package api
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -11,11 +10,10 @@ import (
 	"strconv"
 	"strings"
 
-	jsonv2 "github.com/go-json-experiment/json"
-
 	"github.com/ruralhealth/ncms/core"
 	"github.com/ruralhealth/ncms/core/codec"
 	"github.com/ruralhealth/ncms/core/engine"
+	"github.com/ruralhealth/ncms/server/apierr"
 	"github.com/ruralhealth/ncms/server/ledger"
 )
 
@@ -27,25 +25,25 @@ func statusOf(c core.Code) int {
 	switch c {
 	case core.RequestTooLarge:
 		return http.StatusRequestEntityTooLarge
-	case core.Unauthorized, core.AuthCredentials, core.AuthSession:
+	case apierr.Unauthorized, apierr.AuthCredentials, apierr.AuthSession:
 		return http.StatusUnauthorized
-	case core.Forbidden:
+	case apierr.Forbidden:
 		return http.StatusForbidden
-	case core.NotFound, core.PolicyNotFound:
+	case apierr.NotFound, core.PolicyNotFound:
 		return http.StatusNotFound
-	case core.MethodNotAllowed:
+	case apierr.MethodNotAllowed:
 		return http.StatusMethodNotAllowed
-	case core.SettlementConflict, core.AlreadyReversed, core.SettlementReversed, core.InvoiceSettled, core.OperatorTaken:
+	case apierr.SettlementConflict, apierr.AlreadyReversed, apierr.SettlementReversed, apierr.InvoiceSettled, apierr.OperatorTaken:
 		return http.StatusConflict
-	case core.AuthLocked:
+	case apierr.AuthLocked:
 		return http.StatusTooManyRequests
-	case core.AuthCSRF:
+	case apierr.AuthCSRF:
 		return http.StatusForbidden
-	case core.Unavailable, core.StoreUnavailable:
+	case apierr.Unavailable, apierr.StoreUnavailable:
 		return http.StatusServiceUnavailable
-	case core.Busy:
+	case apierr.Busy:
 		return http.StatusTooManyRequests
-	case core.EngineInternal, core.ServerInternal:
+	case core.EngineInternal, apierr.ServerInternal:
 		return http.StatusInternalServerError
 	}
 	if strings.HasPrefix(string(c), "request_") {
@@ -68,13 +66,13 @@ func classify(err error) (int, core.Errors, bool) {
 	case errors.As(err, &e):
 		return statusOf(e.Code), core.Errors{e}, e.Code == core.EngineInternal
 	case errors.Is(err, ledger.ErrNotFound):
-		return http.StatusNotFound, core.Errors{core.NewError(core.NotFound, "", "")}, false
+		return http.StatusNotFound, core.Errors{apierr.NewError(apierr.NotFound, "", "")}, false
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
-		return http.StatusServiceUnavailable, core.Errors{core.NewError(core.Unavailable, "", "")}, true
+		return http.StatusServiceUnavailable, core.Errors{apierr.NewError(apierr.Unavailable, "", "")}, true
 	case errors.Is(err, ledger.ErrUnavailable):
-		return http.StatusServiceUnavailable, core.Errors{core.NewError(core.StoreUnavailable, "", "")}, true
+		return http.StatusServiceUnavailable, core.Errors{apierr.NewError(apierr.StoreUnavailable, "", "")}, true
 	}
-	return http.StatusInternalServerError, core.Errors{core.NewError(core.ServerInternal, "", "")}, true
+	return http.StatusInternalServerError, core.Errors{apierr.NewError(apierr.ServerInternal, "", "")}, true
 }
 
 // storeRetryAfter is the Retry-After of a 503, in seconds: long enough for a database
@@ -114,27 +112,27 @@ func clientGone(r *http.Request) bool {
 }
 
 func unavailable(en, zh string) error {
-	return core.Errors{core.NewErrorText(core.Unavailable, "", en, zh)}
+	return core.Errors{apierr.NewErrorText(apierr.Unavailable, "", en, zh)}
 }
 
 // storeUnavailable is the error of a database that cannot be reached now.
 func storeUnavailable() error {
-	return core.Errors{core.NewError(core.StoreUnavailable, "", "")}
+	return core.Errors{apierr.NewError(apierr.StoreUnavailable, "", "")}
 }
 
 func forbidden(path, en, zh string) error {
-	return core.Errors{core.NewErrorText(core.Forbidden, path, en, zh)}
+	return core.Errors{apierr.NewErrorText(apierr.Forbidden, path, en, zh)}
 }
 
 func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
-	s.fail(w, r, core.Errors{core.NewError(core.NotFound, "", "")})
+	s.fail(w, r, core.Errors{apierr.NewError(apierr.NotFound, "", "")})
 }
 
 func (s *Server) methodNotAllowed(w http.ResponseWriter, r *http.Request) {
 	if allow := s.allowedMethods(r); len(allow) > 0 {
 		w.Header().Set("Allow", strings.Join(allow, ", "))
 	}
-	s.fail(w, r, core.Errors{core.NewError(core.MethodNotAllowed, "", core.Quote(r.Method))})
+	s.fail(w, r, core.Errors{apierr.NewError(apierr.MethodNotAllowed, "", core.Quote(r.Method))})
 }
 
 // writeJSON writes a JSON body with its status.
@@ -158,18 +156,14 @@ func writeEnvelope(w http.ResponseWriter, okCode int, resp []byte) {
 // envelopeStatus is okCode for a successful envelope and the status of the first
 // error otherwise.
 func envelopeStatus(resp []byte, okCode int) int {
-	if bytes.HasPrefix(resp, okPrefix) {
+	if engine.Succeeded(resp) {
 		return okCode
 	}
-	var env struct {
-		Errors []struct {
-			Code core.Code `json:"code"`
-		} `json:"errors"`
-	}
-	if err := jsonv2.Unmarshal(resp, &env); err != nil || len(env.Errors) == 0 {
+	r, err := engine.Open(resp)
+	if err != nil || r.OK {
 		return http.StatusInternalServerError
 	}
-	return statusOf(env.Errors[0].Code)
+	return statusOf(r.Errors[0].Code)
 }
 
 // envelope is a successful response of the server's own routes.

@@ -15,6 +15,7 @@ import (
 	"github.com/ruralhealth/ncms/core/codec"
 	"github.com/ruralhealth/ncms/core/engine"
 	"github.com/ruralhealth/ncms/core/money"
+	"github.com/ruralhealth/ncms/server/apierr"
 	"github.com/ruralhealth/ncms/server/ledger"
 )
 
@@ -145,7 +146,7 @@ func seqOf(r *http.Request) (int64, error) {
 	v := mux.Vars(r)["seq"]
 	seq, err := strconv.ParseInt(v, 10, 64)
 	if err != nil || seq < 1 {
-		return 0, core.Errors{core.NewError(core.NotFound, "/seq", core.Quote(v))}
+		return 0, core.Errors{apierr.NewError(apierr.NotFound, "/seq", core.Quote(v))}
 	}
 	return seq, nil
 }

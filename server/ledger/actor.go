@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/ruralhealth/ncms/core"
+	"github.com/ruralhealth/ncms/server/apierr"
 )
 
 // OperatorPrefix starts every operator's id. The ledger's write methods take the
@@ -40,6 +41,6 @@ func invoiceUnsettled(ctx context.Context, tx Tx, institution, invoice string) e
 	case err != nil:
 		return err
 	}
-	return core.Errors{core.NewError(core.InvoiceSettled, "/claim/visit/invoice",
+	return core.Errors{apierr.NewError(apierr.InvoiceSettled, "/claim/visit/invoice",
 		fmt.Sprintf("%q → %d, %q", invoice, prev.Seq, prev.Visit))}
 }

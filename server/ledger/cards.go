@@ -11,6 +11,7 @@ import (
 	"github.com/ruralhealth/ncms/core/codec"
 	"github.com/ruralhealth/ncms/core/engine"
 	"github.com/ruralhealth/ncms/core/identity"
+	"github.com/ruralhealth/ncms/server/apierr"
 )
 
 // CardEvent records a counter action on a card (RULES.md §3: issue, report lost,
@@ -63,7 +64,7 @@ func (l *Ledger) CardEvent(ctx context.Context, keyID string, ev CardEvent) (*Ca
 		}
 		if ev.Event == identity.Issue {
 			if _, err := tx.Person(ctx, ev.Owner); errors.Is(err, ErrNotFound) {
-				return core.Errors{core.NewError(core.NotRegistered, "/owner", identity.Mask(ev.Owner))}
+				return core.Errors{apierr.NewError(apierr.NotRegistered, "/owner", identity.Mask(ev.Owner))}
 			} else if err != nil {
 				return err
 			}
@@ -102,7 +103,7 @@ func (l *Ledger) Card(ctx context.Context, number string) (*CardRecord, []CardEv
 func card(ctx context.Context, tx Tx, number string) (*CardRecord, error) {
 	rec, err := tx.Card(ctx, number)
 	if errors.Is(err, ErrNotFound) {
-		return nil, core.Errors{core.NewError(core.NotFound, "/number", identity.MaskCard(number))}
+		return nil, core.Errors{apierr.NewError(apierr.NotFound, "/number", identity.MaskCard(number))}
 	}
 	return rec, err
 }

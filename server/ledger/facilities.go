@@ -13,6 +13,7 @@ import (
 	"github.com/ruralhealth/ncms/core"
 	"github.com/ruralhealth/ncms/core/civil"
 	"github.com/ruralhealth/ncms/core/claim"
+	"github.com/ruralhealth/ncms/server/apierr"
 )
 
 // Facility is one period of a designated medical institution (定点医疗机构) in the
@@ -257,14 +258,14 @@ func (l *Ledger) facilityClass(ctx context.Context, cl *claim.Claim, day civil.D
 	f := effective(fs, day)
 	switch {
 	case f == nil && l.opts.RequireFacility:
-		return core.Errors{core.NewError(core.FacilityUnknown, "/claim/visit/institution",
+		return core.Errors{apierr.NewError(apierr.FacilityUnknown, "/claim/visit/institution",
 			strconv.Quote(cl.Visit.Institution)+", "+day.String())}
 	case f == nil:
 		return nil
 	case cl.Visit.Class == "":
 		cl.Visit.Class = f.Class
 	case cl.Visit.Class != f.Class:
-		return core.Errors{core.NewError(core.FacilityClassMismatch, "/claim/visit/class",
+		return core.Errors{apierr.NewError(apierr.FacilityClassMismatch, "/claim/visit/class",
 			fmt.Sprintf("%q, %s: %q ≠ %q", f.Code, day, f.Class, cl.Visit.Class))}
 	}
 	return nil

@@ -9,6 +9,7 @@ import (
 	"errors"
 
 	"github.com/ruralhealth/ncms/core"
+	"github.com/ruralhealth/ncms/server/apierr"
 )
 
 // HashSecret is how a key's secret is stored: its SHA-256 in hex. Secrets are 256
@@ -60,7 +61,7 @@ func (l *Ledger) CreateKey(ctx context.Context, role, institution, name string) 
 
 // Authenticate returns the live key whose secret this is, or auth_unauthorized.
 func (l *Ledger) Authenticate(ctx context.Context, secret string) (*Key, error) {
-	unauthorized := core.Errors{core.NewError(core.Unauthorized, "", "")}
+	unauthorized := core.Errors{apierr.NewError(apierr.Unauthorized, "", "")}
 	if secret == "" {
 		return nil, unauthorized
 	}
@@ -105,7 +106,7 @@ func (l *Ledger) RevokeKey(ctx context.Context, id string) error {
 				return tx.PutKey(ctx, k)
 			}
 		}
-		return core.Errors{core.NewError(core.NotFound, "/id", core.Quote(id))}
+		return core.Errors{apierr.NewError(apierr.NotFound, "/id", core.Quote(id))}
 	})
 }
 

@@ -22,6 +22,7 @@ import (
 	"github.com/ruralhealth/ncms/core/money"
 	"github.com/ruralhealth/ncms/core/policy"
 	"github.com/ruralhealth/ncms/core/settle"
+	"github.com/ruralhealth/ncms/server/apierr"
 )
 
 // Calculator computes with the core through its JSON interface: the native engine
@@ -312,7 +313,7 @@ func (l *Ledger) register(ctx context.Context, tx Tx, c *claimRequest) (*Person,
 	switch {
 	case errors.Is(err, ErrNotFound):
 		if l.opts.RequireRegistered {
-			return nil, nil, core.Errors{core.NewError(core.NotRegistered, "/claim/person/id", identity.Mask(c.person))}
+			return nil, nil, core.Errors{apierr.NewError(apierr.NotRegistered, "/claim/person/id", identity.Mask(c.person))}
 		}
 		return nil, nil, nil
 	case err != nil:
@@ -430,7 +431,7 @@ func (l *Ledger) settle(ctx context.Context, keyID string, req []byte, again boo
 		switch {
 		case err == nil:
 			if cur.BillHash != c.bill {
-				return core.Errors{core.NewErrorText(core.SettlementConflict, "/claim/id",
+				return core.Errors{apierr.NewErrorText(apierr.SettlementConflict, "/claim/id",
 					fmt.Sprintf("visit %s is settlement %d", core.Quote(cur.Visit), cur.Seq), fmt.Sprintf("就诊 %s 已是结算 %d", core.Quote(cur.Visit), cur.Seq))}
 			}
 			out = &Settled{Result: cur.Result, Receipt: Receipt{Seq: cur.Seq, Recorded: cur.Recorded, Replayed: true,
@@ -443,7 +444,7 @@ func (l *Ledger) settle(ctx context.Context, keyID string, req []byte, again boo
 			old, err := tx.Reversed(ctx, c.req.Claim.Visit.Institution, c.req.Claim.ID, c.bill)
 			switch {
 			case err == nil:
-				return core.Errors{core.NewErrorText(core.SettlementReversed, "/claim/id",
+				return core.Errors{apierr.NewErrorText(apierr.SettlementReversed, "/claim/id",
 					fmt.Sprintf("visit %s was settlement %d, reversed", core.Quote(old.Visit), old.Seq),
 					fmt.Sprintf("就诊 %s 的第 %d 号结算已撤销", core.Quote(old.Visit), old.Seq))}
 			case !errors.Is(err, ErrNotFound):
@@ -494,19 +495,9 @@ func (l *Ledger) record(ctx context.Context, tx Tx, c *claimRequest, totals clai
 
 // open returns the result of an engine response envelope, or its errors.
 func open(resp []byte) (jsontext.Value, error) {
-	var env struct {
-		OK     bool           `json:"ok"`
-		Result jsontext.Value `json:"result"`
-		Errors core.Errors    `json:"errors"`
+	r, err := engine.Open(resp)
+	if err != nil {
+		return nil, fmt.Errorf("ledger: %w", err)
 	}
-	if err := jsonv2.Unmarshal(resp, &env); err != nil {
-		return nil, fmt.Errorf("ledger: engine response is not an envelope: %w", err)
-	}
-	if !env.OK {
-		if len(env.Errors) == 0 {
-			return nil, core.Errors{core.NewErrorText(core.EngineInternal, "", "engine failed without errors", "引擎失败但未给出错误")}
-		}
-		return nil, env.Errors
-	}
-	return env.Result, nil
+	return r.Result, r.Err()
 }

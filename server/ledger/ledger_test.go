@@ -20,6 +20,7 @@ import (
 	"github.com/ruralhealth/ncms/core/identity"
 	"github.com/ruralhealth/ncms/core/money"
 	"github.com/ruralhealth/ncms/server/api/apitest"
+	"github.com/ruralhealth/ncms/server/apierr"
 	"github.com/ruralhealth/ncms/server/ledger"
 	"github.com/ruralhealth/ncms/server/store"
 	"github.com/ruralhealth/ncms/server/store/storetest"
@@ -144,8 +145,8 @@ func TestSettleIdempotent(t *testing.T) {
 			t.Fatalf("retry asking for English: %v, %+v; want the original %d replayed", err, again, first.Seq)
 		}
 		_, err = l.Settle(ctx, "k1", request("V1", "1200.00"))
-		if code(err) != core.SettlementConflict {
-			t.Fatalf("same visit, other bill: got %v, want %s", err, core.SettlementConflict)
+		if code(err) != apierr.SettlementConflict {
+			t.Fatalf("same visit, other bill: got %v, want %s", err, apierr.SettlementConflict)
 		}
 	})
 }
@@ -214,10 +215,10 @@ func TestReverseAndCorrect(t *testing.T) {
 			again.Seq != r.Seq || again.Reverses != a.Seq || !again.Recorded.Equal(r.Recorded) {
 			t.Fatalf("retried reversal: %+v, %v", again, err)
 		}
-		if _, err := l.Reverse(ctx, "k2", "H001", a.Seq, "again"); code(err) != core.AlreadyReversed {
+		if _, err := l.Reverse(ctx, "k2", "H001", a.Seq, "again"); code(err) != apierr.AlreadyReversed {
 			t.Fatalf("second reversal: %v", err)
 		}
-		if _, err := l.Reverse(ctx, "k2", "H999", b.Seq, "not mine"); code(err) != core.NotFound {
+		if _, err := l.Reverse(ctx, "k2", "H999", b.Seq, "not mine"); code(err) != apierr.NotFound {
 			t.Fatalf("another institution's settlement: %v", err)
 		}
 		if got := paid(t, l); got.Cmp(paidB) != 0 {
@@ -225,7 +226,7 @@ func TestReverseAndCorrect(t *testing.T) {
 		}
 		// A's request again is taken for a late retry of the reversed settlement; it
 		// is settled again only when the request says so, and then once.
-		if _, err := l.Settle(ctx, "k1", request("A", "2000.00")); code(err) != core.SettlementReversed {
+		if _, err := l.Settle(ctx, "k1", request("A", "2000.00")); code(err) != apierr.SettlementReversed {
 			t.Fatalf("re-posting a reversed settlement's request: %v", err)
 		}
 		if got := paid(t, l); got.Cmp(paidB) != 0 {
@@ -267,7 +268,7 @@ func TestReverseAndCorrect(t *testing.T) {
 		}
 		// The correction reversed B with the reason "correction"; a reversal request
 		// giving that reason is not its retry.
-		if _, err := l.Reverse(ctx, "k1", "H001", b.Seq, "correction"); code(err) != core.AlreadyReversed {
+		if _, err := l.Reverse(ctx, "k1", "H001", b.Seq, "correction"); code(err) != apierr.AlreadyReversed {
 			t.Fatalf("reversing a corrected settlement: %v", err)
 		}
 		// The journal holds every step; the totals equal its sum.
@@ -306,7 +307,7 @@ func TestPresettleRecordsNothing(t *testing.T) {
 		if r := decode(t, raw); !r.FundTotal.IsZero() {
 			t.Fatalf("presettle after the cap paid %s", r.FundTotal)
 		}
-		if _, err := l.Entry(ctx, "", 2); code(err) != core.NotFound {
+		if _, err := l.Entry(ctx, "", 2); code(err) != apierr.NotFound {
 			t.Fatalf("presettle recorded an entry: %v", err)
 		}
 	})
@@ -337,7 +338,7 @@ func TestSettleBadInput(t *testing.T) {
 				t.Errorf("%s: got %v, want %s at %q", tt.name, err, tt.code, tt.path)
 			}
 		}
-		if _, err := l.Entry(ctx, "", 1); code(err) != core.NotFound {
+		if _, err := l.Entry(ctx, "", 1); code(err) != apierr.NotFound {
 			t.Fatalf("a refused claim left an entry: %v", err)
 		}
 	})
@@ -363,7 +364,7 @@ func TestRegistryImport(t *testing.T) {
 		if rep.Imported || strings.Join(paths, ",") != want {
 			t.Fatalf("bad roster: imported %v, problems %q, want %q", rep.Imported, strings.Join(paths, ","), want)
 		}
-		if _, err := l.Person(ctx, person); code(err) != core.NotFound {
+		if _, err := l.Person(ctx, person); code(err) != apierr.NotFound {
 			t.Fatalf("a bad roster imported some rows: %v", err)
 		}
 		var progress []int
@@ -436,7 +437,7 @@ func TestCards(t *testing.T) {
 		if ok, p := verify("640221198001010023"); ok || p != string(core.CardOwnerMismatch) {
 			t.Fatalf("impersonation: valid %v, problems %q", ok, p)
 		}
-		if _, err := l.VerifyCard(ctx, ledger.VerifyRequest{Policy: "pingluo-original", Number: apitest.Card("622848000000002"), Presenter: person, Date: day}); code(err) != core.NotFound {
+		if _, err := l.VerifyCard(ctx, ledger.VerifyRequest{Policy: "pingluo-original", Number: apitest.Card("622848000000002"), Presenter: person, Date: day}); code(err) != apierr.NotFound {
 			t.Fatalf("unknown card: %v", err)
 		}
 	})
@@ -456,14 +457,14 @@ func TestKeys(t *testing.T) {
 		if err != nil || k.Role != ledger.RoleCounty {
 			t.Fatalf("authenticate: %+v %v", k, err)
 		}
-		if _, err := l.Authenticate(ctx, secret+"x"); code(err) != core.Unauthorized {
+		if _, err := l.Authenticate(ctx, secret+"x"); code(err) != apierr.Unauthorized {
 			t.Fatalf("wrong secret: %v", err)
 		}
 		if _, _, err := l.CreateKey(ctx, ledger.RoleInstitution, "", "h"); code(err) != core.FieldRequired {
 			t.Fatalf("institution key without institution: %v", err)
 		}
 		must(t, l.RevokeKey(ctx, k.ID))
-		if _, err := l.Authenticate(ctx, secret); code(err) != core.Unauthorized {
+		if _, err := l.Authenticate(ctx, secret); code(err) != apierr.Unauthorized {
 			t.Fatalf("revoked key: %v", err)
 		}
 	})
@@ -530,7 +531,7 @@ func TestSameVisitRace(t *testing.T) {
 			switch code(err) {
 			case "":
 				settled++ // the first, or a replay of the same person's bill
-			case core.SettlementConflict:
+			case apierr.SettlementConflict:
 				conflicts++
 			default:
 				t.Fatal(err)

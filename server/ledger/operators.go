@@ -18,6 +18,7 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"github.com/ruralhealth/ncms/core"
+	"github.com/ruralhealth/ncms/server/apierr"
 )
 
 // Operator roles (操作员角色). Cashiers and auditors work at an institution (an
@@ -219,7 +220,7 @@ func (l *Ledger) CreateOperator(ctx context.Context, n NewOperator) (*Operator, 
 		}
 		switch _, err := tx.OperatorByLogin(ctx, n.Login); {
 		case err == nil:
-			return core.Errors{core.NewError(core.OperatorTaken, "/login", n.Login)}
+			return core.Errors{apierr.NewError(apierr.OperatorTaken, "/login", n.Login)}
 		case !errors.Is(err, ErrNotFound):
 			return err
 		}
@@ -249,7 +250,7 @@ func (l *Ledger) DisableOperator(ctx context.Context, id string) (*Operator, err
 		var err error
 		o, err = tx.Operator(ctx, id)
 		if errors.Is(err, ErrNotFound) {
-			return core.Errors{core.NewError(core.NotFound, "/id", id)}
+			return core.Errors{apierr.NewError(apierr.NotFound, "/id", id)}
 		} else if err != nil {
 			return err
 		}
@@ -291,7 +292,7 @@ type SignIn struct {
 }
 
 func (l *Ledger) login(ctx context.Context, login, password string) (token, csrf string, o *Operator, expires time.Time, err error) {
-	unauthorized := core.Errors{core.NewError(core.AuthCredentials, "", "")}
+	unauthorized := core.Errors{apierr.NewError(apierr.AuthCredentials, "", "")}
 	err = l.store.View(ctx, func(tx Tx) error {
 		var err error
 		o, err = tx.OperatorByLogin(ctx, login)
@@ -370,13 +371,13 @@ func (l *Ledger) login(ctx context.Context, login, password string) (token, csrf
 // locked is auth_locked, saying until when.
 func locked(until, now time.Time) error {
 	secs := int(until.Sub(now).Round(time.Second) / time.Second)
-	return core.Errors{core.NewError(core.AuthLocked, "", strconv.Itoa(max(secs, 1)))}
+	return core.Errors{apierr.NewError(apierr.AuthLocked, "", strconv.Itoa(max(secs, 1)))}
 }
 
 // SessionOf returns the live session of the token and its operator, or
 // auth_unauthorized (no such session, expired, or the operator disabled).
 func (l *Ledger) SessionOf(ctx context.Context, token string) (*Session, *Operator, error) {
-	unauthorized := core.Errors{core.NewError(core.AuthSession, "", "")}
+	unauthorized := core.Errors{apierr.NewError(apierr.AuthSession, "", "")}
 	if token == "" {
 		return nil, nil, unauthorized
 	}

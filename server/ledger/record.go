@@ -7,6 +7,7 @@ import (
 	"github.com/ruralhealth/ncms/core"
 	"github.com/ruralhealth/ncms/core/claim"
 	"github.com/ruralhealth/ncms/core/identity"
+	"github.com/ruralhealth/ncms/server/apierr"
 )
 
 // CardHistory is a card as it stands with its events, oldest first.
@@ -96,7 +97,7 @@ func (l *Ledger) PersonRecord(ctx context.Context, id string, year int) (*Person
 	err = l.store.View(ctx, func(tx Tx) error {
 		p, err := tx.Person(ctx, parsed.Number)
 		if errors.Is(err, ErrNotFound) {
-			return core.Errors{core.NewError(core.NotFound, "/id", identity.Mask(parsed.Number))}
+			return core.Errors{apierr.NewError(apierr.NotFound, "/id", identity.Mask(parsed.Number))}
 		} else if err != nil {
 			return err
 		}
@@ -129,7 +130,7 @@ func (l *Ledger) HouseholdRecord(ctx context.Context, id string, year int) (*Hou
 		var err error
 		rec.Household, err = tx.Household(ctx, id)
 		if errors.Is(err, ErrNotFound) {
-			return core.Errors{core.NewError(core.NotFound, "/id", core.Quote(id))}
+			return core.Errors{apierr.NewError(apierr.NotFound, "/id", core.Quote(id))}
 		} else if err != nil {
 			return err
 		}

@@ -10,6 +10,7 @@ import (
 	"github.com/ruralhealth/ncms/core/civil"
 	"github.com/ruralhealth/ncms/core/enroll"
 	"github.com/ruralhealth/ncms/core/identity"
+	"github.com/ruralhealth/ncms/server/apierr"
 )
 
 // today is the calendar date of the ledger's clock, for ID checks (a birth date in
@@ -102,7 +103,7 @@ func (l *Ledger) PutPerson(ctx context.Context, p Person) error {
 	}
 	return l.store.Update(ctx, func(tx Tx) error {
 		if _, err := tx.Household(ctx, p.Household); errors.Is(err, ErrNotFound) {
-			return core.Errors{core.NewError(core.NotFound, "/household", core.Quote(p.Household))}
+			return core.Errors{apierr.NewError(apierr.NotFound, "/household", core.Quote(p.Household))}
 		} else if err != nil {
 			return err
 		}
@@ -120,7 +121,7 @@ func (l *Ledger) Person(ctx context.Context, id string) (*Person, error) {
 	err = l.store.View(ctx, func(tx Tx) error {
 		p, err = tx.Person(ctx, parsed.Number)
 		if errors.Is(err, ErrNotFound) {
-			return core.Errors{core.NewError(core.NotFound, "/id", identity.Mask(parsed.Number))}
+			return core.Errors{apierr.NewError(apierr.NotFound, "/id", identity.Mask(parsed.Number))}
 		}
 		return err
 	})

@@ -11,6 +11,7 @@ import (
 	"github.com/ruralhealth/ncms/core/claim"
 	"github.com/ruralhealth/ncms/core/engine"
 	"github.com/ruralhealth/ncms/core/money"
+	"github.com/ruralhealth/ncms/server/apierr"
 )
 
 // Presettle computes a settlement (预结算) on the person's current totals without
@@ -85,7 +86,7 @@ func (l *Ledger) Entry(ctx context.Context, institution string, seq int64) (*Ent
 func owned(ctx context.Context, tx Tx, institution string, seq int64) (*Entry, error) {
 	e, err := tx.Entry(ctx, seq)
 	if errors.Is(err, ErrNotFound) || (err == nil && institution != "" && e.Institution != institution) {
-		return nil, core.Errors{core.NewError(core.NotFound, "/seq", strconv.FormatInt(seq, 10))}
+		return nil, core.Errors{apierr.NewError(apierr.NotFound, "/seq", strconv.FormatInt(seq, 10))}
 	}
 	return e, err
 }
@@ -113,7 +114,7 @@ func lockSettlement(ctx context.Context, tx Tx, e *Entry) (*Entry, claim.Totals,
 	}
 	// Checked under the lock, so two reversals of one settlement cannot both pass.
 	if _, err := tx.ReversalOf(ctx, seq); err == nil {
-		return nil, totals, core.Errors{core.NewError(core.AlreadyReversed, "/seq", strconv.FormatInt(seq, 10))}
+		return nil, totals, core.Errors{apierr.NewError(apierr.AlreadyReversed, "/seq", strconv.FormatInt(seq, 10))}
 	} else if !errors.Is(err, ErrNotFound) {
 		return nil, totals, err
 	}
@@ -149,7 +150,7 @@ func (l *Ledger) Reverse(ctx context.Context, keyID, institution string, seq int
 	err := l.store.Update(ctx, func(tx Tx) error {
 		out = nil
 		e, totals, err := settlement(ctx, tx, institution, seq)
-		if core.ErrorCode(err) == core.AlreadyReversed {
+		if core.ErrorCode(err) == apierr.AlreadyReversed {
 			rc, rerr := replayReversal(ctx, tx, seq, reason)
 			if rerr != nil {
 				return rerr

@@ -17,6 +17,7 @@ import (
 	"github.com/ruralhealth/ncms/core/enroll"
 	"github.com/ruralhealth/ncms/core/identity"
 	"github.com/ruralhealth/ncms/server/api/apitest"
+	"github.com/ruralhealth/ncms/server/apierr"
 	"github.com/ruralhealth/ncms/server/ledger"
 	"github.com/ruralhealth/ncms/server/store/storetest"
 )
@@ -117,10 +118,10 @@ func TestTextBoundaries(t *testing.T) {
 			}
 		}
 		// Nothing of it was stored.
-		if _, err := l.Person(ctx, person2); code(err) != core.NotFound {
+		if _, err := l.Person(ctx, person2); code(err) != apierr.NotFound {
 			t.Errorf("person 2 was stored: %v", err)
 		}
-		if _, err := l.Entry(ctx, "", st.Seq+1); code(err) != core.NotFound {
+		if _, err := l.Entry(ctx, "", st.Seq+1); code(err) != apierr.NotFound {
 			t.Errorf("an entry was stored: %v", err)
 		}
 		for b, err := range ledger.CheckStoredText(ctx, l.Store()) {

@@ -28,6 +28,8 @@ import (
 	"github.com/tetratelabs/wazero"
 	"github.com/tetratelabs/wazero/api"
 	"github.com/tetratelabs/wazero/imports/wasi_snapshot_preview1"
+
+	"github.com/ruralhealth/ncms/core/engine"
 )
 
 // DefaultMaxMemoryPages is the default limit on an instance's linear memory: 4096
@@ -238,7 +240,7 @@ func (h *Host) run(ctx context.Context, op string, req []byte, abandoned *atomic
 		}
 		return nil, fmt.Errorf("ncms host: %s: %w", op, err)
 	}
-	if op == "load_policy" && ok(resp) {
+	if op == engine.OpLoadPolicy && engine.Succeeded(resp) {
 		h.mu.Lock()
 		if sum := sha256.Sum256(req); !h.loaded[sum] {
 			h.loaded[sum] = true
@@ -260,10 +262,6 @@ func (h *Host) run(ctx context.Context, op string, req []byte, abandoned *atomic
 	h.idle <- in // never blocks: there are never more instances than slots
 	return resp, nil
 }
-
-// ok reports whether a response is a success envelope; the canonical encoding
-// always begins with these bytes.
-func ok(resp []byte) bool { return bytes.HasPrefix(resp, []byte(`{"schema":1,"ok":true`)) }
 
 // get returns an idle instance or a new one.
 func (h *Host) get(ctx context.Context) (*instance, error) {
@@ -299,8 +297,8 @@ func (h *Host) serve(ctx context.Context, in *instance, op string, req []byte) (
 		if err != nil {
 			return nil, err
 		}
-		if !ok(resp) {
-			return nil, fmt.Errorf("replaying load_policy gave %s", resp)
+		if r, err := engine.Open(resp); err != nil || !r.OK {
+			return nil, fmt.Errorf("replaying load_policy gave %.200s", resp)
 		}
 		in.loaded++
 	}

@@ -4,13 +4,13 @@
 package county
 
 import (
-	"bytes"
 	"crypto/subtle"
 	"io"
 	"net/http"
 
 	"github.com/ruralhealth/ncms/core"
 	"github.com/ruralhealth/ncms/core/engine"
+	"github.com/ruralhealth/ncms/server/apierr"
 )
 
 // Handler serves POST /v1/engine/{op} from e: the body is the request, the response
@@ -24,7 +24,7 @@ func Handler(e *engine.Engine, key string) http.Handler {
 		w.Header().Set("Content-Type", "application/json")
 		if op == engine.OpLoadPolicy && subtle.ConstantTimeCompare([]byte(r.Header.Get("Authorization")), []byte("Bearer "+key)) != 1 {
 			w.WriteHeader(http.StatusUnauthorized)
-			w.Write(engine.Failure(core.Errors{core.NewErrorText(core.Unauthorized, "", "load_policy needs the county key", "加载方案须用县级密钥")}))
+			w.Write(engine.Failure(core.Errors{apierr.NewErrorText(apierr.Unauthorized, "", "load_policy needs the county key", "加载方案须用县级密钥")}))
 			return
 		}
 		req, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 64<<20))
@@ -34,7 +34,7 @@ func Handler(e *engine.Engine, key string) http.Handler {
 			return
 		}
 		resp := e.Handle(op, req)
-		if !bytes.HasPrefix(resp, []byte(`{"schema":1,"ok":true`)) {
+		if !engine.Succeeded(resp) {
 			w.WriteHeader(http.StatusBadRequest)
 		}
 		w.Write(resp)

@@ -11,8 +11,7 @@ import (
 	"log"
 	"os"
 
-	"github.com/ruralhealth/ncms/core"
-	"github.com/ruralhealth/ncms/core/codec"
+	"github.com/ruralhealth/ncms/core/engine"
 	"github.com/ruralhealth/ncms/core/settle"
 	"github.com/ruralhealth/ncms/wasm/host"
 )
@@ -49,19 +48,11 @@ func run(ctx context.Context, path string, w io.Writer) error {
 	if err != nil {
 		return err // the call itself failed; bad input is an envelope, below
 	}
-	var env struct {
-		Schema int            `json:"schema"`
-		OK     bool           `json:"ok"`
-		Result *settle.Result `json:"result"`
-		Errors core.Errors    `json:"errors"`
-	}
-	if err := codec.Decode(resp, &env); err != nil {
+	// OpenAs reads the envelope strictly: the result, or its errors as core.Errors.
+	r, err := engine.OpenAs[settle.Result](resp)
+	if err != nil {
 		return err
 	}
-	if !env.OK {
-		return env.Errors
-	}
-	r := env.Result
 	fmt.Fprintf(w, "total %s, fund %s, cash %s (%s)\n", r.Total, r.FundTotal, r.Cash, r.Policy.ID)
 	return nil
 }
