@@ -46,7 +46,7 @@ export function figuresTable(lang, r, other) {
   const funds = (r.funds ?? []).map((/** @type {any} */ f, /** @type {number} */ i) => {
     const o = other?.funds?.[i];
     return h('tr', { 'data-fund': f.fund, class: o && o.amount !== f.amount ? 'differs' : undefined },
-      h('th', { scope: 'row' }, `${t('fund')} ${f.fund}${f.available != null ? `（${t('fundLeft')} ${f.available}）` : ''}`),
+      h('th', { scope: 'row' }, `${f.name || f.fund}${f.cap != null ? `（${t('fundCap')} ${f.cap}，${t('fundPaidBefore')} ${f.paidBefore}，${t('fundLeftAfter')} ${f.left}）` : ''}`),
       h('td', { 'data-value': f.amount }, f.amount), other ? h('td', {}, o?.amount ?? '') : null);
   });
   return h('table', { class: 'figures' }, h('thead', {}, head), h('tbody', {}, ...rows, ...funds));
@@ -96,7 +96,7 @@ export function slip(lang, d) {
   );
   if (d.visit.invoice) rows.push([t('invoice'), d.visit.invoice]);
   for (const k of figures) rows.push([t(`d.${k}`), r[k], k]);
-  for (const f of r.funds ?? []) rows.push([`${t('fund')} ${f.fund}`, f.amount, `fund:${f.fund}`]);
+  for (const f of r.funds ?? []) rows.push([f.name || f.fund, f.amount, `fund:${f.fund}`]);
   if (settled) {
     rows.push([t('settledNo'), String(d.settlement.seq), 'seq']);
     rows.push([t('recorded'), String(d.settlement.recorded ?? '').replace('T', ' ').replace(/\..*|Z$/, '')]);
