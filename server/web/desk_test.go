@@ -576,6 +576,16 @@ func testDesk(t *testing.T, ctx context.Context, exe string, d *deskServer, shot
 				shot("desk-6-refused-" + tc.code + ".png")
 			}
 		}
+		// The replacement card (补卡) is the one that now works for the same person.
+		open()
+		visit()
+		p.type_("card", newCard)
+		p.type_("presenter", deskPerson)
+		deskClick(p, "#verify")
+		visible("bill")
+		if !eval[bool](p, `document.getElementById('refusal').hidden`) {
+			t.Errorf("the replacement card is refused: %s", text("refusal"))
+		}
 	})
 
 	t.Run("reversal", func(t *testing.T) {
