@@ -93,3 +93,23 @@ func TestChinese(t *testing.T) {
 		}
 	}
 }
+
+func TestDeclaredCodes(t *testing.T) {
+	src := `package p
+
+const (
+	A Code      = "a_code"
+	B core.Code = "b_code"
+	C string    = "not_a_code"
+	D           = "untyped"
+)
+`
+	path := filepath.Join(t.TempDir(), "codes.go")
+	if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	got := coretest.DeclaredCodes(t, path)
+	if want := []core.Code{"a_code", "b_code"}; !slices.Equal(got, want) {
+		t.Errorf("DeclaredCodes = %q, want %q", got, want)
+	}
+}
