@@ -1,11 +1,7 @@
 package core_test
 
 import (
-	"go/ast"
-	"go/parser"
-	"go/token"
 	"os"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -13,46 +9,14 @@ import (
 	"github.com/ruralhealth/ncms/core/coretest"
 )
 
-// codes returns every Code constant declared in code.go, so that a new code is
-// checked without being listed here.
-func codes(t *testing.T) []core.Code {
-	t.Helper()
-	f, err := parser.ParseFile(token.NewFileSet(), "code.go", nil, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out []core.Code
-	ast.Inspect(f, func(n ast.Node) bool {
-		vs, ok := n.(*ast.ValueSpec)
-		if !ok {
-			return true
-		}
-		if id, ok := vs.Type.(*ast.Ident); !ok || id.Name != "Code" {
-			return true
-		}
-		for _, v := range vs.Values {
-			lit, ok := v.(*ast.BasicLit)
-			if !ok {
-				t.Fatalf("code %v is not a literal", v)
-			}
-			s, err := strconv.Unquote(lit.Value)
-			if err != nil {
-				t.Fatal(err)
-			}
-			out = append(out, core.Code(s))
-		}
-		return true
-	})
-	if len(out) < 50 {
-		t.Fatalf("found %d codes in code.go", len(out))
-	}
-	return out
-}
-
 // TestCatalogueChinese checks every code's catalogue text: present, and Chinese
 // throughout.
 func TestCatalogueChinese(t *testing.T) {
-	for _, c := range codes(t) {
+	codes := coretest.DeclaredCodes(t, "code.go")
+	if len(codes) < 50 {
+		t.Fatalf("found %d codes in code.go", len(codes))
+	}
+	for _, c := range codes {
 		en, zh := c.Text()
 		if en == string(c) || zh == string(c) {
 			t.Errorf("%s has no catalogue text", c)

@@ -62,20 +62,30 @@ func printProblems(w io.Writer, name string, err error) {
 	}
 }
 
+// policyFile parses the flags of a policy command that takes one FILE and returns
+// the FILE; ok is false (exit status 2) when a flag is bad, or, the usage printed,
+// when there is not exactly one FILE.
+func policyFile(fs *flag.FlagSet, args []string, stderr io.Writer) (name string, ok bool) {
+	if err := fs.Parse(args); err != nil {
+		return "", false
+	}
+	if fs.NArg() != 1 {
+		fmt.Fprint(stderr, policyUsage)
+		return "", false
+	}
+	return fs.Arg(0), true
+}
+
 // policyCheck is `ncms policy check FILE`: it prints every problem of the document
 // with its JSON pointer, in English and Chinese, and fails if there is any; a good
 // document gets its id, version and content hash.
 func policyCheck(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("ncms policy check", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	if err := fs.Parse(args); err != nil {
+	name, ok := policyFile(fs, args, stderr)
+	if !ok {
 		return 2
 	}
-	if fs.NArg() != 1 {
-		fmt.Fprint(stderr, policyUsage)
-		return 2
-	}
-	name := fs.Arg(0)
 	c, err := compile(name)
 	if err != nil {
 		if os.IsNotExist(err) || os.IsPermission(err) {
@@ -101,14 +111,10 @@ func policyFmt(args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	write := fs.Bool("w", false, "write the canonical form to FILE instead of stdout")
 	compact := fs.Bool("compact", false, "the canonical bytes exactly, on one line, as the content hash covers them")
-	if err := fs.Parse(args); err != nil {
+	name, ok := policyFile(fs, args, stderr)
+	if !ok {
 		return 2
 	}
-	if fs.NArg() != 1 {
-		fmt.Fprint(stderr, policyUsage)
-		return 2
-	}
-	name := fs.Arg(0)
 	c, err := compile(name)
 	if err != nil {
 		if os.IsNotExist(err) || os.IsPermission(err) {

@@ -44,6 +44,23 @@ func LatinWords(e *core.Error) []string {
 	return out
 }
 
+// Chinese reports whether a message has no English words: no run of two lowercase
+// ASCII letters (code points, hex bytes and UTF-8 are upper case). It is stricter
+// than LatinWords, for messages that name no field or code.
+func Chinese(s string) bool {
+	run := 0
+	for _, r := range s {
+		if r >= 'a' && r <= 'z' {
+			if run++; run >= 2 {
+				return false
+			}
+		} else {
+			run = 0
+		}
+	}
+	return true
+}
+
 // unquote blanks out quoted values and JSON pointers.
 func unquote(s string) string {
 	var b strings.Builder

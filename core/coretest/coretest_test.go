@@ -76,3 +76,40 @@ func f(es *core.Errors, err error, n int, get func(string) string) {
 		t.Errorf("findings at lines %v, want %v: %v", lines, want, fs)
 	}
 }
+
+func TestChinese(t *testing.T) {
+	for _, tc := range []struct {
+		s    string
+		want bool
+	}{
+		{"文本字段含非法字符：第 3 个字符 U+0000", true},
+		{"无效的 UTF-8 字节 0xFF", true},
+		{"名称 a 无效", true},
+		{"名称 name 无效", false},
+		{"ab", false},
+	} {
+		if got := coretest.Chinese(tc.s); got != tc.want {
+			t.Errorf("Chinese(%q) = %v, want %v", tc.s, got, tc.want)
+		}
+	}
+}
+
+func TestDeclaredCodes(t *testing.T) {
+	src := `package p
+
+const (
+	A Code      = "a_code"
+	B core.Code = "b_code"
+	C string    = "not_a_code"
+	D           = "untyped"
+)
+`
+	path := filepath.Join(t.TempDir(), "codes.go")
+	if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	got := coretest.DeclaredCodes(t, path)
+	if want := []core.Code{"a_code", "b_code"}; !slices.Equal(got, want) {
+		t.Errorf("DeclaredCodes = %q, want %q", got, want)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/ruralhealth/ncms/core"
+	"github.com/ruralhealth/ncms/core/coretest"
 	"github.com/ruralhealth/ncms/core/text"
 )
 
@@ -34,7 +35,7 @@ func TestCheckText(t *testing.T) {
 			var got core.Code
 			if e != nil {
 				got = e.Code
-				if e.Path != "/name" || e.Message == "" || !chinese(e.MessageZh) {
+				if e.Path != "/name" || e.Message == "" || !coretest.Chinese(e.MessageZh) {
 					t.Errorf("error %+v: want the path and a Chinese message", e)
 				}
 			}
@@ -43,20 +44,4 @@ func TestCheckText(t *testing.T) {
 			}
 		})
 	}
-}
-
-// chinese reports whether a message has no English words: no run of two lowercase
-// ASCII letters (code points, hex bytes and UTF-8 are upper case).
-func chinese(s string) bool {
-	run := 0
-	for _, r := range s {
-		if r >= 'a' && r <= 'z' {
-			if run++; run >= 2 {
-				return false
-			}
-		} else {
-			run = 0
-		}
-	}
-	return true
 }

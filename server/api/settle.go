@@ -151,28 +151,43 @@ func seqOf(r *http.Request) (int64, error) {
 	return seq, nil
 }
 
+// entryVisit is what a journal entry says of the visit it settled and the policy it
+// was settled under: the fields entryView and settlementItem share. Embedded, its
+// fields are encoded in its place, in this order.
+type entryVisit struct {
+	Institution   string     `json:"institution"`
+	Visit         string     `json:"visit"`
+	Person        string     `json:"person"`
+	Household     string     `json:"household"`
+	Township      string     `json:"township"`
+	Year          int        `json:"year"`
+	VisitType     string     `json:"visitType"`
+	Class         string     `json:"class"`
+	Admission     civil.Date `json:"admission"`
+	Discharge     civil.Date `json:"discharge"`
+	Disease       string     `json:"disease"`
+	Policy        string     `json:"policy"`
+	PolicyVersion string     `json:"policyVersion"`
+}
+
+// visitOf copies the visit and policy fields of e.
+func visitOf(e *ledger.Entry) entryVisit {
+	return entryVisit{
+		Institution: e.Institution, Visit: e.Visit, Person: e.Person, Household: e.Household, Township: e.Township,
+		Year: e.Year, VisitType: e.VisitType, Class: e.Class, Admission: e.Admission, Discharge: e.Discharge,
+		Disease: e.Disease, Policy: e.PolicyID, PolicyVersion: e.PolicyVersion,
+	}
+}
+
 // entryView is a journal entry as the API shows it.
 type entryView struct {
-	Seq         int64      `json:"seq"`
-	Kind        string     `json:"kind"`
-	Reverses    int64      `json:"reverses,omitzero"`
-	Corrects    int64      `json:"corrects,omitzero"`
-	Institution string     `json:"institution"`
-	Visit       string     `json:"visit"`
-	Person      string     `json:"person"`
-	Household   string     `json:"household"`
-	Township    string     `json:"township"`
-	Year        int        `json:"year"`
-	VisitType   string     `json:"visitType"`
-	Class       string     `json:"class"`
-	Admission   civil.Date `json:"admission"`
-	Discharge   civil.Date `json:"discharge"`
-	Disease     string     `json:"disease"`
-
-	Policy        string `json:"policy"`
-	PolicyVersion string `json:"policyVersion"`
-	PolicyHash    string `json:"policyHash"`
-	BillHash      string `json:"billHash"`
+	Seq      int64  `json:"seq"`
+	Kind     string `json:"kind"`
+	Reverses int64  `json:"reverses,omitzero"`
+	Corrects int64  `json:"corrects,omitzero"`
+	entryVisit
+	PolicyHash string `json:"policyHash"`
+	BillHash   string `json:"billHash"`
 
 	Eligible  bool              `json:"eligible"`
 	Route     string            `json:"route"`
@@ -199,9 +214,7 @@ type entryView struct {
 func viewOf(e *ledger.Entry) entryView {
 	v := entryView{
 		Seq: e.Seq, Kind: e.Kind, Reverses: e.Reverses, Corrects: e.Corrects,
-		Institution: e.Institution, Visit: e.Visit, Person: e.Person, Household: e.Household, Township: e.Township,
-		Year: e.Year, VisitType: e.VisitType, Class: e.Class, Admission: e.Admission, Discharge: e.Discharge,
-		Disease: e.Disease, Policy: e.PolicyID, PolicyVersion: e.PolicyVersion, PolicyHash: e.PolicyHash,
+		entryVisit: visitOf(e), PolicyHash: e.PolicyHash,
 		BillHash: e.BillHash, Eligible: e.Eligible, Route: e.Route, Total: e.Total, Drug: e.Drug,
 		FundTotal: e.FundTotal, Cash: e.Cash, Funds: e.Funds, Warnings: e.Warnings, Delta: e.Delta,
 		Request: e.Request, Result: e.Result, Recorded: e.Recorded, Key: e.Key, Operator: e.Operator, Reason: e.Reason, Invoice: e.Invoice,

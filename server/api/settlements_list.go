@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/ruralhealth/ncms/core"
-	"github.com/ruralhealth/ncms/core/civil"
 	"github.com/ruralhealth/ncms/core/money"
 	"github.com/ruralhealth/ncms/server/ledger"
 )
@@ -31,27 +30,15 @@ type settlementItem struct {
 	ReversedBy  int64                   `json:"reversedBy,omitzero"`
 	CorrectedBy int64                   `json:"correctedBy,omitzero"`
 	Corrects    int64                   `json:"corrects,omitzero"`
-	Institution string                  `json:"institution"`
-	Visit       string                  `json:"visit"`
-	Person      string                  `json:"person"`
-	Household   string                  `json:"household"`
-	Township    string                  `json:"township"`
-	Year        int                     `json:"year"`
-	VisitType   string                  `json:"visitType"`
-	Class       string                  `json:"class"`
-	Admission   civil.Date              `json:"admission"`
-	Discharge   civil.Date              `json:"discharge"`
-	Disease     string                  `json:"disease"`
-	Policy      string                  `json:"policy"`
-	Version     string                  `json:"policyVersion"`
-	Eligible    bool                    `json:"eligible"`
-	Total       money.Amount            `json:"total"`
-	FundTotal   money.Amount            `json:"fundTotal"`
-	Cash        money.Amount            `json:"cash"`
-	Funds       []ledger.FundPaid       `json:"funds"`
-	Warnings    []string                `json:"warnings"`
-	Recorded    time.Time               `json:"recorded"`
-	Links       settlementLinks         `json:"links"`
+	entryVisit
+	Eligible  bool              `json:"eligible"`
+	Total     money.Amount      `json:"total"`
+	FundTotal money.Amount      `json:"fundTotal"`
+	Cash      money.Amount      `json:"cash"`
+	Funds     []ledger.FundPaid `json:"funds"`
+	Warnings  []string          `json:"warnings"`
+	Recorded  time.Time         `json:"recorded"`
+	Links     settlementLinks   `json:"links"`
 }
 
 func settlementURL(seq int64) string { return "/v1/settlements/" + strconv.FormatInt(seq, 10) }
@@ -60,10 +47,7 @@ func itemOf(r ledger.SettlementRow) settlementItem {
 	e := r.Entry
 	it := settlementItem{
 		Seq: e.Seq, Status: r.Status, ReversedBy: r.ReversedBy, CorrectedBy: r.CorrectedBy, Corrects: e.Corrects,
-		Institution: e.Institution, Visit: e.Visit, Person: e.Person, Household: e.Household, Township: e.Township,
-		Year: e.Year, VisitType: e.VisitType, Class: e.Class, Admission: e.Admission, Discharge: e.Discharge,
-		Disease: e.Disease, Policy: e.PolicyID, Version: e.PolicyVersion, Eligible: e.Eligible, Total: e.Total,
-		FundTotal: e.FundTotal, Cash: e.Cash, Funds: e.Funds, Warnings: e.Warnings, Recorded: e.Recorded,
+		entryVisit: visitOf(e), Eligible: e.Eligible, Total: e.Total, FundTotal: e.FundTotal, Cash: e.Cash, Funds: e.Funds, Warnings: e.Warnings, Recorded: e.Recorded,
 		Links: settlementLinks{Self: settlementURL(e.Seq), Person: "/v1/persons/" + pathEscape(e.Person)},
 	}
 	if it.Funds == nil {

@@ -1,10 +1,6 @@
 package apierr_test
 
 import (
-	"go/ast"
-	"go/parser"
-	"go/token"
-	"strconv"
 	"testing"
 
 	"github.com/ruralhealth/ncms/core"
@@ -12,52 +8,10 @@ import (
 	"github.com/ruralhealth/ncms/server/apierr"
 )
 
-// declared returns the values of the code constants declared in a Go file (of type
-// Code in core, core.Code here), so a new code is checked without being listed.
-func declared(t *testing.T, file string) []core.Code {
-	t.Helper()
-	f, err := parser.ParseFile(token.NewFileSet(), file, nil, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out []core.Code
-	ast.Inspect(f, func(n ast.Node) bool {
-		vs, ok := n.(*ast.ValueSpec)
-		if !ok {
-			return true
-		}
-		switch ty := vs.Type.(type) {
-		case *ast.Ident:
-			if ty.Name != "Code" {
-				return true
-			}
-		case *ast.SelectorExpr:
-			if ty.Sel.Name != "Code" {
-				return true
-			}
-		default:
-			return true
-		}
-		for _, v := range vs.Values {
-			lit, ok := v.(*ast.BasicLit)
-			if !ok {
-				t.Fatalf("code %v is not a literal", v)
-			}
-			s, err := strconv.Unquote(lit.Value)
-			if err != nil {
-				t.Fatal(err)
-			}
-			out = append(out, core.Code(s))
-		}
-		return true
-	})
-	return out
-}
-
 // TestCatalogueChinese checks every server code's catalogue text, as core's test of
 // the same name checks the core's: present, and messageZh Chinese throughout.
 func TestCatalogueChinese(t *testing.T) {
-	codes := declared(t, "apierr.go")
+	codes := coretest.DeclaredCodes(t, "apierr.go")
 	if len(codes) < 20 {
 		t.Fatalf("found %d codes in apierr.go", len(codes))
 	}
@@ -81,7 +35,7 @@ func TestCatalogueChinese(t *testing.T) {
 func TestCodesApart(t *testing.T) {
 	seen := map[core.Code]string{}
 	for _, src := range []struct{ file, owner string }{{"../../core/code.go", "core"}, {"apierr.go", "apierr"}} {
-		for _, c := range declared(t, src.file) {
+		for _, c := range coretest.DeclaredCodes(t, src.file) {
 			if prev, ok := seen[c]; ok {
 				t.Errorf("%s is declared in %s and in %s", c, prev, src.owner)
 			}

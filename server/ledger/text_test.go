@@ -14,6 +14,7 @@ import (
 	"github.com/ruralhealth/ncms/core"
 	"github.com/ruralhealth/ncms/core/civil"
 	"github.com/ruralhealth/ncms/core/claim"
+	"github.com/ruralhealth/ncms/core/coretest"
 	"github.com/ruralhealth/ncms/core/enroll"
 	"github.com/ruralhealth/ncms/core/identity"
 	"github.com/ruralhealth/ncms/server/api/apitest"
@@ -21,22 +22,6 @@ import (
 	"github.com/ruralhealth/ncms/server/ledger"
 	"github.com/ruralhealth/ncms/server/store/storetest"
 )
-
-// chinese reports whether a message has no English words: no run of two lowercase
-// ASCII letters (code points, hex bytes and UTF-8 are upper case).
-func chinese(s string) bool {
-	run := 0
-	for _, r := range s {
-		if r >= 'a' && r <= 'z' {
-			if run++; run >= 2 {
-				return false
-			}
-		} else {
-			run = 0
-		}
-	}
-	return true
-}
 
 // TestTextBoundaries sends bad text through every boundary that stores text: each
 // store answers the same typed error at the field, and stores nothing.
@@ -251,7 +236,7 @@ func TestImportCardRoster(t *testing.T) {
 		var paths []string
 		for _, e := range rep.Problems {
 			paths = append(paths, e.Path)
-			if !chinese(e.MessageZh) {
+			if !coretest.Chinese(e.MessageZh) {
 				t.Errorf("messageZh %q", e.MessageZh)
 			}
 		}

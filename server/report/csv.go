@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"iter"
 	"slices"
 	"strconv"
 	"strings"
@@ -74,43 +75,36 @@ func (s *Summary) WriteCSV(w io.Writer, lang Lang) error {
 	head = append(head, lang.pick("个人现金支付", "cash"), lang.pick("人均补偿", "per_capita"),
 		lang.pick("实际补偿比", "effective_ratio"))
 
-	cw := csv.NewWriter(w)
-	if err := cw.Write(head); err != nil {
-		return fmt.Errorf("report: writing CSV: %w", err)
-	}
-	for _, r := range s.Rows {
-		period := r.Period
-		if lang != English {
-			period = labelZh(s.Period, r.Start)
-		}
-		rec := []string{period, r.Start.String(), r.End.String()}
-		if grouped {
-			g := r.Group
-			if s.GroupBy == ByVisitType {
-				g = visitTypeName(g, lang)
+	return writeCSV(w, head, func(yield func([]string) bool) {
+		for _, r := range s.Rows {
+			period := r.Period
+			if lang != English {
+				period = labelZh(s.Period, r.Start)
 			}
-			rec = append(rec, g)
-		}
-		rec = append(rec, strconv.Itoa(r.Visits), strconv.Itoa(r.Persons), r.Total.String(), r.FundTotal.String())
-		for _, code := range funds {
-			var sum money.Amount
-			for _, f := range r.Funds {
-				if f.Fund == code {
-					sum = sum.Add(f.Amount)
+			rec := []string{period, r.Start.String(), r.End.String()}
+			if grouped {
+				g := r.Group
+				if s.GroupBy == ByVisitType {
+					g = visitTypeName(g, lang)
 				}
+				rec = append(rec, g)
 			}
-			rec = append(rec, sum.String())
+			rec = append(rec, strconv.Itoa(r.Visits), strconv.Itoa(r.Persons), r.Total.String(), r.FundTotal.String())
+			for _, code := range funds {
+				var sum money.Amount
+				for _, f := range r.Funds {
+					if f.Fund == code {
+						sum = sum.Add(f.Amount)
+					}
+				}
+				rec = append(rec, sum.String())
+			}
+			rec = append(rec, r.Cash.String(), r.PerCapita.String(), fixed4(r.EffectiveRatio))
+			if !yield(rec) {
+				return
+			}
 		}
-		rec = append(rec, r.Cash.String(), r.PerCapita.String(), fixed4(r.EffectiveRatio))
-		if err := cw.Write(rec); err != nil {
-			return fmt.Errorf("report: writing CSV: %w", err)
-		}
-	}
-	cw.Flush()
-	if err := cw.Error(); err != nil {
-		return fmt.Errorf("report: writing CSV: %w", err)
-	}
-	return nil
+	})
 }
 
 // WriteCSV writes the notice as CSV with a header row, one row per settlement in
@@ -122,23 +116,36 @@ func (n *Notice) WriteCSV(w io.Writer, lang Lang) error {
 	if n == nil {
 		return errors.New("report: writing CSV: nil notice")
 	}
-	cw := csv.NewWriter(w)
 	head := []string{
 		lang.pick("乡镇", "township"), lang.pick("村", "village"), lang.pick("姓名", "name"),
 		lang.pick("身份证号", "id_number"), lang.pick("就诊类型", "visit_type"),
 		lang.pick("医疗机构", "institution"), lang.pick("入院日期", "admission"),
 		lang.pick("出院日期", "discharge"), lang.pick("总费用", "total"), lang.pick("补偿金额", "fund_paid"),
 	}
+	return writeCSV(w, head, func(yield func([]string) bool) {
+		for _, v := range n.Villages {
+			for _, r := range v.Rows {
+				rec := []string{v.Township, v.Village, r.Name, r.ID, visitTypeName(r.VisitType, lang),
+					r.Institution, r.Admission.String(), r.Discharge.String(), r.Total.String(), r.FundTotal.String()}
+				if !yield(rec) {
+					return
+				}
+			}
+		}
+	})
+}
+
+// writeCSV writes head and then the records rows yields as CSV to w. The writers
+// stream their rows through it rather than building them all first; an error of any
+// write stops the rows and is returned wrapped.
+func writeCSV(w io.Writer, head []string, rows iter.Seq[[]string]) error {
+	cw := csv.NewWriter(w)
 	if err := cw.Write(head); err != nil {
 		return fmt.Errorf("report: writing CSV: %w", err)
 	}
-	for _, v := range n.Villages {
-		for _, r := range v.Rows {
-			rec := []string{v.Township, v.Village, r.Name, r.ID, visitTypeName(r.VisitType, lang),
-				r.Institution, r.Admission.String(), r.Discharge.String(), r.Total.String(), r.FundTotal.String()}
-			if err := cw.Write(rec); err != nil {
-				return fmt.Errorf("report: writing CSV: %w", err)
-			}
+	for rec := range rows {
+		if err := cw.Write(rec); err != nil {
+			return fmt.Errorf("report: writing CSV: %w", err)
 		}
 	}
 	cw.Flush()

@@ -162,11 +162,15 @@ func TestCSVErrors(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := s.WriteCSV(brokenWriter{}, report.Chinese); !errors.Is(err, errDiskFull) {
-		t.Errorf("summary: error %v, want %v", err, errDiskFull)
-	}
-	if err := n.WriteCSV(brokenWriter{}, report.Chinese); !errors.Is(err, errDiskFull) {
-		t.Errorf("notice: error %v, want %v", err, errDiskFull)
+	for name, write := range map[string]func() error{
+		"summary": func() error { return s.WriteCSV(brokenWriter{}, report.Chinese) },
+		"notice":  func() error { return n.WriteCSV(brokenWriter{}, report.Chinese) },
+		"audit":   func() error { return (&report.Audit{}).WriteCSV(brokenWriter{}, report.Chinese) },
+	} {
+		err := write()
+		if !errors.Is(err, errDiskFull) || !strings.HasPrefix(err.Error(), "report: writing CSV: ") {
+			t.Errorf("%s: error %v, want %v wrapped as report: writing CSV", name, err, errDiskFull)
+		}
 	}
 	if err := s.WriteCSV(&strings.Builder{}, "fr"); err == nil {
 		t.Error("summary: no error for an unknown language")
