@@ -611,7 +611,7 @@ func testDesk(t *testing.T, ctx context.Context, exe string, d *deskServer, shot
 		if s := eval[string](p, `document.getElementById('outcome').dataset.state`); s != "same" {
 			t.Errorf("a second stay: state %q: %s", s, text("compare"))
 		}
-		if n := eval[string](p, `document.querySelector('#register-facts [data-key=stays]').textContent`); n != "1" {
+		if n := eval[string](p, `document.querySelector('#person-facts [data-key=stays]').textContent`); n != "1" {
 			t.Errorf("stays this year shown as %q, want 1", n)
 		}
 		deskClick(p, "#settle")
