@@ -448,7 +448,7 @@ func testDesk(t *testing.T, ctx context.Context, exe string, d *deskServer, shot
 		// Measured, never asserted: the README gives the median of three runs.
 		t.Logf("swipe to printed slip: %v", time.Since(swipe).Round(time.Millisecond))
 		txt := pdfText(t, pdf, filepath.Join(out, "desk-slip-a4.pdf"))
-		for _, want := range []string{"新农合住院费用结算单", "王大", "640221********0015", "H001", "2025-03-02", n.Result.FundTotal, n.Result.Cash,
+		for _, want := range []string{"新农合住院费用结算单", "王大", "45.97%", "640221********0015", "H001", "2025-03-02", n.Result.FundTotal, n.Result.Cash,
 			n.Result.Total, n.Result.Deductible, fmt.Sprint(int(seq)), "李收费", "pingluo-original", "患者（或家属）签字",
 			"第五条" /* the engine's explanation cites the scheme's deductible clause */} {
 			if !strings.Contains(txt, want) {
