@@ -388,11 +388,33 @@ func testDesk(t *testing.T, ctx context.Context, exe string, d *deskServer, shot
 		keys(deskPerson + "\r")
 		visible("person")
 		focused("amount-a")
+		// One person panel: an unknown fact has no row (no "—"), and none is listed twice.
+		personLabels := `[...document.querySelectorAll('#person-facts dt')].map((e) => e.textContent).join('|')`
+		if txt := text("person-facts"); strings.Contains(txt, "—") {
+			t.Errorf("person panel shows an unknown fact as —: %s", txt)
+		}
 		keys("8,432\t\t268.5\r")
 		visible("outcome")
 		focused("settle")
 		if s := eval[string](p, `document.getElementById('outcome').dataset.state`); s != "same" {
 			t.Fatalf("presettlement: state %q: %s", s, text("compare"))
+		}
+		if got := eval[string](p, `document.querySelector('#person-facts [data-key=name]')?.textContent ?? ''`); got != "王大" {
+			t.Errorf("person panel name after presettlement: %q, want the register's 王大", got)
+		}
+		seen := map[string]bool{}
+		for _, l := range strings.Split(eval[string](p, personLabels), "|") {
+			if seen[l] {
+				t.Errorf("person panel lists %s twice", l)
+			}
+			seen[l] = true
+		}
+		// The effective ratio reads as a percentage; the engine's decimal stays in data-value.
+		if got := eval[string](p, `document.querySelector('#figures tr[data-key=effectiveRatio] td').dataset.value`); got != n.Result.EffectiveRatio {
+			t.Errorf("effective ratio data-value %s, engine %s", got, n.Result.EffectiveRatio)
+		}
+		if got := eval[string](p, `document.querySelector('#figures tr[data-key=effectiveRatio] td').textContent`); n.Result.EffectiveRatio != "0.4597" || got != "45.97%" {
+			t.Errorf("effective ratio shown %q, want 45.97%% for %s", got, n.Result.EffectiveRatio)
 		}
 		shot("desk-3-presettle.png")
 
@@ -426,7 +448,7 @@ func testDesk(t *testing.T, ctx context.Context, exe string, d *deskServer, shot
 		// Measured, never asserted: the README gives the median of three runs.
 		t.Logf("swipe to printed slip: %v", time.Since(swipe).Round(time.Millisecond))
 		txt := pdfText(t, pdf, filepath.Join(out, "desk-slip-a4.pdf"))
-		for _, want := range []string{"新农合住院费用结算单", "王大", "640221********0015", "H001", "2025-03-02", n.Result.FundTotal, n.Result.Cash,
+		for _, want := range []string{"新农合住院费用结算单", "王大", "45.97%", "640221********0015", "H001", "2025-03-02", n.Result.FundTotal, n.Result.Cash,
 			n.Result.Total, n.Result.Deductible, fmt.Sprint(int(seq)), "李收费", "pingluo-original", "患者（或家属）签字",
 			"第五条" /* the engine's explanation cites the scheme's deductible clause */} {
 			if !strings.Contains(txt, want) {
@@ -611,7 +633,7 @@ func testDesk(t *testing.T, ctx context.Context, exe string, d *deskServer, shot
 		if s := eval[string](p, `document.getElementById('outcome').dataset.state`); s != "same" {
 			t.Errorf("a second stay: state %q: %s", s, text("compare"))
 		}
-		if n := eval[string](p, `document.querySelector('#register-facts [data-key=stays]').textContent`); n != "1" {
+		if n := eval[string](p, `document.querySelector('#person-facts [data-key=stays]').textContent`); n != "1" {
 			t.Errorf("stays this year shown as %q, want 1", n)
 		}
 		deskClick(p, "#settle")

@@ -9,7 +9,7 @@ import { Client, ApiError } from './api.js';
 import { categoryItems, lineItems, request, differences, birthDate, mask } from './claim.js';
 import { decode, parse } from './feelist.js';
 import { sum } from './money.js';
-import { $, h, facts, figuresTable, slip } from './views.js';
+import { $, h, facts, figuresTable, personRows, slip } from './views.js';
 
 /** @typedef {'zh' | 'en'} Lang */
 
@@ -23,6 +23,8 @@ class Desk {
     this.offline = false;
     /** @type {any} */ this.card = null;
     /** @type {any} */ this.person = null;
+    /** @type {any} the presettlement's claim as the server computed it (the register's person, the year's totals) */
+    this.claim = null;
     /** @type {import('./feelist.js').Line[]} */ this.lines = [];
     /** @type {any} */ this.mine = null;
     /** @type {any} */ this.req = null;
@@ -65,6 +67,7 @@ class Desk {
     $('lang').textContent = this.t('langSwitch');
     $('lang').setAttribute('lang', this.lang === 'zh' ? 'en' : 'zh');
     if (this.operator) $('who').textContent = `${this.t('operator')}：${this.operator.name}（${this.operator.login}，${this.operator.institution || '—'}）`;
+    if (this.person && this.card) this.renderPerson(this.claim);
     if (this.mine) this.showOutcome(this.mine, this.theirs);
     if (this.slipData) this.showSlip();
   }
@@ -153,14 +156,14 @@ class Desk {
   }
 
   reset() {
-    this.card = this.person = this.mine = this.theirs = this.req = this.slipData = null;
+    this.card = this.person = this.claim = this.mine = this.theirs = this.req = this.slipData = null;
     this.correcting = 0;
     this.lines = [];
     for (const id of ['card', 'presenter', 'amount-a', 'amount-b', 'amount-self', 'amount-over', 'invoice', 'visit-id', 'reason']) {
       /** @type {HTMLInputElement} */ ($(id)).value = '';
     }
     /** @type {HTMLInputElement} */ ($('fee-file')).value = '';
-    for (const id of ['person', 'bill', 'outcome', 'slip-panel', 'refusal', 'fee-lines', 'register-facts']) $(id).hidden = true;
+    for (const id of ['person', 'bill', 'outcome', 'slip-panel', 'refusal', 'fee-lines']) $(id).hidden = true;
     $('card-form').hidden = false;
   }
 
@@ -221,19 +224,15 @@ class Desk {
   /** @param {string} id @param {any} person */
   showPerson(id, person) {
     this.person = { id, name: person?.name ?? '', household: person?.household ?? '', category: person?.category ?? '', enrollment: person?.enrollment ?? null, birthDate: person?.birthDate ?? birthDate(id) };
-    const c = this.card;
-    const yn = (/** @type {boolean} */ b) => this.t(b ? 'yes' : 'no');
-    $('person-facts').replaceChildren(...facts([
-      [this.t('name'), this.person.name || '—'], [this.t('residentID'), c.owner || mask(id), 'owner'],
-      [this.t('household'), this.person.household || '—'], [this.t('enrolled'), yn(c.enrolled), 'enrolled'],
-      [this.t('waiting'), yn(c.waiting)], [this.t('tier'), c.benefitTier || '—'], [this.t('benefitsFrom'), c.benefitsFrom || '—'],
-    ]));
+    this.renderPerson();
     const note = $('person-note');
     note.hidden = !!person;
     note.textContent = this.t('notReadable');
     const cat = /** @type {HTMLSelectElement} */ ($('category'));
     if (person?.category) cat.value = person.category;
     cat.disabled = !!person?.category;
+    // The register's category is a row of the panel; the choice only when it is unknown.
+    $('category-field').hidden = !!person?.category;
     $('person').hidden = false;
     $('bill').hidden = false;
     if (!/** @type {HTMLInputElement} */ ($('visit-id')).value) /** @type {HTMLInputElement} */ ($('visit-id')).value = `V${Date.now()}`;
@@ -322,21 +321,29 @@ class Desk {
   }
 
   /**
-   * showRegister adds to the person panel what the server's presettlement used: the
+   * renderPerson shows the person panel's one list of facts (views.personRows): the
+   * card check's, filled in by the register's when the presettlement brings them.
+   * @param {any} [claim]
+   */
+  renderPerson(claim) {
+    this.claim = claim ?? null;
+    $('person-facts').replaceChildren(...facts(personRows(this.lang, this.person.id, this.card, this.person, claim)));
+  }
+
+  /**
+   * showRegister fills the person panel with what the server's presettlement used: the
    * name, category and enrollment from the register and the year's totals so far.
    * @param {any} claim
    */
   showRegister(claim) {
     const p = claim.person;
-    this.person = { ...this.person, name: p.name ?? this.person.name, category: p.category, enrollment: p.enrollment, birthDate: p.birthDate };
-    const rows = /** @type {[string, string, string?][]} */ ([
-      [this.t('name'), p.name || '—', 'name'], [this.t('category'), this.t(`cat.${p.category}`), 'category'],
-      [this.t('enrollmentYears'), (p.enrollment ?? []).map((/** @type {any} */ y) => `${y.year}${y.tier ? `（${y.tier}）` : ''}`).join('、') || '—'],
-      [this.t('stays'), String((claim.totals.admissions ?? []).reduce((/** @type {number} */ n, /** @type {any} */ a) => n + a.count, 0)), 'stays'],
-    ]);
-    for (const f of claim.totals.funds ?? []) rows.push([`${this.t('fund')} ${f.fund} ${this.t('fundUsed')}`, f.paid, `used:${f.fund}`]);
-    $('register-facts').replaceChildren(...facts(rows));
-    $('register-facts').hidden = false;
+    this.person = { ...this.person, name: p.name || this.person.name, category: p.category || this.person.category,
+      enrollment: p.enrollment ?? this.person.enrollment, birthDate: p.birthDate || this.person.birthDate };
+    this.renderPerson(claim);
+    if (p.category) {
+      /** @type {HTMLSelectElement} */ ($('category')).value = p.category;
+      $('category-field').hidden = true;
+    }
     $('person-note').hidden = true;
   }
 

@@ -50,3 +50,20 @@ export function yuan(f) {
 export function sum(amounts) {
   return yuan(amounts.reduce((t, a) => t + fen(a), 0n));
 }
+
+/**
+ * percent shows a ratio's decimal string as a percentage, exactly: the decimal point
+ * moves two places and every digit given is kept ("0.4597" → "45.97%", "0.5" → "50%",
+ * "1.0000" → "100.00%"). Throws a RangeError on anything but a plain decimal.
+ * @param {string} ratio
+ * @returns {string}
+ */
+export function percent(ratio) {
+  const m = /^(-?)(\d+)(?:\.(\d+))?$/.exec(String(ratio));
+  if (!m) throw new RangeError(`not a ratio: ${ratio}`);
+  const frac = m[3] ?? '';
+  const whole = (m[2] + frac.slice(0, 2).padEnd(2, '0')).replace(/^0+(?=\d)/, '');
+  const rest = frac.slice(2);
+  const zero = /^0*$/.test(whole + rest);
+  return `${m[1] === '-' && !zero ? '-' : ''}${whole}${rest ? `.${rest}` : ''}%`;
+}

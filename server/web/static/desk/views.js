@@ -3,6 +3,7 @@
 // result and the slip. Amounts are shown as the engine wrote them.
 import { translate } from './i18n.js';
 import { figures, mask } from './claim.js';
+import { percent } from './money.js';
 
 /**
  * h builds an element; attributes named on* are not set (the CSP forbids inline handlers).
@@ -33,6 +34,49 @@ export function facts(rows) {
 }
 
 /**
+ * figure shows one of a result's figures as the cashier reads it: the effective ratio
+ * as a percentage (exact, from its decimal string), the rest as the engine wrote them.
+ * @param {string} key
+ * @param {string | undefined} value
+ */
+export function figure(key, value) {
+  return key === 'effectiveRatio' && value != null && value !== '' ? percent(value) : value ?? '';
+}
+
+/**
+ * personRows is the person panel's one list of facts: the card check's first, then
+ * what the register gives (at the lookup, or with the presettlement's request), each
+ * fact once under a stable data-key. A fact not known (yet) has no row, rather than "—".
+ * @param {'zh' | 'en'} lang
+ * @param {string} id  the presenter's resident ID
+ * @param {any} card  the card check (verify's answer)
+ * @param {any} person  what is known of the person: name, household, category, enrollment
+ * @param {any} [claim]  the presettlement's claim as the server computed it (register and totals)
+ * @returns {[string, string, string][]}  [label, value, key]
+ */
+export function personRows(lang, id, card, person, claim) {
+  const t = (/** @type {string} */ k) => translate(lang, k);
+  const yn = (/** @type {unknown} */ b) => (typeof b === 'boolean' ? t(b ? 'yes' : 'no') : '');
+  const years = (person?.enrollment ?? []).map((/** @type {any} */ y) => `${y.year}${y.tier ? `（${y.tier}）` : ''}`);
+  const rows = /** @type {[string, string, string][]} */ ([
+    [t('name'), person?.name ?? '', 'name'],
+    [t('residentID'), card?.owner || mask(id), 'owner'],
+    [t('household'), person?.household ?? '', 'household'],
+    [t('category'), person?.category ? t(`cat.${person.category}`) : '', 'category'],
+    [t('enrolled'), yn(card?.enrolled), 'enrolled'],
+    [t('waiting'), yn(card?.waiting), 'waiting'],
+    [t('tier'), card?.benefitTier ?? '', 'tier'],
+    [t('benefitsFrom'), card?.benefitsFrom ?? '', 'benefitsFrom'],
+    [t('enrollmentYears'), years.join('、'), 'years'],
+  ]);
+  if (claim?.totals) {
+    rows.push([t('stays'), String((claim.totals.admissions ?? []).reduce((/** @type {number} */ n, /** @type {any} */ a) => n + a.count, 0)), 'stays']);
+    for (const f of claim.totals.funds ?? []) rows.push([`${f.name || f.fund} ${t('fundUsed')}`, String(f.paid ?? ''), `used:${f.fund}`]);
+  }
+  return rows.filter(([, value]) => value !== '');
+}
+
+/**
  * figuresTable shows a result's amounts, each fund and what it has left this year.
  * @param {'zh' | 'en'} lang
  * @param {any} r  a settle result
@@ -42,7 +86,7 @@ export function figuresTable(lang, r, other) {
   const t = (/** @type {string} */ k) => translate(lang, k);
   const head = h('tr', {}, h('th', {}), h('th', { scope: 'col' }, t('pageFigure')), other ? h('th', { scope: 'col' }, t('serverFigure')) : null);
   const rows = figures.map((k) => h('tr', { 'data-key': k, class: other && other[k] !== r[k] ? 'differs' : undefined },
-    h('th', { scope: 'row' }, t(`d.${k}`)), h('td', { 'data-value': r[k] }, r[k]), other ? h('td', {}, other[k]) : null));
+    h('th', { scope: 'row' }, t(`d.${k}`)), h('td', { 'data-value': r[k] }, figure(k, r[k])), other ? h('td', { 'data-value': other[k] }, figure(k, other[k])) : null));
   const funds = (r.funds ?? []).map((/** @type {any} */ f, /** @type {number} */ i) => {
     const o = other?.funds?.[i];
     return h('tr', { 'data-fund': f.fund, class: o && o.amount !== f.amount ? 'differs' : undefined },
@@ -95,7 +139,7 @@ export function slip(lang, d) {
     [t('dates'), `${d.visit.admission} — ${d.visit.discharge}`],
   );
   if (d.visit.invoice) rows.push([t('invoice'), d.visit.invoice]);
-  for (const k of figures) rows.push([t(`d.${k}`), r[k], k]);
+  for (const k of figures) rows.push([t(`d.${k}`), figure(k, r[k]), k]);
   for (const f of r.funds ?? []) rows.push([f.name || f.fund, f.amount, `fund:${f.fund}`]);
   if (settled) {
     rows.push([t('settledNo'), String(d.settlement.seq), 'seq']);

@@ -2,7 +2,7 @@
 // (go test ./server/web runs them too, TestDeskNode).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { normalise, fen, yuan, sum } from '../money.js';
+import { normalise, fen, yuan, sum, percent } from '../money.js';
 import { translate, nextStep, tables } from '../i18n.js';
 import { decode, parse, fields } from '../feelist.js';
 import { categoryItems, birthDate, mask, differences, request } from '../claim.js';
@@ -18,6 +18,15 @@ test('fen and yuan are exact', () => {
   assert.equal(yuan(fen('-12.3')), '-12.30');
   assert.equal(sum(['0.10', '0.20', '99999999999999.99']), '100000000000000.29');
   assert.throws(() => fen('1.234'), RangeError);
+});
+
+test('percent moves the decimal point of the ratio string, exactly', () => {
+  const cases = [['0.4597', '45.97%'], ['0.5', '50%'], ['1', '100%'], ['1.0000', '100.00%'], ['0.0500', '5.00%'], ['0.045', '4.5%'],
+    ['0', '0%'], ['0.00', '0%'], ['0.1234567890123456789', '12.34567890123456789%'], ['12.3456', '1234.56%'], ['-0.25', '-25%']];
+  for (const [input, want] of cases) assert.equal(percent(input), want, input);
+  // 0.29 * 100 is 28.999999999999996 in floating point: the string has no such error.
+  assert.equal(percent('0.29'), '29%');
+  for (const bad of ['', '.5', '0.5.1', '1e-2', 'abc', '45%']) assert.throws(() => percent(bad), RangeError, bad);
 });
 
 test('both languages have every key, with the same placeholders', () => {
@@ -81,4 +90,28 @@ test('request drops an empty invoice and carries the visit id', () => {
   assert.equal(req.lang, 'zh');
   assert.equal('invoice' in req.claim.visit, false);
   assert.equal(req.claim.visit.referral, false);
+});
+
+test('the person panel lists each fact once, leaves out the unknown and takes the register\'s', async () => {
+  const { personRows, figure } = await import('../views.js');
+  const card = { owner: '640221********0015', enrolled: true, waiting: false, benefitTier: '', benefitsFrom: '2025-01-01' };
+  const before = personRows('zh', '640221198001010015', card, { name: '', household: '', category: '', enrollment: null });
+  assert.deepEqual(before.map(([, , k]) => k), ['owner', 'enrolled', 'waiting', 'benefitsFrom']);
+  assert.ok(before.every(([, v]) => v !== '' && v !== '—'));
+  const claim = { person: { name: '王大', category: 'farmer' },
+    totals: { admissions: [{ count: 1 }, { count: 2 }], funds: [{ fund: 'inpatient', name: '住院统筹基金', paid: '1200.00' }, { fund: 'serious', paid: '0.00' }] } };
+  const after = personRows('zh', '640221198001010015', card,
+    { name: '王大', household: '', category: 'farmer', enrollment: [{ year: 2024 }, { year: 2025, tier: '一档' }] }, claim);
+  const keys = after.map(([, , k]) => k);
+  assert.deepEqual(keys, ['name', 'owner', 'category', 'enrolled', 'waiting', 'benefitsFrom', 'years', 'stays', 'used:inpatient', 'used:serious']);
+  assert.equal(new Set(keys).size, keys.length);
+  const v = Object.fromEntries(after.map(([label, value, k]) => [k, [label, value]]));
+  assert.deepEqual(v.name, ['姓名', '王大']);
+  assert.deepEqual(v.category, ['人员类别', '农业人口']);
+  assert.deepEqual(v.years, ['参合年度', '2024、2025（一档）']);
+  assert.deepEqual(v.stays, ['本年已结算住院次数', '3']);
+  assert.deepEqual(v['used:inpatient'], ['住院统筹基金 本年已支付', '1200.00']);
+  assert.deepEqual(v['used:serious'], ['serious 本年已支付', '0.00']);
+  assert.equal(figure('effectiveRatio', '0.4597'), '45.97%');
+  assert.equal(figure('cash', '4700.50'), '4700.50');
 });
