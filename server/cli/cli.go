@@ -107,7 +107,7 @@ func (c *Command) Serve(ctx context.Context, args []string) error {
 	fs.StringVar(&f.adminKey, "admin-key", "./data/admin.key", "where the first start writes the county administrator's key")
 	fs.StringVar(&f.adminPassword, "admin-password", "", "where the first start writes the first county administrator operator's password (login admin); \"\" means admin.password beside --admin-key")
 	fs.BoolVar(&f.requireRegistered, "require-registered", false, "refuse claims of people missing from the county registry")
-	fs.BoolVar(&f.requireFacility, "require-facility", false, "refuse claims of institutions missing from the facility register (facility_unknown); a registered institution's class is the register's either way")
+	fs.BoolVar(&f.requireFacility, "require-facility", true, "refuse claims of institutions missing from the facility register on the visit date (facility_unknown), so the class always comes from the register; =false only while a county fills its register, when such a claim keeps its own class")
 	fs.DurationVar(&f.drain, "drain", 0, "on shutdown, how long /readyz answers 503 before the listener closes (for a load balancer)")
 	f.public = api.PublicLimits{BodyLimit: api.DefaultPublicBodyLimit, Budget: api.DefaultPublicBudget, Wait: api.DefaultPublicWait}
 	fs.Var((*byteSize)(&f.public.BodyLimit), "public-body-limit", "largest body of a public request (validate_roster: 8MiB whatever this says)")

@@ -196,6 +196,43 @@ func TestServePublicFlags(t *testing.T) {
 	}
 }
 
+// TestServeRequiresFacility checks that the facility class never comes from the
+// request by default: a settlement of an institution missing from the register is
+// 422 facility_unknown until the county registers it, and only an explicit
+// --require-facility=false (a county still filling its register) lets it keep its
+// own class.
+func TestServeRequiresFacility(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		args []string
+		want int // status of the unregistered institution's settlement
+	}{
+		{"default", nil, 422},
+		{"off", []string{"--require-facility=false"}, 201},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			base, _, _ := server(t, append([]string{"--db", filepath.Join(dir, "ncms.db"), "--admin-key", filepath.Join(dir, "admin.key"),
+				"--wasm", filepath.Join(dir, "missing.wasm")}, tc.args...)...)
+			key, err := os.ReadFile(filepath.Join(dir, "admin.key"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			secret := strings.TrimSpace(string(key))
+			code, body := send(t, "POST", base+"/v1/settlements", secret, settleBody("V1", 1))
+			if code != tc.want || (code == 422 && !strings.Contains(string(body), `"facility_unknown"`)) {
+				t.Fatalf("an unregistered institution: %d %s, want %d", code, body, tc.want)
+			}
+			if code, body := send(t, "PUT", base+"/v1/facilities/H001", secret, `{"name":"H001","class":"county","from":"2025-01-01"}`); code != 200 {
+				t.Fatalf("registering H001: %d %s", code, body)
+			}
+			if code, body := send(t, "POST", base+"/v1/settlements", secret, settleBody("V2", 2)); code != 201 {
+				t.Fatalf("a registered institution: %d %s, want 201", code, body)
+			}
+		})
+	}
+}
+
 // TestServeCORSFlag checks that --cors-origin reaches the server: the origin named
 // may call a public route, another may not.
 func TestServeCORSFlag(t *testing.T) {

@@ -62,6 +62,10 @@ func killedMidRun(t *testing.T, bin, dsn string) {
 		t.Fatal(err)
 	}
 	secret := strings.TrimSpace(string(key))
+	// The server requires the facility register by default: register H001 first.
+	if code, b := send(t, http.MethodPut, base+"/v1/facilities/H001", secret, `{"name":"H001","class":"county","inCounty":true,"designated":true,"from":"2025-01-01"}`); code != http.StatusOK {
+		t.Fatalf("registering H001: %d %s", code, b)
+	}
 
 	var mu sync.Mutex
 	var acks []*ack

@@ -51,6 +51,7 @@ type Options struct {
 	// RequireFacility refuses claims of institutions missing from the facility
 	// register on the visit date (facility_unknown); otherwise such a claim keeps its
 	// own facility class. A registered institution's class is always the register's.
+	// ncms serve sets it unless started with --require-facility=false.
 	RequireFacility bool
 	// PasswordCost is bcrypt's cost for operators' passwords; 0 means
 	// bcrypt.DefaultCost. Tests lower it.

@@ -140,7 +140,9 @@ type deskServer struct {
 
 func startDesk(t *testing.T, dsn string, wasm []byte) *deskServer {
 	t.Helper()
-	srv := apitest.Start(t, dsn, ledger.Options{PasswordCost: bcrypt.MinCost},
+	// As ncms serve by default, the ledger requires the facility register: H001 is
+	// registered below.
+	srv := apitest.Start(t, dsn, ledger.Options{PasswordCost: bcrypt.MinCost, RequireFacility: true},
 		api.Options{Web: web.Handler(wasm, js.Loader())})
 	d := &deskServer{ledger: srv.Ledger}
 	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -173,6 +175,9 @@ func startDesk(t *testing.T, dsn string, wasm []byte) *deskServer {
 		_, err := l.CreateOperator(ctx, n)
 		must(err)
 	}
+	_, err := l.PutFacility(ctx, ledger.Facility{Code: "H001", Name: "平罗县人民医院", Class: "county",
+		InCounty: true, Designated: true, From: civil.MustParse("2025-01-01")})
+	must(err)
 	must(l.PutHousehold(ctx, ledger.Household{ID: "H1", Township: "640221100"}))
 	enrollment := []enroll.Year{{Year: 2024, PaidOn: civil.MustParse("2023-12-01")}, {Year: 2025, PaidOn: civil.MustParse("2024-12-01")}}
 	for _, id := range []string{deskPerson, otherPerson} {

@@ -10,7 +10,11 @@
 //
 // Settle requests spread over -persons people, each with a fresh visit id, so that
 // they measure durable settlements rather than replays; several requests for one
-// person still serialize on that person's totals, as in a real county.
+// person still serialize on that person's totals, as in a real county. The server
+// prices a settlement with the facility register's class and refuses an institution
+// missing from it, so settle mode first registers H001 as a county hospital (PUT
+// /v1/facilities/H001, which needs a county key); -register=false skips that for a
+// register that already holds H001, as with an institution key.
 package main
 
 import (
@@ -47,6 +51,7 @@ type config struct {
 	duration time.Duration
 	requests int
 	persons  int
+	register bool
 	// The flood mode's.
 	shape  string
 	size   int
@@ -64,6 +69,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	fs.DurationVar(&c.duration, "d", 10*time.Second, "how long to run")
 	fs.IntVar(&c.requests, "n", 0, "stop after this many requests instead (0: run for -d)")
 	fs.IntVar(&c.persons, "persons", 10000, "distinct people the settle requests spread over")
+	fs.BoolVar(&c.register, "register", true, "settle: register H001 as a county hospital first (needs a county key); false when the register already holds it")
 	fs.StringVar(&c.shape, "shape", "all", "flood: the hostile requests, all or a comma-separated list of "+shapeNames())
 	fs.IntVar(&c.size, "size", 4<<20, "flood: body size of the shapes field and policy in bytes (default: the public body limit; roster-field is 8 MiB, validate_roster's limit)")
 	fs.IntVar(&c.pid, "pid", 0, "flood: the server's process id, to sample its memory from /proc/PID/status")
@@ -83,6 +89,11 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		return flood(ctx, c, out)
 	default:
 		return fmt.Errorf("-mode %q: want estimate, settle or flood", c.mode)
+	}
+	if c.mode == "settle" && c.register {
+		if err := registerFacility(ctx, c); err != nil {
+			return err
+		}
 	}
 	r, err := load(ctx, c)
 	if err != nil {
@@ -161,6 +172,34 @@ func load(ctx context.Context, c config) (*result, error) {
 	r.elapsed = time.Since(start)
 	slices.Sort(r.latencies)
 	return r, nil
+}
+
+// facility is H001's entry in the facility register, the institution of every claim
+// the load sends: a county hospital from the start of the claims' year.
+const facility = `{"name":"H001","class":"county","inCounty":true,"designated":true,"from":"2025-01-01"}`
+
+// registerFacility puts H001 in the server's facility register, without which the
+// server refuses its settlements (facility_unknown).
+func registerFacility(ctx context.Context, c config) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPut, c.url+"/v1/facilities/H001", strings.NewReader(facility))
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+c.key)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return fmt.Errorf("registering H001: %w", err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return fmt.Errorf("registering H001: %w", err)
+	}
+	if resp.StatusCode >= 300 {
+		return fmt.Errorf("registering H001 (a county key, or -register=false if the register holds it): %s: %.300s", resp.Status, b)
+	}
+	return nil
 }
 
 // call posts one request and checks the answer is a success envelope.

@@ -36,12 +36,18 @@ func TestPersonsAreValidAndDistinct(t *testing.T) {
 }
 
 // TestLoadAgainstServer plays a fixed number of each request kind against a real
-// server and checks every settlement was recorded once.
+// server that requires the facility register, and checks every settlement was
+// recorded once: settle mode registers H001 with the county key first, and an
+// institution key, which cannot, is refused before any settlement is sent.
 func TestLoadAgainstServer(t *testing.T) {
 	ctx := context.Background()
-	srv := apitest.Start(t, filepath.Join(t.TempDir(), "ncms.db"), ledger.Options{}, api.Options{})
-	key := srv.Key(t, ledger.RoleInstitution, "H001")
+	srv := apitest.Start(t, filepath.Join(t.TempDir(), "ncms.db"), ledger.Options{RequireFacility: true}, api.Options{})
+	key := srv.Key(t, ledger.RoleCounty, "")
 	st, ts := srv.Store, srv
+	h1 := srv.Key(t, ledger.RoleInstitution, "H001")
+	if err := run(ctx, []string{"-url", ts.URL, "-key", h1, "-mode", "settle", "-n", "1"}, &bytes.Buffer{}); err == nil || !strings.Contains(err.Error(), "registering H001") {
+		t.Fatalf("an institution key registering H001: %v, want the register's refusal", err)
+	}
 	for _, mode := range []string{"estimate", "settle"} {
 		var out bytes.Buffer
 		err := run(ctx, []string{"-url", ts.URL, "-key", key, "-mode", mode, "-c", "8", "-n", "120", "-persons", "30"}, &out)
