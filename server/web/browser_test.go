@@ -464,45 +464,11 @@ func TestBrowser(t *testing.T) {
 	bctx, cancelTab := chromedp.NewContext(alloc)
 	defer cancelTab()
 
-	// Uncaught exceptions and console errors fail the test.
-	var mu sync.Mutex
-	var problems []string
 	if err := chromedp.Do(bctx); err != nil { // start the browser and the tab
 		t.Fatal(err)
 	}
-	go func() {
-		for ev, err := range chromedp.Events(bctx, runtime.ExceptionThrown) {
-			if err != nil {
-				return
-			}
-			mu.Lock()
-			problems = append(problems, "exception: "+ev.ExceptionDetails.Text+" "+exceptionText(ev.ExceptionDetails))
-			mu.Unlock()
-		}
-	}()
-	go func() {
-		for ev, err := range chromedp.Events(bctx, runtime.ConsoleAPICalled) {
-			if err != nil {
-				return
-			}
-			if ev.Type == runtime.ConsoleAPICalledTypeError || ev.Type == runtime.ConsoleAPICalledTypeWarning {
-				var args []string
-				for _, a := range ev.Args {
-					args = append(args, string(a.Value)+a.Description)
-				}
-				mu.Lock()
-				problems = append(problems, "console."+string(ev.Type)+": "+strings.Join(args, " "))
-				mu.Unlock()
-			}
-		}
-	}()
-	defer func() {
-		mu.Lock()
-		defer mu.Unlock()
-		for _, s := range problems {
-			t.Error(s)
-		}
-	}()
+	// Uncaught exceptions and console errors fail the test.
+	pageProblems(t, bctx, true)
 
 	// The time to the first estimate is measured, not asserted (a busy machine must
 	// not fail the suite): five fresh browser contexts, cold then warm cache, medians
@@ -1028,4 +994,48 @@ func exceptionText(d *runtime.ExceptionDetails) string {
 		return ""
 	}
 	return d.Exception.Description
+}
+
+// pageProblems fails t, once it ends, with every uncaught exception in the browser
+// context ctx and, when console is set, every console error or warning.
+func pageProblems(t *testing.T, ctx context.Context, console bool) {
+	t.Helper()
+	var mu sync.Mutex
+	var problems []string
+	add := func(s string) {
+		mu.Lock()
+		problems = append(problems, s)
+		mu.Unlock()
+	}
+	go func() {
+		for ev, err := range chromedp.Events(ctx, runtime.ExceptionThrown) {
+			if err != nil {
+				return
+			}
+			add("exception: " + ev.ExceptionDetails.Text + " " + exceptionText(ev.ExceptionDetails))
+		}
+	}()
+	if console {
+		go func() {
+			for ev, err := range chromedp.Events(ctx, runtime.ConsoleAPICalled) {
+				if err != nil {
+					return
+				}
+				if ev.Type == runtime.ConsoleAPICalledTypeError || ev.Type == runtime.ConsoleAPICalledTypeWarning {
+					var args []string
+					for _, a := range ev.Args {
+						args = append(args, string(a.Value)+a.Description)
+					}
+					add("console." + string(ev.Type) + ": " + strings.Join(args, " "))
+				}
+			}
+		}()
+	}
+	t.Cleanup(func() {
+		mu.Lock()
+		defer mu.Unlock()
+		for _, s := range problems {
+			t.Error(s)
+		}
+	})
 }

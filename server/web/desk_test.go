@@ -11,13 +11,11 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 	"unicode/utf8"
 
-	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 	"golang.org/x/crypto/bcrypt"
 	"golang.org/x/text/encoding/simplifiedchinese"
@@ -254,25 +252,8 @@ func testDesk(t *testing.T, ctx context.Context, exe string, d *deskServer, shot
 	if err := chromedp.Do(bctx); err != nil {
 		t.Fatal(err)
 	}
-	var mu sync.Mutex
-	var problems []string
-	go func() {
-		for ev, err := range chromedp.Events(bctx, runtime.ExceptionThrown) {
-			if err != nil {
-				return
-			}
-			mu.Lock()
-			problems = append(problems, "exception: "+ev.ExceptionDetails.Text+" "+exceptionText(ev.ExceptionDetails))
-			mu.Unlock()
-		}
-	}()
-	defer func() {
-		mu.Lock()
-		defer mu.Unlock()
-		for _, s := range problems {
-			t.Error(s)
-		}
-	}()
+	// Uncaught exceptions fail the test.
+	pageProblems(t, bctx, false)
 	p := &page{t: t, ctx: bctx}
 	shot := func(name string) {
 		t := p.t
