@@ -106,30 +106,35 @@ func NationalProfile(p *policy.Compiled, r *Result, lang string) *National {
 	return n
 }
 
-// procInfo words a fund's payment for setl_proc_info.
+// procLabels are setl_proc_info's labels, in Chinese and English: base, annual cap,
+// paid before, payable, paid.
+var procLabels = [2][5]string{
+	{"：基数 ", "，年度封顶 ", "，此前已付 ", "，本次可付 ", "，支付 "},
+	{": base ", ", annual cap ", ", paid before ", ", payable ", ", paid "},
+}
+
+// procInfo words a fund's payment for setl_proc_info, in one buffer: a settlement
+// asking for the profile pays one allocation a line for it.
 func procInfo(f *Fund, lang string) string {
-	var b strings.Builder
-	en := lang == trace.English
-	if en {
-		b.WriteString(f.Name + ": base " + f.Base.String())
-	} else {
-		b.WriteString(f.Name + "：基数 " + f.Base.String() + " 元")
+	labels, unit := &procLabels[0], " 元"
+	if lang == trace.English {
+		labels, unit = &procLabels[1], ""
 	}
-	if f.Cap != nil && f.PaidBefore != nil && f.Available != nil {
-		if en {
-			b.WriteString(", annual cap " + f.Cap.String() + ", paid before " + f.PaidBefore.String() +
-				", payable " + f.Available.String())
-		} else {
-			b.WriteString("，年度封顶 " + f.Cap.String() + " 元，此前已付 " + f.PaidBefore.String() +
-				" 元，本次可付 " + f.Available.String() + " 元")
+	figures := [5]*money.Amount{&f.Base, f.Cap, f.PaidBefore, f.Available, &f.Amount}
+	if f.Cap == nil || f.PaidBefore == nil || f.Available == nil {
+		figures[1], figures[2], figures[3] = nil, nil, nil
+	}
+	b := make([]byte, 0, len(f.Name)+160)
+	b = append(b, f.Name...)
+	for i, a := range figures {
+		if a == nil {
+			continue
 		}
+		b = append(b, labels[i]...)
+		b = a.Append(b)
+		b = append(b, unit...)
 	}
-	if en {
-		b.WriteString(", paid " + f.Amount.String())
-	} else {
-		b.WriteString("，支付 " + f.Amount.String() + " 元")
-	}
-	return b.String()
+	return string(b)
 }
 
 // AppendJSON appends the profile's JSON encoding to b, the bytes the codec's encoder
