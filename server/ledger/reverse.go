@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/go-json-experiment/json/jsontext"
 	"github.com/ruralhealth/ncms/core"
@@ -17,7 +18,7 @@ import (
 // Presettle computes a settlement (预结算) on the person's current totals without
 // recording anything.
 func (l *Ledger) Presettle(ctx context.Context, req []byte) (jsontext.Value, error) {
-	res, _, err := l.PresettleClaim(ctx, req)
+	res, _, err := l.PresettleClaim(ctx, req, "", 0)
 	return res, err
 }
 
@@ -25,7 +26,11 @@ func (l *Ledger) Presettle(ctx context.Context, req []byte) (jsontext.Value, err
 // claim with the registry's person and the journal's totals. The checkout desk runs
 // the same request through the engine in its page, so that a difference between the
 // two engines shows rather than one between their inputs.
-func (l *Ledger) PresettleClaim(ctx context.Context, req []byte) (result, request jsontext.Value, err error) {
+//
+// corrects, when not 0, names the settlement a correction would replace (of the
+// institution, when not ""): the totals are then the year's without it, as Correct
+// computes on, so that a cap is not counted as used by the bill being replaced.
+func (l *Ledger) PresettleClaim(ctx context.Context, req []byte, institution string, corrects int64) (result, request jsontext.Value, err error) {
 	c, err := l.prepare(ctx, req)
 	if err != nil {
 		return nil, nil, err
@@ -40,6 +45,13 @@ func (l *Ledger) PresettleClaim(ctx context.Context, req []byte) (result, reques
 		if err != nil {
 			return err
 		}
+		if corrects != 0 {
+			old, err := replaced(ctx, tx, institution, corrects, c)
+			if err != nil {
+				return err
+			}
+			totals = apply(totals, old.Delta, -1)
+		}
 		var e *Entry
 		result, e, _, err = l.compute(ctx, c, totals, engine.OpEstimate)
 		if err == nil {
@@ -48,6 +60,27 @@ func (l *Ledger) PresettleClaim(ctx context.Context, req []byte) (result, reques
 		return err
 	})
 	return result, request, err
+}
+
+// replaced reads the settlement seq a correction by c would replace: of the
+// institution, standing, of the same visit, person and year.
+func replaced(ctx context.Context, tx Tx, institution string, seq int64, c *claimRequest) (*Entry, error) {
+	old, err := owned(ctx, tx, institution, seq)
+	if err != nil {
+		return nil, err
+	}
+	if old.Kind != KindSettlement {
+		return nil, core.Errors{core.NewErrorText(core.FieldInvalid, "/corrects", "entry "+strconv.FormatInt(seq, 10)+" is a reversal", "记录 "+strconv.FormatInt(seq, 10)+" 本身是撤销")}
+	}
+	if _, err := tx.ReversalOf(ctx, seq); err == nil {
+		return nil, core.Errors{apierr.NewError(apierr.AlreadyReversed, "/corrects", strconv.FormatInt(seq, 10))}
+	} else if !errors.Is(err, ErrNotFound) {
+		return nil, err
+	}
+	if err := sameVisit(old, c); err != nil {
+		return nil, err
+	}
+	return old, nil
 }
 
 // journalTotals sums a person's journal for the year: the figures the totals table
@@ -203,10 +236,23 @@ func replayReversal(ctx context.Context, tx Tx, seq int64, reason string) (*Rece
 // original and settles the new bill on the totals without it, in one transaction.
 // The receipt's Refund is what the hospital owes the patient (Hu county refunds an
 // under-payment). Retrying the same correction returns the first.
-func (l *Ledger) Correct(ctx context.Context, keyID, institution string, seq int64, req []byte) (*Settled, error) {
+//
+// reason (required) is kept on both entries of the correction, the reversal and the
+// new settlement, so that either slip reprinted says why. A manual claim's
+// correction keeps its invoices and payout.
+func (l *Ledger) Correct(ctx context.Context, keyID, institution string, seq int64, reason string, req []byte) (*Settled, error) {
+	var es core.Errors
+	if strings.TrimSpace(reason) == "" {
+		es.AddText(core.FieldRequired, "/reason", "a correction says why", "更正须填写原因")
+	} else {
+		checkText(&es, "/reason", reason, MaxReasonLen)
+	}
+	if len(es) > 0 {
+		return nil, es
+	}
 	c, err := l.prepare(ctx, req)
 	if err != nil {
-		return nil, err
+		return nil, underRequest(err)
 	}
 	var out *Settled
 	err = l.store.Update(ctx, func(tx Tx) error {
@@ -231,10 +277,14 @@ func (l *Ledger) Correct(ctx context.Context, keyID, institution string, seq int
 		if err != nil {
 			return err
 		}
-		_, totals, err = l.reversal(ctx, tx, old, totals, keyID, "correction")
+		if c.manual, err = manualOf(ctx, tx, old.Seq); err != nil {
+			return err
+		}
+		_, totals, err = l.reversal(ctx, tx, old, totals, keyID, reason)
 		if err != nil {
 			return err
 		}
+		c.reason = reason
 		s, e, err := l.record(ctx, tx, c, totals, keyID, seq)
 		if err != nil {
 			return err
@@ -244,7 +294,7 @@ func (l *Ledger) Correct(ctx context.Context, keyID, institution string, seq int
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return nil, underRequest(err)
 	}
 	return out, nil
 }
