@@ -114,7 +114,7 @@ class Desk {
     $('settle').addEventListener('click', () => this.settle());
     $('print').addEventListener('click', () => window.print());
     $('correct').addEventListener('click', () => this.startCorrection());
-    $('next').addEventListener('click', () => { this.reset(); /** @type {HTMLInputElement} */ ($('card')).focus(); });
+    $('next').addEventListener('click', () => { this.reset(); /** @type {HTMLInputElement} */ ($(this.mode === 'manual' ? 'm-person' : 'card')).focus(); });
     for (const r of document.querySelectorAll('input[name=paper]')) {
       r.addEventListener('change', () => {
         const v = /** @type {HTMLInputElement} */ (document.querySelector('input[name=paper]:checked')).value;
@@ -221,8 +221,8 @@ class Desk {
   addInvoice() {
     const i = document.querySelectorAll('#m-invoices .invoice-row').length;
     const row = h('div', { class: 'row invoice-row' },
-      h('div', { class: 'field' }, h('label', { for: `m-inv-${i}` }, this.t('invoiceNo')), h('input', { id: `m-inv-${i}`, class: 'inv-number', autocomplete: 'off' })),
-      h('div', { class: 'field' }, h('label', { for: `m-inv-date-${i}` }, this.t('invoiceDate')), h('input', { id: `m-inv-date-${i}`, class: 'inv-date', type: 'date' })));
+      h('div', { class: 'field' }, h('label', { for: `m-inv-${i}`, 'data-t': 'invoiceNo' }, this.t('invoiceNo')), h('input', { id: `m-inv-${i}`, class: 'inv-number', autocomplete: 'off' })),
+      h('div', { class: 'field' }, h('label', { for: `m-inv-date-${i}`, 'data-t': 'invoiceDate' }, this.t('invoiceDate')), h('input', { id: `m-inv-date-${i}`, class: 'inv-date', type: 'date' })));
     $('m-invoices').append(row);
     /** @type {HTMLInputElement} */ (row.querySelector('input')).focus();
   }
