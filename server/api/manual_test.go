@@ -114,7 +114,18 @@ func testManualRoles(t *testing.T, d *desk) {
 	if e["operator"] != d.ops["county-auditor"].ID || e["operatorName"] != "赵审核" || m == nil || m["payout"].(map[string]any)["card"] != masked {
 		t.Errorf("entry %d: %v", seq, e)
 	}
-	want(t, "the county key", d.do("POST", "/v1/manual-claims", d.county, manual("M2", "500.00", "FP-9002")), 201, "")
+	r = d.do("POST", "/v1/manual-claims", d.county, manual("M2", "500.00", "FP-9002"))
+	want(t, "the county key", r, 201, "")
+	// A correction of a manual claim keeps its invoices and payout, and the
+	// invoice stays taken by the correcting settlement.
+	c := d.do("POST", "/v1/settlements/"+itoa(r.env.Settlement.Seq)+"/correction", d.county,
+		`{"reason":"金额录错","request":`+settle("M2", "H001", "600.00")+`}`)
+	want(t, "correct a manual claim", c, 201, "")
+	e = entryOf(t, d.do("GET", "/v1/settlements/"+itoa(c.env.Settlement.Seq), d.county, ""))
+	if m, _ := e["manual"].(map[string]any); m == nil || e["invoice"] != "FP-9002" || e["total"] != "600.00" || e["reason"] != "金额录错" {
+		t.Errorf("the manual claim's correction: %v", e)
+	}
+	want(t, "its invoice again", d.do("POST", "/v1/manual-claims", d.county, manual("M4", "500.00", "FP-9002")), 409, apierr.InvoiceSettled)
 	want(t, "an administrator", d.as(d.mustLogin("admin"), true, "POST", "/v1/manual-claims", manual("M3", "500.00", "FP-9003")), 201, "")
 }
 
@@ -282,4 +293,9 @@ func testCorrectionPresettle(t *testing.T, d *desk) {
 	r = d.do("POST", "/v1/presettlements?corrects="+itoa(c.env.Settlement.Seq), d.h1, settle("N9", "H001", "7300.00"))
 	want(t, "another visit", r, 422, core.FieldInvalid)
 	want(t, "not a number", d.do("POST", "/v1/presettlements?corrects=x", d.h1, bill), 422, core.FieldInvalid)
+	r = d.do("POST", "/v1/presettlements?corrects="+itoa(c.env.Settlement.Seq-1), d.h1, bill)
+	want(t, "the correction's reversal", r, 422, core.FieldInvalid)
+	if _, at := r.first(); at != "/corrects" {
+		t.Errorf("a reversal's number refused at %q", at)
+	}
 }

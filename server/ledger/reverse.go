@@ -69,12 +69,10 @@ func replaced(ctx context.Context, tx Tx, institution string, seq int64, c *clai
 	if err != nil {
 		return nil, err
 	}
-	if old.Kind != KindSettlement {
-		return nil, core.Errors{core.NewErrorText(core.FieldInvalid, "/corrects", "entry "+strconv.FormatInt(seq, 10)+" is a reversal", "记录 "+strconv.FormatInt(seq, 10)+" 本身是撤销")}
+	if err := isSettlement(old, "/corrects"); err != nil {
+		return nil, err
 	}
-	if _, err := tx.ReversalOf(ctx, seq); err == nil {
-		return nil, core.Errors{apierr.NewError(apierr.AlreadyReversed, "/corrects", strconv.FormatInt(seq, 10))}
-	} else if !errors.Is(err, ErrNotFound) {
+	if err := unreversed(ctx, tx, seq, "/corrects"); err != nil {
 		return nil, err
 	}
 	if err := sameVisit(old, c); err != nil {
@@ -137,21 +135,37 @@ func settlement(ctx context.Context, tx Tx, institution string, seq int64) (*Ent
 // lockSettlement checks that e is a settlement not yet reversed and takes its
 // person's totals lock.
 func lockSettlement(ctx context.Context, tx Tx, e *Entry) (*Entry, claim.Totals, error) {
-	seq := e.Seq
-	if e.Kind != KindSettlement {
-		return nil, claim.Totals{}, core.Errors{core.NewErrorText(core.FieldInvalid, "/seq", "entry "+strconv.FormatInt(seq, 10)+" is a reversal", "记录 "+strconv.FormatInt(seq, 10)+" 本身是撤销")}
+	if err := isSettlement(e, "/seq"); err != nil {
+		return nil, claim.Totals{}, err
 	}
 	totals, err := tx.LockTotals(ctx, e.Person, e.Year)
 	if err != nil {
 		return nil, totals, err
 	}
 	// Checked under the lock, so two reversals of one settlement cannot both pass.
-	if _, err := tx.ReversalOf(ctx, seq); err == nil {
-		return nil, totals, core.Errors{apierr.NewError(apierr.AlreadyReversed, "/seq", strconv.FormatInt(seq, 10))}
-	} else if !errors.Is(err, ErrNotFound) {
+	if err := unreversed(ctx, tx, e.Seq, "/seq"); err != nil {
 		return nil, totals, err
 	}
 	return e, totals, nil
+}
+
+// isSettlement refuses a reversal where a settlement is wanted; path names its number.
+func isSettlement(e *Entry, path string) error {
+	if e.Kind == KindSettlement {
+		return nil
+	}
+	n := strconv.FormatInt(e.Seq, 10)
+	return core.Errors{core.NewErrorText(core.FieldInvalid, path, "entry "+n+" is a reversal", "记录 "+n+" 本身是撤销")}
+}
+
+// unreversed refuses a settlement a reversal names (settlement_already_reversed).
+func unreversed(ctx context.Context, tx Tx, seq int64, path string) error {
+	if _, err := tx.ReversalOf(ctx, seq); err == nil {
+		return core.Errors{apierr.NewError(apierr.AlreadyReversed, path, strconv.FormatInt(seq, 10))}
+	} else if !errors.Is(err, ErrNotFound) {
+		return err
+	}
+	return nil
 }
 
 // reversal appends the reversal of e and returns it and the totals without e.

@@ -814,6 +814,16 @@ func testDesk(t *testing.T, ctx context.Context, exe string, d *deskServer, shot
 		if strings.Contains(txt, payoutCard) {
 			t.Errorf("the printed slip shows the whole card number:\n%s", txt)
 		}
+		// In English, the same slip in the page's words.
+		deskClick(p, "#lang")
+		if got := eval[string](p, `document.querySelector('#slip h2').textContent + ' / ' + document.querySelector('#slip .stamp.manual').textContent`); got != "NCMS manual claim slip / MANUAL CLAIM" {
+			t.Errorf("the manual slip in English: %q", got)
+		}
+		if got := text("status"); got != "Ready" {
+			t.Errorf("the status line after the switch: %q", got)
+		}
+		shot("desk-12-manual-slip-en.png")
+		deskClick(p, "#lang")
 		// The same receipt again, as another claim: refused by the server, in its words.
 		deskClick(p, "#next")
 		visible("manual")

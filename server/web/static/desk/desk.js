@@ -68,6 +68,8 @@ class Desk {
   translatePage() {
     document.documentElement.lang = this.lang === 'zh' ? 'zh-CN' : 'en';
     for (const e of document.querySelectorAll('[data-t]')) e.textContent = this.t(/** @type {HTMLElement} */ (e).dataset.t ?? '');
+    // The status line's data-t is its first text, 'loading': once ready it says so.
+    if (document.documentElement.dataset.ready) this.status(this.t('ready'));
     $('lang').textContent = this.t('langSwitch');
     $('lang').setAttribute('lang', this.lang === 'zh' ? 'en' : 'zh');
     if (this.operator) $('who').textContent = `${this.t('operator')}：${this.operator.name}（${this.operator.login}，${this.operator.institution || '—'}）`;
