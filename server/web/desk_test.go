@@ -763,6 +763,12 @@ func testDesk(t *testing.T, ctx context.Context, exe string, d *deskServer, shot
 		if !eval[bool](p, `document.getElementById('card-form').hidden`) {
 			t.Error("the card form is shown in a manual claim")
 		}
+		// A township office's clerk may have a phone: the form fits it.
+		p.do(chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2), chromedp.EmulateMobile))
+		if w := eval[float64](p, `document.documentElement.scrollWidth`); w > 390 {
+			t.Errorf("the manual claim form is %v px wide on a 390 px phone", w)
+		}
+		p.do(chromedp.EmulateViewport(1280, 900))
 		claim := func(visitID string) {
 			t := p.t
 			t.Helper()
