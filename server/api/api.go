@@ -123,6 +123,12 @@ const (
 	reviewer // reversal and correction: an institution's key, its auditors, the county
 	reports  // the county's reports: the county's key, administrators and auditors
 	signedIn // a signed-in operator's own session
+	// office is the county or township office's work (manual claims): the county's
+	// key, administrators and county auditors; no institution claims for itself.
+	office
+	// presettling is institution for keys; for operators, an institution's cashiers
+	// and auditors and the county office's auditors, who presettle manual claims.
+	presettling
 )
 
 // routes builds the router. Every route here must be in openapi.json; the test
@@ -158,7 +164,8 @@ func (s *Server) routes() *mux.Router {
 	// The ledger, for the institution that owns the visit.
 	handle(http.MethodPost, "/v1/settlements", institution, s.settle)
 	handle(http.MethodGet, "/v1/settlements", institution, s.listSettlements)
-	handle(http.MethodPost, "/v1/presettlements", institution, s.presettle)
+	handle(http.MethodPost, "/v1/presettlements", presettling, s.presettle)
+	handle(http.MethodPost, "/v1/manual-claims", office, s.manualClaim)
 	handle(http.MethodGet, "/v1/settlements/{seq}", institution, s.entry)
 	handle(http.MethodPost, "/v1/settlements/{seq}/reversal", reviewer, s.reverse)
 	handle(http.MethodPost, "/v1/settlements/{seq}/correction", reviewer, s.correct)

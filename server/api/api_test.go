@@ -165,6 +165,11 @@ func settle(visit, institution, amount string) string {
 	return string(settleRequest(visit, institution, amount))
 }
 
+// correction is the body of a correction with the settle request req.
+func correction(req string) string {
+	return `{"reason":"录入错误","request":` + req + `}`
+}
+
 const estimate = `{"schema":1,"policy":"pingluo-original","claim":{
  "person":{"id":"640221198001010015","category":"farmer","birthDate":"1980-01-01","enrollment":[{"year":2025,"paidOn":"2024-12-01"}]},
  "visit":{"type":"inpatient","class":"county","referral":false,"admission":"2025-03-01","discharge":"2025-03-10"},
@@ -232,8 +237,8 @@ func TestRoutes(t *testing.T) {
 		{name: "reverse other institution", method: "POST", path: "/v1/settlements/1/reversal", key: f.h2, body: `{"reason":"x"}`, status: 404, code: apierr.NotFound},
 		{name: "reverse without reason", method: "POST", path: "/v1/settlements/1/reversal", key: f.h1, body: `{}`, status: 422, code: core.FieldRequired, at: "/reason"},
 		{name: "reverse unknown field", method: "POST", path: "/v1/settlements/1/reversal", key: f.h1, body: `{"reason":"x","why":1}`, status: 400, code: core.RequestUnknownField, at: "/why"},
-		{name: "correct other institution", method: "POST", path: "/v1/settlements/1/correction", key: f.h2, body: settle("S1", "H001", "900.00"), status: 403, code: apierr.Forbidden},
-		{name: "correct another visit", method: "POST", path: "/v1/settlements/1/correction", key: f.h1, body: settle("Z9", "H001", "900.00"), status: 422, code: core.FieldInvalid, at: "/claim/id"},
+		{name: "correct other institution", method: "POST", path: "/v1/settlements/1/correction", key: f.h2, body: correction(settle("S1", "H001", "900.00")), status: 403, code: apierr.Forbidden},
+		{name: "correct another visit", method: "POST", path: "/v1/settlements/1/correction", key: f.h1, body: correction(settle("Z9", "H001", "900.00")), status: 422, code: core.FieldInvalid, at: "/request/claim/id"},
 
 		// Cards at the point of care.
 		{name: "verify card", method: "POST", path: "/v1/cards/verify", key: f.h1, body: verify(card), status: 200},
@@ -513,11 +518,11 @@ func TestSettlementLifecycle(t *testing.T) {
 	if r := f.do("POST", "/v1/settlements/3/reversal", f.h1, `{"reason":"a reversal"}`); r.status != 422 {
 		t.Fatalf("reversing a reversal: %d %s", r.status, r.body)
 	}
-	c := f.do("POST", fmt.Sprintf("/v1/settlements/%d/correction", b.env.Settlement.Seq), f.h1, settle("B", "H001", "1500.00"))
+	c := f.do("POST", fmt.Sprintf("/v1/settlements/%d/correction", b.env.Settlement.Seq), f.h1, correction(settle("B", "H001", "1500.00")))
 	if c.status != 201 || c.env.Settlement.Corrects != b.env.Settlement.Seq || c.env.Settlement.Refund == nil {
 		t.Fatalf("correction: %d %s", c.status, c.body)
 	}
-	c2 := f.do("POST", fmt.Sprintf("/v1/settlements/%d/correction", b.env.Settlement.Seq), f.h1, settle("B", "H001", "1500.00"))
+	c2 := f.do("POST", fmt.Sprintf("/v1/settlements/%d/correction", b.env.Settlement.Seq), f.h1, correction(settle("B", "H001", "1500.00")))
 	if c2.status != 200 || !c2.env.Settlement.Replayed || c2.env.Settlement.Seq != c.env.Settlement.Seq {
 		t.Fatalf("retried correction: %d %s", c2.status, c2.body)
 	}

@@ -67,7 +67,7 @@ func (s *Server) authorize(r *http.Request, a access) (*ledger.Key, error) {
 	case a == signedIn:
 		return nil, forbidden("", "only a signed-in operator has a session", "只有已登录的操作员才有会话")
 	case k.Role == ledger.RoleCounty:
-	case (a == institution || a == reviewer) && k.Role == ledger.RoleInstitution && k.Institution != "":
+	case (a == institution || a == reviewer || a == presettling) && k.Role == ledger.RoleInstitution && k.Institution != "":
 	default:
 		return nil, forbidden("", "a key with role "+core.Quote(k.Role), "角色为 "+core.Quote(k.Role)+" 的密钥")
 	}

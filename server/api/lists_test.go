@@ -79,7 +79,7 @@ func TestListSettlements(t *testing.T) {
 	if r := f.do("POST", "/v1/settlements/2/reversal", f.h1, `{"reason":"duplicate"}`); r.status != 201 { // 5
 		t.Fatalf("reversal: %d %s", r.status, r.body)
 	}
-	if r := f.do("POST", "/v1/settlements/4/correction", f.h1, settle("S4", "H001", "3500.00")); r.status != 201 { // 6, 7
+	if r := f.do("POST", "/v1/settlements/4/correction", f.h1, correction(settle("S4", "H001", "3500.00"))); r.status != 201 { // 6, 7
 		t.Fatalf("correction: %d %s", r.status, r.body)
 	}
 

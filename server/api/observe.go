@@ -171,7 +171,7 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 		})),
 		recorded: register(reg, &err, prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "ncms_ledger_recorded_total",
-			Help: "Journal entries recorded through the API, by kind (settlement, correction, reversal); replays are not counted.",
+			Help: "Journal entries recorded through the API, by kind (settlement, correction, reversal, manual: a manual claim); replays are not counted.",
 		}, []string{"kind"})),
 		errors: register(reg, &err, prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "ncms_ledger_errors_total",

@@ -82,8 +82,10 @@ func operatorMay(o *ledger.Operator, a access, method string) bool {
 		return o.Role == ledger.RoleCashier || o.Role == ledger.RoleAuditor
 	case a == reviewer:
 		return o.Role == ledger.RoleAuditor && !countyAuditor
-	case a == reports:
+	case a == reports || a == office:
 		return countyAuditor
+	case a == presettling:
+		return o.Role == ledger.RoleCashier || o.Role == ledger.RoleAuditor
 	}
 	return false
 }

@@ -524,7 +524,7 @@ func testDuplicateInvoice(t *testing.T, d *desk) {
 	// Another hospital's invoice numbers are its own.
 	want(t, "the number at H002", d.do("POST", "/v1/settlements", d.h2, revised("I1", "H002", "county", "FP-0001")), 201, "")
 	// A correction of the visit keeps its invoice.
-	r = d.do("POST", "/v1/settlements/1/correction", d.h1, strings.Replace(revised("I1", "H001", "county", "FP-0001"), "800.00", "900.00", 1))
+	r = d.do("POST", "/v1/settlements/1/correction", d.h1, correction(strings.Replace(revised("I1", "H001", "county", "FP-0001"), "800.00", "900.00", 1)))
 	want(t, "correction", r, 201, "")
 	// Once reversed, the invoice may be settled under another visit.
 	seq := r.env.Settlement.Seq

@@ -24,6 +24,7 @@ const (
 	recordedSettlement = "settlement"
 	recordedCorrection = "correction"
 	recordedReversal   = "reversal"
+	recordedManual     = "manual"
 )
 
 // settle answers POST /v1/settlements: record a settlement. 201 for a new entry, 200
@@ -57,12 +58,23 @@ func (s *Server) settle(w http.ResponseWriter, r *http.Request, k *ledger.Key) e
 // presettle answers POST /v1/presettlements: the settlement on the person's current
 // totals, recorded nowhere, with the engine request it was computed from ("request":
 // the claim with the registry's person and the journal's totals).
+//
+// With ?corrects=N it is the presettlement of a correction of settlement N: on the
+// totals without N, as the correction will be computed.
 func (s *Server) presettle(w http.ResponseWriter, r *http.Request, k *ledger.Key) error {
+	var corrects int64
+	if v := r.URL.Query().Get("corrects"); v != "" {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n < 1 {
+			return core.Errors{core.NewErrorText(core.FieldInvalid, "/corrects", "want a settlement number", "应为结算单号")}
+		}
+		corrects = n
+	}
 	body, err := s.claimBody(w, r, k)
 	if err != nil {
 		return err
 	}
-	res, req, err := s.ledger.PresettleClaim(r.Context(), body)
+	res, req, err := s.ledger.PresettleClaim(r.Context(), body, institutionOf(k), corrects)
 	if err != nil {
 		return s.ledgerError(err)
 	}
@@ -76,17 +88,23 @@ func (s *Server) presettle(w http.ResponseWriter, r *http.Request, k *ledger.Key
 }
 
 // correct answers POST /v1/settlements/{seq}/correction: replace a settlement by
-// the corrected bill in the body.
+// the corrected bill, {"reason": why, "request": the settle request}.
 func (s *Server) correct(w http.ResponseWriter, r *http.Request, k *ledger.Key) error {
 	seq, err := seqOf(r)
 	if err != nil {
 		return err
 	}
-	body, err := s.claimBody(w, r, k)
-	if err != nil {
+	var req correctionRequest
+	if err := decodeBody(w, r, &req); err != nil {
 		return err
 	}
-	st, err := s.ledger.Correct(r.Context(), k.ID, institutionOf(k), seq, body)
+	if len(req.Request) == 0 {
+		return core.Errors{core.NewErrorText(core.FieldRequired, "/request", "the corrected settle request", "须有更正后的结算请求")}
+	}
+	if err := s.ownClaim(req.Request, k); err != nil {
+		return core.Prefix(err, "/request")
+	}
+	st, err := s.ledger.Correct(r.Context(), k.ID, institutionOf(k), seq, req.Reason, req.Request)
 	if err != nil {
 		return s.ledgerError(err)
 	}
@@ -113,9 +131,14 @@ func (s *Server) claimBody(w http.ResponseWriter, r *http.Request, k *ledger.Key
 	if err != nil {
 		return nil, err
 	}
+	return body, s.ownClaim(body, k)
+}
+
+// ownClaim checks that an institution's key settles only its own visits.
+func (s *Server) ownClaim(body []byte, k *ledger.Key) error {
 	inst := institutionOf(k)
 	if inst == "" {
-		return body, nil
+		return nil
 	}
 	// Only the institution is read here, leniently; the ledger decodes the request
 	// strictly. A body this cannot read is one the codec refuses too, and its error
@@ -130,15 +153,15 @@ func (s *Server) claimBody(w http.ResponseWriter, r *http.Request, k *ledger.Key
 	if err := jsonv2.Unmarshal(body, &head); err != nil {
 		var req engine.SettleRequest
 		if err := codec.Decode(body, &req); err != nil {
-			return nil, err
+			return err
 		}
-		return nil, core.Errors{core.NewErrorText(core.RequestMalformed, "", err.Error(), "")}
+		return core.Errors{core.NewErrorText(core.RequestMalformed, "", err.Error(), "")}
 	}
 	// An empty institution is left to the ledger, which says it is required.
 	if got := head.Claim.Visit.Institution; got != "" && got != inst {
-		return nil, forbidden("/claim/visit/institution", "the key is for "+core.Quote(inst), "该密钥属于 "+core.Quote(inst))
+		return forbidden("/claim/visit/institution", "the key is for "+core.Quote(inst), "该密钥属于 "+core.Quote(inst))
 	}
-	return body, nil
+	return nil
 }
 
 // seqOf reads the {seq} of the path.
@@ -229,17 +252,19 @@ func viewOf(e *ledger.Entry) entryView {
 }
 
 // entry answers GET /v1/settlements/{seq}: a journal entry of the key's institution
-// (any, for the county). Another institution's entry is not_found.
+// (any, for the county), with what followed it for a reprinted slip (补打): its
+// reversal, the settlement that corrected it, the recording operator's name and a
+// manual claim's invoices and payout. Another institution's entry is not_found.
 func (s *Server) entry(w http.ResponseWriter, r *http.Request, k *ledger.Key) error {
 	seq, err := seqOf(r)
 	if err != nil {
 		return err
 	}
-	e, err := s.ledger.Entry(r.Context(), institutionOf(k), seq)
+	rec, err := s.ledger.Record(r.Context(), institutionOf(k), seq)
 	if err != nil {
 		return s.ledgerError(err)
 	}
-	return writeOK(w, http.StatusOK, viewOf(e))
+	return writeOK(w, http.StatusOK, recordOf(rec))
 }
 
 // reversalRequest is the body of a reversal.

@@ -27,7 +27,7 @@ func stamp(e *Entry, actor string) {
 // the same institution already carries (两头报销: one invoice paid twice). It runs
 // after the person's totals lock, so every path takes its locks in one order
 // (visit, person, invoice).
-func invoiceUnsettled(ctx context.Context, tx Tx, institution, invoice string) error {
+func invoiceUnsettled(ctx context.Context, tx Tx, institution, invoice, path string) error {
 	if invoice == "" {
 		return nil
 	}
@@ -41,6 +41,6 @@ func invoiceUnsettled(ctx context.Context, tx Tx, institution, invoice string) e
 	case err != nil:
 		return err
 	}
-	return core.Errors{apierr.NewError(apierr.InvoiceSettled, "/claim/visit/invoice",
+	return core.Errors{apierr.NewError(apierr.InvoiceSettled, path,
 		fmt.Sprintf("%q → %d, %q", invoice, prev.Seq, prev.Visit))}
 }

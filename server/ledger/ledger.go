@@ -236,6 +236,10 @@ type claimRequest struct {
 	// journal keeps the engine's own result and request, and the profile is added
 	// to the result when the ledger answers (present).
 	profile string
+	// manual is the manual claim's invoices and payout (SettleManual), or nil.
+	manual *Manual
+	// reason is a correction's, kept on its settlement too.
+	reason string
 }
 
 // prepare decodes a settle request, resolves its policy and person and fills the
@@ -424,7 +428,13 @@ func (l *Ledger) settle(ctx context.Context, keyID string, req []byte, again boo
 	if err != nil {
 		return nil, err
 	}
+	return l.settleClaim(ctx, keyID, c, again)
+}
+
+// settleClaim records the prepared claim c, as settle describes.
+func (l *Ledger) settleClaim(ctx context.Context, keyID string, c *claimRequest, again bool) (*Settled, error) {
 	var out *Settled
+	var err error
 	err = l.store.Update(ctx, func(tx Tx) error {
 		out = nil
 		// The locks come first, the visit's then the person's (always in that order):
@@ -491,14 +501,22 @@ func (l *Ledger) record(ctx context.Context, tx Tx, c *claimRequest, totals clai
 	if err != nil {
 		return nil, nil, err
 	}
-	if err := invoiceUnsettled(ctx, tx, c.req.Claim.Visit.Institution, c.req.Claim.Visit.Invoice); err != nil {
-		return nil, nil, err
+	numbers, paths := c.invoices()
+	for i, n := range numbers {
+		if err := invoiceUnsettled(ctx, tx, c.req.Claim.Visit.Institution, n, paths[i]); err != nil {
+			return nil, nil, err
+		}
 	}
 	res, e, after, err := l.compute(ctx, c, totals, engine.OpSettle)
 	if err != nil {
 		return nil, nil, err
 	}
 	e.Invoice = c.req.Claim.Visit.Invoice
+	if c.manual != nil {
+		// The first receipt shows in the journal's lists; all of them are the
+		// manual claim's (PutManual).
+		e.Invoice, e.Manual = c.manual.Invoices[0].Number, c.manual
+	}
 	if p != nil {
 		e.Household = p.Household
 	}
@@ -506,13 +524,18 @@ func (l *Ledger) record(ctx context.Context, tx Tx, c *claimRequest, totals clai
 		e.Township = h.Township
 	}
 	stamp(e, keyID)
-	e.Corrects = corrects
+	e.Corrects, e.Reason = corrects, c.reason
 	seq, err := tx.Append(ctx, e)
 	if err != nil {
 		return nil, nil, err
 	}
 	if err := tx.PutTotals(ctx, c.person, c.year, after); err != nil {
 		return nil, nil, err
+	}
+	if c.manual != nil {
+		if err := tx.PutManual(ctx, seq, e.Institution, *c.manual); err != nil {
+			return nil, nil, err
+		}
 	}
 	e.Seq = seq
 	return &Settled{Result: res, Receipt: Receipt{Seq: seq, Recorded: e.Recorded, Corrects: corrects, Key: e.Key, Operator: e.Operator}}, e, nil

@@ -256,7 +256,7 @@ func TestReverseAndCorrect(t *testing.T) {
 
 		// B's bill was short 500.00: the correction reverses B and settles 1500.00.
 		before := decode(t, b.Result)
-		c, err := l.Correct(ctx, "k1", "H001", b.Seq, request("B", "1500.00"))
+		c, err := l.Correct(ctx, "k1", "H001", b.Seq, "录入错误", request("B", "1500.00"))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -264,11 +264,11 @@ func TestReverseAndCorrect(t *testing.T) {
 		if c.Corrects != b.Seq || c.Refund == nil || c.Refund.Cmp(before.Cash.Sub(after.Cash)) != 0 {
 			t.Fatalf("correction receipt %+v (cash before %s, after %s)", c.Receipt, before.Cash, after.Cash)
 		}
-		again, err := l.Correct(ctx, "k1", "H001", b.Seq, request("B", "1500.00"))
+		again, err := l.Correct(ctx, "k1", "H001", b.Seq, "录入错误", request("B", "1500.00"))
 		if err != nil || !again.Replayed || again.Seq != c.Seq {
 			t.Fatalf("retried correction: %+v, %v", again, err)
 		}
-		if _, err := l.Correct(ctx, "k1", "H001", c.Seq, request("Z", "1500.00")); code(err) != core.FieldInvalid {
+		if _, err := l.Correct(ctx, "k1", "H001", c.Seq, "录入错误", request("Z", "1500.00")); code(err) != core.FieldInvalid {
 			t.Fatalf("correction changing the visit id: %v", err)
 		}
 		// The correction reversed B with the reason "correction"; a reversal request
@@ -666,7 +666,7 @@ func TestConcurrentCorrections(t *testing.T) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				out[i], errs[i] = l.Correct(ctx, "k", "H001", s.Seq, request("C1", "1500.00"))
+				out[i], errs[i] = l.Correct(ctx, "k", "H001", s.Seq, "录入错误", request("C1", "1500.00"))
 			}()
 		}
 		wg.Wait()

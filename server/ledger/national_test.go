@@ -58,14 +58,14 @@ func TestNationalProfile(t *testing.T) {
 		if err != nil || !again.Replayed || !bytes.Equal(again.Result, s.Result) {
 			t.Fatalf("retry with the profile: %v %+v; want the first answer", err, again)
 		}
-		c, err := l.Correct(ctx, "k1", "", s.Seq, profiled("N1", "2000.00"))
+		c, err := l.Correct(ctx, "k1", "", s.Seq, "wrong amount", profiled("N1", "2000.00"))
 		if err != nil {
 			t.Fatal(err)
 		}
 		if !bytes.HasSuffix(c.Result, []byte(national)) {
 			t.Errorf("correction: %s", c.Result)
 		}
-		res, req, err := l.PresettleClaim(ctx, profiled("N2", "2000.00"))
+		res, req, err := l.PresettleClaim(ctx, profiled("N2", "2000.00"), "", 0)
 		if err != nil {
 			t.Fatal(err)
 		}

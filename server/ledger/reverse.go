@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/go-json-experiment/json/jsontext"
 	"github.com/ruralhealth/ncms/core"
@@ -17,7 +18,7 @@ import (
 // Presettle computes a settlement (预结算) on the person's current totals without
 // recording anything.
 func (l *Ledger) Presettle(ctx context.Context, req []byte) (jsontext.Value, error) {
-	res, _, err := l.PresettleClaim(ctx, req)
+	res, _, err := l.PresettleClaim(ctx, req, "", 0)
 	return res, err
 }
 
@@ -25,7 +26,11 @@ func (l *Ledger) Presettle(ctx context.Context, req []byte) (jsontext.Value, err
 // claim with the registry's person and the journal's totals. The checkout desk runs
 // the same request through the engine in its page, so that a difference between the
 // two engines shows rather than one between their inputs.
-func (l *Ledger) PresettleClaim(ctx context.Context, req []byte) (result, request jsontext.Value, err error) {
+//
+// corrects, when not 0, names the settlement a correction would replace (of the
+// institution, when not ""): the totals are then the year's without it, as Correct
+// computes on, so that a cap is not counted as used by the bill being replaced.
+func (l *Ledger) PresettleClaim(ctx context.Context, req []byte, institution string, corrects int64) (result, request jsontext.Value, err error) {
 	c, err := l.prepare(ctx, req)
 	if err != nil {
 		return nil, nil, err
@@ -39,6 +44,13 @@ func (l *Ledger) PresettleClaim(ctx context.Context, req []byte) (result, reques
 		totals, err := journalTotals(ctx, tx, c.person, c.year)
 		if err != nil {
 			return err
+		}
+		if corrects != 0 {
+			old, err := replaced(ctx, tx, institution, corrects, c)
+			if err != nil {
+				return err
+			}
+			totals = apply(totals, old.Delta, -1)
 		}
 		var e *Entry
 		result, e, _, err = l.compute(ctx, c, totals, engine.OpEstimate)
@@ -54,6 +66,25 @@ func (l *Ledger) PresettleClaim(ctx context.Context, req []byte) (result, reques
 	// is presentation added to its result, as for a recorded settlement.
 	result, err = l.eng.ProfileJSON(result, c.profile, c.req.Lang)
 	return result, request, err
+}
+
+// replaced reads the settlement seq a correction by c would replace: of the
+// institution, standing, of the same visit, person and year.
+func replaced(ctx context.Context, tx Tx, institution string, seq int64, c *claimRequest) (*Entry, error) {
+	old, err := owned(ctx, tx, institution, seq)
+	if err != nil {
+		return nil, err
+	}
+	if err := isSettlement(old, "/corrects"); err != nil {
+		return nil, err
+	}
+	if err := unreversed(ctx, tx, seq, "/corrects"); err != nil {
+		return nil, err
+	}
+	if err := sameVisit(old, c); err != nil {
+		return nil, err
+	}
+	return old, nil
 }
 
 // journalTotals sums a person's journal for the year: the figures the totals table
@@ -110,21 +141,37 @@ func settlement(ctx context.Context, tx Tx, institution string, seq int64) (*Ent
 // lockSettlement checks that e is a settlement not yet reversed and takes its
 // person's totals lock.
 func lockSettlement(ctx context.Context, tx Tx, e *Entry) (*Entry, claim.Totals, error) {
-	seq := e.Seq
-	if e.Kind != KindSettlement {
-		return nil, claim.Totals{}, core.Errors{core.NewErrorText(core.FieldInvalid, "/seq", "entry "+strconv.FormatInt(seq, 10)+" is a reversal", "记录 "+strconv.FormatInt(seq, 10)+" 本身是撤销")}
+	if err := isSettlement(e, "/seq"); err != nil {
+		return nil, claim.Totals{}, err
 	}
 	totals, err := tx.LockTotals(ctx, e.Person, e.Year)
 	if err != nil {
 		return nil, totals, err
 	}
 	// Checked under the lock, so two reversals of one settlement cannot both pass.
-	if _, err := tx.ReversalOf(ctx, seq); err == nil {
-		return nil, totals, core.Errors{apierr.NewError(apierr.AlreadyReversed, "/seq", strconv.FormatInt(seq, 10))}
-	} else if !errors.Is(err, ErrNotFound) {
+	if err := unreversed(ctx, tx, e.Seq, "/seq"); err != nil {
 		return nil, totals, err
 	}
 	return e, totals, nil
+}
+
+// isSettlement refuses a reversal where a settlement is wanted; path names its number.
+func isSettlement(e *Entry, path string) error {
+	if e.Kind == KindSettlement {
+		return nil
+	}
+	n := strconv.FormatInt(e.Seq, 10)
+	return core.Errors{core.NewErrorText(core.FieldInvalid, path, "entry "+n+" is a reversal", "记录 "+n+" 本身是撤销")}
+}
+
+// unreversed refuses a settlement a reversal names (settlement_already_reversed).
+func unreversed(ctx context.Context, tx Tx, seq int64, path string) error {
+	if _, err := tx.ReversalOf(ctx, seq); err == nil {
+		return core.Errors{apierr.NewError(apierr.AlreadyReversed, path, strconv.FormatInt(seq, 10))}
+	} else if !errors.Is(err, ErrNotFound) {
+		return err
+	}
+	return nil
 }
 
 // reversal appends the reversal of e and returns it and the totals without e.
@@ -209,10 +256,23 @@ func replayReversal(ctx context.Context, tx Tx, seq int64, reason string) (*Rece
 // original and settles the new bill on the totals without it, in one transaction.
 // The receipt's Refund is what the hospital owes the patient (Hu county refunds an
 // under-payment). Retrying the same correction returns the first.
-func (l *Ledger) Correct(ctx context.Context, keyID, institution string, seq int64, req []byte) (*Settled, error) {
+//
+// reason (required) is kept on both entries of the correction, the reversal and the
+// new settlement, so that either slip reprinted says why. A manual claim's
+// correction keeps its invoices and payout.
+func (l *Ledger) Correct(ctx context.Context, keyID, institution string, seq int64, reason string, req []byte) (*Settled, error) {
+	var es core.Errors
+	if strings.TrimSpace(reason) == "" {
+		es.AddText(core.FieldRequired, "/reason", "a correction says why", "更正须填写原因")
+	} else {
+		checkText(&es, "/reason", reason, MaxReasonLen)
+	}
+	if len(es) > 0 {
+		return nil, es
+	}
 	c, err := l.prepare(ctx, req)
 	if err != nil {
-		return nil, err
+		return nil, underRequest(err)
 	}
 	var out *Settled
 	err = l.store.Update(ctx, func(tx Tx) error {
@@ -237,10 +297,14 @@ func (l *Ledger) Correct(ctx context.Context, keyID, institution string, seq int
 		if err != nil {
 			return err
 		}
-		_, totals, err = l.reversal(ctx, tx, old, totals, keyID, "correction")
+		if c.manual, err = manualOf(ctx, tx, old.Seq); err != nil {
+			return err
+		}
+		_, totals, err = l.reversal(ctx, tx, old, totals, keyID, reason)
 		if err != nil {
 			return err
 		}
+		c.reason = reason
 		s, e, err := l.record(ctx, tx, c, totals, keyID, seq)
 		if err != nil {
 			return err
@@ -250,7 +314,7 @@ func (l *Ledger) Correct(ctx context.Context, keyID, institution string, seq int
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return nil, underRequest(err)
 	}
 	return l.present(out, c)
 }

@@ -109,6 +109,8 @@ type Tx interface {
 	// facilities.go).
 	OperatorTx
 	FacilityTx
+	// Manual claims (manual.go).
+	ManualTx
 }
 
 // Kinds of journal entry.
@@ -168,9 +170,13 @@ type Entry struct {
 	Recorded time.Time
 	Key      string // id of the API key that recorded it, or ""
 	Operator string // id of the operator who recorded it, or ""
-	Reason   string // for a reversal: why (free text from the clerk)
-	// Invoice is the bill's invoice number (发票号) from the claim, "" if none.
+	Reason   string // a reversal's, or a correction's (both its entries), why: free text from the clerk
+	// Invoice is the bill's invoice number (发票号) from the claim, "" if none; a
+	// manual claim's first.
 	Invoice string
+	// Manual is a manual claim's invoices and payout (kept beside the journal by
+	// ManualTx, read by Ledger.Entry); nil for any other entry.
+	Manual *Manual
 }
 
 // FundPaid is one fund's payment in an entry.

@@ -303,9 +303,12 @@ func (t *txn) SettledInvoice(ctx context.Context, institution, invoice string) (
 	if err != nil {
 		return nil, fail(ctx, what, err)
 	}
-	e, err := scanEntry(t.rawRow(qctx, entrySelect+` AS e WHERE institution = ? AND invoice = ? AND invoice <> ''
-		AND kind = 'settlement' AND NOT EXISTS (SELECT 1 FROM entries AS r WHERE r.reverses = e.seq)
-		ORDER BY seq DESC LIMIT 1`, institution, invoice))
+	// The invoice of a settlement, or any of a manual claim's (manual.go).
+	e, err := scanEntry(t.rawRow(qctx, entrySelect+` AS e WHERE institution = ? AND kind = 'settlement'
+		AND ((invoice = ? AND invoice <> '') OR seq IN (SELECT m.seq FROM manual_invoices AS m
+			WHERE m.institution = ? AND m.invoice = ?))
+		AND NOT EXISTS (SELECT 1 FROM entries AS r WHERE r.reverses = e.seq)
+		ORDER BY seq DESC LIMIT 1`, institution, invoice, institution, invoice))
 	if err != nil {
 		return nil, fail(ctx, what, err)
 	}

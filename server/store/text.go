@@ -33,6 +33,8 @@ var textTables = [...]struct {
 		{"category", ledger.MaxCodeLen}, {"enrollment", 0}}},
 	{"entries", "seq", false, []textColumn{{"institution", claim.MaxText}, {"visit", claim.MaxText},
 		{"household", ledger.MaxCodeLen}, {"township", ledger.MaxNameLen}, {"reason", ledger.MaxReasonLen}}},
+	{"manual_claims", "seq", false, []textColumn{{"holder", ledger.MaxNameLen}, {"bank", ledger.MaxNameLen}}},
+	{"manual_invoices", "seq", false, []textColumn{{"invoice", ledger.MaxCodeLen}}},
 	{"card_events", "seq", false, []textColumn{{"certificate", ledger.MaxCodeLen}}},
 	{"api_keys", "id", false, []textColumn{{"institution", ledger.MaxCodeLen}, {"name", ledger.MaxNameLen}}},
 }

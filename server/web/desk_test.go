@@ -126,6 +126,8 @@ var (
 	lapsedCard    = apitest.Card("622848000000006") // lapsedPerson's own
 	replacedCard  = apitest.Card("622848000000007") // lost, then replaced by newCard (补卡)
 	newCard       = apitest.Card("622848000000008")
+	// payoutCard is the patient's bank card a manual claim pays to.
+	payoutCard = apitest.Card("622848040256489001")
 )
 
 // deskServer is a county server serving the desk, behind a switch that makes the
@@ -168,6 +170,7 @@ func startDesk(t *testing.T, dsn string, wasm []byte) *deskServer {
 		{Login: "cashier", Name: "李收费", Role: ledger.RoleCashier, Institution: "H001"},
 		{Login: "auditor", Name: "王审核", Role: ledger.RoleAuditor, Institution: "H001"},
 		{Login: "locked", Name: "赵锁定", Role: ledger.RoleCashier, Institution: "H001"},
+		{Login: "office", Name: "孙经办", Role: ledger.RoleAuditor}, // the county office: manual claims
 	} {
 		n.Password = deskPassword
 		_, err := l.CreateOperator(ctx, n)
@@ -355,6 +358,22 @@ func testDesk(t *testing.T, ctx context.Context, exe string, d *deskServer, shot
 	// The whole flow by keyboard only, as the card reader types: sign in, swipe,
 	// presenter's ID, the bill, presettle, settle.
 	var seq float64
+	// The auditor's settlement R-1 and its correction, reprinted from another session.
+	var corrected, correcting string
+	const correctionReason = "甲类费用漏录 200 元"
+	signIn := func(login string) {
+		t := p.t
+		t.Helper()
+		open()
+		if !eval[bool](p, `document.getElementById('signout').hidden`) {
+			deskClick(p, "#signout")
+		}
+		visible("login")
+		p.type_("login-name", login)
+		p.type_("login-password", deskPassword)
+		deskClick(p, "#signin")
+		visible("desk")
+	}
 	t.Run("settlement by keyboard", func(t *testing.T) {
 		p.t = t
 		open()
@@ -626,12 +645,29 @@ func testDesk(t *testing.T, ctx context.Context, exe string, d *deskServer, shot
 		visible("slip-panel")
 		first := eval[string](p, `document.querySelector('#slip [data-key=seq]').textContent`)
 
-		// A correction: the bill again with 1200, replacing settlement first.
+		// A correction: the bill again with 1200, replacing settlement first. Its
+		// reason is required: without one the page asks for it.
 		deskClick(p, "#correct")
 		visible("bill")
+		visible("correction-field")
+		focused("correction-reason")
 		p.type_("amount-a", "1200")
 		deskClick(p, "#presettle")
+		visible("bill-msg")
+		if msg := text("bill-msg"); !strings.Contains(msg, "更正原因") {
+			t.Errorf("a correction without a reason: %q", msg)
+		}
+		p.type_("correction-reason", correctionReason)
+		deskClick(p, "#presettle")
 		visible("outcome")
+		// The presettlement of the correction counts the year without the settlement
+		// it replaces: the stays settled this year are the first settlement's alone.
+		if s := eval[string](p, `document.getElementById('outcome').dataset.state`); s != "same" {
+			t.Errorf("the correction's presettlement: state %q: %s", s, text("compare"))
+		}
+		if n := eval[string](p, `document.querySelector('#person-facts [data-key=stays]').textContent`); n != "1" {
+			t.Errorf("the correction's presettlement counts %q stays, want 1 (without R-1)", n)
+		}
 		deskClick(p, "#settle")
 		p.do(chromedp.Poll[chromedp.Void](`!document.getElementById('slip-panel').hidden && !!document.querySelector('#slip [data-key=corrects]')`,
 			chromedp.WithPollingTimeout(10*time.Second)))
@@ -641,6 +677,10 @@ func testDesk(t *testing.T, ctx context.Context, exe string, d *deskServer, shot
 		if got := eval[string](p, `document.querySelector('#slip [data-key=total]').textContent`); got != "1200.00" {
 			t.Errorf("the corrected slip's total is %q", got)
 		}
+		if got := eval[string](p, `document.querySelector('#slip [data-key=correction-reason]')?.textContent ?? ''`); got != correctionReason {
+			t.Errorf("the correcting slip's reason is %q", got)
+		}
+		corrected, correcting = first, eval[string](p, `document.querySelector('#slip [data-key=seq]').textContent`)
 
 		p.type_("reason", "录入错误，重新结算")
 		deskClick(p, "#reverse")
@@ -708,6 +748,162 @@ func testDesk(t *testing.T, ctx context.Context, exe string, d *deskServer, shot
 			return nil
 		}); err != nil {
 			t.Error(err)
+		}
+	})
+
+	// A manual claim (手工报销) at the county office: the patient paid in full at H001
+	// when the card failed and brings the receipt; the fund pays to their bank card.
+	t.Run("manual claim", func(t *testing.T) {
+		p.t = t
+		signIn("office")
+		visible("mode")
+		deskClick(p, "#mode")
+		visible("manual")
+		focused("m-person")
+		if !eval[bool](p, `document.getElementById('card-form').hidden`) {
+			t.Error("the card form is shown in a manual claim")
+		}
+		// A township office's clerk may have a phone: the form fits it.
+		p.do(chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2), chromedp.EmulateMobile))
+		if w := eval[float64](p, `document.documentElement.scrollWidth`); w > 390 {
+			t.Errorf("the manual claim form is %v px wide on a 390 px phone", w)
+		}
+		p.do(chromedp.EmulateViewport(1280, 900))
+		claim := func(visitID string) {
+			t := p.t
+			t.Helper()
+			set("m-policy", "pingluo-original")
+			set("m-facility", "H001")
+			set("admission", "2025-03-02")
+			set("discharge", "2025-03-09")
+			p.type_("m-person", otherPerson)
+			p.type_("m-inv-0", "FP-M-0001")
+			set("m-inv-date-0", "2025-03-09")
+			p.type_("m-holder", "王二")
+			p.type_("m-bank", "中国农业银行平罗县支行")
+			p.type_("m-card", payoutCard)
+			p.type_("visit-id", visitID)
+			p.type_("amount-a", "2000")
+			deskClick(p, "#presettle")
+			visible("outcome")
+			if s := eval[string](p, `document.getElementById('outcome').dataset.state`); s != "same" {
+				t.Fatalf("manual presettlement: state %q: %s", s, text("compare"))
+			}
+		}
+		claim("SG-1")
+		if got := eval[string](p, `document.getElementById('class').value`); got != "county" {
+			t.Errorf("the facility's class from the register: %q", got)
+		}
+		shot("desk-11-manual.png")
+		n := nativeSettle(t, "SG-1", otherPerson, `[{"code":"A","kind":"other","class":"A","amount":"2000.00"}]`)
+		deskClick(p, "#settle")
+		visible("slip-panel")
+		masked := payoutCard[:6] + strings.Repeat("*", len(payoutCard)-10) + payoutCard[len(payoutCard)-4:]
+		if got := eval[string](p, `document.querySelector('#slip [data-key=bank-card]')?.textContent ?? ''`); got != masked {
+			t.Errorf("the slip's bank card %q, want %s", got, masked)
+		}
+		if got := eval[string](p, `document.querySelector('#slip [data-key=fundTotal]').textContent`); got != n.Result.FundTotal {
+			t.Errorf("manual claim's fund total %s, engine %s", got, n.Result.FundTotal)
+		}
+		shot("desk-12-manual-slip.png")
+		pdf, err := chromedp.Run(p.ctx, chromedp.PrintToPDF(chromedp.PDFPreferCSSPageSize()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		txt := pdfText(t, pdf, filepath.Join(out, "desk-slip-manual.pdf"))
+		for _, want := range []string{"新农合手工报销结算单", "手工报销", "FP-M-0001", "2025-03-09", "王二", "中国农业银行平罗县支行", masked,
+			"报销款（转入银行卡）" + n.Result.FundTotal, n.Result.Total, "孙经办", "H001", "患者（或家属）签字"} {
+			if !strings.Contains(txt, want) {
+				t.Errorf("printed manual slip lacks %q:\n%s", want, txt)
+			}
+		}
+		if strings.Contains(txt, payoutCard) {
+			t.Errorf("the printed slip shows the whole card number:\n%s", txt)
+		}
+		// In English, the same slip in the page's words.
+		deskClick(p, "#lang")
+		if got := eval[string](p, `document.querySelector('#slip h2').textContent + ' / ' + document.querySelector('#slip .stamp.manual').textContent`); got != "NCMS manual claim slip / MANUAL CLAIM" {
+			t.Errorf("the manual slip in English: %q", got)
+		}
+		if got := text("status"); got != "Ready" {
+			t.Errorf("the status line after the switch: %q", got)
+		}
+		shot("desk-12-manual-slip-en.png")
+		deskClick(p, "#lang")
+		// The same receipt again, as another claim: refused by the server, in its words.
+		deskClick(p, "#next")
+		visible("manual")
+		claim("SG-2")
+		deskClick(p, "#settle")
+		p.do(chromedp.Poll[chromedp.Void](`document.getElementById('compare').textContent.includes('发票')`, chromedp.WithPollingTimeout(10*time.Second)))
+		if msg := text("compare"); !strings.Contains(msg, "该发票已在本机构结算") || !strings.Contains(msg, "FP-M-0001") {
+			t.Errorf("the duplicate invoice is refused with %q", msg)
+		}
+		if !eval[bool](p, `document.getElementById('slip-panel').hidden`) {
+			t.Error("a slip is shown for the refused claim")
+		}
+		shot("desk-13-manual-duplicate.png")
+		signIn("cashier")
+	})
+
+	// A reprint (补打) from a second browser session: the hospital's cashier looks up
+	// the auditor's corrected settlement and its correction by number.
+	t.Run("reprint from another session", func(t *testing.T) {
+		p.t = t
+		if corrected == "" {
+			t.Fatal("no correction to reprint")
+		}
+		other, cancelOther := chromedp.NewContext(p.ctx, chromedp.WithNewBrowserContext())
+		defer cancelOther()
+		if err := chromedp.Do(other, chromedp.EmulateViewport(1280, 900)); err != nil {
+			t.Fatal(err)
+		}
+		pageProblems(t, other, false)
+		saved := p.ctx
+		p.ctx = other
+		defer func() { p.ctx = saved }()
+		open()
+		visible("login") // its own cookies: not signed in
+		p.type_("login-name", "cashier")
+		p.type_("login-password", deskPassword)
+		deskClick(p, "#signin")
+		visible("reprint-form")
+		reprint := func(seq string) string {
+			t := p.t
+			t.Helper()
+			p.type_("reprint-seq", seq)
+			keys("\r")
+			p.do(chromedp.Poll[chromedp.Void](fmt.Sprintf(`!document.getElementById('slip-panel').hidden &&
+				document.querySelector('#slip [data-key=seq]')?.textContent === %q`, seq), chromedp.WithPollingTimeout(10*time.Second)))
+			pdf, err := chromedp.Run(p.ctx, chromedp.PrintToPDF(chromedp.PDFPreferCSSPageSize()))
+			if err != nil {
+				t.Fatal(err)
+			}
+			return pdfText(t, pdf, filepath.Join(out, "desk-slip-reprint-"+seq+".pdf"))
+		}
+		txt := reprint(corrected)
+		// pdfText drops white space.
+		reason := strings.Join(strings.Fields(correctionReason), "")
+		for _, want := range []string{"补打", "补打时间", "新农合住院费用结算单", "本结算已更正：更正结算单号" + correcting + "，原因：" + reason, "王审核"} {
+			if !strings.Contains(txt, want) {
+				t.Errorf("the reprinted corrected slip lacks %q:\n%s", want, txt)
+			}
+		}
+		shot("desk-14-reprint.png")
+		txt = reprint(correcting)
+		for _, want := range []string{"补打", "更正原结算单号" + corrected, "更正原因" + reason, "1200.00", "本结算已撤销", "录入错误，重新结算"} {
+			if !strings.Contains(txt, want) {
+				t.Errorf("the reprinted correcting slip lacks %q:\n%s", want, txt)
+			}
+		}
+		// Another institution's number, or none: the server's not_found, no slip.
+		p.type_("reprint-seq", "9999")
+		keys("\r")
+		if err := chromedp.Do(p.ctx, chromedp.Poll[chromedp.Void](`!!document.getElementById('reprint-msg')`, chromedp.WithPollingTimeout(10*time.Second))); err != nil {
+			t.Fatalf("no refusal of 9999: the slip reads %q", text("slip"))
+		}
+		if msg := text("reprint-msg"); !strings.Contains(msg, "未找到") {
+			t.Errorf("reprint of 9999: %q", msg)
 		}
 	})
 

@@ -78,17 +78,28 @@ export class Client {
   async person(id) { return (await this.send('GET', `/v1/persons/${encodeURIComponent(id)}`)).result; }
   /**
    * presettle returns the server's result and the engine request it computed: the
-   * claim with the register's person and the year's totals.
+   * claim with the register's person and the year's totals; with corrects, the
+   * totals leave out the settlement a correction replaces.
    * @param {object} req
+   * @param {number} [corrects]
    * @returns {Promise<{ result: any, request?: any }>}
    */
-  async presettle(req) { return this.send('POST', '/v1/presettlements', req); }
+  async presettle(req, corrects = 0) { return this.send('POST', `/v1/presettlements${corrects ? `?corrects=${corrects}` : ''}`, req); }
   /** @param {object} req */
   async settle(req) { return this.send('POST', '/v1/settlements', req); }
   /** @param {number} seq @param {string} reason */
   async reverse(seq, reason) { return this.send('POST', `/v1/settlements/${seq}/reversal`, { reason }); }
-  /** @param {number} seq @param {object} req */
-  async correct(seq, req) { return this.send('POST', `/v1/settlements/${seq}/correction`, req); }
+  /** @param {number} seq @param {string} reason @param {object} req */
+  async correct(seq, reason, req) { return this.send('POST', `/v1/settlements/${seq}/correction`, { reason, request: req }); }
+  /** entry reads a journal entry with what followed it, for a reprint (补打). @param {number} seq */
+  async entry(seq) { return (await this.send('GET', `/v1/settlements/${seq}`)).result; }
+  /**
+   * manualClaim records a manual claim (手工报销): the settle request, the invoices and the payout.
+   * @param {{ request: object, invoices: { number: string, date: string }[], payout: { holder: string, bank: string, card: string } }} body
+   */
+  async manualClaim(body) { return this.send('POST', '/v1/manual-claims', body); }
+  /** @returns {Promise<any[]>} the facility register's periods */
+  async facilities() { return (await this.send('GET', '/v1/facilities')).result; }
 }
 
 /** csrfCookie reads the CSRF token the server set (after a reload the page has only the cookie). */

@@ -9,7 +9,7 @@ import { Client, ApiError } from './api.js';
 import { categoryItems, lineItems, request, differences, birthDate, mask } from './claim.js';
 import { decode, parse } from './feelist.js';
 import { sum } from './money.js';
-import { $, h, facts, figuresTable, personRows, slip } from './views.js';
+import { $, h, facts, figuresTable, personRows, slip, slipFromEntry } from './views.js';
 
 /** @typedef {'zh' | 'en'} Lang */
 
@@ -31,6 +31,10 @@ class Desk {
     /** @type {any} */ this.slipData = null;
     /** The settlement being corrected, 0 for none. */
     this.correcting = 0;
+    /** @type {'card' | 'manual'} card settlement, or a manual claim (手工报销) at the office */
+    this.mode = 'card';
+    /** @type {any[]} the facility register, for manual claims */
+    this.facilities = [];
   }
 
   /** @param {string} k @param {Record<string, string | number>} [v] */
@@ -64,9 +68,12 @@ class Desk {
   translatePage() {
     document.documentElement.lang = this.lang === 'zh' ? 'zh-CN' : 'en';
     for (const e of document.querySelectorAll('[data-t]')) e.textContent = this.t(/** @type {HTMLElement} */ (e).dataset.t ?? '');
+    // The status line's data-t is its first text, 'loading': once ready it says so.
+    if (document.documentElement.dataset.ready) this.status(this.t('ready'));
     $('lang').textContent = this.t('langSwitch');
     $('lang').setAttribute('lang', this.lang === 'zh' ? 'en' : 'zh');
     if (this.operator) $('who').textContent = `${this.t('operator')}：${this.operator.name}（${this.operator.login}，${this.operator.institution || '—'}）`;
+    $('mode').textContent = this.t(this.mode === 'manual' ? 'cardMode' : 'manualMode');
     if (this.person && this.card) this.renderPerson(this.claim);
     if (this.mine) this.showOutcome(this.mine, this.theirs);
     if (this.slipData) this.showSlip();
@@ -78,6 +85,9 @@ class Desk {
     $('desk').hidden = !inside;
     $('signout').hidden = !this.operator;
     $('who').hidden = !this.operator;
+    $('reprint-form').hidden = !this.operator;
+    // Manual claims are the county or township office's: its operators have no institution.
+    $('mode').hidden = !this.operator || !!this.operator.institution;
     $('offline').hidden = !this.offline;
     this.translatePage();
     if (!inside) /** @type {HTMLInputElement} */ ($('login-name')).focus();
@@ -106,7 +116,7 @@ class Desk {
     $('settle').addEventListener('click', () => this.settle());
     $('print').addEventListener('click', () => window.print());
     $('correct').addEventListener('click', () => this.startCorrection());
-    $('next').addEventListener('click', () => { this.reset(); /** @type {HTMLInputElement} */ ($('card')).focus(); });
+    $('next').addEventListener('click', () => { this.reset(); /** @type {HTMLInputElement} */ ($(this.mode === 'manual' ? 'm-person' : 'card')).focus(); });
     for (const r of document.querySelectorAll('input[name=paper]')) {
       r.addEventListener('change', () => {
         const v = /** @type {HTMLInputElement} */ (document.querySelector('input[name=paper]:checked')).value;
@@ -115,6 +125,13 @@ class Desk {
       });
     }
     $('reverse-form').addEventListener('submit', (ev) => { ev.preventDefault(); this.reverse(); });
+    $('reprint-form').addEventListener('submit', (ev) => { ev.preventDefault(); this.reprint(); });
+    $('mode').addEventListener('click', () => this.switchMode(this.mode === 'manual' ? 'card' : 'manual'));
+    $('m-add-invoice').addEventListener('click', () => this.addInvoice());
+    $('m-policy').addEventListener('change', () => { /** @type {HTMLSelectElement} */ ($('policy')).value = /** @type {HTMLSelectElement} */ ($('m-policy')).value; this.fillClasses(); this.facilityClass(); });
+    $('m-facility').addEventListener('change', () => this.facilityClass());
+    // Enter in the manual form moves on to the bill, whose Enter presettles.
+    $('manual').addEventListener('submit', (ev) => { ev.preventDefault(); /** @type {HTMLInputElement} */ ($('amount-a')).focus(); });
   }
 
   async signIn() {
@@ -146,6 +163,7 @@ class Desk {
     if (!list.length) list = JSON.parse(this.engine.call('list_policies', { schema: 1 })).result ?? [];
     const sel = /** @type {HTMLSelectElement} */ ($('policy'));
     sel.replaceChildren(...list.filter((p) => !p.illustrative || true).map((p) => h('option', { value: p.id }, p.name || p.id)));
+    $('m-policy').replaceChildren(...[...sel.options].map((o) => h('option', { value: o.value }, o.text)));
     this.fillClasses();
   }
 
@@ -159,12 +177,66 @@ class Desk {
     this.card = this.person = this.claim = this.mine = this.theirs = this.req = this.slipData = null;
     this.correcting = 0;
     this.lines = [];
-    for (const id of ['card', 'presenter', 'amount-a', 'amount-b', 'amount-self', 'amount-over', 'invoice', 'visit-id', 'reason']) {
+    for (const id of ['card', 'presenter', 'amount-a', 'amount-b', 'amount-self', 'amount-over', 'invoice', 'visit-id', 'reason',
+      'correction-reason', 'm-person', 'm-holder', 'm-bank', 'm-card']) {
       /** @type {HTMLInputElement} */ ($(id)).value = '';
     }
+    for (const e of document.querySelectorAll('#m-invoices .invoice-row')) if (e.querySelector('#m-inv-0') === null) e.remove();
+    /** @type {HTMLInputElement} */ ($('m-inv-0')).value = '';
     /** @type {HTMLInputElement} */ ($('fee-file')).value = '';
-    for (const id of ['person', 'bill', 'outcome', 'slip-panel', 'refusal', 'fee-lines']) $(id).hidden = true;
-    $('card-form').hidden = false;
+    for (const id of ['person', 'bill', 'outcome', 'slip-panel', 'refusal', 'fee-lines', 'correction-field', 'manual-msg']) $(id).hidden = true;
+    const manual = this.mode === 'manual';
+    $('card-form').hidden = manual;
+    $('manual').hidden = !manual;
+    $('invoice-field').hidden = manual;
+    if (manual) {
+      $('bill').hidden = false;
+      /** @type {HTMLInputElement} */ ($('visit-id')).value = `SG${Date.now()}`;
+    }
+  }
+
+  /**
+   * switchMode turns the desk to card settlements or to manual claims (手工报销): the
+   * patient's ID, the facility from the register, the invoices and the bank card
+   * instead of the card; the same bill, presettlement and slip.
+   * @param {'card' | 'manual'} mode
+   */
+  async switchMode(mode) {
+    this.mode = mode;
+    if (mode === 'manual' && !this.facilities.length) {
+      this.facilities = await this.api.facilities().catch(() => []);
+      $('m-facility').replaceChildren(...this.facilities.map((f) => h('option', { value: f.code, 'data-class': f.class }, `${f.name}（${f.code}）`)));
+      /** @type {HTMLSelectElement} */ ($('m-policy')).value = /** @type {HTMLSelectElement} */ ($('policy')).value;
+    }
+    this.reset();
+    this.facilityClass();
+    this.translatePage();
+    /** @type {HTMLInputElement} */ ($(mode === 'manual' ? 'm-person' : 'card')).focus();
+  }
+
+  /** facilityClass shows the chosen facility's class from the register in the bill. */
+  facilityClass() {
+    const opt = /** @type {HTMLSelectElement} */ ($('m-facility')).selectedOptions[0];
+    if (opt?.dataset.class) /** @type {HTMLSelectElement} */ ($('class')).value = opt.dataset.class;
+  }
+
+  addInvoice() {
+    const i = document.querySelectorAll('#m-invoices .invoice-row').length;
+    const row = h('div', { class: 'row invoice-row' },
+      h('div', { class: 'field' }, h('label', { for: `m-inv-${i}`, 'data-t': 'invoiceNo' }, this.t('invoiceNo')), h('input', { id: `m-inv-${i}`, class: 'inv-number', autocomplete: 'off' })),
+      h('div', { class: 'field' }, h('label', { for: `m-inv-date-${i}`, 'data-t': 'invoiceDate' }, this.t('invoiceDate')), h('input', { id: `m-inv-date-${i}`, class: 'inv-date', type: 'date' })));
+    $('m-invoices').append(row);
+    /** @type {HTMLInputElement} */ (row.querySelector('input')).focus();
+  }
+
+  /** The manual claim's invoices (rows with a number) and payout as typed. */
+  manualParts() {
+    const invoices = [...document.querySelectorAll('#m-invoices .invoice-row')].map((r) => ({
+      number: /** @type {HTMLInputElement} */ (r.querySelector('.inv-number')).value.trim(),
+      date: /** @type {HTMLInputElement} */ (r.querySelector('.inv-date')).value,
+    })).filter((i) => i.number !== '');
+    const v = (/** @type {string} */ id) => /** @type {HTMLInputElement} */ ($(id)).value.trim();
+    return { invoices, payout: { holder: v('m-holder'), bank: v('m-bank'), card: v('m-card').replace(/\s/g, '') } };
   }
 
   /** @returns {Promise<void>} */
@@ -255,6 +327,23 @@ class Desk {
   build() {
     const msg = $('bill-msg');
     msg.hidden = true;
+    if (this.mode === 'manual') {
+      // No card: the patient's ID as typed; the server takes the person from the register.
+      const id = /** @type {HTMLInputElement} */ ($('m-person')).value.trim().toUpperCase();
+      if (!id || !/** @type {HTMLSelectElement} */ ($('m-facility')).value) {
+        msg.textContent = this.t('err.manual');
+        msg.hidden = false;
+        return null;
+      }
+      if (this.person?.id !== id) this.person = { id, name: '', household: '', category: '', enrollment: null, birthDate: birthDate(id) };
+      this.card = this.card ?? { benefitTier: '' };
+    }
+    if (this.correcting && !/** @type {HTMLInputElement} */ ($('correction-reason')).value.trim()) {
+      msg.textContent = this.t('err.reason');
+      msg.hidden = false;
+      /** @type {HTMLInputElement} */ ($('correction-reason')).focus();
+      return null;
+    }
     let items;
     try {
       items = this.lines.length ? lineItems(this.lines) : categoryItems({
@@ -266,16 +355,17 @@ class Desk {
       msg.hidden = false;
       return null;
     }
-    const date = /** @type {HTMLInputElement} */ ($('date')).value;
+    const date = /** @type {HTMLInputElement} */ ($(this.mode === 'manual' ? 'admission' : 'date')).value;
     const year = Number(date.slice(0, 4));
     // The server takes the person from the register; the page, when the register is
     // not readable, assumes the year and the year before paid on 1 December.
     const enrollment = this.person.enrollment ?? [year - 1, year].map((y) => ({ year: y, ...(this.card.benefitTier ? { tier: this.card.benefitTier } : {}), paidOn: `${y - 1}-12-01` }));
     const v = (/** @type {string} */ id) => /** @type {HTMLInputElement} */ ($(id)).value;
     return request({
-      policy: v('policy'), visitID: v('visit-id'),
+      policy: v(this.mode === 'manual' ? 'm-policy' : 'policy'), visitID: v('visit-id'),
       person: { id: this.person.id, category: v('category'), birthDate: this.person.birthDate, enrollment },
-      visit: { type: v('type'), institution: this.operator?.institution ?? '', class: v('class'), admission: v('admission'), discharge: v('discharge'), invoice: v('invoice') },
+      visit: { type: v('type'), institution: this.mode === 'manual' ? v('m-facility') : this.operator?.institution ?? '', class: v('class'),
+        admission: v('admission'), discharge: v('discharge'), invoice: this.mode === 'manual' ? '' : v('invoice') },
       items,
     }, this.lang);
   }
@@ -295,7 +385,8 @@ class Desk {
     if (!this.offline) {
       this.status(this.t('working'));
       try {
-        const env = await this.api.presettle(req);
+        // A correction is presettled on the totals without the settlement it replaces.
+        const env = await this.api.presettle(req, this.correcting);
         this.theirs = env.result;
         if (env.request) {
           // The server computed on the register's person and the journal's totals:
@@ -356,7 +447,7 @@ class Desk {
     cmp.className = this.offline ? 'banner offline' : diff.length ? 'banner differ' : 'banner same';
     cmp.textContent = this.offline ? this.t('offline') : diff.length ? `${this.t('differ')} ${diff.map((k) => this.t(`d.${k}`)).join('、')}` : this.t('same');
     $('figures').replaceChildren(figuresTable(this.lang, mine, theirs ?? undefined));
-    $('settle').textContent = this.t(this.offline ? 'print' : this.correcting ? 'correctSettle' : 'settle');
+    $('settle').textContent = this.t(this.offline ? 'print' : this.correcting ? 'correctSettle' : this.mode === 'manual' ? 'manualSettle' : 'settle');
     box.hidden = false;
   }
 
@@ -369,13 +460,23 @@ class Desk {
     }
     this.status(this.t('working'));
     try {
-      const env = this.correcting ? await this.api.correct(this.correcting, this.req) : await this.api.settle(this.req);
+      const reason = /** @type {HTMLInputElement} */ ($('correction-reason')).value.trim();
+      let manual = null;
+      let env;
+      if (this.correcting) env = await this.api.correct(this.correcting, reason, this.req);
+      else if (this.mode === 'manual') {
+        const parts = this.manualParts();
+        env = await this.api.manualClaim({ request: this.req, ...parts });
+        manual = env.manual;
+      } else env = await this.api.settle(this.req);
+      const corrected = this.correcting;
       this.correcting = 0;
       const diff = differences(this.mine, env.result);
       this.theirs = env.result;
       this.showOutcome(this.mine, env.result);
-      this.slipData = { result: env.result, settlement: env.settlement, person: this.person, facility: this.operator.institution,
-        operator: `${this.operator.name}（${this.operator.login}）`, visit: this.req.claim.visit, reversal: null, differ: diff };
+      this.slipData = { result: env.result, settlement: env.settlement, person: this.person, facility: this.req.claim.visit.institution,
+        operator: `${this.operator.name}（${this.operator.login}）`, visit: this.req.claim.visit, reversal: null, differ: diff,
+        reason: corrected ? reason : undefined, manual };
       this.showSlip();
     } catch (e) {
       if (e instanceof ApiError && e.offline) {
@@ -394,12 +495,13 @@ class Desk {
   showSlip() {
     const d = this.slipData;
     $('slip').replaceChildren(...slip(this.lang, d).filter((x) => x !== null));
-    $('slip').dataset.state = d.reversal ? 'reversed' : d.settlement ? 'settled' : 'estimate';
+    $('slip').dataset.state = d.reversal || d.correctedBy ? 'reversed' : d.settlement ? 'settled' : 'estimate';
     $('slip-panel').hidden = false;
     // Shown to every operator: the server decides by role, and says so in its own words.
-    $('reverse-form').hidden = !d.settlement || !!d.reversal;
-    $('correct').hidden = !d.settlement || !!d.reversal;
-    for (const id of ['card-form', 'person', 'bill', 'outcome']) $(id).hidden = true;
+    $('reverse-form').hidden = !d.settlement || !!d.reversal || !!d.correctedBy;
+    // A correction reopens the bill on this page: not for a reprint, whose bill is not here.
+    $('correct').hidden = !d.settlement || !!d.reversal || !!d.reprinted;
+    for (const id of ['card-form', 'manual', 'person', 'bill', 'outcome']) $(id).hidden = true;
     /** @type {HTMLElement} */ ($('print')).focus();
   }
 
@@ -412,11 +514,14 @@ class Desk {
     this.slipData = null;
     $('slip-panel').hidden = true;
     $('outcome').hidden = true;
-    $('person').hidden = $('bill').hidden = false;
-    /** @type {HTMLInputElement} */ ($('amount-a')).focus();
+    $('person').hidden = this.mode === 'manual';
+    $('manual').hidden = this.mode !== 'manual';
+    $('bill').hidden = false;
+    $('correction-field').hidden = false;
+    /** @type {HTMLInputElement} */ ($('correction-reason')).focus();
   }
 
-    async reverse() {
+  async reverse() {
     const reason = /** @type {HTMLInputElement} */ ($('reason')).value.trim();
     const msg = $('reverse-msg');
     msg.hidden = true;
@@ -429,6 +534,36 @@ class Desk {
       msg.hidden = false;
     }
   }
+
+  /**
+   * reprint shows the slip of a settlement number (补打), from any session of the
+   * institution (or the county's): the server's record with its reversal, correction
+   * and manual claim, marked 补打 with the time of the reprint.
+   */
+  async reprint() {
+    const seq = Number(/** @type {HTMLInputElement} */ ($('reprint-seq')).value.trim());
+    if (!Number.isInteger(seq) || seq < 1) return;
+    this.status(this.t('working'));
+    try {
+      let e = await this.api.entry(seq);
+      // A reversal's number reprints the settlement it reversed.
+      if (e.kind === 'reversal') e = await this.api.entry(e.reverses);
+      const now = new Date();
+      const pad = (/** @type {number} */ n) => String(n).padStart(2, '0');
+      const at = `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())} ${pad(now.getHours())}:${pad(now.getMinutes())}:${pad(now.getSeconds())}`;
+      this.slipData = slipFromEntry(e, at);
+      this.showSlip();
+    } catch (e) {
+      this.slipData = null;
+      $('slip').replaceChildren(h('p', { class: 'msg', role: 'alert', id: 'reprint-msg' }, this.errorText(e)));
+      $('slip').dataset.state = 'error';
+      $('slip-panel').hidden = false;
+      $('reverse-form').hidden = $('correct').hidden = true;
+    } finally {
+      this.status(this.t('ready'));
+    }
+  }
+
 }
 
 new Desk().start().catch((e) => console.error(e));

@@ -118,7 +118,39 @@ export function explanation(lang, r) {
  * @property {string} operator
  * @property {{ admission: string, discharge: string, invoice?: string }} visit
  * @property {{ seq: number, reason: string } | null} [reversal]
+ * @property {string} [reason]  a correcting settlement's reason
+ * @property {string} [correctedReason]  why this settlement was corrected
+ * @property {number} [correctedBy]  the settlement that replaced this one
+ * @property {string} [reprinted]  when the slip was reprinted (补打)
+ * @property {{ invoices: { number: string, date: string }[], payout: { holder: string, bank: string, card: string } } | null} [manual]
+ *   a manual claim's (手工报销) receipts and the bank card paid to, the card masked by the server
  */
+
+/**
+ * slipFromEntry is the slip of a journal entry as GET /v1/settlements/{seq} gives it
+ * (a reprint, 补打, at the time given): the server's result, receipt, reversal,
+ * correction and manual claim.
+ * @param {any} e  the entry
+ * @param {string} reprinted  the reprint's time, as printed
+ * @returns {SlipData}
+ */
+export function slipFromEntry(e, reprinted) {
+  const claim = e.request?.claim ?? {};
+  return {
+    result: e.result,
+    settlement: { seq: e.seq, recorded: e.recorded, corrects: e.corrects || undefined },
+    person: { id: e.person, name: claim.person?.name ?? '' },
+    facility: e.institution,
+    operator: e.operatorName ? `${e.operatorName}（${e.operator}）` : e.operator || e.key || '',
+    visit: { admission: e.admission, discharge: e.discharge, invoice: e.manual ? undefined : e.invoice },
+    reversal: e.reversedBy && !e.correctedBy ? { seq: e.reversedBy.seq, reason: e.reversedBy.reason } : null,
+    reason: e.corrects ? e.reason : undefined,
+    correctedBy: e.correctedBy || undefined,
+    correctedReason: e.correctedBy ? e.reversedBy?.reason : undefined,
+    reprinted,
+    manual: e.manual ?? null,
+  };
+}
 
 /**
  * slip renders the settlement slip (结算单), or the estimate slip marked 未结算 when
@@ -139,21 +171,31 @@ export function slip(lang, d) {
     [t('dates'), `${d.visit.admission} — ${d.visit.discharge}`],
   );
   if (d.visit.invoice) rows.push([t('invoice'), d.visit.invoice]);
+  for (const inv of d.manual?.invoices ?? []) rows.push([t('invoice'), `${inv.number}（${t('invoiceDate')} ${inv.date}）`, 'invoice']);
   for (const k of figures) rows.push([t(`d.${k}`), figure(k, r[k]), k]);
   for (const f of r.funds ?? []) rows.push([f.name || f.fund, f.amount, `fund:${f.fund}`]);
   if (settled) {
     rows.push([t('settledNo'), String(d.settlement.seq), 'seq']);
     rows.push([t('recorded'), String(d.settlement.recorded ?? '').replace('T', ' ').replace(/\..*|Z$/, '')]);
     if (d.settlement.corrects) rows.push([t('corrects'), String(d.settlement.corrects), 'corrects']);
+    if (d.reason) rows.push([t('correctionReason'), d.reason, 'correction-reason']);
     if (d.settlement.refund != null) rows.push([t('refund'), String(d.settlement.refund), 'refund']);
+  }
+  if (d.manual) {
+    // The fund's share goes to the patient's bank card, not across the counter.
+    rows.push([t('payoutTo'), `${r.fundTotal}`, 'payout-amount'],
+      [t('holder'), d.manual.payout.holder], [t('bank'), d.manual.payout.bank], [t('bankCard'), d.manual.payout.card, 'bank-card']);
   }
   rows.push([t('operator'), d.operator]);
   rows.push([t('policyVersion'), `${r.policy.id} ${r.policy.version}`]);
   rows.push([t('policyHash'), r.policy.hash]);
   return [
-    h('h2', {}, settled ? t('slipTitle') : t('slipEstimate')),
+    h('h2', {}, !settled ? t('slipEstimate') : d.manual ? t('slipManual') : t('slipTitle')),
     settled ? null : h('p', { class: 'stamp', 'data-state': 'estimate' }, t('notSettled')),
+    d.manual ? h('p', { class: 'stamp manual', 'data-state': 'manual' }, t('manualStamp')) : null,
+    d.reprinted ? h('p', { class: 'stamp reprint', 'data-state': 'reprint' }, `${t('reprint')}（${t('reprintedAt')} ${d.reprinted}）`) : null,
     d.reversal ? h('p', { class: 'stamp reversed' }, `${t('reversed')}：${t('reversedBy', { seq: d.reversal.seq, reason: d.reversal.reason })}`) : null,
+    d.correctedBy ? h('p', { class: 'stamp reversed', 'data-state': 'corrected' }, t('correctedBy', { seq: d.correctedBy, reason: d.correctedReason ?? '' })) : null,
     h('dl', { class: 'facts' }, ...facts(rows)),
     h('h3', {}, t('explanation')),
     explanation(lang, r),

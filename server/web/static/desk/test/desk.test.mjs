@@ -115,3 +115,28 @@ test('the person panel lists each fact once, leaves out the unknown and takes th
   assert.equal(figure('effectiveRatio', '0.4597'), '45.97%');
   assert.equal(figure('cash', '4700.50'), '4700.50');
 });
+
+test('slipFromEntry reads a reprint from the journal entry', async () => {
+  const { slipFromEntry } = await import('../views.js');
+  const base = { seq: 2, kind: 'settlement', institution: 'H001', person: '640221198001010015', admission: '2025-03-02', discharge: '2025-03-09',
+    recorded: '2025-06-01T08:00:00Z', operator: 'op_1', operatorName: '王审核', result: { total: '1000.00' },
+    request: { claim: { person: { name: '王大' } } }, invoice: 'FP-1' };
+  // A settlement a correction replaced: no reversal stamp of its own, the correction's number and reason.
+  const corrected = slipFromEntry({ ...base, reversedBy: { seq: 3, reason: '漏录' }, correctedBy: 4 }, '2025-06-02 09:00:00');
+  assert.equal(corrected.reversal, null);
+  assert.equal(corrected.correctedBy, 4);
+  assert.equal(corrected.correctedReason, '漏录');
+  assert.equal(corrected.reprinted, '2025-06-02 09:00:00');
+  assert.equal(corrected.person.name, '王大');
+  assert.equal(corrected.operator, '王审核（op_1）');
+  // The correcting settlement: what it corrects and why.
+  const correcting = slipFromEntry({ ...base, seq: 4, corrects: 2, reason: '漏录' }, 'now');
+  assert.equal(correcting.settlement.corrects, 2);
+  assert.equal(correcting.reason, '漏录');
+  // A reversed one, and a manual claim whose invoices are its own rows.
+  assert.deepEqual(slipFromEntry({ ...base, reversedBy: { seq: 5, reason: '重复' } }, 'now').reversal, { seq: 5, reason: '重复' });
+  const manual = { invoices: [{ number: 'FP-1', date: '2025-03-09' }], payout: { holder: '王二', bank: '农行', card: '622848*********0018' } };
+  const m = slipFromEntry({ ...base, manual }, 'now');
+  assert.equal(m.visit.invoice, undefined);
+  assert.deepEqual(m.manual, manual);
+});
