@@ -21,6 +21,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/ruralhealth/ncms/core/money"
 	"github.com/ruralhealth/ncms/server/ledger"
 )
 
@@ -54,6 +55,9 @@ type Options struct {
 	// CORS lets the public routes be called from other origins' pages; the zero
 	// value allows none.
 	CORS CORS
+	// Budgets are the county's annual budgets for the funds (年度基金预算) by year,
+	// which GET /v1/reports/budget sets the year's spending against.
+	Budgets map[int]money.Amount
 }
 
 // DefaultKeyCacheTTL is the default of Options.KeyCacheTTL.
@@ -74,6 +78,7 @@ type Server struct {
 	keys    *keyCache
 	gate    *gate
 	cors    CORS
+	budgets map[int]money.Amount
 	router  *mux.Router
 	// publicRoutes are the routes that need no key, which alone answer CORS.
 	publicRoutes map[*mux.Route]bool
@@ -84,7 +89,7 @@ type Server struct {
 // New returns a Server over the ledger. It fails only when o.Registry holds other
 // collectors under the names of the server's metrics.
 func New(l *ledger.Ledger, o Options) (*Server, error) {
-	s := &Server{ledger: l, calc: o.Calculator, log: o.Logger, web: o.Web, reg: o.Registry, cors: o.CORS,
+	s := &Server{ledger: l, calc: o.Calculator, log: o.Logger, web: o.Web, reg: o.Registry, cors: o.CORS, budgets: o.Budgets,
 		publicRoutes: map[*mux.Route]bool{}}
 	if s.calc == nil {
 		s.calc = ledger.Native(l.Engine())
@@ -184,6 +189,7 @@ func (s *Server) routes() *mux.Router {
 	// ---- Reports (server/report) ----
 	handle(http.MethodGet, "/v1/reports/summary", reports, s.summary)
 	handle(http.MethodGet, "/v1/reports/notice", reports, s.notice)
+	handle(http.MethodGet, "/v1/reports/budget", reports, s.budget)
 	handle(http.MethodGet, "/v1/reports/audit", reports, s.audit)
 	handle(http.MethodGet, "/v1/reports/audit/flags", reports, s.listAuditFlags)
 
