@@ -448,3 +448,58 @@ func fetched(p *page, expr string) string {
 	}
 	return v
 }
+
+// TestVendored checks that the Chart.js served from static/vendor/ is, byte for byte,
+// the file and licence of the version package.json pins, as `npm ci` in server/web
+// installs it (CI runs it; .ci/run), and that the lock file pins that version.
+func TestVendored(t *testing.T) {
+	var pkg struct {
+		Dependencies map[string]string `json:"dependencies"`
+	}
+	var lock struct {
+		Packages map[string]struct {
+			Version string `json:"version"`
+		} `json:"packages"`
+	}
+	for name, v := range map[string]any{"package.json": &pkg, "package-lock.json": &lock} {
+		b, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := json.Unmarshal(b, v); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+	}
+	want := pkg.Dependencies["chart.js"]
+	if got := lock.Packages["node_modules/chart.js"].Version; want == "" || got != want {
+		t.Fatalf("package.json pins chart.js %q, the lock file %q: pin one exact version in both", want, got)
+	}
+	installed := filepath.Join("node_modules", "chart.js")
+	if _, err := os.Stat(installed); err != nil {
+		msg := "server/web/node_modules has no chart.js (run `npm ci` in server/web): the vendored Chart.js was NOT checked"
+		if os.Getenv("CI") != "" {
+			t.Fatal(msg)
+		}
+		fmt.Fprintln(os.Stderr, "!!! "+msg+" !!!")
+		t.Skip(msg)
+	}
+	for served, from := range map[string]string{
+		"chart.umd.min.js":    filepath.Join(installed, "dist", "chart.umd.min.js"),
+		"chart.js.LICENSE.md": filepath.Join(installed, "LICENSE.md"),
+	} {
+		a, err := os.ReadFile(filepath.Join("static", "vendor", served))
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := os.ReadFile(from)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(a, b) {
+			t.Errorf("static/vendor/%s differs from %s: copy it again after changing the pinned version", served, from)
+		}
+		if served == "chart.umd.min.js" && !bytes.Contains(a[:200], []byte("Chart.js v"+want)) {
+			t.Errorf("static/vendor/%s does not say it is Chart.js v%s:\n%s", served, want, a[:200])
+		}
+	}
+}

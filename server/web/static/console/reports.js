@@ -47,7 +47,13 @@ async function ready() {
   /** @type {HTMLSelectElement} */ ($('groupBy')).value = q.get('groupBy') ?? 'township';
   const list = /** @type {any[]} */ (await page.api.policies());
   const policy = /** @type {HTMLSelectElement} */ ($('policy'));
-  policy.replaceChildren(...list.map((p) => h('option', { value: p.id }, `${p.name}（${p.id}）`)));
+  const fill = () => {
+    const keep = policy.value;
+    policy.replaceChildren(...list.map((p) => h('option', { value: p.id }, `${page.lang === 'en' && p.nameEn ? p.nameEn : p.name}（${p.id}）`)));
+    if (keep) policy.value = keep;
+  };
+  fill();
+  page.onLang.push(fill);
   if (q.get('policy')) policy.value = q.get('policy') ?? '';
   await learnNames(policy.value);
   policy.addEventListener('change', () => { learnNames(policy.value); });
@@ -138,7 +144,8 @@ function table(rows, totals, groupBy) {
   const cols = ['visits', 'persons', 'total', 'fundTotal', 'cash', 'perCapita', 'effectiveRatio'];
   const cells = (/** @type {Row} */ r) => cols.map((c) => h('td', { 'data-key': c },
     c === 'effectiveRatio' ? percent(r.effectiveRatio) : String(/** @type {any} */ (r)[c])));
-  const head = h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, page.t('period')), h('th', { scope: 'col' }, page.t(`group.${groupBy}`)),
+  const group = page.t(`group.${groupBy}`);
+  const head = h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, page.t('period')), h('th', { scope: 'col' }, group.charAt(0).toUpperCase() + group.slice(1)),
     ...cols.map((c) => h('th', { scope: 'col' }, page.t(c)))));
   const body = h('tbody');
   if (totals.length === 0) body.append(h('tr', {}, h('td', { colspan: String(cols.length + 2) }, page.t('noRows'))));

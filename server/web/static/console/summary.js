@@ -109,7 +109,7 @@ function common(title) {
     animation: false,
     responsive: true,
     maintainAspectRatio: false,
-    plugins: { title: { display: true, text: title, font: { size: 16 } }, legend: { position: 'top' }, tooltip: tooltips() },
+    plugins: { title: { display: true, text: title, font: { size: 16 } }, legend: { position: 'top', labels: { usePointStyle: true } }, tooltip: tooltips() },
   };
 }
 
@@ -123,14 +123,14 @@ function common(title) {
  */
 export function groupsChart(groups, labels, title, lang) {
   const o = common(title);
-  o.scales = { y: { beginAtZero: true, position: 'left' }, visits: { beginAtZero: true, position: 'right', grid: { drawOnChartArea: false } } };
+  o.scales = { y: { beginAtZero: true, position: 'left' }, visits: { beginAtZero: true, position: 'right', grid: { drawOnChartArea: false }, ticks: { precision: 0 } } };
   return {
     type: 'bar',
     data: {
       labels,
       datasets: [
-        { label: t(lang, 'ds.fund'), data: groups.map((g) => drawn(g.fundTotal)), exact: groups.map((g) => g.fundTotal), yAxisID: 'y', backgroundColor: '#0b5cad' },
-        { label: t(lang, 'ds.visits'), data: groups.map((g) => g.visits), exact: groups.map((g) => String(g.visits)), yAxisID: 'visits', backgroundColor: '#f0b400' },
+        { label: t(lang, 'ds.fund'), data: groups.map((g) => drawn(g.fundTotal)), exact: groups.map((g) => g.fundTotal), yAxisID: 'y', pointStyle: 'rect', backgroundColor: '#0b5cad' },
+        { label: t(lang, 'ds.visits'), data: groups.map((g) => g.visits), exact: groups.map((g) => String(g.visits)), yAxisID: 'visits', pointStyle: 'rect', backgroundColor: '#f0b400' },
       ],
     },
     options: o,
@@ -145,7 +145,7 @@ export function groupsChart(groups, labels, title, lang) {
  */
 export function trendChart(rows, title, lang) {
   const o = common(title);
-  o.scales = { y: { beginAtZero: true, position: 'left' }, visits: { beginAtZero: true, position: 'right', grid: { drawOnChartArea: false } } };
+  o.scales = { y: { beginAtZero: true, position: 'left' }, visits: { beginAtZero: true, position: 'right', grid: { drawOnChartArea: false }, ticks: { precision: 0 } } };
   return {
     type: 'line',
     data: {
@@ -171,13 +171,13 @@ export function budgetChart(b, title, lang) {
   o.scales = { y: { beginAtZero: true } };
   /** @type {any[]} */
   const datasets = [
-    { type: 'bar', label: t(lang, 'ds.month'), data: b.months.map((m) => drawn(m.fundTotal)), exact: b.months.map((m) => m.fundTotal), backgroundColor: '#7aa7d6', order: 2 },
+    { type: 'bar', label: t(lang, 'ds.month'), pointStyle: 'rect', data: b.months.map((m) => drawn(m.fundTotal)), exact: b.months.map((m) => m.fundTotal), backgroundColor: '#7aa7d6', order: 2 },
     { type: 'line', label: t(lang, 'ds.cumulative'), data: b.months.map((m) => drawn(m.cumulative)), exact: b.months.map((m) => m.cumulative), borderColor: '#0b5cad', backgroundColor: '#0b5cad', order: 1 },
   ];
   if (b.budget !== undefined) {
     const budget = b.budget;
     datasets.push({ type: 'line', label: t(lang, 'ds.budget'), data: b.months.map(() => drawn(budget)), exact: b.months.map(() => budget),
-      borderColor: '#b00020', backgroundColor: '#b00020', borderDash: [6, 4], pointRadius: 0, order: 0 });
+      borderColor: '#b00020', backgroundColor: '#b00020', borderDash: [6, 4], pointRadius: 0, pointStyle: 'line', order: 0 });
   }
   return { type: 'bar', data: { labels: b.months.map((m) => periodLabel(m.month, lang)), datasets }, options: o };
 }
