@@ -79,7 +79,9 @@ type Server struct {
 	gate    *gate
 	cors    CORS
 	budgets map[int]money.Amount
-	router  *mux.Router
+	// progress is how far the roster imports running have read.
+	progress progresses
+	router   *mux.Router
 	// publicRoutes are the routes that need no key, which alone answer CORS.
 	publicRoutes map[*mux.Route]bool
 
@@ -178,6 +180,7 @@ func (s *Server) routes() *mux.Router {
 	handle(http.MethodGet, "/v1/households", county, s.listHouseholds)
 	handle(http.MethodGet, "/v1/households/{id}/record", county, s.householdRecord)
 	handle(http.MethodPost, "/v1/registry/import", county, s.importRoster)
+	handle(http.MethodGet, "/v1/registry/import/progress", county, s.importProgress)
 	handle(http.MethodPost, "/v1/cards/{number}/events", county, s.cardEvent)
 	handle(http.MethodGet, "/v1/cards/{number}", county, s.card)
 	handle(http.MethodPost, "/v1/rosters/validate", county, s.validateRoster)

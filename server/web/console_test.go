@@ -404,6 +404,10 @@ func testConsole(t *testing.T, ctx context.Context, exe string, c *consoleServer
 		if o := outcome(); !strings.Contains(o, "导入成功：3 行，1 户，3 人") || len(problems()) != 0 {
 			t.Errorf("GBK roster: %q %+v", o, problems())
 		}
+		// The page named the import's progress; the server counted the rows under it.
+		if got := fetched(p, `fetch('/v1/registry/import/progress?id=' + document.documentElement.dataset.progressId).then((r) => r.json()).then((e) => JSON.stringify(e.result))`); !strings.Contains(got, `"rows":3,"done":true`) {
+			t.Errorf("the import's progress: %s", got)
+		}
 		if pe, err := c.ledger.Person(context.Background(), personC); err != nil || pe.Household != "H3" || pe.Name != "王四" {
 			t.Errorf("%s after the GBK import: %+v %v", personC, pe, err)
 		}

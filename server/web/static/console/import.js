@@ -78,10 +78,19 @@ async function send() {
   bar.hidden = false;
   bar.value = 0;
   /** @type {HTMLButtonElement} */ ($('upload')).disabled = true;
+  // The roster import says how many rows it has checked, under an id of the page's.
+  // (getRandomValues, not randomUUID: a county server on plain http is no secure context.)
+  const progress = kind === 'roster' ? Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('') : '';
+  document.documentElement.dataset.progressId = progress;
+  /** @type {ReturnType<typeof setInterval> | undefined} */
+  let poll;
+  const query = new URLSearchParams({ charset });
+  if (progress) query.set('progress', progress);
   try {
-    const res = await upload(`${routes[kind]}?${new URLSearchParams({ charset })}`, file, (done) => {
+    const res = await upload(`${routes[kind]}?${query}`, file, (done) => {
       bar.value = done;
       text.textContent = done < 1 ? page.t('uploading', { pct: `${Math.floor(done * 100)}%` }) : page.t('processing');
+      if (done === 1 && progress && poll === undefined) poll = setInterval(() => checked(progress), 500);
     });
     last = { kind, ...res };
     text.textContent = '';
@@ -89,9 +98,21 @@ async function send() {
   } catch (e) {
     text.textContent = page.problem(e);
   } finally {
+    clearInterval(poll);
     /** @type {HTMLButtonElement} */ ($('upload')).disabled = false;
     document.documentElement.dataset.imported = String(Number(document.documentElement.dataset.imported ?? 0) + 1);
   }
+}
+
+/**
+ * checked shows how many rows the server has checked of the import running under id.
+ * @param {string} id
+ */
+async function checked(id) {
+  try {
+    const p = await page.get('/v1/registry/import/progress', { id });
+    if (!p.done) $('progress-text').textContent = page.t('checked', { rows: p.rows });
+  } catch { /* not started yet, or another replica's: the upload bar stays */ }
 }
 
 /** outcome shows the last import's answer: the counts, or every problem by row and column. */
