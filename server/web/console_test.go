@@ -281,6 +281,20 @@ func testConsole(t *testing.T, ctx context.Context, exe string, c *consoleServer
 			t.Errorf("CSV export starts %s, want the UTF-8 byte-order mark", head)
 		}
 		shot("console-reports.png")
+		// Printed: the charts and the table, not the form.
+		pdf, err := chromedp.Run(p.ctx, chromedp.PrintToPDF(chromedp.PDFPreferCSSPageSize()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		txt := pdfText(t, pdf, filepath.Join(out, "console-reports.pdf"))
+		for _, r := range totals.Rows {
+			if !strings.Contains(txt, r.FundTotal.String()) || !strings.Contains(txt, r.PerCapita.String()) {
+				t.Errorf("printed reports lack %s's %s and %s:\n%s", r.Period, r.FundTotal, r.PerCapita, txt)
+			}
+		}
+		if strings.Contains(txt, "查询") || strings.Contains(txt, "导出") {
+			t.Errorf("printed reports show the page's controls:\n%s", txt)
+		}
 		n := drawn()
 		p.do(chromedp.Click(chromedp.ID("lang")))
 		wait("the charts redrawn in English", fmt.Sprintf(`Number(document.documentElement.dataset.drawn) > %d`, n))

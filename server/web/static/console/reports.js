@@ -160,9 +160,9 @@ function table(rows, totals, groupBy) {
   $('table').replaceChildren(head, body);
 }
 
-// A chart is drawn for the screen; printed, it is redrawn to the paper's width.
-window.addEventListener('beforeprint', () => { for (const c of Object.values(charts)) c.resize(); });
-window.addEventListener('afterprint', () => { for (const c of Object.values(charts)) c.resize(); });
+// A chart is drawn for the screen; printed, it is redrawn to the paper's width once
+// the print layout applies (beforeprint comes before it), and back after.
+window.matchMedia('print').addEventListener('change', () => { for (const c of Object.values(charts)) c.resize(); });
 /** @type {any} */ (globalThis).ncmsCharts = charts;
 
 page.onLang.push(() => { labelControls(); draw(); });
