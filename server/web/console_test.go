@@ -41,6 +41,7 @@ const (
 type consoleServer struct {
 	URL     string
 	county  string // a county key, for the figures the test compares the page's with
+	inst    string // H001's key
 	ledger  *ledger.Ledger
 	budget  string
 	persons []string
@@ -72,10 +73,15 @@ func startConsole(t *testing.T, dsn string) *consoleServer {
 		must(srv.Ledger.PutPerson(ctx, p))
 	}
 	key := srv.Key(t, ledger.RoleInstitution, "H001")
+	c.inst = key
 	for i, s := range []struct{ person, class, admission, discharge, amount string }{
 		{personA, "county", "2025-03-02", "2025-03-09", "1000.00"},
 		{personB, "township", "2025-03-05", "2025-03-08", "800.00"},
 		{personC, "county", "2025-03-20", "2025-03-25", "2345.67"},
+		// A's second stay in March: the month's fund total is then not a whole number of
+		// fen for each of its three persons, so Hu county's truncated per-capita differs
+		// from a rounded one.
+		{personA, "county", "2025-03-26", "2025-03-28", "1000.04"},
 		{personC, "county", "2025-04-02", "2025-04-09", "3000.00"},
 		{personA, "township", "2025-05-11", "2025-05-13", "600.50"},
 	} {
@@ -268,7 +274,15 @@ func testConsole(t *testing.T, ctx context.Context, exe string, c *consoleServer
 		if line := eval[string](p, `document.getElementById('budget-line').textContent`); !strings.Contains(line, c.budget) || !strings.Contains(line, b.Spent.String()) {
 			t.Errorf("budget line %q", line)
 		}
-		// The table's totals are the server's, per capita rounded as Hu county does (down).
+		// The table's totals are the server's, per capita rounded as Hu county does (down),
+		// which in March is not what rounding half up gives.
+		var rounded report.Summary
+		if r := call(t, c.URL, c.county, http.MethodGet, "/v1/reports/summary?"+strings.Replace(query, "groupBy=township&policy=hu-county", "groupBy=none&policy=pingluo-original", 1), ""); json.Unmarshal(r.result, &rounded) != nil || len(rounded.Rows) != 3 {
+			t.Fatalf("summary rounded half up: %s", r.body)
+		}
+		if totals.Rows[0].PerCapita.Cmp(rounded.Rows[0].PerCapita) == 0 {
+			t.Fatalf("March's per capita is %s truncated and rounded: the test's data do not tell the rounding apart", totals.Rows[0].PerCapita)
+		}
 		for _, r := range totals.Rows {
 			got := eval[string](p, fmt.Sprintf(`document.querySelector('tr[data-total][data-period=%q] [data-key=perCapita]').textContent`, r.Period))
 			if got != r.PerCapita.String() {
