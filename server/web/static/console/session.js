@@ -22,6 +22,8 @@ export class Page {
     this.operator = null;
     /** @type {Array<() => void>} */
     this.onLang = [];
+    /** ready ran: signing out and in again keeps the page as it was wired. */
+    this.wired = false;
   }
 
   /** @param {string} key @param {Record<string, string | number>} [vars] */
@@ -54,7 +56,10 @@ export class Page {
           /** @type {HTMLInputElement} */ ($('login-password')).value);
         this.operator = s.operator;
         this.show();
-        await ready();
+        if (!this.wired) {
+          this.wired = true;
+          await ready();
+        }
       } catch (e) {
         msg.textContent = this.problem(e);
         msg.hidden = false;
@@ -66,7 +71,10 @@ export class Page {
       if (!(e instanceof ApiError) || e.offline) $('status').textContent = this.problem(e);
     }
     this.show();
-    if (this.operator) await ready();
+    if (this.operator) {
+      this.wired = true;
+      await ready();
+    }
     document.documentElement.dataset.ready = 'true';
   }
 
