@@ -528,7 +528,7 @@ func TestVendored(t *testing.T) {
 			t.Fatal(err)
 		}
 		if !bytes.Equal(a, b) {
-			t.Errorf("static/vendor/%s differs from %s: copy it again after changing the pinned version", served, from)
+			t.Errorf("static/vendor/%s differs from %s: run `npm run vendor` in server/web after changing the pinned version", served, from)
 		}
 		if served == "chart.umd.min.js" && !bytes.Contains(a[:200], []byte("Chart.js v"+want)) {
 			t.Errorf("static/vendor/%s does not say it is Chart.js v%s:\n%s", served, want, a[:200])
