@@ -21,6 +21,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/ruralhealth/ncms/core/money"
 	"github.com/ruralhealth/ncms/server/ledger"
 )
 
@@ -54,6 +55,9 @@ type Options struct {
 	// CORS lets the public routes be called from other origins' pages; the zero
 	// value allows none.
 	CORS CORS
+	// Budgets are the county's annual budgets for the funds (年度基金预算) by year,
+	// which GET /v1/reports/budget sets the year's spending against.
+	Budgets map[int]money.Amount
 }
 
 // DefaultKeyCacheTTL is the default of Options.KeyCacheTTL.
@@ -74,7 +78,10 @@ type Server struct {
 	keys    *keyCache
 	gate    *gate
 	cors    CORS
-	router  *mux.Router
+	budgets map[int]money.Amount
+	// progress is how far the roster imports running have read.
+	progress progresses
+	router   *mux.Router
 	// publicRoutes are the routes that need no key, which alone answer CORS.
 	publicRoutes map[*mux.Route]bool
 
@@ -84,7 +91,7 @@ type Server struct {
 // New returns a Server over the ledger. It fails only when o.Registry holds other
 // collectors under the names of the server's metrics.
 func New(l *ledger.Ledger, o Options) (*Server, error) {
-	s := &Server{ledger: l, calc: o.Calculator, log: o.Logger, web: o.Web, reg: o.Registry, cors: o.CORS,
+	s := &Server{ledger: l, calc: o.Calculator, log: o.Logger, web: o.Web, reg: o.Registry, cors: o.CORS, budgets: o.Budgets,
 		publicRoutes: map[*mux.Route]bool{}}
 	if s.calc == nil {
 		s.calc = ledger.Native(l.Engine())
@@ -180,6 +187,7 @@ func (s *Server) routes() *mux.Router {
 	handle(http.MethodGet, "/v1/households", county, s.listHouseholds)
 	handle(http.MethodGet, "/v1/households/{id}/record", county, s.householdRecord)
 	handle(http.MethodPost, "/v1/registry/import", county, s.importRoster)
+	handle(http.MethodGet, "/v1/registry/import/progress", county, s.importProgress)
 	handle(http.MethodPost, "/v1/cards/{number}/events", county, s.cardEvent)
 	handle(http.MethodGet, "/v1/cards/{number}", county, s.card)
 	handle(http.MethodPost, "/v1/rosters/validate", county, s.validateRoster)
@@ -191,6 +199,7 @@ func (s *Server) routes() *mux.Router {
 	// ---- Reports (server/report) ----
 	handle(http.MethodGet, "/v1/reports/summary", reports, s.summary)
 	handle(http.MethodGet, "/v1/reports/notice", reports, s.notice)
+	handle(http.MethodGet, "/v1/reports/budget", reports, s.budget)
 	handle(http.MethodGet, "/v1/reports/audit", reports, s.audit)
 	handle(http.MethodGet, "/v1/reports/audit/flags", reports, s.listAuditFlags)
 

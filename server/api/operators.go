@@ -268,11 +268,15 @@ type importResult struct {
 // importFacilities answers POST /v1/facilities/import: a register CSV, every row or
 // none, each problem by row and column.
 func (s *Server) importFacilities(w http.ResponseWriter, r *http.Request, _ *ledger.Key) error {
+	enc, err := charset(r)
+	if err != nil {
+		return err
+	}
 	body, err := readBody(w, r, ImportLimit)
 	if err != nil {
 		return err
 	}
-	n, err := s.ledger.ImportFacilities(r.Context(), bytes.NewReader(body))
+	n, err := s.ledger.ImportFacilitiesIn(r.Context(), bytes.NewReader(body), enc)
 	if err != nil {
 		return err
 	}

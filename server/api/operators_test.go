@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/tls"
+	"golang.org/x/text/encoding/simplifiedchinese"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -396,6 +397,20 @@ func testFacilityImport(t *testing.T, d *desk) {
 	if err := jsonv2.Unmarshal(r.env.Result, &fs); err != nil || len(fs) != 2 || fs[0].Code != "H001" || fs[1].Class != "township" || !fs[1].InCounty || fs[1].To.String() != "2025-12-31" {
 		t.Errorf("register %s (%v)", r.env.Result, err)
 	}
+	// A register saved by a spreadsheet in China is GBK: detected, or named by charset=.
+	gbk, err := simplifiedchinese.GBK.NewEncoder().String("code,name,class,township,inCounty,designated,from,to\n" +
+		"H006,通伏乡卫生院,township,通伏乡,是,是,2025-01-01,\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{"", "?charset=gbk"} {
+		want(t, "GBK import "+q, d.do("POST", "/v1/facilities/import"+q, d.county, gbk), 200, "")
+		r = d.do("GET", "/v1/facilities?code=H006", d.county, "")
+		if !strings.Contains(string(r.env.Result), "通伏乡卫生院") {
+			t.Errorf("H006 after the GBK import %q: %s", q, r.env.Result)
+		}
+	}
+	want(t, "charset=latin1", d.do("POST", "/v1/facilities/import?charset=latin1", d.county, gbk), 422, core.FieldInvalid)
 	// PUT replaces the period with the same start.
 	r = d.do("PUT", "/v1/facilities/H002", d.county, `{"name":"头闸中心卫生院","class":"township","township":"头闸镇","inCounty":true,"designated":true,"from":"2025-01-01","to":""}`)
 	want(t, "put", r, 200, "")

@@ -85,8 +85,13 @@ func (s *Server) importRoster(w http.ResponseWriter, r *http.Request, _ *ledger.
 	if err != nil {
 		return err
 	}
+	progress, done, err := s.progress.start(r.URL.Query().Get("progress"))
+	if err != nil {
+		return err
+	}
+	defer done()
 	body := http.MaxBytesReader(w, r.Body, ImportLimit)
-	rep, err := s.ledger.Import(r.Context(), body, ledger.ImportOptions{Encoding: enc})
+	rep, err := s.ledger.Import(r.Context(), body, ledger.ImportOptions{Encoding: enc, Progress: progress})
 	var mbe *http.MaxBytesError
 	switch {
 	case errors.As(err, &mbe):

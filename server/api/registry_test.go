@@ -218,3 +218,27 @@ func (newlines) Read(p []byte) (int, error) {
 	}
 	return len(p), nil
 }
+
+// TestImportProgress names a roster import's progress and reads it afterwards: the
+// rows read, done; an unknown id is 404 and a malformed one refuses the import.
+func TestImportProgress(t *testing.T) {
+	f := newFixture(t, api.Options{})
+	roster := gbkRoster(t)
+	if r := f.do(http.MethodPost, "/v1/registry/import?progress=roster-0001", f.county, roster); r.status != http.StatusOK {
+		t.Fatalf("import: %d %s", r.status, r.body)
+	}
+	r := f.do(http.MethodGet, "/v1/registry/import/progress?id=roster-0001", f.county, "")
+	if r.status != http.StatusOK || string(r.env.Result) != `{"id":"roster-0001","rows":1,"done":true}` {
+		t.Fatalf("progress: %d %s", r.status, r.body)
+	}
+	if r := f.do(http.MethodGet, "/v1/registry/import/progress?id=roster-0002", f.county, ""); r.status != http.StatusNotFound {
+		t.Errorf("unknown id: %d %s", r.status, r.body)
+	}
+	if r := f.do(http.MethodGet, "/v1/registry/import/progress?id=roster-0001", f.h1, ""); r.status != http.StatusForbidden {
+		t.Errorf("an institution's key: %d", r.status)
+	}
+	r = f.do(http.MethodPost, "/v1/registry/import?progress=no", f.county, roster)
+	if code, at := r.first(); r.status != http.StatusUnprocessableEntity || code != core.FieldInvalid || at != "/progress" {
+		t.Errorf("a short id: %d %s", r.status, r.body)
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"strconv"
 	"time"
 
 	"github.com/ruralhealth/ncms/core"
@@ -130,6 +131,37 @@ func (s *Server) notice(w http.ResponseWriter, r *http.Request, _ *ledger.Key) e
 		return writeCSV(w, "notice", lang, n.WriteCSV)
 	}
 	return writeOK(w, http.StatusOK, n)
+}
+
+// budget answers GET /v1/reports/budget?year=YYYY: the year's fund spending month
+// by month against the budget the server was started with.
+func (s *Server) budget(w http.ResponseWriter, r *http.Request, _ *ledger.Key) error {
+	v := r.URL.Query().Get("year")
+	year, err := strconv.Atoi(v)
+	if err != nil || len(v) != 4 {
+		var es core.Errors
+		if v == "" {
+			es.Add(core.FieldRequired, "/year", "")
+		} else {
+			es.AddText(core.FieldInvalid, "/year", "want YYYY", "应为四位年份 YYYY")
+		}
+		return es.Err()
+	}
+	var budget *money.Amount
+	if a, ok := s.budgets[year]; ok {
+		budget = &a
+	}
+	rg := report.YearRange(year)
+	var b *report.Budget
+	err = s.view(r.Context(), func(tx ledger.Tx) error {
+		var err error
+		b, err = report.BuildBudget(report.Journal(r.Context(), tx, rg.From, rg.To), year, budget)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	return writeOK(w, http.StatusOK, b)
 }
 
 // audit answers GET /v1/reports/audit: drug share above the policy's limit, one bill

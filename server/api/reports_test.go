@@ -99,6 +99,28 @@ func TestReports(t *testing.T) {
 			t.Fatalf("notice CSV:\n%s", csv.body)
 		}
 	})
+	t.Run("budget", func(t *testing.T) {
+		// S2 is reversed by now: the year's spending is S1's alone, all of it in March.
+		r := f.do(http.MethodGet, "/v1/reports/budget?year=2025", f.county, "")
+		var b report.Budget
+		mustUnmarshal(t, r.env.Result, &b)
+		if r.status != http.StatusOK || b.Spent.Cmp(first.FundTotal) != 0 || b.Budget != nil || b.Share != nil ||
+			len(b.Months) != 12 || b.Months[2].FundTotal.Cmp(first.FundTotal) != 0 || b.Months[11].Cumulative.Cmp(first.FundTotal) != 0 {
+			t.Fatalf("budget without one: %d %s", r.status, r.body)
+		}
+		for _, tc := range []struct {
+			query string
+			code  core.Code
+		}{{"", core.FieldRequired}, {"year=25", core.FieldInvalid}, {"year=abcd", core.FieldInvalid}} {
+			r := f.do(http.MethodGet, "/v1/reports/budget?"+tc.query, f.county, "")
+			if c, p := r.first(); r.status != http.StatusUnprocessableEntity || c != tc.code || p != "/year" {
+				t.Errorf("%q: %d %s at %s", tc.query, r.status, c, p)
+			}
+		}
+		if r := f.do(http.MethodGet, "/v1/reports/budget?year=2025", f.h1, ""); r.status != http.StatusForbidden {
+			t.Errorf("institution key: %d", r.status)
+		}
+	})
 	t.Run("audit", func(t *testing.T) {
 		// S2 is reversed by now; settle the bill again as S3 to raise both flags.
 		if r := f.do(http.MethodPost, "/v1/settlements", f.h1, settle("S3", "H001", "1000.00")); r.status != http.StatusCreated {
@@ -179,5 +201,27 @@ func mustUnmarshal(t *testing.T, b []byte, v any) {
 	t.Helper()
 	if err := jsonv2.Unmarshal(b, v); err != nil {
 		t.Fatalf("%v\n%s", err, b)
+	}
+}
+
+// TestBudget sets the year's spending against the budget the server was started with.
+func TestBudget(t *testing.T) {
+	f := newFixture(t, api.Options{Budgets: map[int]money.Amount{2025: money.MustAmount("1000.00")}})
+	f.seed()
+	first, err := f.l.Entry(context.Background(), "", 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := f.do(http.MethodGet, "/v1/reports/budget?year=2025", f.county, "")
+	var b report.Budget
+	mustUnmarshal(t, r.env.Result, &b)
+	want := money.Ratio(first.FundTotal, money.MustAmount("1000.00"))
+	if r.status != http.StatusOK || b.Budget == nil || b.Budget.String() != "1000.00" || b.Share == nil || b.Share.String() != want.String() {
+		t.Fatalf("budget: %d %s, want share %s", r.status, r.body, want)
+	}
+	// Another year has no budget.
+	r = f.do(http.MethodGet, "/v1/reports/budget?year=2024", f.county, "")
+	if r.status != http.StatusOK || bytes.Contains(r.env.Result, []byte(`"budget"`)) || !bytes.Contains(r.env.Result, []byte(`"spent":"0.00"`)) {
+		t.Fatalf("2024: %d %s", r.status, r.body)
 	}
 }

@@ -38,6 +38,7 @@ import (
 
 	"github.com/ruralhealth/ncms/core"
 	"github.com/ruralhealth/ncms/core/engine"
+	"github.com/ruralhealth/ncms/core/money"
 	"github.com/ruralhealth/ncms/server/api"
 	"github.com/ruralhealth/ncms/server/ledger"
 	"github.com/ruralhealth/ncms/server/store"
@@ -91,6 +92,7 @@ type serveFlags struct {
 	drain                                                  time.Duration
 	public                                                 api.PublicLimits
 	cors                                                   api.CORS
+	budgets                                                map[int]money.Amount
 }
 
 // Serve runs the county server until ctx ends.
@@ -120,6 +122,17 @@ func (c *Command) Serve(ctx context.Context, args []string) error {
 			return fmt.Errorf("%q is neither * nor an http(s):// origin", v)
 		}
 		f.cors.Origins = append(f.cors.Origins, strings.TrimSuffix(v, "/"))
+		return nil
+	})
+	fs.Func("budget", "the county's annual budget for the funds as YEAR=AMOUNT (2026=7500000.00), which the console's reports chart the year's spending against; repeat for more years", func(v string) error {
+		year, amount, err := parseBudget(v)
+		if err != nil {
+			return err
+		}
+		if f.budgets == nil {
+			f.budgets = map[int]money.Amount{}
+		}
+		f.budgets[year] = amount
 		return nil
 	})
 	if err := fs.Parse(args); err != nil {
@@ -184,7 +197,7 @@ func (c *Command) Serve(ctx context.Context, args []string) error {
 	}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	srv, err := api.New(l, api.Options{Logger: log, Web: page, Registry: reg, Calculator: calc, Public: f.public, CORS: f.cors})
+	srv, err := api.New(l, api.Options{Logger: log, Web: page, Registry: reg, Calculator: calc, Public: f.public, CORS: f.cors, Budgets: f.budgets})
 	if err != nil {
 		return err
 	}
@@ -198,6 +211,20 @@ func (c *Command) Serve(ctx context.Context, args []string) error {
 		c.Listening(ln.Addr().String())
 	}
 	return srv.Serve(ctx, ln, api.ServeOptions{DrainDelay: f.drain})
+}
+
+// parseBudget reads a --budget value, YEAR=AMOUNT in yuan.
+func parseBudget(v string) (int, money.Amount, error) {
+	y, a, ok := strings.Cut(v, "=")
+	year, err := strconv.Atoi(y)
+	if !ok || err != nil || len(y) != 4 {
+		return 0, money.Amount{}, fmt.Errorf("%q: want YEAR=AMOUNT, as 2026=7500000.00", v)
+	}
+	amount, err := money.ParseAmount(a)
+	if err != nil {
+		return 0, money.Amount{}, fmt.Errorf("%q: %w", v, err)
+	}
+	return year, amount, nil
 }
 
 // adminKey makes the county administrator's key on a database without one, prints

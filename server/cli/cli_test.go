@@ -169,6 +169,10 @@ func TestServeBadFlags(t *testing.T) {
 		{"--public-body-limit", "lots"},
 		{"--public-budget", "0"},
 		{"--cors-origin", "county.example"},
+		{"--budget", "7500000"},
+		{"--budget", "25=7500000"},
+		{"--budget", "2025=lots"},
+		{"--budget", "2025=1.234"},
 	} {
 		c := &Command{Stdout: io.Discard, Stderr: io.Discard}
 		args = append([]string{"--db", filepath.Join(dir, "ncms.db"), "--admin-key", filepath.Join(dir, "admin.key"), "--addr", "127.0.0.1:0"}, args...)
@@ -418,6 +422,26 @@ func TestRedactDSN(t *testing.T) {
 	} {
 		if got := redactDSN(in); got != want {
 			t.Errorf("redactDSN(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestParseBudget(t *testing.T) {
+	for _, tc := range []struct {
+		in     string
+		year   int
+		amount string
+		ok     bool
+	}{
+		{"2026=7500000", 2026, "7500000.00", true},
+		{"2025=1234.5", 2025, "1234.50", true},
+		{"2025", 0, "", false},
+		{"abcd=1", 0, "", false},
+		{"2025=-1", 0, "", false},
+	} {
+		year, amount, err := parseBudget(tc.in)
+		if (err == nil) != tc.ok || (tc.ok && (year != tc.year || amount.String() != tc.amount)) {
+			t.Errorf("%q: %d %s %v", tc.in, year, amount, err)
 		}
 	}
 }

@@ -143,11 +143,22 @@ const MaxFacilityRows = 100000
 // designated,from,to; flags true/false, 1/0 or 是/否; dates YYYY-MM-DD, to may be
 // empty; the class one of a held policy's facility classes) and stores every row, or none: every problem is returned with its path
 // /rows/{n}/{column}, n counting data rows from 1. It returns the rows stored.
+// The file's encoding is detected as a roster's is (UTF-8, or GBK as a spreadsheet
+// in China saves it); ImportFacilitiesIn names it.
 func (l *Ledger) ImportFacilities(ctx context.Context, r io.Reader) (int, error) {
+	return l.ImportFacilitiesIn(ctx, r, EncodingAuto)
+}
+
+// ImportFacilitiesIn is ImportFacilities of a file in the encoding enc.
+func (l *Ledger) ImportFacilitiesIn(ctx context.Context, r io.Reader, enc Encoding) (int, error) {
 	if err := l.fresh(ctx); err != nil {
 		return 0, err
 	}
-	cr := csv.NewReader(r)
+	text, err := decodeRoster(r, enc)
+	if err != nil {
+		return 0, err
+	}
+	cr := csv.NewReader(text)
 	cr.FieldsPerRecord = -1
 	head, err := cr.Read()
 	if errors.Is(err, io.EOF) {

@@ -172,9 +172,7 @@ func BuildSummary(entries iter.Seq2[*ledger.Entry, error], q SummaryQuery) (*Sum
 		for k, amt := range a.funds {
 			r.Funds = append(r.Funds, ledger.FundPaid{Fund: k.fund, Kind: k.kind, Amount: amt})
 		}
-		slices.SortFunc(r.Funds, func(x, y ledger.FundPaid) int {
-			return cmp.Or(cmp.Compare(x.Fund, y.Fund), cmp.Compare(x.Kind, y.Kind))
-		})
+		sortFunds(r.Funds)
 		r.PerCapita = money.MulDiv(r.FundTotal, money.Yuan(1), money.Yuan(int64(r.Persons)), scale, mode)
 		r.EffectiveRatio = money.Ratio(r.FundTotal, r.Total)
 		s.Rows = append(s.Rows, r)
@@ -183,4 +181,11 @@ func BuildSummary(entries iter.Seq2[*ledger.Entry, error], q SummaryQuery) (*Sum
 		return cmp.Or(x.Start.Compare(y.Start), cmp.Compare(x.Group, y.Group))
 	})
 	return s, nil
+}
+
+// sortFunds orders fund payments by fund code, then kind.
+func sortFunds(fs []ledger.FundPaid) {
+	slices.SortFunc(fs, func(x, y ledger.FundPaid) int {
+		return cmp.Or(cmp.Compare(x.Fund, y.Fund), cmp.Compare(x.Kind, y.Kind))
+	})
 }

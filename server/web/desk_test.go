@@ -34,7 +34,7 @@ import (
 )
 
 // TestDeskNode runs the desk's unit tests of its pure modules (money, i18n, fee
-// lists, the claim) under Node, so that go test runs them too.
+// lists, the claim) and the console's (report periods and charts, import problems) under Node, so that go test runs them too.
 func TestDeskNode(t *testing.T) {
 	node, err := exec.LookPath("node")
 	if err != nil {
@@ -45,7 +45,7 @@ func TestDeskNode(t *testing.T) {
 		fmt.Fprintln(os.Stderr, "!!! "+msg+" !!!")
 		t.Skip(msg)
 	}
-	out, err := exec.Command(node, "--test", "--test-reporter=tap", filepath.Join("static", "desk", "test")).CombinedOutput()
+	out, err := exec.Command(node, "--test", "--test-reporter=tap", filepath.Join("static", "desk", "test"), filepath.Join("static", "console", "test")).CombinedOutput()
 	if err != nil {
 		t.Fatalf("node --test: %v\n%s", err, out)
 	}
@@ -59,7 +59,7 @@ func TestDeskNode(t *testing.T) {
 	}
 }
 
-// TestDeskTypes type-checks the desk's modules (// @ts-check, JSDoc types) under
+// TestDeskTypes type-checks the desk's and the console's modules (// @ts-check, JSDoc types) under
 // --strict with the TypeScript that wasm/js pins, the loader typed by its ncms.d.ts.
 func TestDeskTypes(t *testing.T) {
 	node, err := exec.LookPath("node")
@@ -89,15 +89,18 @@ func TestDeskTypes(t *testing.T) {
 	}
 	copyFile(filepath.Join("..", "..", "wasm", "js", "ncms.js"), filepath.Join(dir, "ncms.js"))
 	copyFile(filepath.Join("..", "..", "wasm", "js", "ncms.d.ts"), filepath.Join(dir, "ncms.d.ts"))
-	entries, err := os.ReadDir(filepath.Join("static", "desk"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	// The console's pages (console/) use the desk's modules: checked with them.
 	var files []string
-	for _, e := range entries {
-		if strings.HasSuffix(e.Name(), ".js") {
-			copyFile(filepath.Join("static", "desk", e.Name()), filepath.Join(dir, "desk", e.Name()))
-			files = append(files, filepath.Join("desk", e.Name()))
+	for _, sub := range []string{"desk", "console"} {
+		entries, err := os.ReadDir(filepath.Join("static", sub))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range entries {
+			if strings.HasSuffix(e.Name(), ".js") {
+				copyFile(filepath.Join("static", sub, e.Name()), filepath.Join(dir, sub, e.Name()))
+				files = append(files, filepath.Join(sub, e.Name()))
+			}
 		}
 	}
 	// Only files with // @ts-check are checked (allowJs without checkJs): the desk's.

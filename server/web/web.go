@@ -53,8 +53,16 @@ func Files() fs.FS {
 func names() []string {
 	return []string{"ncms.wasm", "ncms.js", "style.css", "boot.js", "amount.js", "app.js", "index.html",
 		"desk/i18n.js", "desk/money.js", "desk/feelist.js", "desk/claim.js", "desk/api.js",
-		"desk/views.js", "desk/desk.js", "desk/desk.css", "desk/index.html"}
+		"desk/views.js", "desk/desk.js", "desk/desk.css", "desk/index.html",
+		vendorChart, "vendor/chart.js.LICENSE.md",
+		"console/report.css", "console/words.js", "console/session.js", "console/summary.js", "console/reports.js",
+		"console/reports.html", "console/notice.js", "console/notice.html", "console/problems.js", "console/import.js",
+		"console/import.html"}
 }
+
+// vendorChart is Chart.js as its npm package ships it (package.json pins the
+// version; TestVendored checks the copy against node_modules after npm ci).
+const vendorChart = "vendor/chart.umd.min.js"
 
 func contentType(name string) string {
 	switch filepath.Ext(name) {
@@ -66,6 +74,8 @@ func contentType(name string) string {
 		return "text/css; charset=utf-8"
 	case ".wasm":
 		return "application/wasm"
+	case ".md":
+		return "text/plain; charset=utf-8"
 	}
 	return "application/octet-stream"
 }
@@ -104,6 +114,13 @@ func build(wasm, loader []byte, compress bool) (*site, error) {
 		case "ncms.js":
 			// The loader is served as it is: it is not ours to rewrite.
 			body = loader
+		case vendorChart, "vendor/chart.js.LICENSE.md":
+			// Nor are a library's files.
+			b, err := fs.ReadFile(files, name)
+			if err != nil {
+				return nil, fmt.Errorf("web: reading %s: %w", name, err)
+			}
+			body = b
 		default:
 			b, err := fs.ReadFile(files, name)
 			if err != nil {
@@ -160,13 +177,16 @@ func (s *site) versioned(from string, text []byte) []byte {
 }
 
 // relative returns how a file in dir names the file name: the same directory by its
-// base name, the top directory from one below it with "../". Other references are
-// not made by the pages.
+// base name, the top directory from one below it with "../", a sibling directory's
+// file (the console's reference to ../desk/api.js or ../vendor/…) with "../dir/".
+// Other references are not made by the pages.
 func relative(dir, name string) (string, bool) {
 	switch nd := path.Dir(name); {
 	case nd == dir:
 		return path.Base(name), true
 	case nd == "." && path.Dir(dir) == ".":
+		return "../" + name, true
+	case dir != "." && path.Dir(dir) == "." && path.Dir(nd) == ".":
 		return "../" + name, true
 	}
 	return "", false
@@ -214,9 +234,9 @@ func (s *site) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	name := strings.TrimPrefix(r.URL.Path, "/")
 	switch {
-	case name == "desk":
-		// The desk's page names its files relative to /desk/.
-		http.Redirect(w, r, "/desk/", http.StatusMovedPermanently)
+	case name == "desk" || name == "console":
+		// The desk's and the console's pages name their files relative to /desk/, /console/.
+		http.Redirect(w, r, "/"+name+"/", http.StatusMovedPermanently)
 		return
 	case name == "" || strings.HasSuffix(name, "/"):
 		name += "index.html"
@@ -231,7 +251,7 @@ func (s *site) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Add("Vary", "Accept-Encoding")
 	switch {
-	case path.Base(name) == "index.html":
+	case path.Ext(name) == ".html":
 		h.Set("Cache-Control", "no-cache")
 		h.Set("Content-Security-Policy", csp)
 		h.Set("Referrer-Policy", "no-referrer")

@@ -294,32 +294,7 @@ func TestDeskFiles(t *testing.T) {
 	}
 	// Every relative reference of the desk's page and modules, resolved against
 	// /desk/, is served at the version it names.
-	seen, named := map[string]bool{}, map[string]bool{}
-	var walk func(path string)
-	walk = func(path string) {
-		if seen[path] {
-			return
-		}
-		seen[path] = true
-		b := body(t, get(t, h, "GET", path))
-		for _, m := range regexp.MustCompile(`["']((?:\.\.?/)?[\w./-]+\.(?:js|css|wasm))\?v=([0-9a-f]{16})["']`).FindAllSubmatch(b, -1) {
-			ref, err := url.Parse(string(m[1]))
-			if err != nil {
-				t.Fatal(err)
-			}
-			target := (&url.URL{Path: path}).ResolveReference(ref).Path
-			named[target] = true
-			r := get(t, h, "GET", target+"?v="+string(m[2]))
-			if r.StatusCode != 200 || !strings.Contains(r.Header.Get("Cache-Control"), "immutable") {
-				t.Errorf("%s names %s at version %s: %s, %q", path, target, m[2], r.Status, r.Header.Get("Cache-Control"))
-				continue
-			}
-			if strings.HasSuffix(target, ".js") {
-				walk(target)
-			}
-		}
-	}
-	walk("/desk/index.html")
+	named := versionedRefs(t, h, "/desk/index.html")
 	for _, want := range []string{"/desk/desk.js", "/desk/api.js", "/desk/views.js", "/desk/feelist.js", "/ncms.js", "/ncms.wasm", "/desk/desk.css"} {
 		if !named[want] {
 			t.Errorf("the desk never names %s with its version: %v", want, named)
@@ -341,6 +316,75 @@ func TestDeskFiles(t *testing.T) {
 		}
 		if !bytes.Equal(b, body(t, get(t, h, "GET", "/"+name))) {
 			t.Errorf("%s written differs from served", name)
+		}
+	}
+}
+
+// versionedRefs follows every relative reference of the pages and the modules they
+// name, resolved against the referring file, checks each is served at the version it
+// names (immutable), and returns the files named.
+func versionedRefs(t *testing.T, h http.Handler, pages ...string) map[string]bool {
+	t.Helper()
+	seen, named := map[string]bool{}, map[string]bool{}
+	var walk func(path string)
+	walk = func(path string) {
+		if seen[path] {
+			return
+		}
+		seen[path] = true
+		b := body(t, get(t, h, "GET", path))
+		for _, m := range regexp.MustCompile(`["']((?:\.\.?/)?[\w./-]+\.(?:js|css|wasm))\?v=([0-9a-f]{16})["']`).FindAllSubmatch(b, -1) {
+			ref, err := url.Parse(string(m[1]))
+			if err != nil {
+				t.Fatal(err)
+			}
+			target := (&url.URL{Path: path}).ResolveReference(ref).Path
+			named[target] = true
+			r := get(t, h, "GET", target+"?v="+string(m[2]))
+			if r.StatusCode != 200 || !strings.Contains(r.Header.Get("Cache-Control"), "immutable") {
+				t.Errorf("%s names %s at version %s: %s, %q", path, target, m[2], r.Status, r.Header.Get("Cache-Control"))
+				continue
+			}
+			if strings.HasSuffix(target, ".js") && !strings.HasPrefix(target, "/vendor/") {
+				walk(target)
+			}
+		}
+	}
+	for _, p := range pages {
+		walk(p)
+	}
+	return named
+}
+
+// TestConsoleFiles serves the console's report, notice and import pages with their
+// policy, every module they name (their own, the desk's, Chart.js) at its version,
+// and Chart.js byte for byte as vendored.
+func TestConsoleFiles(t *testing.T) {
+	h := web.Handler(fakeModule("module"), js.Loader())
+	if res := get(t, h, "GET", "/console"); res.StatusCode != http.StatusMovedPermanently || res.Header.Get("Location") != "/console/" {
+		t.Errorf("GET /console: %s → %q, want a redirect to /console/", res.Status, res.Header.Get("Location"))
+	}
+	pages := []string{"/console/reports.html", "/console/notice.html", "/console/import.html"}
+	for _, p := range pages {
+		res := get(t, h, "GET", p)
+		if res.StatusCode != 200 || res.Header.Get("Content-Security-Policy") == "" || res.Header.Get("Cache-Control") != "no-cache" {
+			t.Errorf("GET %s: %s, CSP %q, Cache-Control %q", p, res.Status, res.Header.Get("Content-Security-Policy"), res.Header.Get("Cache-Control"))
+		}
+	}
+	named := versionedRefs(t, h, pages...)
+	for _, want := range []string{"/vendor/chart.umd.min.js", "/console/report.css", "/console/reports.js", "/console/notice.js", "/console/import.js",
+		"/console/session.js", "/console/summary.js", "/console/problems.js", "/desk/api.js", "/desk/i18n.js", "/desk/money.js", "/desk/views.js"} {
+		if !named[want] {
+			t.Errorf("the console never names %s with its version: %v", want, named)
+		}
+	}
+	for _, name := range []string{"vendor/chart.umd.min.js", "vendor/chart.js.LICENSE.md"} {
+		want, err := fs.ReadFile(web.Files(), name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(body(t, get(t, h, "GET", "/"+name)), want) {
+			t.Errorf("/%s is not served as vendored", name)
 		}
 	}
 }

@@ -43,7 +43,7 @@ export class Client {
     /** @type {Record<string, string>} */
     const headers = { Accept: 'application/json' };
     if (body !== undefined) headers['Content-Type'] = 'application/json';
-    if (method !== 'GET' && method !== 'HEAD') headers['X-CSRF-Token'] = this.csrf || csrfCookie();
+    if (method !== 'GET' && method !== 'HEAD') headers['X-CSRF-Token'] = this.token();
     let res;
     try {
       res = await fetch(this.base + path, { method, headers, credentials: 'same-origin',
@@ -61,6 +61,9 @@ export class Client {
     if (!res.ok || env.ok === false) throw new ApiError(res.status, env.errors ?? []);
     return env;
   }
+
+  /** token is the CSRF token a request other than GET sends (X-CSRF-Token). */
+  token() { return this.csrf || csrfCookie(); }
 
   /** @param {string} login @param {string} password */
   async signIn(login, password) {
