@@ -174,8 +174,15 @@ const (
 	// RatePattern is a ratio: an optional minus, at most three digits before the
 	// point and money.RatePlaces after it.
 	RatePattern = `^-?0*[0-9]{1,3}(\.[0-9]{1,4})?$`
-	// DatePattern is a calendar date, YYYY-MM-DD, or "" for none.
-	DatePattern = `^([0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01]))?$`
+	// DatePattern is a calendar date, YYYY-MM-DD, that exists and is not before 1800
+	// (as civil.Parse reads it: 2023-02-29 and 2025-04-31 are not dates), or "" for
+	// none.
+	DatePattern = `^(` + year + `-(` + monthDay + `)|` + leapYear + `-02-29)?$`
+
+	year     = `(1[89][0-9]{2}|[2-9][0-9]{3})`
+	monthDay = `(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])|(0[13-9]|1[0-2])-(29|30)|(0[13578]|1[02])-31`
+	// leapYear: divisible by 4 and not by 100, or by 400.
+	leapYear = `((1[89]|[2-9][0-9])(0[48]|[2468][048]|[13579][26])|(2[048]|[3579][26]|[468][048])00)`
 )
 
 // The patterns above restate constants of core/money; this keeps them in step at

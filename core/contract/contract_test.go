@@ -1,0 +1,286 @@
+package contract_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
+
+	"github.com/ruralhealth/ncms/core/contract"
+	"github.com/ruralhealth/ncms/core/contract/internal/gen"
+	"github.com/ruralhealth/ncms/core/engine"
+	"github.com/ruralhealth/ncms/core/policies"
+)
+
+const root = "../.."
+
+// TestGeneratedFiles regenerates every file of the contract in memory and compares
+// it byte for byte with the file in the repository, so a change to a wire type (or
+// its doc comment, or a vector the examples come from) cannot land without them.
+func TestGeneratedFiles(t *testing.T) {
+	files, err := gen.Generate(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for p, want := range files {
+		got, err := os.ReadFile(filepath.Join(root, p))
+		if err != nil || !bytes.Equal(got, want) {
+			t.Errorf("%s is stale (or missing): run `go generate ./...` and commit the result", p)
+		}
+	}
+	onDisk, err := filepath.Glob(filepath.Join(root, gen.SchemaDir, "*.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range onDisk {
+		rel, _ := filepath.Rel(root, p)
+		if _, ok := files[filepath.ToSlash(rel)]; !ok {
+			t.Errorf("%s is no longer generated: run `go generate ./...` to remove it", rel)
+		}
+	}
+	if len(files) < 25 {
+		t.Errorf("only %d files generated", len(files))
+	}
+}
+
+// TestSchemaNames checks the embedded schemas: one request and one response per
+// operation and one per document, and nothing outside the directory.
+func TestSchemaNames(t *testing.T) {
+	var want []string
+	for _, op := range contract.Operations() {
+		want = append(want, op.Name+".request", op.Name+".response")
+	}
+	for _, d := range contract.Documents() {
+		want = append(want, d.Name)
+	}
+	sort.Strings(want)
+	if got := contract.Names(); !slices.Equal(got, want) {
+		t.Errorf("Names() = %v, want %v", got, want)
+	}
+	if !slices.Equal(engine.Operations(), opNames()) {
+		t.Errorf("the registry's operations %v are not the engine's %v", opNames(), engine.Operations())
+	}
+	for _, name := range []string{"", "../contract", "settle", "settle.request.json", ".", "schemas/claim"} {
+		if _, ok := contract.Schema(name); ok {
+			t.Errorf("Schema(%q) found", name)
+		}
+	}
+	if b, ok := contract.Schema("claim"); !ok || !json.Valid(b) {
+		t.Error("no claim schema")
+	}
+}
+
+func opNames() []string {
+	var out []string
+	for _, op := range contract.Operations() {
+		out = append(out, op.Name)
+	}
+	return out
+}
+
+// schemas compiles every embedded schema with a JSON Schema 2020-12 validator.
+func schemas(t *testing.T) map[string]*jsonschema.Schema {
+	t.Helper()
+	c := jsonschema.NewCompiler()
+	out := map[string]*jsonschema.Schema{}
+	for _, name := range contract.Names() {
+		b, _ := contract.Schema(name)
+		doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(b))
+		if err != nil {
+			t.Fatal(name, err)
+		}
+		if err := c.AddResource("urn:ncms:schema:"+name, doc); err != nil {
+			t.Fatal(name, err)
+		}
+	}
+	for _, name := range contract.Names() {
+		s, err := c.Compile("urn:ncms:schema:" + name)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		out[name] = s
+	}
+	return out
+}
+
+func validate(s *jsonschema.Schema, b []byte) error {
+	v, err := jsonschema.UnmarshalJSON(bytes.NewReader(b))
+	if err != nil {
+		return err
+	}
+	return s.Validate(v)
+}
+
+// vector is the part of a conformance vector this test reads.
+type vector struct {
+	ID             string          `json:"id"`
+	Op             string          `json:"op"`
+	Policy         string          `json:"policy"`
+	PolicyDocument json.RawMessage `json:"policyDocument"`
+	Request        json.RawMessage `json:"request"`
+	RequestText    *string         `json:"requestText"`
+	Want           json.RawMessage `json:"want"`
+	WantError      []struct {
+		Code string `json:"code"`
+		Path string `json:"path"`
+	} `json:"wantError"`
+}
+
+func (v vector) request() []byte {
+	if v.RequestText != nil {
+		return []byte(*v.RequestText)
+	}
+	return v.Request
+}
+
+func vectors(t *testing.T) []vector {
+	t.Helper()
+	var vs []vector
+	err := filepath.WalkDir(filepath.Join(root, "conformance", "vectors"), func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".json") {
+			return err
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		var v vector
+		if err := json.Unmarshal(b, &v); err != nil {
+			return err
+		}
+		vs = append(vs, v)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(vs) < 200 {
+		t.Fatalf("only %d vectors", len(vs))
+	}
+	return vs
+}
+
+// formatCodes are the errors of a request's form, which its schema states: a
+// request the engine refuses only with these the schema must refuse too.
+var formatCodes = map[string]bool{
+	"request_unknown_field": true, "request_wrong_type": true, "request_schema_unsupported": true,
+	"amount_invalid": true, "amount_negative": true, "amount_precision": true, "amount_too_large": true,
+	"rate_invalid": true, "date_invalid": true, "claim_too_many_items": true,
+}
+
+// engineFor returns the engine a vector runs on: the shared one, or a fresh one with
+// the vector's inline policy loaded.
+func engineFor(t *testing.T, shared *engine.Engine, v vector) *engine.Engine {
+	t.Helper()
+	if v.Policy != "inline" {
+		return shared
+	}
+	e, err := engine.WithExamples()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp := e.Handle(engine.OpLoadPolicy, v.PolicyDocument); !engine.Succeeded(resp) {
+		t.Fatalf("%s: its policy: %s", v.ID, resp)
+	}
+	return e
+}
+
+// TestVectorsValidate proves the schemas true of what the engine accepts and
+// answers: every conformance vector's request that the engine settles validates
+// against its operation's request schema, every request refused only for its form is
+// refused by the schema too, every response (successes and errors) validates against
+// the operation's response schema, and every policy document (the examples, the
+// inline ones, get_policy's answers) against the policy schema.
+func TestVectorsValidate(t *testing.T) {
+	sch := schemas(t)
+	shared, err := engine.WithExamples()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var accepted, refused, responses, documents int
+	respSchema := func(op string) *jsonschema.Schema {
+		if s, ok := sch[op+".response"]; ok {
+			return s
+		}
+		return sch[contract.ErrorEnvelope]
+	}
+	for _, v := range vectors(t) {
+		e := engineFor(t, shared, v)
+		if v.PolicyDocument != nil {
+			if err := validate(sch["policy"], v.PolicyDocument); err != nil {
+				t.Errorf("%s: its policy document: %v", v.ID, err)
+			}
+			documents++
+		}
+		req := v.request()
+		resp := e.Handle(v.Op, req)
+		if err := validate(respSchema(v.Op), resp); err != nil {
+			t.Errorf("%s: the response does not validate: %v\n%s", v.ID, err, resp)
+		}
+		responses++
+		reqSchema, known := sch[v.Op+".request"]
+		if !known || v.RequestText != nil {
+			continue
+		}
+		err := validate(reqSchema, req)
+		switch {
+		case engine.Succeeded(resp):
+			if err != nil {
+				t.Errorf("%s: the engine accepts the request, its schema does not: %v", v.ID, err)
+			}
+			accepted++
+		case formatOnly(v):
+			if err == nil {
+				t.Errorf("%s: the engine refuses the request's form (%v), its schema accepts it", v.ID, v.WantError)
+			}
+			refused++
+		}
+	}
+	for _, d := range policies.Documents() {
+		if err := validate(sch["policy"], d.JSON); err != nil {
+			t.Errorf("example policy %s: %v", d.Name, err)
+		}
+		documents++
+	}
+	for _, p := range shared.Policies() {
+		req, _ := json.Marshal(map[string]any{"schema": 1, "policy": p.ID(), "version": p.Version()})
+		if err := validate(sch["get_policy.request"], req); err != nil {
+			t.Errorf("get_policy request: %v", err)
+		}
+		if err := validate(sch["get_policy.response"], shared.Handle(engine.OpGetPolicy, req)); err != nil {
+			t.Errorf("get_policy %s: %v", p.ID(), err)
+		}
+		responses++
+	}
+	for _, c := range []struct{ op, req string }{
+		{engine.OpListPolicies, `{"schema":1}`}, {engine.OpVersion, `{"schema":1}`}, {engine.OpVersion, ``},
+	} {
+		if err := validate(respSchema(c.op), shared.Handle(c.op, []byte(c.req))); err != nil {
+			t.Errorf("%s: %v", c.op, err)
+		}
+		responses++
+	}
+	t.Logf("%d requests accepted by both, %d refused for their form by both, %d responses and %d policy documents valid",
+		accepted, refused, responses, documents)
+	if accepted < 100 || refused < 5 || responses < 200 {
+		t.Errorf("too few checked: %d accepted, %d refused, %d responses", accepted, refused, responses)
+	}
+}
+
+func formatOnly(v vector) bool {
+	if len(v.WantError) == 0 {
+		return false
+	}
+	for _, w := range v.WantError {
+		if !formatCodes[w.Code] {
+			return false
+		}
+	}
+	return true
+}
