@@ -26,6 +26,7 @@ import (
 	"github.com/ruralhealth/ncms/core/money"
 	"github.com/ruralhealth/ncms/core/policy"
 	"github.com/ruralhealth/ncms/core/settle"
+	"github.com/ruralhealth/ncms/core/trace"
 )
 
 // Operation is one engine operation's contract.
@@ -152,6 +153,7 @@ func Rules() []Rule {
 		{Type: engine.VerifyCardRequest{}, Field: "enrollment", MaxItems: enroll.MaxYears},
 		{Type: engine.RosterRequest{}, Field: "rows", MaxItems: identity.MaxRosterRows},
 
+		{Type: engine.SettleRequest{}, Field: "lang", Enum: []string{trace.Chinese, trace.English}},
 		{Type: claim.Visit{}, Field: "type", Enum: policy.VisitTypes()},
 		{Type: claim.Visit{}, Field: "delivery", Enum: []string{policy.DeliveryNormal, policy.DeliveryDifficult, policy.DeliveryMultiple}},
 		{Type: claim.Item{}, Field: "kind", Enum: []string{claim.KindDrug, claim.KindExam, claim.KindTreatment, claim.KindMaterial, claim.KindBed, claim.KindService, claim.KindOther}},

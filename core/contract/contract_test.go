@@ -284,3 +284,126 @@ func formatOnly(v vector) bool {
 	}
 	return true
 }
+
+// TestRequiredRefused proves `required` true of requests: each required member,
+// taken out of a request the engine accepts, makes the engine refuse it, or (for the
+// checks whose answer is a list of problems: verify_card, validate_roster) answer
+// with a problem at that member. Each member of each definition is tried once, in
+// the first vector that has it.
+func TestRequiredRefused(t *testing.T) {
+	shared, err := engine.WithExamples()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tried := map[string]bool{}
+	for _, v := range vectors(t) {
+		if v.Want == nil || v.Request == nil {
+			continue
+		}
+		b, ok := contract.Schema(v.Op + ".request")
+		if !ok {
+			continue
+		}
+		var schema map[string]any
+		if err := json.Unmarshal(b, &schema); err != nil {
+			t.Fatal(err)
+		}
+		req, err := decodeAny(v.Request)
+		if err != nil {
+			t.Fatal(err)
+		}
+		e := engineFor(t, shared, v)
+		for _, c := range requiredMembers(schema, schema, req, "") {
+			key := v.Op + " " + c.def + "." + c.member
+			if tried[key] {
+				continue
+			}
+			tried[key] = true
+			c.remove()
+			mutated, _ := json.Marshal(req)
+			c.restore()
+			if resp := e.Handle(v.Op, mutated); engine.Succeeded(resp) && !problemAt(t, resp, c.path) {
+				t.Errorf("%s: %s is required, yet the engine accepts the request without %s", v.ID, key, c.path)
+			}
+		}
+	}
+	t.Logf("%d required members tried", len(tried))
+	if len(tried) < 20 {
+		t.Errorf("only %d required members tried", len(tried))
+	}
+}
+
+// problemAt reports whether a result lists a problem at path or under it.
+func problemAt(t *testing.T, resp []byte, path string) bool {
+	env, err := engine.Open(resp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var r struct {
+		Problems []struct {
+			Path string `json:"path"`
+		} `json:"problems"`
+	}
+	if err := json.Unmarshal(env.Result, &r); err != nil {
+		return false // a result that is no list of problems
+	}
+	for _, p := range r.Problems {
+		if p.Path == path || strings.HasPrefix(p.Path, path+"/") {
+			return true
+		}
+	}
+	return false
+}
+
+func decodeAny(b []byte) (any, error) {
+	d := json.NewDecoder(bytes.NewReader(b))
+	d.UseNumber()
+	var v any
+	err := d.Decode(&v)
+	return v, err
+}
+
+// member is a required member present in a request, with a way to take it out.
+type member struct {
+	def, member, path string
+	remove, restore   func()
+}
+
+// requiredMembers walks instance v along schema s (resolving $refs in root) and
+// returns its required members.
+func requiredMembers(root, s map[string]any, v any, path string) []member {
+	def := ""
+	for {
+		ref, ok := s["$ref"].(string)
+		if !ok {
+			break
+		}
+		def = strings.TrimPrefix(ref, "#/$defs/")
+		s = root["$defs"].(map[string]any)[def].(map[string]any)
+	}
+	var out []member
+	switch x := v.(type) {
+	case map[string]any:
+		props, _ := s["properties"].(map[string]any)
+		req, _ := s["required"].([]any)
+		for _, r := range req {
+			name := r.(string)
+			val, ok := x[name]
+			if !ok {
+				continue
+			}
+			out = append(out, member{def: def, member: name, path: path + "/" + name,
+				remove: func() { delete(x, name) }, restore: func() { x[name] = val }})
+		}
+		for name, val := range x {
+			if ps, ok := props[name].(map[string]any); ok {
+				out = append(out, requiredMembers(root, ps, val, path+"/"+name)...)
+			}
+		}
+	case []any:
+		if items, ok := s["items"].(map[string]any); ok && len(x) > 0 {
+			out = append(out, requiredMembers(root, items, x[0], path+"/0")...)
+		}
+	}
+	return out
+}

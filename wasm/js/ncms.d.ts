@@ -28,6 +28,9 @@ export type Request = string | Uint8Array | ArrayBuffer | ArrayBufferView | obje
 /** A language the engine explains results in. */
 export type Lang = 'zh' | 'en';
 
+/** The path a claim took through the policy. */
+export type Route = SettleResult['route'];
+
 /** What each operation's result is, by the operation's wire name. */
 export interface Results {
   /**
@@ -95,7 +98,7 @@ export interface Engine {
   /** The yearly card fee a holder born on a date owes on a day. */
   cardFee(request: CardFeeRequest | Request): Envelope<Results['card_fee']>;
   /** Validates, compiles and adds a policy document to the engine. */
-  loadPolicy(request: PolicyDocument | Request): Envelope<Results['load_policy']>;
+  loadPolicy(request: PolicyDocumentInput | Request): Envelope<Results['load_policy']>;
   /** Lists the loaded policies, by id then effective date. */
   listPolicies(): Envelope<Results['list_policies']>;
   /** Returns a loaded policy document in canonical form. */
@@ -147,7 +150,7 @@ export interface Claim {
   person: ClaimPerson;
   visit: ClaimVisit;
   items?: ClaimItem[];
-  totals?: Totals;
+  totals?: TotalsInput;
 }
 
 /** Item is one line of the bill. */
@@ -201,6 +204,12 @@ export interface ClaimVisit {
 
 /** ClassCount counts admissions at one facility class this year. */
 export interface ClassCount {
+  class: string;
+  count: number;
+}
+
+/** ClassCount counts admissions at one facility class this year. */
+export interface ClassCountInput {
   class?: string;
   count?: number;
 }
@@ -261,6 +270,17 @@ export interface Fund {
 
 /** FundTotal is what one pool or layer has done for the person this year. */
 export interface FundTotal {
+  fund: string;
+  paid: Amount;
+  /** Base is the cumulative base of a layer whose basis is the year. */
+  base: Amount;
+  /** Deductible is what the person has paid towards a per-year deductible. */
+  deductible: Amount;
+  visits: number;
+}
+
+/** FundTotal is what one pool or layer has done for the person this year. */
+export interface FundTotalInput {
   fund: string;
   paid?: Amount;
   /** Base is the cumulative base of a layer whose basis is the year. */
@@ -337,17 +357,32 @@ export interface PolicyAudit {
    * DrugShare is the most a facility's drug cost may be of its scheme inpatients' monthly
    * total cost; zero disables the flag.
    */
+  drugShare: Rate;
+}
+
+/** Audit thresholds for the county's monitoring reports. */
+export interface PolicyAuditInput {
+  /**
+   * DrugShare is the most a facility's drug cost may be of its scheme inpatients' monthly
+   * total cost; zero disables the flag.
+   */
   drugShare?: Rate;
 }
 
 /** Band applies Rate to amounts above From up to the next band's From (inclusive). */
 export interface PolicyBand {
-  from?: Amount;
-  rate?: Rate;
+  from: Amount;
+  rate: Rate;
 }
 
 /** BandAxis is what band edges are measured on: the wire value of "axis". */
 export type PolicyBandAxis = 'cost' | 'above';
+
+/** Band applies Rate to amounts above From up to the next band's From (inclusive). */
+export interface PolicyBandInput {
+  from?: Amount;
+  rate?: Rate;
+}
 
 /** BandMethod is how a banded schedule applies its rates: the wire value of "method". */
 export type PolicyBandMethod = 'excess' | 'whole';
@@ -363,17 +398,17 @@ export type PolicyBelowPrice = 'patient_first' | 'fund_first' | 'proportional' |
  * visit applies; an empty selector matches everything.
  */
 export interface PolicyBenefit {
-  id?: string;
-  name?: string;
+  id: string;
+  name: string;
   nameEn?: string;
-  visitTypes?: string[];
+  visitTypes: string[];
   classes?: string[];
   tiers?: string[];
   categories?: string[];
-  pool?: string;
-  kind?: PolicyBenefitKind | '';
-  deductible?: PolicyDeductible;
-  ratio?: PolicySchedule;
+  pool: string;
+  kind: PolicyBenefitKind | '';
+  deductible: PolicyDeductible;
+  ratio: PolicySchedule;
   /** PatientLimit is what the patient pays at most under capped-fee care. */
   patientLimit?: Amount | null;
   /** VisitCap limits the fund's payment for one visit or admission. */
@@ -383,7 +418,42 @@ export interface PolicyBenefit {
    * non-designated facilities does; the pool's running total still counts.
    */
   annualCap?: Amount | null;
-  referral?: PolicyReferral;
+  referral: PolicyReferral;
+  /** ContinuityBonus adds the continuity rate bonus to this benefit's ratios. */
+  continuityBonus?: boolean;
+  /**
+   * Clause is the article the benefit comes from; its deductible, ratio and referral rule
+   * may cite articles of their own.
+   */
+  clause?: PolicyClause | null;
+}
+
+/**
+ * Benefit is a rule for the basic fund. The first benefit whose selectors all match the
+ * visit applies; an empty selector matches everything.
+ */
+export interface PolicyBenefitInput {
+  id?: string;
+  name?: string;
+  nameEn?: string;
+  visitTypes?: string[];
+  classes?: string[];
+  tiers?: string[];
+  categories?: string[];
+  pool?: string;
+  kind?: PolicyBenefitKind | '';
+  deductible?: PolicyDeductibleInput;
+  ratio?: PolicyScheduleInput;
+  /** PatientLimit is what the patient pays at most under capped-fee care. */
+  patientLimit?: Amount | null;
+  /** VisitCap limits the fund's payment for one visit or admission. */
+  visitCap?: Amount | null;
+  /**
+   * AnnualCap replaces the pool's cap for visits under this benefit, as the lower cap at
+   * non-designated facilities does; the pool's running total still counts.
+   */
+  annualCap?: Amount | null;
+  referral?: PolicyReferralInput;
   /** ContinuityBonus adds the continuity rate bonus to this benefit's ratios. */
   continuityBonus?: boolean;
   /**
@@ -398,12 +468,37 @@ export type PolicyBenefitKind = 'ratio' | 'capped_fee';
 
 /** CapStep raises a cap by Bonus (0.10 = +10%) from Years continuous years. */
 export interface PolicyCapStep {
+  years: number;
+  bonus: Rate;
+}
+
+/** CapStep raises a cap by Bonus (0.10 = +10%) from Years continuous years. */
+export interface PolicyCapStepInput {
   years?: number;
   bonus?: Rate;
 }
 
 /** Cards holds the one-card (一卡通) rules. */
 export interface PolicyCards {
+  /** Issuers are the accepted bank card number prefixes (BIN); empty accepts any. */
+  issuers?: string[];
+  /**
+   * Certificate is a regular expression the certificate number (医保证号) must match in full;
+   * empty accepts any non-empty text without spaces.
+   */
+  certificate?: string;
+  fee: Amount;
+  /** FeeExemptAge: holders this old or older pay no fee. */
+  feeExemptAge: number;
+  /**
+   * FeeAgeOn is "year_start" (age on 1 January of the fee year) or "date" (age on the day
+   * the fee is charged).
+   */
+  feeAgeOn: PolicyAgeOn | '';
+}
+
+/** Cards holds the one-card (一卡通) rules. */
+export interface PolicyCardsInput {
   /** Issuers are the accepted bank card number prefixes (BIN); empty accepts any. */
   issuers?: string[];
   /**
@@ -424,14 +519,38 @@ export interface PolicyCards {
 /** Catalogue settings (目录): how class-B items are split. */
 export interface PolicyCatalogue {
   /** ClassB is the pre-self-pay share (先行自付) of a class-B item's in-limit amount. */
-  classB?: Rate;
+  classB: Rate;
   /** ClassBByKind overrides ClassB for item kinds such as "drug" or "material". */
   classBByKind?: PolicyKindRate[];
   clause?: PolicyClause | null;
 }
 
+/** Catalogue settings (目录): how class-B items are split. */
+export interface PolicyCatalogueInput {
+  /** ClassB is the pre-self-pay share (先行自付) of a class-B item's in-limit amount. */
+  classB?: Rate;
+  /** ClassBByKind overrides ClassB for item kinds such as "drug" or "material". */
+  classBByKind?: PolicyKindRateInput[];
+  clause?: PolicyClause | null;
+}
+
 /** Category is a person category (人员类别): ordinary, 低保, 五保, minor, student… */
 export interface PolicyCategory {
+  code: string;
+  name: string;
+  nameEn?: string;
+  /**
+   * BenefitTier, when set, is the tier whose benefits the category receives whatever tier
+   * it paid (minors and students pay tier 1 but get tier 2).
+   */
+  benefitTier?: string;
+  /** RatePoints adds percentage points to every ratio (may be negative). */
+  ratePoints: Rate;
+  clause?: PolicyClause | null;
+}
+
+/** Category is a person category (人员类别): ordinary, 低保, 五保, minor, student… */
+export interface PolicyCategoryInput {
   code?: string;
   name?: string;
   nameEn?: string;
@@ -447,6 +566,20 @@ export interface PolicyCategory {
 
 /** Class is a facility class (医疗机构类别) the county distinguishes. */
 export interface PolicyClass {
+  code: string;
+  name: string;
+  nameEn?: string;
+  /**
+   * Level is descriptive: village, township, level1, level2, level3, county, city,
+   * province, other.
+   */
+  level: string;
+  inCounty: boolean;
+  designated: boolean;
+}
+
+/** Class is a facility class (医疗机构类别) the county distinguishes. */
+export interface PolicyClassInput {
   code?: string;
   name?: string;
   nameEn?: string;
@@ -482,6 +615,25 @@ export interface PolicyContinuity {
    * CountVisitYear counts the visit's own year as a continuous year; otherwise only
    * completed years before it count.
    */
+  countVisitYear: boolean;
+  /**
+   * RateAfterYears, RateStep and RateMax: beyond this many years, each further year adds
+   * RateStep to benefits that take the bonus, up to RateMax.
+   */
+  rateAfterYears: number;
+  rateStep: Rate;
+  rateMax: Rate;
+  /** CapSteps raise the cap of pools that take the bonus by a fraction. */
+  capSteps?: PolicyCapStep[];
+  clause?: PolicyClause | null;
+}
+
+/** Continuity is the bonus for years of continuous enrollment (连续参保). */
+export interface PolicyContinuityInput {
+  /**
+   * CountVisitYear counts the visit's own year as a continuous year; otherwise only
+   * completed years before it count.
+   */
   countVisitYear?: boolean;
   /**
    * RateAfterYears, RateStep and RateMax: beyond this many years, each further year adds
@@ -491,14 +643,14 @@ export interface PolicyContinuity {
   rateStep?: Rate;
   rateMax?: Rate;
   /** CapSteps raise the cap of pools that take the bonus by a fraction. */
-  capSteps?: PolicyCapStep[];
+  capSteps?: PolicyCapStepInput[];
   clause?: PolicyClause | null;
 }
 
 /** Deductible is the 起付线. */
 export interface PolicyDeductible {
-  basis?: PolicyDeductibleBasis | '';
-  first?: Amount;
+  basis: PolicyDeductibleBasis | '';
+  first: Amount;
   /** Later applies from the second admission in the year; nil means same as First. */
   later?: Amount | null;
   /** Count says which earlier admissions make this one "later". */
@@ -509,8 +661,59 @@ export interface PolicyDeductible {
 /** DeductibleBasis is what a deductible is charged per: the wire value of "basis". */
 export type PolicyDeductibleBasis = 'admission' | 'year' | 'none';
 
+/** Deductible is the 起付线. */
+export interface PolicyDeductibleInput {
+  basis?: PolicyDeductibleBasis | '';
+  first?: Amount;
+  /** Later applies from the second admission in the year; nil means same as First. */
+  later?: Amount | null;
+  /** Count says which earlier admissions make this one "later". */
+  count?: PolicyAdmissionCount | '';
+  clause?: PolicyClause | null;
+}
+
 /** Policy is one region's compensation scheme for a period. */
 export interface PolicyDocument {
+  schema: 1;
+  id: string;
+  version: string;
+  name: string;
+  /** NameEn is the scheme's name in English, for hosts that explain in English. */
+  nameEn?: string;
+  /** Region is the 6-digit administrative code of the pooling region (统筹地区). */
+  region: string;
+  /** Scheme is "ncms" (新农合) or "resident" (城乡居民医保). */
+  scheme: PolicyScheme | '';
+  effective: PolicyPeriod;
+  /**
+   * VisitDate names which date of an inpatient stay decides the policy, the year and
+   * enrollment: "admission" (入院) or "discharge" (出院).
+   */
+  visitDate: PolicyVisitDate | '';
+  /** Source cites the document section the numbers come from. */
+  source: string;
+  illustrative?: boolean;
+  notes?: string[];
+  rounding: PolicyRounding;
+  facilityClasses: PolicyClass[];
+  categories: PolicyCategory[];
+  tiers?: PolicyTier[];
+  catalogue: PolicyCatalogue;
+  enrollment: PolicyEnrollment;
+  continuity?: PolicyContinuity | null;
+  pools: PolicyPool[];
+  benefits: PolicyBenefit[];
+  singleDiseases?: PolicySingleDisease[];
+  maternity?: PolicyMaternity | null;
+  layers?: PolicyLayer[];
+  familyAccount?: PolicyFamilyAccount | null;
+  cards: PolicyCards;
+  audit: PolicyAudit;
+  reports: PolicyReports;
+}
+
+/** Policy is one region's compensation scheme for a period. */
+export interface PolicyDocumentInput {
   schema: 1;
   id: string;
   version: string;
@@ -521,7 +724,7 @@ export interface PolicyDocument {
   region?: string;
   /** Scheme is "ncms" (新农合) or "resident" (城乡居民医保). */
   scheme?: PolicyScheme | '';
-  effective?: PolicyPeriod;
+  effective?: PolicyPeriodInput;
   /**
    * VisitDate names which date of an inpatient stay decides the policy, the year and
    * enrollment: "admission" (入院) or "discharge" (出院).
@@ -531,26 +734,47 @@ export interface PolicyDocument {
   source?: string;
   illustrative?: boolean;
   notes?: string[];
-  rounding?: PolicyRounding;
-  facilityClasses?: PolicyClass[];
-  categories?: PolicyCategory[];
-  tiers?: PolicyTier[];
-  catalogue?: PolicyCatalogue;
-  enrollment?: PolicyEnrollment;
-  continuity?: PolicyContinuity | null;
-  pools?: PolicyPool[];
-  benefits?: PolicyBenefit[];
-  singleDiseases?: PolicySingleDisease[];
-  maternity?: PolicyMaternity | null;
-  layers?: PolicyLayer[];
-  familyAccount?: PolicyFamilyAccount | null;
-  cards?: PolicyCards;
-  audit?: PolicyAudit;
-  reports?: PolicyReports;
+  rounding?: PolicyRoundingInput;
+  facilityClasses?: PolicyClassInput[];
+  categories?: PolicyCategoryInput[];
+  tiers?: PolicyTierInput[];
+  catalogue?: PolicyCatalogueInput;
+  enrollment?: PolicyEnrollmentInput;
+  continuity?: PolicyContinuityInput | null;
+  pools?: PolicyPoolInput[];
+  benefits?: PolicyBenefitInput[];
+  singleDiseases?: PolicySingleDiseaseInput[];
+  maternity?: PolicyMaternityInput | null;
+  layers?: PolicyLayerInput[];
+  familyAccount?: PolicyFamilyAccountInput | null;
+  cards?: PolicyCardsInput;
+  audit?: PolicyAuditInput;
+  reports?: PolicyReportsInput;
 }
 
 /** Enrollment settings: whether claims need enrollment and the waiting periods. */
 export interface PolicyEnrollment {
+  /** Required makes the fund pay nothing for a visit without enrollment that year. */
+  required: boolean;
+  /**
+   * FirstWaitMonths is the wait after a first enrollment, counted from the later of the
+   * payment date and the first day of the enrollment year.
+   */
+  firstWaitMonths: number;
+  /** LapseMonths: paying this many months or more after cover ended is a gap (断保). */
+  lapseMonths: number;
+  /** LapseWaitMonths is the wait after a gap, counted from the payment date. */
+  lapseWaitMonths: number;
+  /**
+   * UpgradeWaitMonths is how long after paying a higher tier its benefits start; until
+   * then the previous year's tier applies.
+   */
+  upgradeWaitMonths: number;
+  clause?: PolicyClause | null;
+}
+
+/** Enrollment settings: whether claims need enrollment and the waiting periods. */
+export interface PolicyEnrollmentInput {
   /** Required makes the fund pay nothing for a visit without enrollment that year. */
   required?: boolean;
   /**
@@ -572,6 +796,16 @@ export interface PolicyEnrollment {
 
 /** FamilyAccount is the household outpatient account (家庭账户), paid before cash. */
 export interface PolicyFamilyAccount {
+  /** PerPerson is the share of each member's contribution credited to the account. */
+  perPerson: Amount;
+  visitTypes: string[];
+  /** Covers is "personal" (everything left to the patient) or "scope_personal". */
+  covers: PolicyLayerBase | '';
+  clause?: PolicyClause | null;
+}
+
+/** FamilyAccount is the household outpatient account (家庭账户), paid before cash. */
+export interface PolicyFamilyAccountInput {
   /** PerPerson is the share of each member's contribution credited to the account. */
   perPerson?: Amount;
   visitTypes?: string[];
@@ -596,6 +830,12 @@ export interface PolicyInfo {
 
 /** KindRate is a ratio for one item kind. */
 export interface PolicyKindRate {
+  kind: string;
+  rate: Rate;
+}
+
+/** KindRate is a ratio for one item kind. */
+export interface PolicyKindRateInput {
   kind?: string;
   rate?: Rate;
 }
@@ -605,6 +845,36 @@ export interface PolicyKindRate {
  * an effective-ratio top-up, medical assistance or an out-of-pocket ceiling.
  */
 export interface PolicyLayer {
+  id: string;
+  name: string;
+  nameEn?: string;
+  kind: PolicyLayerKind | '';
+  visitTypes: string[];
+  /** Categories limits the layer to these person categories (assistance); empty: all. */
+  categories?: string[];
+  /** SingleDiseaseOnly limits the layer to stays settled at a single-disease price. */
+  singleDiseaseOnly?: boolean;
+  base: PolicyLayerBase | '';
+  basis: PolicyLayerBasis | '';
+  mode: PolicyLayerMode | '';
+  threshold: Amount;
+  ratio: PolicySchedule;
+  target: Rate;
+  cap?: Amount | null;
+  clause?: PolicyClause | null;
+}
+
+/** LayerBase is what a layer pays on: the wire value of "base". */
+export type PolicyLayerBase = 'scope_personal' | 'personal' | 'scope' | 'total';
+
+/** LayerBasis is how a layer's base accumulates: the wire value of a layer's "basis". */
+export type PolicyLayerBasis = 'claim' | 'year';
+
+/**
+ * Layer is a fund after the basic fund: catastrophic insurance, supplementary insurance,
+ * an effective-ratio top-up, medical assistance or an out-of-pocket ceiling.
+ */
+export interface PolicyLayerInput {
   id?: string;
   name?: string;
   nameEn?: string;
@@ -618,17 +888,11 @@ export interface PolicyLayer {
   basis?: PolicyLayerBasis | '';
   mode?: PolicyLayerMode | '';
   threshold?: Amount;
-  ratio?: PolicySchedule;
+  ratio?: PolicyScheduleInput;
   target?: Rate;
   cap?: Amount | null;
   clause?: PolicyClause | null;
 }
-
-/** LayerBase is what a layer pays on: the wire value of "base". */
-export type PolicyLayerBase = 'scope_personal' | 'personal' | 'scope' | 'total';
-
-/** LayerBasis is how a layer's base accumulates: the wire value of a layer's "basis". */
-export type PolicyLayerBasis = 'claim' | 'year';
 
 /** LayerKind labels a layer for reports: the wire value of a layer's "kind". */
 export type PolicyLayerKind = 'catastrophic' | 'supplementary' | 'topup' | 'assistance' | 'oop_ceiling';
@@ -638,9 +902,18 @@ export type PolicyLayerMode = 'ratio' | 'topup';
 
 /** Maternity is the fixed inpatient-delivery subsidy (住院分娩补助). */
 export interface PolicyMaternity {
+  minYearsPaid: number;
+  requireFamilyPlanning: boolean;
+  subsidies: PolicySubsidy[];
+  pool?: string;
+  clause?: PolicyClause | null;
+}
+
+/** Maternity is the fixed inpatient-delivery subsidy (住院分娩补助). */
+export interface PolicyMaternityInput {
   minYearsPaid?: number;
   requireFamilyPlanning?: boolean;
-  subsidies?: PolicySubsidy[];
+  subsidies?: PolicySubsidyInput[];
   pool?: string;
   clause?: PolicyClause | null;
 }
@@ -653,12 +926,30 @@ export type PolicyOutsidePrice = 'regular' | 'refuse';
 
 /** Period is an inclusive date range; a zero To means open-ended. */
 export interface PolicyPeriod {
+  from: CivilDate;
+  to: CivilDate;
+}
+
+/** Period is an inclusive date range; a zero To means open-ended. */
+export interface PolicyPeriodInput {
   from?: CivilDate;
   to?: CivilDate;
 }
 
 /** Pool is a cap shared by the benefits that draw on it, per person per year (一年内累计). */
 export interface PolicyPool {
+  id: string;
+  name: string;
+  nameEn?: string;
+  cap: Amount;
+  /** ContinuityBonus raises the cap by the policy's continuity cap steps. */
+  continuityBonus?: boolean;
+  /** Clause is the article that sets the cap (封顶线). */
+  clause?: PolicyClause | null;
+}
+
+/** Pool is a cap shared by the benefits that draw on it, per person per year (一年内累计). */
+export interface PolicyPoolInput {
   id?: string;
   name?: string;
   nameEn?: string;
@@ -684,6 +975,14 @@ export interface PolicyRef {
 
 /** Referral rule for classes that are not in the county. */
 export interface PolicyReferral {
+  required: boolean;
+  missing?: PolicyReferralMissing | '';
+  points: Rate;
+  clause?: PolicyClause | null;
+}
+
+/** Referral rule for classes that are not in the county. */
+export interface PolicyReferralInput {
   required?: boolean;
   missing?: PolicyReferralMissing | '';
   points?: Rate;
@@ -699,11 +998,29 @@ export type PolicyReferralMissing = 'reduce' | 'refuse';
 /** Reports settings. */
 export interface PolicyReports {
   /** PerCapita is how per-capita figures are rounded (Hu county truncates). */
-  perCapita?: PolicyRounding;
+  perCapita: PolicyRounding;
+}
+
+/** Reports settings. */
+export interface PolicyReportsInput {
+  /** PerCapita is how per-capita figures are rounded (Hu county truncates). */
+  perCapita?: PolicyRoundingInput;
 }
 
 /** Rounding says how computed money is rounded to the fen. */
 export interface PolicyRounding {
+  scale: number;
+  mode: MoneyMode | '';
+  /**
+   * PreSelfPay is "line" to round each class-B line's pre-self-pay share, or "total" to
+   * round only their sum.
+   */
+  preSelfPay: PolicyPreSelfPayRounding | '';
+  clause?: PolicyClause | null;
+}
+
+/** Rounding says how computed money is rounded to the fen. */
+export interface PolicyRoundingInput {
   scale?: number;
   mode?: MoneyMode | '';
   /**
@@ -716,9 +1033,17 @@ export interface PolicyRounding {
 
 /** Schedule is a flat or banded ratio. A flat ratio is one band from 0. */
 export interface PolicySchedule {
+  method: PolicyBandMethod | '';
+  axis: PolicyBandAxis | '';
+  bands: PolicyBand[];
+  clause?: PolicyClause | null;
+}
+
+/** Schedule is a flat or banded ratio. A flat ratio is one band from 0. */
+export interface PolicyScheduleInput {
   method?: PolicyBandMethod | '';
   axis?: PolicyBandAxis | '';
-  bands?: PolicyBand[];
+  bands?: PolicyBandInput[];
   clause?: PolicyClause | null;
 }
 
@@ -730,6 +1055,25 @@ export type PolicyScheme = 'ncms' | 'resident';
  * fixed share; above the price the hospital bears the excess.
  */
 export interface PolicySingleDisease {
+  code: string;
+  name: string;
+  nameEn?: string;
+  fund: Amount;
+  patient: Amount;
+  classes?: string[];
+  inCountyOnly: boolean;
+  below: PolicyBelowPrice | '';
+  outside: PolicyOutsidePrice | '';
+  /** Pool, when set, is the cap the fixed payment counts against. */
+  pool?: string;
+  clause?: PolicyClause | null;
+}
+
+/**
+ * SingleDisease is a fixed price (单病种限价包干): the fund pays a fixed amount, the patient a
+ * fixed share; above the price the hospital bears the excess.
+ */
+export interface PolicySingleDiseaseInput {
   code?: string;
   name?: string;
   nameEn?: string;
@@ -746,6 +1090,13 @@ export interface PolicySingleDisease {
 
 /** Subsidy is the amount for a delivery type and tier (empty tier: any). */
 export interface PolicySubsidy {
+  delivery: string;
+  tier?: string;
+  amount: Amount;
+}
+
+/** Subsidy is the amount for a delivery type and tier (empty tier: any). */
+export interface PolicySubsidyInput {
   delivery?: string;
   tier?: string;
   amount?: Amount;
@@ -753,6 +1104,15 @@ export interface PolicySubsidy {
 
 /** Tier is a contribution tier (缴费档次). */
 export interface PolicyTier {
+  code: string;
+  name: string;
+  nameEn?: string;
+  contribution: Amount;
+  individual: Amount;
+}
+
+/** Tier is a contribution tier (缴费档次). */
+export interface PolicyTierInput {
   code?: string;
   name?: string;
   nameEn?: string;
@@ -834,7 +1194,7 @@ export interface SettleRequest {
    * has no sentences and its bytes are what they were before explanations existed: hosts
    * that show no trace pay nothing for them.
    */
-  lang?: string;
+  lang?: 'zh' | 'en' | '';
 }
 
 /**
@@ -890,9 +1250,21 @@ export type Stage = 'eligibility' | 'scope' | 'route' | 'referral' | 'continuity
  * them. A zero Year means nothing has been settled yet this year.
  */
 export interface Totals {
+  year: number;
+  funds: FundTotal[];
+  admissions: ClassCount[];
+  /** FamilyAccount is the household account's balance (家庭账户余额). */
+  familyAccount: Amount;
+}
+
+/**
+ * Totals are the person's year-to-date figures before this claim, as the ledger keeps
+ * them. A zero Year means nothing has been settled yet this year.
+ */
+export interface TotalsInput {
   year?: number;
-  funds?: FundTotal[];
-  admissions?: ClassCount[];
+  funds?: FundTotalInput[];
+  admissions?: ClassCountInput[];
   /** FamilyAccount is the household account's balance (家庭账户余额). */
   familyAccount?: Amount;
 }

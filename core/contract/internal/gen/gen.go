@@ -77,9 +77,10 @@ type generator struct {
 const failure = "ErrorEnvelope"
 
 func newGenerator(root string) (*generator, error) {
-	g := &generator{root: root, b: newBuilder(newComments(root)), ops: contract.Operations(),
+	c := newComments(root)
+	in, b := newBuilder(c, true), newBuilder(c, false)
+	g := &generator{root: root, ops: contract.Operations(),
 		requests: map[string]*node{}, results: map[string]*node{}, success: map[string]*node{}, docs: map[string]*node{}}
-	b := g.b
 	b.defs[failure] = &node{Type: "object", Desc: docTitle(contract.ErrorEnvelope),
 		Props: []prop{
 			{Name: "schema", Node: &node{Type: "integer", Const: 1}},
@@ -90,7 +91,7 @@ func newGenerator(root string) (*generator, error) {
 		Required: []string{"schema", "ok", "errors"}, GoType: "engine.Response"}
 	b.defTypes[failure] = nil
 	for _, op := range g.ops {
-		g.requests[op.Name] = b.of(reflect.TypeOf(op.Request))
+		g.requests[op.Name] = in.of(reflect.TypeOf(op.Request))
 		res := b.of(reflect.TypeOf(op.Result))
 		g.results[op.Name] = res
 		name := camel(op.Name) + "Response"
@@ -108,8 +109,25 @@ func newGenerator(root string) (*generator, error) {
 			g.docs[d.Name] = &node{Ref: failure}
 			continue
 		}
-		g.docs[d.Name] = b.of(reflect.TypeOf(d.Type))
+		if d.Name == "result" {
+			g.docs[d.Name] = b.of(reflect.TypeOf(d.Type))
+		} else {
+			g.docs[d.Name] = in.of(reflect.TypeOf(d.Type))
+		}
 	}
+	if in.err != nil {
+		return nil, in.err
+	}
+	var inRoots []*node
+	for _, op := range g.ops {
+		inRoots = append(inRoots, g.requests[op.Name])
+	}
+	for name, d := range g.docs {
+		if name != "result" {
+			inRoots = append(inRoots, d)
+		}
+	}
+	g.b = merge(in, b, inRoots)
 	var err error
 	if g.examples, err = loadExamples(root, g.ops); err != nil {
 		return nil, err

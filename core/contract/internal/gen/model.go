@@ -88,9 +88,12 @@ type fieldKey struct {
 }
 
 // builder turns Go types into nodes, with a definition for every named struct and
-// every named string type with wire constants.
+// every named string type with wire constants. A builder builds requests (in) or
+// results: the members a request must have are those the engine refuses to go
+// without (contract.Rules), those a result has are those the encoder always writes.
 type builder struct {
 	c        *comments
+	in       bool
 	rules    map[fieldKey][]contract.Rule
 	request  map[reflect.Type]bool // struct types reached from a request
 	defs     map[string]*node
@@ -98,8 +101,8 @@ type builder struct {
 	err      error
 }
 
-func newBuilder(c *comments) *builder {
-	b := &builder{c: c, rules: map[fieldKey][]contract.Rule{}, request: map[reflect.Type]bool{},
+func newBuilder(c *comments, in bool) *builder {
+	b := &builder{c: c, in: in, rules: map[fieldKey][]contract.Rule{}, request: map[reflect.Type]bool{},
 		defs: map[string]*node{}, defTypes: map[string]reflect.Type{}}
 	for _, r := range contract.Rules() {
 		k := fieldKey{reflect.TypeOf(r.Type), r.Field}
@@ -264,8 +267,8 @@ func (b *builder) define(t reflect.Type, make func() *node) *node {
 }
 
 // object is the node of struct t: closed (the decoders refuse unknown members), its
-// required members those a request must have (contract.Rules) when t is reached from
-// a request, else those the encoder always writes.
+// required members those a request must have (contract.Rules) in a request, those
+// the encoder always writes in a result.
 func (b *builder) object(t reflect.Type) *node {
 	n := &node{Type: "object"}
 	for _, f := range fields(t) {
@@ -275,12 +278,9 @@ func (b *builder) object(t reflect.Type) *node {
 			// Every document and envelope is format 1 (engine.Schema, policy.Schema).
 			fn = &node{Type: "integer", Const: engine.Schema, Desc: fn.Desc}
 		}
-		required := !f.omit
-		if b.request[t] {
-			required = false
-		}
+		required, requiredIn := !f.omit && !b.in, false
 		for _, r := range b.rules[fieldKey{t, f.name}] {
-			required = required || r.Required
+			requiredIn = requiredIn || r.Required
 			if r.MaxLength > 0 {
 				fn.MaxLength = r.MaxLength
 			}
@@ -291,14 +291,19 @@ func (b *builder) object(t reflect.Type) *node {
 				fn.Enum = r.Enum
 			}
 		}
+		required = required || requiredIn
+		if b.request[t] && !requiredIn && !fn.Nullable {
+			// An optional enum of a document that is read and written (a policy) is
+			// written "" when unset, as the encoder writes every member not marked
+			// omitempty, and read back so.
+			if d := b.defs[fn.Ref]; d != nil && len(d.Enum) > 0 {
+				fn = &node{AnyOf: []*node{{Ref: fn.Ref}, {Type: "string", Enum: []string{""}}}, Desc: fn.Desc}
+			} else if len(fn.Enum) > 0 {
+				fn.Enum = append(fn.Enum, "")
+			}
+		}
 		if required {
 			n.Required = append(n.Required, f.name)
-		} else if n := b.defs[fn.Ref]; n != nil && len(n.Enum) > 0 && !fn.Nullable {
-			// An optional enum is written "" when unset (the encoder writes every
-			// member not marked omitempty) and read back so.
-			fn = &node{AnyOf: []*node{{Ref: fn.Ref}, {Type: "string", Enum: []string{""}}}, Desc: fn.Desc}
-		} else if len(fn.Enum) > 0 {
-			fn.Enum = append(fn.Enum, "")
 		}
 		n.Props = append(n.Props, prop{Name: f.name, Node: fn, Optional: !required})
 	}

@@ -38,6 +38,9 @@ export type Request = string | Uint8Array | ArrayBuffer | ArrayBufferView | obje
 
 /** A language the engine explains results in. */
 export type Lang = 'zh' | 'en';
+
+/** The path a claim took through the policy. */
+export type Route = SettleResult['route'];
 `
 
 const tsTail = `
@@ -222,5 +225,3 @@ func wrap(text string, width int) []string {
 	}
 	return out
 }
-
-
