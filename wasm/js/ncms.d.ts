@@ -120,8 +120,11 @@ export type Amount = string;
 /** CardFeeRequest asks for the yearly card fee of a holder. */
 export interface CardFeeRequest {
   schema: 1;
+  /** Policy is the id of the policy whose card fee applies. */
   policy: string;
+  /** Birth is the holder's birth date, which decides an exemption by age. */
   birthDate: CivilDate;
+  /** On is the day the fee is charged. */
   on: CivilDate;
 }
 
@@ -133,7 +136,15 @@ export interface CardFeeResult {
 /** CheckIDRequest checks one resident ID number. */
 export interface CheckIDRequest {
   schema: 1;
+  /**
+   * ID is the resident ID number: 18 characters (a final x is accepted) or an old 15-digit
+   * one, which is upgraded.
+   */
   id: string;
+  /**
+   * Today is the day of the check: a birth date after it is refused. The engine reads no
+   * clock.
+   */
   today: CivilDate;
 }
 
@@ -293,7 +304,9 @@ export interface FundTotalInput {
 /** GetPolicyRequest names a policy to return in canonical form. */
 export interface GetPolicyRequest {
   schema: 1;
+  /** Policy is the policy's id. */
   policy: string;
+  /** Version names a version; empty, the latest loaded. */
   version?: string;
 }
 
@@ -1159,8 +1172,14 @@ export interface ResultPolicy {
 /** RosterRequest validates a batch card-opening roster (批量开卡花名册). */
 export interface RosterRequest {
   schema: 1;
+  /** Policy is the id of the policy whose certificate format applies. */
   policy: string;
+  /**
+   * Today is the day of the check, against which birth dates in IDs are read; the engine
+   * reads no clock.
+   */
   today: CivilDate;
+  /** Rows are the roster's households, in file order. */
   rows: IdentityRosterRow[];
 }
 
@@ -1295,10 +1314,21 @@ export interface TraceValue {
 /** VerifyCardRequest checks a card presented at the point of care. */
 export interface VerifyCardRequest {
   schema: 1;
+  /**
+   * Policy is the id of the policy whose card rules (issuers, certificate format) and
+   * enrollment rules apply.
+   */
   policy: string;
+  /** Card is the card's record as the county keeps it. */
   card: IdentityCard;
+  /**
+   * Presenter is the resident ID of the person presenting the card (冒名顶替 when it is not
+   * the owner's).
+   */
   presenter?: string;
+  /** Date is the day of the visit, which decides enrollment and waiting periods. */
   date: CivilDate;
+  /** Category is the holder's person category (人员类别) under the policy. */
   category?: string;
   /** Enrollment is the card holder's enrollment history. */
   enrollment?: EnrollYear[];
