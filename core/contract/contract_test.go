@@ -12,6 +12,7 @@ import (
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
+	"github.com/ruralhealth/ncms/conformance"
 	"github.com/ruralhealth/ncms/core/contract"
 	"github.com/ruralhealth/ncms/core/contract/internal/gen"
 	"github.com/ruralhealth/ncms/core/engine"
@@ -117,46 +118,9 @@ func validate(s *jsonschema.Schema, b []byte) error {
 	return s.Validate(v)
 }
 
-// vector is the part of a conformance vector this test reads.
-type vector struct {
-	ID             string          `json:"id"`
-	Op             string          `json:"op"`
-	Policy         string          `json:"policy"`
-	PolicyDocument json.RawMessage `json:"policyDocument"`
-	Request        json.RawMessage `json:"request"`
-	RequestText    *string         `json:"requestText"`
-	Want           json.RawMessage `json:"want"`
-	WantError      []struct {
-		Code string `json:"code"`
-		Path string `json:"path"`
-	} `json:"wantError"`
-}
-
-func (v vector) request() []byte {
-	if v.RequestText != nil {
-		return []byte(*v.RequestText)
-	}
-	return v.Request
-}
-
-func vectors(t *testing.T) []vector {
+func vectors(t *testing.T) []conformance.Vector {
 	t.Helper()
-	var vs []vector
-	err := filepath.WalkDir(filepath.Join(root, "conformance", "vectors"), func(p string, d os.DirEntry, err error) error {
-		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".json") {
-			return err
-		}
-		b, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		var v vector
-		if err := json.Unmarshal(b, &v); err != nil {
-			return err
-		}
-		vs = append(vs, v)
-		return nil
-	})
+	vs, err := conformance.Load(filepath.Join(root, "conformance", "vectors"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -176,9 +140,9 @@ var formatCodes = map[string]bool{
 
 // engineFor returns the engine a vector runs on: the shared one, or a fresh one with
 // the vector's inline policy loaded.
-func engineFor(t *testing.T, shared *engine.Engine, v vector) *engine.Engine {
+func engineFor(t *testing.T, shared *engine.Engine, v conformance.Vector) *engine.Engine {
 	t.Helper()
-	if v.Policy != "inline" {
+	if v.Policy != conformance.Inline {
 		return shared
 	}
 	e, err := engine.WithExamples()
@@ -218,7 +182,7 @@ func TestVectorsValidate(t *testing.T) {
 			}
 			documents++
 		}
-		req := v.request()
+		req := v.RequestBytes()
 		resp := e.Handle(v.Op, req)
 		if err := validate(respSchema(v.Op), resp); err != nil {
 			t.Errorf("%s: the response does not validate: %v\n%s", v.ID, err, resp)
@@ -273,7 +237,7 @@ func TestVectorsValidate(t *testing.T) {
 	}
 }
 
-func formatOnly(v vector) bool {
+func formatOnly(v conformance.Vector) bool {
 	if len(v.WantError) == 0 {
 		return false
 	}

@@ -4,11 +4,10 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 
+	"github.com/ruralhealth/ncms/conformance"
 	"github.com/ruralhealth/ncms/core/contract"
 	"github.com/ruralhealth/ncms/core/engine"
 )
@@ -21,48 +20,21 @@ type example struct {
 	Response []byte
 }
 
-// vector is the part of a conformance vector (conformance/README.md) the examples use.
-type vector struct {
-	ID             string          `json:"id"`
-	Op             string          `json:"op"`
-	Policy         string          `json:"policy"`
-	PolicyDocument json.RawMessage `json:"policyDocument"`
-	Request        json.RawMessage `json:"request"`
-	Want           json.RawMessage `json:"want"`
-}
-
 // loadExamples runs, for every operation, the shortest request of the conformance
 // vectors that expect a result (for load_policy, the shortest inline policy) through
 // the native engine; for operations no vector covers, a request made here.
 func loadExamples(root string, ops []contract.Operation) ([]example, error) {
-	var vs []vector
-	dir := filepath.Join(root, "conformance", "vectors")
-	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
-		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".json") {
-			return err
-		}
-		b, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		var v vector
-		if err := json.Unmarshal(b, &v); err != nil {
-			return fmt.Errorf("%s: %w", p, err)
-		}
-		vs = append(vs, v)
-		return nil
-	})
+	vs, err := conformance.Load(filepath.Join(root, "conformance", "vectors"))
 	if err != nil {
 		return nil, err
 	}
-	sort.Slice(vs, func(i, j int) bool { return vs[i].ID < vs[j].ID })
-	best := map[string]vector{}
-	var policyDoc vector
+	best := map[string]conformance.Vector{}
+	var policyDoc conformance.Vector
 	for _, v := range vs {
 		if len(v.PolicyDocument) > 0 && (policyDoc.ID == "" || len(v.PolicyDocument) < len(policyDoc.PolicyDocument)) {
 			policyDoc = v
 		}
-		if v.Want == nil || v.Request == nil || v.Policy == "inline" {
+		if v.Want == nil || v.Request == nil || v.Policy == conformance.Inline {
 			continue
 		}
 		if b, ok := best[v.Op]; !ok || len(v.Request) < len(b.Request) {
