@@ -28,7 +28,14 @@ func loadExamples(root string, ops []contract.Operation) ([]example, error) {
 	if err != nil {
 		return nil, err
 	}
-	best := map[string]conformance.Vector{}
+	e, err := engine.WithExamples()
+	if err != nil {
+		return nil, err
+	}
+	// The example of an operation is its shortest request whose answer shows the
+	// operation doing its work (a fund paying, a card or roster passing), else its
+	// shortest request.
+	best, good := map[string]conformance.Vector{}, map[string]conformance.Vector{}
 	var policyDoc conformance.Vector
 	for _, v := range vs {
 		if len(v.PolicyDocument) > 0 && (policyDoc.ID == "" || len(v.PolicyDocument) < len(policyDoc.PolicyDocument)) {
@@ -40,10 +47,12 @@ func loadExamples(root string, ops []contract.Operation) ([]example, error) {
 		if b, ok := best[v.Op]; !ok || len(v.Request) < len(b.Request) {
 			best[v.Op] = v
 		}
+		if b, ok := good[v.Op]; (!ok || len(v.Request) < len(b.Request)) && typical(e.Handle(v.Op, v.Request)) {
+			good[v.Op] = v
+		}
 	}
-	e, err := engine.WithExamples()
-	if err != nil {
-		return nil, err
+	for op, v := range good {
+		best[op] = v
 	}
 	var out []example
 	for _, op := range ops {
@@ -65,6 +74,20 @@ func loadExamples(root string, ops []contract.Operation) ([]example, error) {
 		out = append(out, ex)
 	}
 	return out, nil
+}
+
+// typical reports whether a response shows an operation doing its work: a success
+// in which no fund is left unpaid, no card or roster refused.
+func typical(resp []byte) bool {
+	if !engine.Succeeded(resp) {
+		return false
+	}
+	for _, not := range []string{`"eligible":false`, `"valid":false`, `"fundTotal":"0.00"`} {
+		if bytes.Contains(resp, []byte(not)) {
+			return false
+		}
+	}
+	return true
 }
 
 func compact(b []byte) []byte {
