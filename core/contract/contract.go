@@ -105,7 +105,8 @@ type Rule struct {
 	// decoders take its absence for the zero value; in a result every field not
 	// marked omitempty is always written, and so is required there.
 	Required bool
-	// MaxLength bounds a string in characters; MaxItems a list.
+	// MaxLength bounds a string in characters, and makes it free text as text.Check
+	// reads it (TextPattern); MaxItems bounds a list.
 	MaxLength int
 	MaxItems  int
 	// Enum lists the values of a field whose constants are untyped.
@@ -115,10 +116,11 @@ type Rule struct {
 // Rules lists the facts about fields that their types do not carry. A test removes
 // each required field from requests the engine accepts and sees it refused.
 func Rules() []Rule {
-	text := func(t any, fields ...string) []Rule {
+	// limit bounds text fields of t at max characters.
+	limit := func(max int, t any, fields ...string) []Rule {
 		var rs []Rule
 		for _, f := range fields {
-			rs = append(rs, Rule{Type: t, Field: f, MaxLength: claim.MaxText})
+			rs = append(rs, Rule{Type: t, Field: f, MaxLength: max})
 		}
 		return rs
 	}
@@ -160,10 +162,24 @@ func Rules() []Rule {
 		{Type: claim.Item{}, Field: "class", Enum: []string{claim.ClassA, claim.ClassB, claim.ClassSelf}},
 		{Type: settle.Result{}, Field: "route", Enum: []string{settle.RouteBenefit, settle.RouteSingleDisease, settle.RouteMaternity, settle.RouteIneligible, settle.RouteNotCovered}},
 	}...)
-	rs = append(rs, text(claim.Claim{}, "id")...)
-	rs = append(rs, text(claim.Person{}, "name")...)
-	rs = append(rs, text(claim.Visit{}, "institution")...)
-	rs = append(rs, text(claim.Item{}, "code", "name")...)
+	for _, l := range [][]Rule{
+		limit(claim.MaxText, claim.Claim{}, "id"),
+		limit(claim.MaxText, claim.Person{}, "name"),
+		limit(claim.MaxText, claim.Visit{}, "institution"),
+		limit(claim.MaxText, claim.Item{}, "code", "name"),
+		limit(policy.MaxName, policy.Policy{}, "nameEn"),
+		limit(policy.MaxName, policy.Class{}, "nameEn"),
+		limit(policy.MaxName, policy.Category{}, "nameEn"),
+		limit(policy.MaxName, policy.Tier{}, "nameEn"),
+		limit(policy.MaxName, policy.Pool{}, "nameEn"),
+		limit(policy.MaxName, policy.Benefit{}, "nameEn"),
+		limit(policy.MaxName, policy.SingleDisease{}, "nameEn"),
+		limit(policy.MaxName, policy.Layer{}, "nameEn"),
+		limit(policy.MaxClauseNumber, policy.Clause{}, "number", "numberEn"),
+		limit(policy.MaxClauseTitle, policy.Clause{}, "title", "titleEn"),
+	} {
+		rs = append(rs, l...)
+	}
 	return rs
 }
 
@@ -176,6 +192,9 @@ const (
 	// RatePattern is a ratio: an optional minus, at most three digits before the
 	// point and money.RatePlaces after it.
 	RatePattern = `^-?0*[0-9]{1,3}(\.[0-9]{1,4})?$`
+	// TextPattern is free text as core/text checks it: no control character (C0, DEL,
+	// C1) and no U+FFFD, the mark of bytes a decoder could not read.
+	TextPattern = "^[^\\x00-\\x1F\\x7F-\\x9F\uFFFD]*$"
 	// DatePattern is a calendar date, YYYY-MM-DD, that exists and is not before 1800
 	// (as civil.Parse reads it: 2023-02-29 and 2025-04-31 are not dates), or "" for
 	// none.

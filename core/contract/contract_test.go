@@ -13,10 +13,12 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"github.com/ruralhealth/ncms/conformance"
+	"github.com/ruralhealth/ncms/core/claim"
 	"github.com/ruralhealth/ncms/core/contract"
 	"github.com/ruralhealth/ncms/core/contract/internal/gen"
 	"github.com/ruralhealth/ncms/core/engine"
 	"github.com/ruralhealth/ncms/core/policies"
+	"github.com/ruralhealth/ncms/core/text"
 )
 
 const root = "../.."
@@ -136,6 +138,7 @@ var formatCodes = map[string]bool{
 	"request_unknown_field": true, "request_wrong_type": true, "request_schema_unsupported": true,
 	"amount_invalid": true, "amount_negative": true, "amount_precision": true, "amount_too_large": true,
 	"rate_invalid": true, "date_invalid": true, "claim_too_many_items": true,
+	"field_text_invalid": true, "field_too_long": true,
 }
 
 // engineFor returns the engine a vector runs on: the shared one, or a fresh one with
@@ -370,4 +373,20 @@ func requiredMembers(root, s map[string]any, v any, path string) []member {
 		}
 	}
 	return out
+}
+
+// TestTextPattern holds the schemas' free text to core/text: a claim's id validates
+// exactly when text.Check accepts it.
+func TestTextPattern(t *testing.T) {
+	sch := schemas(t)
+	for _, id := range []string{"", "V1", "就诊 2025/03 №7", "a\x01b", "a\x7fb", "a\u0085b", "a\u009fb", "a\uFFFDb", "tab\there",
+		strings.Repeat("字", claim.MaxText), strings.Repeat("字", claim.MaxText+1)} {
+		doc, _ := json.Marshal(map[string]any{"id": id,
+			"person": map[string]any{"id": "640221198001010015", "category": "farmer"},
+			"visit":  map[string]any{"type": "inpatient", "class": "county", "admission": "2025-03-01"}})
+		err := validate(sch["claim"], doc)
+		if want := text.Check("/id", id, claim.MaxText) == nil; (err == nil) != want {
+			t.Errorf("claim id %q: schema says %v, text.Check accepts it: %v", id, err, want)
+		}
+	}
 }

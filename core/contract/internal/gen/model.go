@@ -282,7 +282,7 @@ func (b *builder) object(t reflect.Type) *node {
 		for _, r := range b.rules[fieldKey{t, f.name}] {
 			requiredIn = requiredIn || r.Required
 			if r.MaxLength > 0 {
-				fn.MaxLength = r.MaxLength
+				fn.MaxLength, fn.Pattern = r.MaxLength, contract.TextPattern
 			}
 			if r.MaxItems > 0 {
 				fn.MaxItems = r.MaxItems
