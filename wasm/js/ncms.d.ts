@@ -263,7 +263,7 @@ export interface Fund {
   /** Base is the amount the fund's rule was applied to. */
   base: Amount;
   /**
-   * Available is what the fund's cap still allowed before this payment; nil when the fund
+   * Available is what the fund's cap still allowed before this payment; null when the fund
    * has no cap.
    */
   available: Amount | null;
@@ -272,7 +272,7 @@ export interface Fund {
    * Cap is the annual cap the fund paid under on this visit (raised for continuous years,
    * or a benefit's lower cap), PaidBefore what it had paid this year before the visit and
    * Left what the cap still allows after it: the figures a host shows without reading the
-   * trace. All three are nil when the fund has no cap.
+   * trace. All three are null when the fund has no cap.
    */
   cap: Amount | null;
   paidBefore: Amount | null;
@@ -664,7 +664,7 @@ export interface PolicyContinuityInput {
 export interface PolicyDeductible {
   basis: PolicyDeductibleBasis | '';
   first: Amount;
-  /** Later applies from the second admission in the year; nil means same as First. */
+  /** Later applies from the second admission in the year; null means same as First. */
   later?: Amount | null;
   /** Count says which earlier admissions make this one "later". */
   count?: PolicyAdmissionCount | '';
@@ -678,7 +678,7 @@ export type PolicyDeductibleBasis = 'admission' | 'year' | 'none';
 export interface PolicyDeductibleInput {
   basis?: PolicyDeductibleBasis | '';
   first?: Amount;
-  /** Later applies from the second admission in the year; nil means same as First. */
+  /** Later applies from the second admission in the year; null means same as First. */
   later?: Amount | null;
   /** Count says which earlier admissions make this one "later". */
   count?: PolicyAdmissionCount | '';

@@ -115,11 +115,18 @@ func (c *comments) enum(t reflect.Type) []string {
 	return c.consts[t.PkgPath()+"."+t.Name()]
 }
 
-// clean joins a comment's lines into paragraphs separated by blank lines.
+// clean joins a comment's lines into paragraphs separated by blank lines, and says
+// null for Go's nil, which is what the wire carries.
 func clean(s string) string {
 	var paras []string
 	for _, p := range strings.Split(strings.TrimSpace(s), "\n\n") {
-		if p = strings.Join(strings.Fields(p), " "); p != "" {
+		words := strings.Fields(p)
+		for i, w := range words {
+			if strings.TrimRight(w, ".,;:)") == "nil" {
+				words[i] = "null" + w[3:]
+			}
+		}
+		if p = strings.Join(words, " "); p != "" {
 			paras = append(paras, p)
 		}
 	}
