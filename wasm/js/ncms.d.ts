@@ -67,6 +67,20 @@ export interface Results {
   version: VersionInfo;
 }
 
+/** What each operation's request is, by the operation's wire name. */
+export interface Requests {
+  settle: SettleRequest;
+  estimate: SettleRequest;
+  verify_card: VerifyCardRequest;
+  validate_roster: RosterRequest;
+  check_id: CheckIDRequest;
+  card_fee: CardFeeRequest;
+  load_policy: PolicyDocumentInput;
+  list_policies: ListRequest;
+  get_policy: GetPolicyRequest;
+  version: ListRequest;
+}
+
 export interface Engine {
   /**
    * Runs operation op on request and returns the response envelope as JSON text,
@@ -80,29 +94,29 @@ export interface Engine {
    * Settles a claim under a policy: every fen of the bill in exactly one of the funds, the
    * family account, cash and the hospital, with the trace. The claim needs its visit id.
    */
-  settle(request: SettleRequest | Request): Envelope<Results['settle']>;
+  settle(request: Requests['settle'] | Request): Envelope<Results['settle']>;
   /**
    * Settles a claim without a visit id, for a family's or a clerk's estimate; nothing is
    * recorded anywhere.
    */
-  estimate(request: SettleRequest | Request): Envelope<Results['estimate']>;
+  estimate(request: Requests['estimate'] | Request): Envelope<Results['estimate']>;
   /**
    * Checks a card presented at the point of care: number, status, owner, presenter and
    * enrollment; every reason it may not be used.
    */
-  verifyCard(request: VerifyCardRequest | Request): Envelope<Results['verify_card']>;
+  verifyCard(request: Requests['verify_card'] | Request): Envelope<Results['verify_card']>;
   /** Checks a batch card-opening roster (批量开卡花名册) before the bank sees it. */
-  validateRoster(request: RosterRequest | Request): Envelope<Results['validate_roster']>;
+  validateRoster(request: Requests['validate_roster'] | Request): Envelope<Results['validate_roster']>;
   /** Parses a resident ID number (GB 11643) as of a given day. */
-  checkId(request: CheckIDRequest | Request): Envelope<Results['check_id']>;
+  checkId(request: Requests['check_id'] | Request): Envelope<Results['check_id']>;
   /** The yearly card fee a holder born on a date owes on a day. */
-  cardFee(request: CardFeeRequest | Request): Envelope<Results['card_fee']>;
+  cardFee(request: Requests['card_fee'] | Request): Envelope<Results['card_fee']>;
   /** Validates, compiles and adds a policy document to the engine. */
-  loadPolicy(request: PolicyDocumentInput | Request): Envelope<Results['load_policy']>;
+  loadPolicy(request: Requests['load_policy'] | Request): Envelope<Results['load_policy']>;
   /** Lists the loaded policies, by id then effective date. */
   listPolicies(): Envelope<Results['list_policies']>;
   /** Returns a loaded policy document in canonical form. */
-  getPolicy(request: GetPolicyRequest | Request): Envelope<Results['get_policy']>;
+  getPolicy(request: Requests['get_policy'] | Request): Envelope<Results['get_policy']>;
   /**
    * Names the engine, its envelope schema, its operations and the loaded policies with
    * their hashes.

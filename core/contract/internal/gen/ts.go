@@ -83,6 +83,10 @@ func (g *generator) typeScript() []byte {
 	for _, op := range g.ops {
 		fmt.Fprintf(&b, "%s  %s: %s;\n", jsDoc("  ", op.Summary), op.Name, g.tsType(g.results[op.Name]))
 	}
+	b.WriteString("}\n\n/** What each operation's request is, by the operation's wire name. */\nexport interface Requests {\n")
+	for _, op := range g.ops {
+		fmt.Fprintf(&b, "  %s: %s;\n", op.Name, g.tsType(g.requests[op.Name]))
+	}
 	b.WriteString("}\n\nexport interface Engine {\n")
 	b.WriteString(`  /**
    * Runs operation op on request and returns the response envelope as JSON text,
@@ -94,7 +98,7 @@ func (g *generator) typeScript() []byte {
   callBytes(op: Operation | (string & {}), request?: Request | null): Uint8Array;
 `)
 	for _, op := range g.ops {
-		param := "request: " + g.tsType(g.requests[op.Name]) + " | Request"
+		param := "request: Requests['" + op.Name + "'] | Request"
 		if reflect.TypeOf(op.Request) == reflect.TypeFor[engine.ListRequest]() {
 			param = ""
 		}
