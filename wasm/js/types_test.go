@@ -113,14 +113,8 @@ func TestTypes(t *testing.T) {
 // value of the wrong type. Two mutated responses (a fund's amount renamed paid, a
 // result field added) stand under @ts-expect-error, so the check is seen to bite.
 func TestResultTypes(t *testing.T) {
-	vectors, err := conformance.Load(filepath.Join("..", "..", "conformance", "vectors"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	shared, err := engine.WithExamples()
-	if err != nil {
-		t.Fatal(err)
-	}
+	vectors, shared := vectorsAndEngine(t)
+	var err error
 	var src bytes.Buffer
 	src.WriteString("import type { Envelope, Results } from '@ncms/engine';\n")
 	ok := map[string]int{}
@@ -181,6 +175,21 @@ func TestResultTypes(t *testing.T) {
 	t.Logf("checked %d responses (%v successes by operation)", n, ok)
 }
 
+// vectorsAndEngine returns the conformance vectors and a native engine with the
+// example policies.
+func vectorsAndEngine(t *testing.T) ([]conformance.Vector, *engine.Engine) {
+	t.Helper()
+	vectors, err := conformance.Load(filepath.Join("..", "..", "conformance", "vectors"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	shared, err := engine.WithExamples()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return vectors, shared
+}
+
 // annotate follows each of tsc's reports with the name of the value it is about (the
 // comment line above it in the file checked).
 func annotate(out, src string) string {
@@ -207,14 +216,8 @@ func annotate(out, src string) string {
 // a value of the wrong type. A request with a member the engine refuses
 // (request_unknown_field) stands under @ts-expect-error, so the check is seen to bite.
 func TestRequestTypes(t *testing.T) {
-	vectors, err := conformance.Load(filepath.Join("..", "..", "conformance", "vectors"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	shared, err := engine.WithExamples()
-	if err != nil {
-		t.Fatal(err)
-	}
+	vectors, shared := vectorsAndEngine(t)
+	var err error
 	var src bytes.Buffer
 	src.WriteString("import type { Requests } from '@ncms/engine';\n")
 	n := 0
