@@ -3,6 +3,8 @@ package gen
 import (
 	"fmt"
 	"strings"
+
+	"github.com/ruralhealth/ncms/core/contract"
 )
 
 // wireDoc writes docs/wire.md: the operations and a table of every definition's fields.
@@ -52,10 +54,22 @@ are always written.
 			if !p.Optional {
 				req = "yes"
 			}
-			fmt.Fprintf(&b, "| `%s` | %s%s | %s | %s |\n", p.Name, mdType(g.tsType(p.Node)), constraints(p.Node), req, cell(p.Node.Desc))
+			fmt.Fprintf(&b, "| `%s` | %s%s | %s | %s |\n", p.Name, g.docType(p.Node), constraints(p.Node), req, cell(p.Node.Desc))
 		}
 	}
 	return []byte(b.String())
+}
+
+// docType is a member's type for a table: the TypeScript type, with integers called so.
+func (g *generator) docType(n *node) string {
+	if n.Type == "integer" && n.Const == nil {
+		t := "`integer`"
+		if n.Nullable {
+			t += " \\| `null`"
+		}
+		return t
+	}
+	return mdType(g.tsType(n))
 }
 
 // mdType writes a TypeScript type for a table cell, definitions linked.
@@ -76,7 +90,11 @@ func mdType(t string) string {
 // constraints lists a node's bounds and pattern.
 func constraints(n *node) string {
 	var cs []string
-	if n.Pattern != "" {
+	switch n.Pattern {
+	case "":
+	case contract.TextPattern:
+		cs = append(cs, "free text (no control characters)")
+	default:
 		cs = append(cs, "pattern `"+strings.ReplaceAll(n.Pattern, "|", `\|`)+"`")
 	}
 	if n.MaxLength > 0 {
