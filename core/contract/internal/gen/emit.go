@@ -69,6 +69,9 @@ func (d dialect) schemaOf(n *node) obj {
 		}
 		o.set("enum", vals)
 	}
+	if n.Format != "" {
+		o.set("format", n.Format)
+	}
 	if n.Pattern != "" {
 		o.set("pattern", n.Pattern)
 	}
@@ -84,7 +87,9 @@ func (d dialect) schemaOf(n *node) obj {
 	if n.MaxItems > 0 {
 		o.set("maxItems", n.MaxItems)
 	}
-	if n.Type == "object" {
+	if n.Values != nil {
+		o.set("additionalProperties", d.schemaOf(n.Values))
+	} else if n.Type == "object" {
 		props := obj{}
 		for _, p := range n.Props {
 			props = append(props, member{p.Name, d.schemaOf(p.Node)})

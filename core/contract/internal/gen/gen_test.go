@@ -4,6 +4,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ruralhealth/ncms/core/money"
 	"github.com/ruralhealth/ncms/core/trace"
@@ -18,6 +19,8 @@ type visitNote struct {
 	Steps  []trace.Step  `json:"steps"`
 	Hidden string        `json:"-"`
 	inner  int
+	Counts map[string]int `json:"counts,omitempty"`
+	At     time.Time      `json:"at,omitzero"`
 }
 
 func TestFieldsFromType(t *testing.T) {
@@ -32,7 +35,7 @@ func TestFieldsFromType(t *testing.T) {
 		for _, p := range n.Props {
 			names = append(names, p.Name)
 		}
-		if got := strings.Join(names, ","); got != "text,amount,steps" {
+		if got := strings.Join(names, ","); got != "text,amount,steps,counts,at" {
 			t.Errorf("members %s", got)
 		}
 		wantRequired := "text,steps" // a result writes every member not omitempty
@@ -47,6 +50,12 @@ func TestFieldsFromType(t *testing.T) {
 		}
 		if s := n.Props[2].Node; s.Type != "array" || s.Items.Ref != "TraceStep" || b.defs["Stage"] == nil {
 			t.Errorf("steps %+v", s)
+		}
+		if c := n.Props[3].Node; c.Values == nil || c.Values.Type != "integer" || (&generator{}).tsType(c) != "Record<string, number>" {
+			t.Errorf("counts %+v", c)
+		}
+		if at := n.Props[4].Node; at.Ref != "Time" || b.defs["Time"].Format != "date-time" {
+			t.Errorf("at %+v", at)
 		}
 		if b.err != nil {
 			t.Fatal(b.err)

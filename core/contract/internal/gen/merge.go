@@ -55,6 +55,7 @@ func merge(in, out *builder, roots []*node) *builder {
 			n.Ref += "Input"
 		}
 		rename(n.Items)
+		rename(n.Values)
 		for _, p := range n.Props {
 			rename(p.Node)
 		}
@@ -87,7 +88,7 @@ func refersTo(n *node, names map[string]bool) bool {
 	if names[n.Ref] {
 		return true
 	}
-	if refersTo(n.Items, names) {
+	if refersTo(n.Items, names) || refersTo(n.Values, names) {
 		return true
 	}
 	for _, p := range n.Props {

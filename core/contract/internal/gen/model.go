@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/go-json-experiment/json/jsontext"
 
@@ -33,6 +34,8 @@ type node struct {
 	Pattern   string
 	MaxLength int
 	Items     *node
+	Values    *node // the values of a map: an object with any member names
+	Format    string
 	MaxItems  int
 	MinItems  int
 	Props     []prop
@@ -209,6 +212,8 @@ func special(t reflect.Type) *node {
 			Desc: "A stable, machine-readable code with its layer as prefix (\"amount_precision\", \"warn_cap_reached\"); core/code.go lists the engine's. Match on it, never on messages."}
 	case reflect.TypeFor[jsontext.Value]():
 		return &node{}
+	case reflect.TypeFor[time.Time]():
+		return &node{Type: "string", Format: "date-time"}
 	}
 	return nil
 }
@@ -225,6 +230,10 @@ func (b *builder) of(t reflect.Type) *node {
 		return &n
 	case reflect.Slice, reflect.Array:
 		return &node{Type: "array", Items: b.of(t.Elem())}
+	case reflect.Map:
+		if t.Key().Kind() == reflect.String {
+			return &node{Type: "object", Values: b.of(t.Elem())}
+		}
 	case reflect.Struct:
 		return b.define(t, func() *node { return b.object(t) })
 	case reflect.String:
@@ -323,6 +332,7 @@ func (b *builder) reachable(roots ...*node) []string {
 			walk(b.defs[n.Ref])
 		}
 		walk(n.Items)
+		walk(n.Values)
 		for _, p := range n.Props {
 			walk(p.Node)
 		}

@@ -161,6 +161,8 @@ func (g *generator) tsType(n *node) string {
 			alts[i] = "'" + strings.ReplaceAll(e, "'", `\'`) + "'"
 		}
 		t = strings.Join(alts, " | ")
+	case n.Values != nil:
+		t = "Record<string, " + g.tsType(n.Values) + ">"
 	case n.Type == "array":
 		t = g.tsType(n.Items)
 		if strings.Contains(t, " ") {
