@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -13,10 +14,12 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"github.com/ruralhealth/ncms/conformance"
+	"github.com/ruralhealth/ncms/core/civil"
 	"github.com/ruralhealth/ncms/core/claim"
 	"github.com/ruralhealth/ncms/core/contract"
 	"github.com/ruralhealth/ncms/core/contract/internal/gen"
 	"github.com/ruralhealth/ncms/core/engine"
+	"github.com/ruralhealth/ncms/core/money"
 	"github.com/ruralhealth/ncms/core/policies"
 	"github.com/ruralhealth/ncms/core/text"
 )
@@ -387,6 +390,32 @@ func TestTextPattern(t *testing.T) {
 		err := validate(sch["claim"], doc)
 		if want := text.Check("/id", id, claim.MaxText) == nil; (err == nil) != want {
 			t.Errorf("claim id %q: schema says %v, text.Check accepts it: %v", id, err, want)
+		}
+	}
+}
+
+// TestPatterns holds the money and date patterns to the parsers the decoders use: a
+// string matches exactly when money.ParseAmount, money.ParseRate or civil.Parse
+// reads it (and "" is no date, which a date field may be).
+func TestPatterns(t *testing.T) {
+	amount, rate, date := regexp.MustCompile(contract.AmountPattern), regexp.MustCompile(contract.RatePattern), regexp.MustCompile(contract.DatePattern)
+	for _, s := range []string{"", "0", "00", "8432", "12.3", "12.30", "12.305", "-1", "+1", "1.", ".5", "1e3", " 1", "1,000",
+		"999999999999.99", "1000000000000", "0001000000000000", "000000000000000001.5", "１２", "0.5555", "-0.10", "1000", "999.9999", "-0.00001"} {
+		_, err := money.ParseAmount(s)
+		if amount.MatchString(s) != (err == nil) {
+			t.Errorf("amount %q: pattern %v, ParseAmount %v", s, amount.MatchString(s), err)
+		}
+		_, err = money.ParseRate(s)
+		if rate.MatchString(s) != (err == nil) {
+			t.Errorf("rate %q: pattern %v, ParseRate %v", s, rate.MatchString(s), err)
+		}
+	}
+	for _, s := range []string{"", "2025-03-01", "2024-02-29", "2023-02-29", "2000-02-29", "1900-02-29", "2100-02-29", "2400-02-29",
+		"1800-01-01", "1799-12-31", "2025-04-31", "2025-12-31", "2025-13-01", "2025-00-10", "2025-01-00", "2025-1-01", "9999-12-31",
+		"20250301", "2025-03-01T00:00:00Z", "１９９０-01-01"} {
+		_, err := civil.Parse(s)
+		if date.MatchString(s) != (err == nil || s == "") {
+			t.Errorf("date %q: pattern %v, civil.Parse %v", s, date.MatchString(s), err)
 		}
 	}
 }
