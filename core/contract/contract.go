@@ -80,6 +80,9 @@ type Document struct {
 	// Type is a zero value of its Go type; nil for the error envelope, which is the
 	// envelope with errors and no result.
 	Type any
+	// Written: the engine writes the document (a result) rather than reads it, so
+	// its required members are those always written.
+	Written bool
 }
 
 // ErrorEnvelope names the schema of the failure envelope.
@@ -90,7 +93,7 @@ func Documents() []Document {
 	return []Document{
 		{Name: "policy", Title: "A county's compensation scheme (补偿方案) as data: the load_policy request and the get_policy result.", Type: policy.Policy{}},
 		{Name: "claim", Title: "One visit's bill as a host submits it for settlement: the person, the visit, the lines and the year-to-date totals.", Type: claim.Claim{}},
-		{Name: "result", Title: "A settlement's full breakdown: every fen of total in exactly one of funds, familyAccount, cash and hospital, with the trace.", Type: settle.Result{}},
+		{Name: "result", Title: "A settlement's full breakdown: every fen of total in exactly one of funds, familyAccount, cash and hospital, with the trace.", Type: settle.Result{}, Written: true},
 		{Name: ErrorEnvelope, Title: "The envelope of a failure: every error found, sorted by path. Match on code, never on the messages."},
 	}
 }

@@ -95,7 +95,7 @@ func newGenerator(root string) (*generator, error) {
 		res := b.of(reflect.TypeOf(op.Result))
 		g.results[op.Name] = res
 		name := camel(op.Name) + "Response"
-		b.defs[name] = &node{Type: "object", Desc: "The envelope of a successful " + op.Name + ": " + op.Summary,
+		b.defs[name] = &node{Type: "object", Desc: "The answer of " + op.Name + " when it succeeds. " + op.Summary,
 			Props: []prop{
 				{Name: "schema", Node: &node{Type: "integer", Const: 1}},
 				{Name: "ok", Node: &node{Type: "boolean", Const: true}},
@@ -109,7 +109,7 @@ func newGenerator(root string) (*generator, error) {
 			g.docs[d.Name] = &node{Ref: failure}
 			continue
 		}
-		if d.Name == "result" {
+		if d.Written {
 			g.docs[d.Name] = b.of(reflect.TypeOf(d.Type))
 		} else {
 			g.docs[d.Name] = in.of(reflect.TypeOf(d.Type))
@@ -122,9 +122,9 @@ func newGenerator(root string) (*generator, error) {
 	for _, op := range g.ops {
 		inRoots = append(inRoots, g.requests[op.Name])
 	}
-	for name, d := range g.docs {
-		if name != "result" {
-			inRoots = append(inRoots, d)
+	for _, d := range contract.Documents() {
+		if !d.Written {
+			inRoots = append(inRoots, g.docs[d.Name])
 		}
 	}
 	g.b = merge(in, b, inRoots)

@@ -128,7 +128,7 @@ func newBuilder(c *comments, in bool) *builder {
 		mark(reflect.TypeOf(op.Request))
 	}
 	for _, d := range contract.Documents() {
-		if d.Type != nil && d.Name != "result" {
+		if d.Type != nil && !d.Written {
 			mark(reflect.TypeOf(d.Type))
 		}
 	}
