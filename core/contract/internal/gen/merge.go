@@ -54,13 +54,8 @@ func merge(in, out *builder, roots []*node) *builder {
 		if differs[n.Ref] {
 			n.Ref += "Input"
 		}
-		rename(n.Items)
-		rename(n.Values)
-		for _, p := range n.Props {
-			rename(p.Node)
-		}
-		for _, a := range n.AnyOf {
-			rename(a)
+		for _, c := range n.children() {
+			rename(c)
 		}
 	}
 	for name, n := range in.defs {
@@ -88,16 +83,8 @@ func refersTo(n *node, names map[string]bool) bool {
 	if names[n.Ref] {
 		return true
 	}
-	if refersTo(n.Items, names) || refersTo(n.Values, names) {
-		return true
-	}
-	for _, p := range n.Props {
-		if refersTo(p.Node, names) {
-			return true
-		}
-	}
-	for _, a := range n.AnyOf {
-		if refersTo(a, names) {
+	for _, c := range n.children() {
+		if refersTo(c, names) {
 			return true
 		}
 	}

@@ -319,6 +319,21 @@ func (b *builder) object(t reflect.Type) *node {
 	return n
 }
 
+// children are the nodes n holds (not those it refers to by name).
+func (n *node) children() []*node {
+	out := make([]*node, 0, 2+len(n.Props)+len(n.AnyOf))
+	if n.Items != nil {
+		out = append(out, n.Items)
+	}
+	if n.Values != nil {
+		out = append(out, n.Values)
+	}
+	for _, p := range n.Props {
+		out = append(out, p.Node)
+	}
+	return append(out, n.AnyOf...)
+}
+
 // reachable returns the definitions n refers to, directly or not, sorted by name.
 func (b *builder) reachable(roots ...*node) []string {
 	seen := map[string]bool{}
@@ -331,13 +346,8 @@ func (b *builder) reachable(roots ...*node) []string {
 			seen[n.Ref] = true
 			walk(b.defs[n.Ref])
 		}
-		walk(n.Items)
-		walk(n.Values)
-		for _, p := range n.Props {
-			walk(p.Node)
-		}
-		for _, a := range n.AnyOf {
-			walk(a)
+		for _, c := range n.children() {
+			walk(c)
 		}
 	}
 	for _, r := range roots {
