@@ -160,12 +160,19 @@ func (r *SettleRequest) scan(req []byte) bool {
 
 // VerifyCardRequest checks a card presented at the point of care.
 type VerifyCardRequest struct {
-	Schema    int           `json:"schema"`
-	Policy    string        `json:"policy"`
-	Card      identity.Card `json:"card"`
-	Presenter string        `json:"presenter"`
-	Date      civil.Date    `json:"date"`
-	Category  string        `json:"category"`
+	Schema int `json:"schema"`
+	// Policy is the id of the policy whose card rules (issuers, certificate format)
+	// and enrollment rules apply.
+	Policy string `json:"policy"`
+	// Card is the card's record as the county keeps it.
+	Card identity.Card `json:"card"`
+	// Presenter is the resident ID of the person presenting the card (冒名顶替 when
+	// it is not the owner's).
+	Presenter string `json:"presenter"`
+	// Date is the day of the visit, which decides enrollment and waiting periods.
+	Date civil.Date `json:"date"`
+	// Category is the holder's person category (人员类别) under the policy.
+	Category string `json:"category"`
 	// Enrollment is the card holder's enrollment history.
 	Enrollment enroll.History `json:"enrollment"`
 }
@@ -218,10 +225,14 @@ func (e *Engine) verifyCard(req []byte) (any, error) {
 
 // RosterRequest validates a batch card-opening roster (批量开卡花名册).
 type RosterRequest struct {
-	Schema int             `json:"schema"`
-	Policy string          `json:"policy"`
-	Today  civil.Date      `json:"today"`
-	Rows   identity.Roster `json:"rows"`
+	Schema int `json:"schema"`
+	// Policy is the id of the policy whose certificate format applies.
+	Policy string `json:"policy"`
+	// Today is the day of the check, against which birth dates in IDs are read; the
+	// engine reads no clock.
+	Today civil.Date `json:"today"`
+	// Rows are the roster's households, in file order.
+	Rows identity.Roster `json:"rows"`
 }
 
 // RosterResult lists the first core.MaxListed problems in file order (by row, and
@@ -252,9 +263,13 @@ func (e *Engine) validateRoster(req []byte) (any, error) {
 
 // CheckIDRequest checks one resident ID number.
 type CheckIDRequest struct {
-	Schema int        `json:"schema"`
-	ID     string     `json:"id"`
-	Today  civil.Date `json:"today"`
+	Schema int `json:"schema"`
+	// ID is the resident ID number: 18 characters (a final x is accepted) or an old
+	// 15-digit one, which is upgraded.
+	ID string `json:"id"`
+	// Today is the day of the check: a birth date after it is refused. The engine
+	// reads no clock.
+	Today civil.Date `json:"today"`
 }
 
 func checkID(req []byte) (any, error) {
@@ -274,10 +289,13 @@ func checkID(req []byte) (any, error) {
 
 // CardFeeRequest asks for the yearly card fee of a holder.
 type CardFeeRequest struct {
-	Schema int        `json:"schema"`
-	Policy string     `json:"policy"`
-	Birth  civil.Date `json:"birthDate"`
-	On     civil.Date `json:"on"`
+	Schema int `json:"schema"`
+	// Policy is the id of the policy whose card fee applies.
+	Policy string `json:"policy"`
+	// Birth is the holder's birth date, which decides an exemption by age.
+	Birth civil.Date `json:"birthDate"`
+	// On is the day the fee is charged.
+	On civil.Date `json:"on"`
 }
 
 // CardFeeResult is the fee due.
@@ -374,8 +392,10 @@ func (e *Engine) listPolicies(req []byte) (any, error) {
 
 // GetPolicyRequest names a policy to return in canonical form.
 type GetPolicyRequest struct {
-	Schema  int    `json:"schema"`
-	Policy  string `json:"policy"`
+	Schema int `json:"schema"`
+	// Policy is the policy's id.
+	Policy string `json:"policy"`
+	// Version names a version; empty, the latest loaded.
 	Version string `json:"version,omitempty"`
 }
 

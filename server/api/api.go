@@ -167,6 +167,9 @@ func (s *Server) routes() *mux.Router {
 	handle(http.MethodGet, "/v1/policies", public, s.listPolicies)
 	handle(http.MethodGet, "/v1/policies/{id}", public, s.getPolicy)
 	handle(http.MethodPost, "/v1/policies", county, s.loadPolicy)
+	// The wire contract: the JSON Schemas of every engine request and response.
+	handle(http.MethodGet, "/v1/schemas", public, s.listSchemas)
+	handle(http.MethodGet, "/v1/schemas/{name}", public, s.schema)
 
 	// The ledger, for the institution that owns the visit.
 	handle(http.MethodPost, "/v1/settlements", institution, s.settle)

@@ -2,6 +2,7 @@ package js_test
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
@@ -112,14 +113,8 @@ func TestTypes(t *testing.T) {
 // value of the wrong type. Two mutated responses (a fund's amount renamed paid, a
 // result field added) stand under @ts-expect-error, so the check is seen to bite.
 func TestResultTypes(t *testing.T) {
-	vectors, err := conformance.Load(filepath.Join("..", "..", "conformance", "vectors"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	shared, err := engine.WithExamples()
-	if err != nil {
-		t.Fatal(err)
-	}
+	vectors, shared := vectorsAndEngine(t)
+	var err error
 	var src bytes.Buffer
 	src.WriteString("import type { Envelope, Results } from '@ncms/engine';\n")
 	ok := map[string]int{}
@@ -180,11 +175,26 @@ func TestResultTypes(t *testing.T) {
 	t.Logf("checked %d responses (%v successes by operation)", n, ok)
 }
 
-// annotate follows each of tsc's reports with the name of the response it is about
-// (the comment line above the response in results.mts).
+// vectorsAndEngine returns the conformance vectors and a native engine with the
+// example policies.
+func vectorsAndEngine(t *testing.T) ([]conformance.Vector, *engine.Engine) {
+	t.Helper()
+	vectors, err := conformance.Load(filepath.Join("..", "..", "conformance", "vectors"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	shared, err := engine.WithExamples()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return vectors, shared
+}
+
+// annotate follows each of tsc's reports with the name of the value it is about (the
+// comment line above it in the file checked).
 func annotate(out, src string) string {
 	lines := strings.Split(src, "\n")
-	re := regexp.MustCompile(`^results\.mts\((\d+),`)
+	re := regexp.MustCompile(`^\w+\.mts\((\d+),`)
 	var b strings.Builder
 	for _, l := range strings.Split(out, "\n") {
 		b.WriteString(l + "\n")
@@ -197,4 +207,59 @@ func annotate(out, src string) string {
 		}
 	}
 	return b.String()
+}
+
+// TestRequestTypes checks the declared request types against what the engine
+// accepts: every conformance request the native engine answers with a result, and
+// every inline policy it loads, is written as `<request> satisfies Requests[op]`,
+// which tsc refuses for a member the types do not declare, a missing required one or
+// a value of the wrong type. A request with a member the engine refuses
+// (request_unknown_field) stands under @ts-expect-error, so the check is seen to bite.
+func TestRequestTypes(t *testing.T) {
+	vectors, shared := vectorsAndEngine(t)
+	var err error
+	var src bytes.Buffer
+	src.WriteString("import type { Requests } from '@ncms/engine';\n")
+	n := 0
+	add := func(name, op string, req []byte) {
+		fmt.Fprintf(&src, "// %s\nexport const q%d = %s satisfies Requests['%s'];\n", name, n, req, op)
+		n++
+	}
+	var settle []byte
+	for _, v := range vectors {
+		e := shared
+		if v.Policy == conformance.Inline {
+			if e, err = engine.WithExamples(); err != nil {
+				t.Fatal(err)
+			}
+			if engine.Succeeded(e.Handle(engine.OpLoadPolicy, v.PolicyDocument)) {
+				add(v.ID+" (its policy)", engine.OpLoadPolicy, v.PolicyDocument)
+			}
+		}
+		if v.Request == nil || !engine.Succeeded(e.Handle(v.Op, v.Request)) {
+			continue
+		}
+		add(v.ID, v.Op, v.Request)
+		if v.Op == engine.OpSettle && settle == nil {
+			settle = v.Request
+		}
+	}
+	if n < 100 || settle == nil {
+		t.Fatalf("only %d requests accepted", n)
+	}
+	drift := bytes.Replace(settle, []byte(`"claim"`), []byte(`"undeclared": 1, "claim"`), 1)
+	if resp := shared.Handle(engine.OpSettle, drift); !bytes.Contains(resp, []byte("request_unknown_field")) {
+		t.Fatalf("the engine takes the drifted request: %s", resp)
+	}
+	var line bytes.Buffer // one line, for @ts-expect-error to cover
+	if err := json.Compact(&line, drift); err != nil {
+		t.Fatal(err)
+	}
+	fmt.Fprintf(&src, "// @ts-expect-error a member the engine refuses\nexport const drift = %s satisfies Requests['settle'];\n", line.Bytes())
+	dir := t.TempDir()
+	write(t, filepath.Join(dir, "requests.mts"), src.Bytes())
+	if out, ok := tsc(t, dir, []string{"es2022"}, "requests.mts"); !ok {
+		t.Errorf("the declared request types (ncms.d.ts) refuse requests the engine accepts:\n%s", annotate(out, src.String()))
+	}
+	t.Logf("checked %d requests", n)
 }
