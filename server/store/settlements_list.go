@@ -80,11 +80,11 @@ func (d *dialect) settlementsSQL(q ledger.SettlementQuery, before int64, n int) 
 		}
 		where("e.admission <= ? AND e.admission <> ''", to)
 	}
-	// The journal's order is seq: a filter SQLite (without statistics) would answer
-	// from another index and then sort is written || '' so it scans seq instead. The
-	// person's index (person, seq) is ordered already and kept.
+	// The journal's order is seq: each filter column has an index ending in seq
+	// (migration 0003), so the database reads a filtered page from one of them in
+	// order and stops at the limit.
 	for _, f := range []struct{ col, v string }{
-		{"e.institution || ''", q.Institution}, {"e.township", q.Township}, {"e.person", q.Person},
+		{"e.institution", q.Institution}, {"e.township", q.Township}, {"e.person", q.Person},
 		{"e.household", q.Household}, {"e.visit_type", q.VisitType},
 	} {
 		if f.v != "" {

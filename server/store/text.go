@@ -33,7 +33,7 @@ var textTables = [...]struct {
 		{"category", ledger.MaxCodeLen}, {"enrollment", 0}}},
 	{"entries", "seq", false, []textColumn{{"institution", claim.MaxText}, {"visit", claim.MaxText},
 		{"household", ledger.MaxCodeLen}, {"township", ledger.MaxNameLen}, {"reason", ledger.MaxReasonLen}}},
-	{"card_events", "seq", false, []textColumn{{"certificate", ledger.MaxCodeLen}}},
+	{"card_events", "seq", false, []textColumn{{"certificate", ledger.MaxCodeLen}, {"reason", ledger.MaxReasonLen}}},
 	{"api_keys", "id", false, []textColumn{{"institution", ledger.MaxCodeLen}, {"name", ledger.MaxNameLen}}},
 }
 
