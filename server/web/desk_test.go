@@ -33,8 +33,9 @@ import (
 	"github.com/ruralhealth/ncms/wasm/js"
 )
 
-// TestDeskNode runs the desk's unit tests of its pure modules (money, i18n, fee
-// lists, the claim) under Node, so that go test runs them too.
+// TestDeskNode runs the desk's and the console's unit tests of their pure modules
+// (money, i18n, fee lists, the claim, the console's query) under Node, so that go
+// test runs them too.
 func TestDeskNode(t *testing.T) {
 	node, err := exec.LookPath("node")
 	if err != nil {
@@ -45,7 +46,8 @@ func TestDeskNode(t *testing.T) {
 		fmt.Fprintln(os.Stderr, "!!! "+msg+" !!!")
 		t.Skip(msg)
 	}
-	out, err := exec.Command(node, "--test", "--test-reporter=tap", filepath.Join("static", "desk", "test")).CombinedOutput()
+	out, err := exec.Command(node, "--test", "--test-reporter=tap", filepath.Join("static", "desk", "test"),
+		filepath.Join("static", "console", "test")).CombinedOutput()
 	if err != nil {
 		t.Fatalf("node --test: %v\n%s", err, out)
 	}
@@ -59,7 +61,7 @@ func TestDeskNode(t *testing.T) {
 	}
 }
 
-// TestDeskTypes type-checks the desk's modules (// @ts-check, JSDoc types) under
+// TestDeskTypes type-checks the desk's and the console's modules (// @ts-check, JSDoc types) under
 // --strict with the TypeScript that wasm/js pins, the loader typed by its ncms.d.ts.
 func TestDeskTypes(t *testing.T) {
 	node, err := exec.LookPath("node")
@@ -89,15 +91,18 @@ func TestDeskTypes(t *testing.T) {
 	}
 	copyFile(filepath.Join("..", "..", "wasm", "js", "ncms.js"), filepath.Join(dir, "ncms.js"))
 	copyFile(filepath.Join("..", "..", "wasm", "js", "ncms.d.ts"), filepath.Join(dir, "ncms.d.ts"))
-	entries, err := os.ReadDir(filepath.Join("static", "desk"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	// The county console's modules import the desk's: both are checked together.
 	var files []string
-	for _, e := range entries {
-		if strings.HasSuffix(e.Name(), ".js") {
-			copyFile(filepath.Join("static", "desk", e.Name()), filepath.Join(dir, "desk", e.Name()))
-			files = append(files, filepath.Join("desk", e.Name()))
+	for _, sub := range []string{"desk", "console"} {
+		entries, err := os.ReadDir(filepath.Join("static", sub))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range entries {
+			if strings.HasSuffix(e.Name(), ".js") {
+				copyFile(filepath.Join("static", sub, e.Name()), filepath.Join(dir, sub, e.Name()))
+				files = append(files, filepath.Join(sub, e.Name()))
+			}
 		}
 	}
 	// Only files with // @ts-check are checked (allowJs without checkJs): the desk's.

@@ -49,11 +49,14 @@ func Files() fs.FS {
 // anywhere changes the version of everything that leads to it.
 //
 // The checkout desk (desk/) follows the estimator: its page refers to the shared
-// loader, module and trace wording one directory up.
+// loader, module and trace wording one directory up. The county console (console/)
+// follows the desk, whose API client, words, amounts and slip it imports.
 func names() []string {
 	return []string{"ncms.wasm", "ncms.js", "style.css", "boot.js", "amount.js", "app.js", "index.html",
 		"desk/i18n.js", "desk/money.js", "desk/feelist.js", "desk/claim.js", "desk/api.js",
-		"desk/views.js", "desk/desk.js", "desk/desk.css", "desk/index.html"}
+		"desk/views.js", "desk/desk.js", "desk/desk.css", "desk/index.html",
+		"console/i18n.js", "console/api.js", "console/views.js", "console/console.js", "console/console.css",
+		"console/index.html"}
 }
 
 func contentType(name string) string {
@@ -160,13 +163,15 @@ func (s *site) versioned(from string, text []byte) []byte {
 }
 
 // relative returns how a file in dir names the file name: the same directory by its
-// base name, the top directory from one below it with "../". Other references are
-// not made by the pages.
+// base name, the top directory or a sibling directory from one below it with "../"
+// ("../ncms.js", "../desk/api.js" from console/). Other references are not made by
+// the pages.
 func relative(dir, name string) (string, bool) {
 	switch nd := path.Dir(name); {
 	case nd == dir:
 		return path.Base(name), true
-	case nd == "." && path.Dir(dir) == ".":
+	case dir == ".":
+	case nd == "." && path.Dir(dir) == ".", path.Dir(nd) == "." && path.Dir(dir) == ".":
 		return "../" + name, true
 	}
 	return "", false
@@ -214,9 +219,9 @@ func (s *site) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	name := strings.TrimPrefix(r.URL.Path, "/")
 	switch {
-	case name == "desk":
-		// The desk's page names its files relative to /desk/.
-		http.Redirect(w, r, "/desk/", http.StatusMovedPermanently)
+	case name == "desk" || name == "console":
+		// The desk's and the console's pages name their files relative to /desk/, /console/.
+		http.Redirect(w, r, "/"+name+"/", http.StatusMovedPermanently)
 		return
 	case name == "" || strings.HasSuffix(name, "/"):
 		name += "index.html"
