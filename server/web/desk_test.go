@@ -138,6 +138,7 @@ var (
 type deskServer struct {
 	URL    string
 	ledger *ledger.Ledger
+	api    http.Handler // the county server itself, without the switch
 	down   atomic.Bool
 }
 
@@ -147,7 +148,7 @@ func startDesk(t *testing.T, dsn string, wasm []byte) *deskServer {
 	// registered below.
 	srv := apitest.Start(t, dsn, ledger.Options{PasswordCost: bcrypt.MinCost, RequireFacility: true},
 		api.Options{Web: web.Handler(wasm, js.Loader())})
-	d := &deskServer{ledger: srv.Ledger}
+	d := &deskServer{ledger: srv.Ledger, api: srv.API}
 	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if d.down.Load() && strings.HasPrefix(r.URL.Path, "/v1/") {
 			conn, _, err := w.(http.Hijacker).Hijack()

@@ -37,10 +37,10 @@ export class ConsoleClient extends Client {
   async settlements(filters, cursor) { return (await this.send('GET', `/v1/settlements${query(filters, cursor)}`)).result; }
   /** @param {number} seq */
   async entry(seq) { return (await this.send('GET', `/v1/settlements/${seq}`)).result; }
-  /** @param {string} id */
-  async personRecord(id) { return (await this.send('GET', `/v1/persons/${encodeURIComponent(id)}/record`)).result; }
-  /** @param {string} id */
-  async householdRecord(id) { return (await this.send('GET', `/v1/households/${encodeURIComponent(id)}/record`)).result; }
+  /** @param {string} id @param {string} [year]  the totals' year, the server's current one when absent */
+  async personRecord(id, year) { return (await this.send('GET', `/v1/persons/${encodeURIComponent(id)}/record${year ? `?year=${year}` : ''}`)).result; }
+  /** @param {string} id @param {string} [year] */
+  async householdRecord(id, year) { return (await this.send('GET', `/v1/households/${encodeURIComponent(id)}/record${year ? `?year=${year}` : ''}`)).result; }
   /**
    * cardEvent records a counter action on a card and returns the card as it then stands.
    * @param {string} number

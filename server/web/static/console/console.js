@@ -33,6 +33,7 @@ class Console {
     this.person = null;
     /** @type {any} */ this.record = null;
     /** @type {string} */ this.recordKind = '';
+    /** @type {string} */ this.recordYear = '';
     /** @type {any} */ this.flags = null;
     /** @type {string[]} */ this.flagCursors = [''];
   }
@@ -122,8 +123,9 @@ class Console {
     $('lookup-form').addEventListener('submit', (ev) => {
       ev.preventDefault();
       const id = /** @type {HTMLInputElement} */ ($('lookup-id')).value.trim().toUpperCase();
+      const year = /** @type {HTMLInputElement} */ ($('lookup-year')).value.trim();
       // A resident ID has 18 characters; anything else is taken as a household id.
-      location.hash = /^\d{17}[\dX]$/.test(id) ? `#person/${encodeURIComponent(id)}` : `#household/${encodeURIComponent(id)}`;
+      location.hash = `${/^\d{17}[\dX]$/.test(id) ? '#person' : '#household'}/${encodeURIComponent(id)}${year ? `/${year}` : ''}`;
     });
     $('flags-form').addEventListener('submit', (ev) => { ev.preventDefault(); this.flagCursors = ['']; this.listFlags(); });
     $('flags-next').addEventListener('click', () => { this.flagCursors.push(this.flags?.next ?? ''); this.listFlags(); });
@@ -144,10 +146,13 @@ class Console {
     }
   }
 
-  /** route shows the view the hash names: #search, #settlement/SEQ, #persons, #person/ID, #household/ID, #flags. */
+  /**
+   * route shows the view the hash names: #search, #settlement/SEQ, #persons,
+   * #person/ID[/YEAR], #household/ID[/YEAR], #flags.
+   */
   async route() {
     if (!this.operator) return;
-    const [name, arg = ''] = location.hash.slice(1).split('/');
+    const [name, arg = '', year = ''] = location.hash.slice(1).split('/');
     const view = { settlement: 'detail', person: 'persons', household: 'persons', persons: 'persons', flags: 'flags' }[name] ?? 'search';
     for (const v of views) $(`${v}-view`).hidden = v !== view;
     for (const a of document.querySelectorAll('#nav a[data-view]')) {
@@ -155,7 +160,7 @@ class Console {
     }
     const id = decodeURIComponent(arg);
     if (name === 'settlement') await this.open(Number(id));
-    else if (name === 'person' || name === 'household') await this.openRecord(name, id);
+    else if (name === 'person' || name === 'household') await this.openRecord(name, id, year);
     else if (view === 'search' && !this.page) await this.search();
   }
 
@@ -354,14 +359,17 @@ class Console {
    * openRecord shows a person's or a household's page of record.
    * @param {'person' | 'household'} kind
    * @param {string} id
+   * @param {string} [year]  the year of the totals; the server's current year when ""
    */
-  async openRecord(kind, id) {
+  async openRecord(kind, id, year = '') {
     $('lookup-msg').hidden = true;
     /** @type {HTMLInputElement} */ ($('lookup-id')).value = id;
+    /** @type {HTMLInputElement} */ ($('lookup-year')).value = year;
+    this.recordYear = year;
     if (!id) { this.record = null; $('record').replaceChildren(); return; }
     this.status(this.t('working'));
     try {
-      this.record = kind === 'person' ? await this.api.personRecord(id) : await this.api.householdRecord(id);
+      this.record = kind === 'person' ? await this.api.personRecord(id, year) : await this.api.householdRecord(id, year);
       this.recordKind = kind;
       this.showRecord();
       this.status(this.t('ready'));
@@ -388,7 +396,7 @@ class Console {
           h('dt', {}, this.t('c.address')), h('dd', {}, hh.address || '—'), h('dt', {}, this.t('c.head')), h('dd', {}, hh.head || '—'))));
       for (const m of r.members) {
         out.push(h('section', { class: 'panel member', 'data-person': m.person.id },
-          h('h3', {}, h('a', { href: `#person/${encodeURIComponent(m.person.id)}` }, `${m.person.name}（${m.person.id}）`)),
+          h('h3', {}, h('a', { href: `#person/${encodeURIComponent(m.person.id)}${this.recordYear ? `/${this.recordYear}` : ''}` }, `${m.person.name}（${m.person.id}）`)),
           enrollmentTable(this.lang, m.person.enrollment), totalsTable(this.lang, m.totals)));
       }
     }
@@ -455,7 +463,7 @@ class Console {
       try {
         await this.api.cardEvent(/** @type {HTMLInputElement} */ ($('issue-number')).value.replace(/\s/g, ''),
           { event: 'issue', date: /** @type {HTMLInputElement} */ ($('issue-date')).value, owner: person.id });
-        await this.openRecord('person', person.id);
+        await this.openRecord('person', person.id, this.recordYear);
       } catch (e) {
         msg.textContent = this.errorText(e);
         msg.dataset.code = e instanceof ApiError ? (e.errors[0]?.code ?? '') : '';
@@ -490,7 +498,7 @@ class Console {
       if (event === 'replace' && v('newCard')) {
         await this.api.cardEvent(v('newCard').replace(/\s/g, ''), { event: 'issue', date, owner: person.id, reason });
       }
-      await this.openRecord('person', person.id);
+      await this.openRecord('person', person.id, this.recordYear);
     } catch (e) {
       msg.textContent = this.errorText(e);
       msg.dataset.code = e instanceof ApiError ? (e.errors[0]?.code ?? '') : '';
