@@ -434,13 +434,26 @@ func testConsole(t *testing.T, ctx context.Context, exe string, d *deskServer, s
 		if !eval[bool](p, `document.getElementById('reverse-form').hidden`) {
 			t.Error("a reversed settlement still offers its reversal")
 		}
+
+		// A correction of the first stay: its drug amount changed, settled in its place.
+		ready(fmt.Sprintf("%s/console/?lang=zh#settlement/%d", srv.URL, a.Seq))
+		wait(fmt.Sprintf(`document.getElementById('slip').dataset.seq === '%d'`, a.Seq))
+		p.type_("correct-amount-0", "2,800")
+		deskClick(p, "#correct")
+		wait(fmt.Sprintf(`!!document.getElementById('slip').dataset.seq && document.getElementById('slip').dataset.seq !== '%d'`, a.Seq))
+		if got := text(`#slip [data-key=corrects]`); got != fmt.Sprint(a.Seq) {
+			t.Errorf("the correction's slip corrects %q, want %d", got, a.Seq)
+		}
+		if got := text(`#slip [data-key=total]`); got != "3800.00" {
+			t.Errorf("the correction's total %q, want 3800.00", got)
+		}
 	})
 
 	// A card reported lost at the console, with its reason in the card's history, is
 	// refused at the checkout desk.
 	t.Run("card lost at the console, refused at the desk", func(t *testing.T) {
 		p.t = t
-		ready(srv.URL + "/console/?lang=zh#person/" + deskPerson)
+		ready(srv.URL + "/console/?lang=zh#person/" + deskPerson + "/2025")
 		card := fmt.Sprintf(`#record [data-card=%q]`, deskCard)
 		wait(fmt.Sprintf(`!!document.querySelector('%s form')`, card))
 		eval[chromedp.Void](p, fmt.Sprintf(`document.querySelector('%s select').value = 'report_lost'`, card))

@@ -129,11 +129,13 @@ export function enrollmentTable(lang, years) {
 export function totalsTable(lang, totals) {
   const t = (/** @type {string} */ k, /** @type {Record<string, string | number>} */ v = {}) => translate(lang, k, v);
   const stays = (totals.admissions ?? []).reduce((/** @type {number} */ n, /** @type {any} */ a) => n + a.count, 0);
+  const funds = totals.funds ?? [];
   return h('div', { class: 'totals' },
     h('h3', {}, t('c.totalsTitle', { year: totals.year })),
-    h('table', { class: 'list compact', 'data-part': 'totals' },
+    funds.length ? null : h('p', { class: 'note', 'data-part': 'no-totals' }, t('c.noPaid')),
+    funds.length === 0 ? null : h('table', { class: 'list compact', 'data-part': 'totals' },
       h('thead', {}, h('tr', {}, ...['c.fund', 'c.paid', 'c.visits', 'c.cap', 'c.remaining'].map((k) => h('th', { scope: 'col' }, t(k))))),
-      h('tbody', {}, ...(totals.funds ?? []).map((/** @type {any} */ f) => h('tr', { 'data-fund': f.fund },
+      h('tbody', {}, ...funds.map((/** @type {any} */ f) => h('tr', { 'data-fund': f.fund },
         h('th', { scope: 'row' }, f.name || f.fund),
         cell('paid', f.paid, f.paid),
         cell('visits', String(f.visits), String(f.visits)),
