@@ -294,6 +294,37 @@ func TestDeskFiles(t *testing.T) {
 	}
 	// Every relative reference of the desk's page and modules, resolved against
 	// /desk/, is served at the version it names.
+	named := servedRefs(t, h, "/desk/index.html")
+	for _, want := range []string{"/desk/desk.js", "/desk/api.js", "/desk/views.js", "/desk/feelist.js", "/ncms.js", "/ncms.wasm", "/desk/desk.css"} {
+		if !named[want] {
+			t.Errorf("the desk never names %s with its version: %v", want, named)
+		}
+	}
+	// The estimator's app.js is not the desk's: a same-named reference would have been
+	// rewritten with the other file's version.
+	if b := body(t, get(t, h, "GET", "/desk/desk.js")); bytes.Contains(b, []byte("app.js")) {
+		t.Error("desk.js refers to app.js")
+	}
+	dir := filepath.Join(t.TempDir(), "site")
+	if err := web.WriteDir(dir, fakeModule("module"), js.Loader()); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"desk/index.html", "desk/desk.js", "desk/desk.css"} {
+		b, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(name)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(b, body(t, get(t, h, "GET", "/"+name))) {
+			t.Errorf("%s written differs from served", name)
+		}
+	}
+}
+
+// servedRefs follows every relative reference with a version (?v=) from the page at
+// start and its modules, checks each is served at that version for good, and returns
+// the paths named.
+func servedRefs(t *testing.T, h http.Handler, start string) map[string]bool {
+	t.Helper()
 	seen, named := map[string]bool{}, map[string]bool{}
 	var walk func(path string)
 	walk = func(path string) {
@@ -319,28 +350,26 @@ func TestDeskFiles(t *testing.T) {
 			}
 		}
 	}
-	walk("/desk/index.html")
-	for _, want := range []string{"/desk/desk.js", "/desk/api.js", "/desk/views.js", "/desk/feelist.js", "/ncms.js", "/ncms.wasm", "/desk/desk.css"} {
+	walk(start)
+	return named
+}
+
+// TestConsoleFiles checks the county console's page: /console redirects, and the
+// page names its own modules and the desk's it imports, each at its version.
+func TestConsoleFiles(t *testing.T) {
+	h := web.Handler(fakeModule("module"), js.Loader())
+	if res := get(t, h, "GET", "/console"); res.StatusCode != http.StatusMovedPermanently || res.Header.Get("Location") != "/console/" {
+		t.Errorf("GET /console: %s → %q, want a redirect to /console/", res.Status, res.Header.Get("Location"))
+	}
+	res := get(t, h, "GET", "/console/")
+	if res.StatusCode != 200 || res.Header.Get("Content-Security-Policy") == "" {
+		t.Fatalf("GET /console/: %s, CSP %q", res.Status, res.Header.Get("Content-Security-Policy"))
+	}
+	named := servedRefs(t, h, "/console/index.html")
+	for _, want := range []string{"/console/console.js", "/console/api.js", "/console/views.js", "/console/i18n.js", "/console/console.css",
+		"/desk/api.js", "/desk/views.js", "/desk/i18n.js", "/desk/money.js", "/desk/claim.js", "/desk/desk.css"} {
 		if !named[want] {
-			t.Errorf("the desk never names %s with its version: %v", want, named)
-		}
-	}
-	// The estimator's app.js is not the desk's: a same-named reference would have been
-	// rewritten with the other file's version.
-	if b := body(t, get(t, h, "GET", "/desk/desk.js")); bytes.Contains(b, []byte("app.js")) {
-		t.Error("desk.js refers to app.js")
-	}
-	dir := filepath.Join(t.TempDir(), "site")
-	if err := web.WriteDir(dir, fakeModule("module"), js.Loader()); err != nil {
-		t.Fatal(err)
-	}
-	for _, name := range []string{"desk/index.html", "desk/desk.js", "desk/desk.css"} {
-		b, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(name)))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !bytes.Equal(b, body(t, get(t, h, "GET", "/"+name))) {
-			t.Errorf("%s written differs from served", name)
+			t.Errorf("the console never names %s with its version: %v", want, named)
 		}
 	}
 }
