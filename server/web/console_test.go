@@ -202,6 +202,9 @@ func testConsole(t *testing.T, ctx context.Context, exe string, d *deskServer, s
 		p.t = t
 		ready(srv.URL + "/console/?lang=zh")
 		shot("console-1-login.png")
+		if eval[bool](p, `getComputedStyle(document.getElementById('nav')).display !== 'none'`) {
+			t.Error("the navigation shows before sign-in")
+		}
 		p.type_("login-name", "admin")
 		p.type_("login-password", deskPassword)
 		deskClick(p, "#signin")
