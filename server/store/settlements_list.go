@@ -43,7 +43,16 @@ func (l linkScanner) Scan(dest ...any) error { return l.sc.Scan(append(dest, l.l
 // which is decimal text and compared exactly in Go.
 func (d *dialect) settlementsSQL(q ledger.SettlementQuery, before int64, n int) (string, []any, error) {
 	var b strings.Builder
-	b.WriteString(`SELECT e.seq, ` + listColumns + settlementLinks + ` FROM entries AS e WHERE e.kind || '' = 'settlement'`)
+	// SQLite, without statistics, would answer kind = 'settlement' from the kind
+	// index and then sort: written || '' there, it reads the journal (or a filter's
+	// index) in seq order instead. PostgreSQL's statistics know that nearly every
+	// entry is a settlement, and an expression would hide that from them: its plan
+	// then sorts every row a filter matches.
+	kind := `e.kind || '' = 'settlement'`
+	if d.renumber {
+		kind = `e.kind = 'settlement'`
+	}
+	b.WriteString(`SELECT e.seq, ` + listColumns + settlementLinks + ` FROM entries AS e WHERE ` + kind)
 	var args []any
 	where := func(cond string, arg ...any) {
 		b.WriteString(" AND " + cond)

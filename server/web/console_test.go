@@ -102,12 +102,12 @@ func TestConsole(t *testing.T) {
 			if st == "postgres" {
 				dsn = storetest.PostgresDSN(t)
 			}
-			testConsole(t, ctx, exe, startDesk(t, dsn, wasm), st == "sqlite")
+			testConsole(t, ctx, exe, dsn, startDesk(t, dsn, wasm), st == "sqlite")
 		})
 	}
 }
 
-func testConsole(t *testing.T, ctx context.Context, exe string, d *deskServer, shots bool) {
+func testConsole(t *testing.T, ctx context.Context, exe, dsn string, d *deskServer, shots bool) {
 	l := d.ledger
 	bg := context.Background()
 	for _, n := range []ledger.NewOperator{
@@ -121,6 +121,7 @@ func testConsole(t *testing.T, ctx context.Context, exe string, d *deskServer, s
 	start := time.Now()
 	storetest.SeedSettlements(t, l.Store(), seeded)
 	t.Logf("seeded %d settlements in %v", seeded, time.Since(start).Round(time.Millisecond))
+	storetest.Analyze(t, dsn)
 	// Two stays of deskPerson in March 2025, overlapping, each mostly drugs: the
 	// audit flags the overlap and H001's drug share.
 	drugs := `[{"code":"D1","name":"头孢曲松","kind":"drug","class":"A","amount":"%s"},{"code":"E1","name":"床位费","kind":"bed","class":"A","amount":"%s"}]`
