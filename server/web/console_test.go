@@ -381,6 +381,24 @@ func testConsole(t *testing.T, ctx context.Context, exe, dsn string, d *deskServ
 			t.Errorf("the person's settlements %v, want %d and %d", seqs, b.Seq, a.Seq)
 		}
 		shot("console-4-person.png")
+
+		// The household's page: its three members, each with their year.
+		deskClick(p, `#record [data-part=person] [data-key=household] a`)
+		wait(`!!document.querySelector('#record [data-part=household]')`)
+		members := eval[[]string](p, `[...document.querySelectorAll('#record .member')].map((m) => m.dataset.person)`)
+		slices.Sort(members)
+		if want := []string{deskPerson, otherPerson, lapsedPerson}; !slices.Equal(members, want) {
+			t.Errorf("household H1's members %v, want %v", members, want)
+		}
+		for fund, want := range paid {
+			got := text(fmt.Sprintf(`#record .member[data-person=%q] tr[data-fund=%q] [data-key=paid]`, deskPerson, fund))
+			if got != want.String() {
+				t.Errorf("household view: fund %s paid %q, want %s", fund, got, want)
+			}
+		}
+		if got := eval[string](p, `location.hash`); got != "#household/H1/2025" {
+			t.Errorf("the household's link is %q, want the same year's", got)
+		}
 	})
 
 	// A settlement's detail: the stored result as the slip, the engine's sentences as

@@ -386,7 +386,7 @@ class Console {
     const out = [];
     if (this.recordKind === 'person') {
       out.push(h('section', { class: 'panel', 'data-part': 'person' }, h('h2', {}, `${r.person.name}（${r.person.id}）`),
-        h('dl', { class: 'facts' }, ...personFacts(this.lang, r.person, r.household)),
+        h('dl', { class: 'facts' }, ...personFacts(this.lang, r.person, r.household, this.recordYear)),
         enrollmentTable(this.lang, r.person.enrollment), totalsTable(this.lang, r.totals)));
       out.push(this.cardsPanel(r.person, r.cards));
     } else {

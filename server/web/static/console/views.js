@@ -27,8 +27,8 @@ export function when(t) {
 export const settlementHref = (seq) => `#settlement/${seq}`;
 /** @param {string} id */
 export const personHref = (id) => `#person/${encodeURIComponent(id)}`;
-/** @param {string} id */
-export const householdHref = (id) => `#household/${encodeURIComponent(id)}`;
+/** @param {string} id @param {string} [year] */
+export const householdHref = (id, year) => `#household/${encodeURIComponent(id)}${year ? `/${year}` : ''}`;
 
 /**
  * settlementsTable lists settlements (the items of GET /v1/settlements), each row
@@ -91,8 +91,9 @@ export function entryFacts(lang, e, row) {
  * @param {Lang} lang
  * @param {any} p  the person
  * @param {any} [hh]  their household
+ * @param {string} [year]  the year the record shows, kept by the household's link
  */
-export function personFacts(lang, p, hh) {
+export function personFacts(lang, p, hh, year) {
   const t = (/** @type {string} */ k) => translate(lang, k);
   const out = facts(/** @type {[string, string, string][]} */ ([
     [t('c.name'), p.name, 'name'],
@@ -103,7 +104,7 @@ export function personFacts(lang, p, hh) {
     [t('c.village'), hh?.village ?? '', 'village'],
     [t('c.address'), hh?.address ?? '', 'address'],
   ]).filter(([, v]) => v));
-  out.push(h('dt', {}, t('c.household')), h('dd', { 'data-key': 'household' }, h('a', { href: householdHref(p.household) }, p.household)));
+  out.push(h('dt', {}, t('c.household')), h('dd', { 'data-key': 'household' }, h('a', { href: householdHref(p.household, year) }, p.household)));
   return out;
 }
 
