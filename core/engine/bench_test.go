@@ -67,3 +67,15 @@ func BenchmarkSettleJSONExplained(b *testing.B) {
 	b.ReportAllocs()
 	coretest.CPUPerOp(b, func() { e.Handle(engine.OpSettle, req) })
 }
+
+// BenchmarkSettleJSONNational is BenchmarkSettleJSON asking for the national profile:
+// what a host that maps the national interface's fields pays for them.
+func BenchmarkSettleJSONNational(b *testing.B) {
+	e := examples(b)
+	req := []byte(strings.Replace(string(twentyLines(b)), `"schema":1,`, `"schema":1,"profile":"national",`, 1))
+	if out := e.Handle(engine.OpSettle, req); !strings.Contains(string(out), `"setldetail":[{`) {
+		b.Fatalf("no national profile: %s", out)
+	}
+	b.ReportAllocs()
+	coretest.CPUPerOp(b, func() { e.Handle(engine.OpSettle, req) })
+}

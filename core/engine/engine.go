@@ -183,15 +183,72 @@ func (e *Engine) Explain(c *claim.Claim, r *settle.Result, lang string) error {
 	if err := checkLang(lang); err != nil {
 		return err
 	}
-	p, err := e.Find(r.Policy.ID, r.Policy.Version, civil.Date{})
+	p, err := e.resultPolicy(r)
 	if err != nil {
 		return err
 	}
-	if p.Hash() != r.Policy.Hash {
-		return core.Errors{core.NewError(core.PolicyConflict, "/policy", r.Policy.ID+" "+r.Policy.Version)}
-	}
 	settle.Explain(p, c, r, lang)
 	return nil
+}
+
+// Profile adds the output profile to a settlement Settle returned for hosts with
+// request types of their own (see SettleRequest.Profile): with "national", the
+// result's National, its setl_proc_info in lang. An empty profile adds nothing.
+func (e *Engine) Profile(r *settle.Result, profile, lang string) error {
+	if err := CheckProfile(profile); err != nil || profile == "" {
+		return err
+	}
+	if err := checkLang(lang); err != nil {
+		return err
+	}
+	p, err := e.resultPolicy(r)
+	if err != nil {
+		return err
+	}
+	r.National = settle.NationalProfile(p, r, lang)
+	return nil
+}
+
+// ProfileJSON adds the output profile to a settlement result kept as JSON (a result
+// member as the settle operation wrote it), for hosts that store the engine's own
+// result and present it in a profile when they answer: the bytes are those the
+// settle operation gives when the request asks for the profile. An empty profile
+// returns result as it is.
+func (e *Engine) ProfileJSON(result []byte, profile, lang string) ([]byte, error) {
+	if err := CheckProfile(profile); err != nil || profile == "" {
+		return result, err
+	}
+	var r settle.Result
+	if err := codec.Decode(result, &r); err != nil {
+		return nil, fmt.Errorf("engine: reading a settlement result: %w", err)
+	}
+	if r.National != nil || len(result) == 0 || result[len(result)-1] != '}' {
+		return nil, fmt.Errorf("engine: a settlement result to profile must be the engine's own, without a profile")
+	}
+	if err := e.Profile(&r, profile, lang); err != nil {
+		return nil, err
+	}
+	// The profile is the result's last member: splice it in rather than re-encode.
+	out := make([]byte, 0, len(result)+1024)
+	out = append(out, result[:len(result)-1]...)
+	out = append(out, `,"national":`...)
+	out, err := r.National.AppendJSON(out)
+	if err != nil {
+		return nil, err
+	}
+	return append(out, '}'), nil
+}
+
+// resultPolicy is the loaded policy a result was settled under, the very document.
+func (e *Engine) resultPolicy(r *settle.Result) (*policy.Compiled, error) {
+	p, err := e.Find(r.Policy.ID, r.Policy.Version, civil.Date{})
+	if err != nil {
+		return nil, err
+	}
+	if p.Hash() != r.Policy.Hash {
+		return nil, core.Errors{core.NewError(core.PolicyConflict, "/policy", r.Policy.ID+" "+r.Policy.Version)}
+	}
+	return p, nil
 }
 
 // Handle runs the named operation on a JSON request and returns the JSON response
@@ -262,6 +319,9 @@ func success(result any) []byte {
 // the response is allocated once.
 func resultSize(r *settle.Result) int {
 	n := 800 + 240*len(r.Funds) + 240*len(r.Warnings) + 112*len(r.TotalsAfter.Funds) + 32*len(r.TotalsAfter.Admissions)
+	if r.National != nil {
+		n += 480 + 320*len(r.National.SetlDetail)
+	}
 	for _, s := range r.Trace {
 		n += 64 + len(s.Stage) + len(s.Rule) + len(s.Note)
 		if s.Text != "" || s.Clause != "" {

@@ -12,6 +12,7 @@ import (
 	"github.com/ruralhealth/ncms/core/internal/strict"
 	"github.com/ruralhealth/ncms/core/money"
 	"github.com/ruralhealth/ncms/core/policy"
+	"github.com/ruralhealth/ncms/core/settle"
 	"github.com/ruralhealth/ncms/core/trace"
 )
 
@@ -27,6 +28,12 @@ type SettleRequest struct {
 	// empty, the result has no sentences and its bytes are what they were before
 	// explanations existed: hosts that show no trace pay nothing for them.
 	Lang string `json:"lang,omitempty"`
+	// Profile asks for the result in an integrator's terms as well: "national" adds
+	// the national settlement interface's setlinfo and setldetail as the result's
+	// "national" member (settle.NationalProfile), alongside the engine's own fields.
+	// Absent or empty, the result is the engine's alone. It is presentation: no
+	// figure changes.
+	Profile string `json:"profile,omitempty"`
 }
 
 // decode reads a request and checks its schema.
@@ -77,14 +84,34 @@ func (e *Engine) settle(req []byte, requireID bool) (any, error) {
 	if err := checkLang(r.Lang); err != nil {
 		return nil, err
 	}
-	res, err := e.Settle(r.Policy, r.Version, &r.Claim, requireID)
-	if err != nil || r.Lang == "" {
-		return res, err
-	}
-	if err := e.Explain(&r.Claim, res, r.Lang); err != nil {
+	if err := CheckProfile(r.Profile); err != nil {
 		return nil, err
 	}
+	res, err := e.Settle(r.Policy, r.Version, &r.Claim, requireID)
+	if err != nil {
+		return nil, err
+	}
+	if r.Lang != "" {
+		if err := e.Explain(&r.Claim, res, r.Lang); err != nil {
+			return nil, err
+		}
+	}
+	if r.Profile != "" {
+		if err := e.Profile(res, r.Profile, r.Lang); err != nil {
+			return nil, err
+		}
+	}
 	return res, nil
+}
+
+// CheckProfile accepts the output profiles a result can be asked for in, and none;
+// anything else is field_invalid at /profile.
+func CheckProfile(profile string) error {
+	switch profile {
+	case "", settle.ProfileNational:
+		return nil
+	}
+	return core.Errors{core.NotOneOf("/profile", profile, settle.ProfileNational)}
 }
 
 // checkLang accepts the languages a result can be explained in, and none.
@@ -122,6 +149,9 @@ func (r *SettleRequest) scan(req []byte) bool {
 		case "lang":
 			r.Lang = rd.String()
 			return 4
+		case "profile":
+			r.Profile = rd.String()
+			return 5
 		}
 		return -1
 	})

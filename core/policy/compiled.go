@@ -215,3 +215,17 @@ func (c *Compiled) Certificate(s string) bool {
 	}
 	return true
 }
+
+// FundType returns the national fund type code (基金支付类型) of the fund with the id,
+// paid as a fund of the kind ("basic", "single_disease", "maternity" or a layer
+// kind): the policy's mapping when it gives one, otherwise DefaultFundType.
+func (c *Compiled) FundType(id, kind string) string {
+	if n := c.p.National; n != nil {
+		for _, ft := range n.FundTypes {
+			if ft.Fund == id {
+				return ft.Type
+			}
+		}
+	}
+	return DefaultFundType(LayerKind(kind))
+}

@@ -47,6 +47,10 @@ type Policy struct {
 	Maternity      *Maternity      `json:"maternity,omitempty"`
 	Layers         []Layer         `json:"layers,omitempty"`
 	FamilyAccount  *FamilyAccount  `json:"familyAccount,omitempty"`
+	// National maps the policy's funds to the national settlement interface's fund
+	// types, for results asked for in the national profile; nil keeps the defaults
+	// (DefaultFundType).
+	National *National `json:"national,omitempty"`
 
 	Cards   Cards   `json:"cards"`
 	Audit   Audit   `json:"audit"`
@@ -442,6 +446,60 @@ type FamilyAccount struct {
 	// Covers is "personal" (everything left to the patient) or "scope_personal".
 	Covers LayerBase `json:"covers"`
 	Clause *Clause   `json:"clause,omitempty"`
+}
+
+// National is how the policy's funds appear in the national medical-insurance
+// settlement interface (国家医保信息平台结算接口), whose fund-by-fund breakdown
+// (setldetail) names each fund by its fund type code (基金支付类型, fund_pay_type).
+type National struct {
+	// FundTypes gives a fund its code in place of the default; a fund not listed
+	// keeps DefaultFundType's.
+	FundTypes []FundType `json:"fundTypes"`
+	Clause    *Clause    `json:"clause,omitempty"`
+}
+
+// FundType maps one fund to its national fund type code.
+type FundType struct {
+	// Fund is a pool's or layer's id, or "single_disease" or "maternity" for the
+	// fixed payments the policy totals under no pool.
+	Fund string `json:"fund"`
+	// Type is the six-digit code, e.g. "390100".
+	Type string `json:"type"`
+}
+
+// National fund type codes (基金支付类型) the defaults use, from the national
+// interface's dictionary as HIS integrations carry it: newtouch-cloud/openhis
+// (Output_2303.cs and its fund type enum) and the dictionary rows of 基金支付类型 in
+// public HIS code, found with the project's search tool. 新农合 was merged into
+// 城乡居民基本医疗保险, whose fund codes are the 39xxxx ones; 310100 is the employees'
+// pooled fund (职工基本医疗保险统筹基金), which a county may still name in FundTypes.
+const (
+	FundTypeResidentBasic   = "390100" // 城乡居民基本医疗保险基金
+	FundTypeResidentSerious = "390200" // 城乡居民大病医疗保险基金
+	FundTypeEmployeeBasic   = "310100" // 职工基本医疗保险统筹基金
+	FundTypeAssistance      = "610100" // 医疗救助基金
+	FundTypeGovernment      = "640100" // 政府兜底基金
+	FundTypeOther           = "999997" // 其他基金
+)
+
+// DefaultFundType is the national fund type of a fund the policy does not map: a
+// pool, the fixed single-disease and maternity payments and a top-up (二次补偿, paid
+// from the pooled fund again) are the resident basic fund; a catastrophic layer is
+// the resident serious-illness fund; assistance is medical assistance; an
+// out-of-pocket ceiling is the government's backstop (兜底); a supplementary layer,
+// run apart from the scheme's funds, is "other".
+func DefaultFundType(kind LayerKind) string {
+	switch kind {
+	case LayerCatastrophic:
+		return FundTypeResidentSerious
+	case LayerAssistance:
+		return FundTypeAssistance
+	case LayerCeiling:
+		return FundTypeGovernment
+	case LayerSupplementary:
+		return FundTypeOther
+	}
+	return FundTypeResidentBasic
 }
 
 // Cards holds the one-card (一卡通) rules.

@@ -246,6 +246,9 @@ func (p *Policy) Validate() error {
 		c.visitTypes(fa.VisitTypes, "/familyAccount/visitTypes")
 		oneOf(c, fa.Covers, "/familyAccount/covers", BasePersonal, BaseScopePersonal)
 	}
+	if n := p.National; n != nil {
+		c.national(n)
+	}
 	for i, is := range p.Cards.Issuers {
 		if is == "" || len(is) > 10 || !digitsOnly(is) {
 			c.say(core.FieldInvalid, "/cards/issuers/"+strconv.Itoa(i), "1 to 10 digits", "须为 1 至 10 位数字")
@@ -402,5 +405,26 @@ func (c *checker) layer(l Layer, path string) {
 		}
 	default:
 		oneOf(c, l.Mode, path+"/mode", ModeRatio, ModeTopUp)
+	}
+}
+
+// national checks the fund type mapping: each entry names a fund the policy pays
+// from, once, with a six-digit code.
+func (c *checker) national(n *National) {
+	seen := map[string]bool{}
+	for i, ft := range n.FundTypes {
+		path := "/national/fundTypes/" + strconv.Itoa(i)
+		if c.required(ft.Fund, path+"/fund") {
+			switch {
+			case seen[ft.Fund]:
+				c.add(core.PolicyDuplicate, path+"/fund", core.Quote(ft.Fund))
+			case ft.Fund != FundSingleDisease && ft.Fund != FundMaternity && !c.refs["fund"][ft.Fund]:
+				c.add(core.PolicyReference, path+"/fund", strconv.Quote("fund")+" "+core.Quote(ft.Fund))
+			}
+			seen[ft.Fund] = true
+		}
+		if c.required(ft.Type, path+"/type") && (len(ft.Type) != 6 || !digitsOnly(ft.Type)) {
+			c.say(core.FieldInvalid, path+"/type", "a six-digit national fund type code, e.g. \"390100\"", "须为 6 位国家基金支付类型代码，如 \"390100\"")
+		}
 	}
 }

@@ -253,6 +253,9 @@ func (c *checker) words(p *Policy) {
 	if p.FamilyAccount != nil {
 		c.clause(p.FamilyAccount.Clause, "/familyAccount/clause")
 	}
+	if p.National != nil {
+		c.clause(p.National.Clause, "/national/clause")
+	}
 }
 
 // clause checks a citation: a number or a title, each text of bounded length.

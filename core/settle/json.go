@@ -106,7 +106,12 @@ func (r *Result) AppendJSON(b []byte) ([]byte, error) {
 		}
 		w.step(&r.Trace[i])
 	}
-	w.raw("]}")
+	w.raw("]")
+	if r.National != nil {
+		w.raw(`,"national":`)
+		w.national(r.National)
+	}
+	w.raw("}")
 	return w.b, w.err
 }
 

@@ -40,11 +40,19 @@ func TestAppendJSONMatchesReflection(t *testing.T) {
 			}
 			// A third of the results are explained, in each language: the sentences
 			// and clauses are written by the encoder too.
+			lang := ""
 			switch n % 3 {
 			case 1:
-				settle.Explain(pp.c, &c, r, trace.Chinese)
+				lang = trace.Chinese
+				settle.Explain(pp.c, &c, r, lang)
 			case 2:
-				settle.Explain(pp.c, &c, r, trace.English)
+				lang = trace.English
+				settle.Explain(pp.c, &c, r, lang)
+			}
+			// Every other result carries the national profile, which the encoder
+			// writes too.
+			if n%2 == 0 {
+				r.National = settle.NationalProfile(pp.c, r, lang)
 			}
 			got, err := r.AppendJSON(nil)
 			if err != nil {

@@ -58,6 +58,11 @@ type Result struct {
 	TotalsAfter claim.Totals `json:"totalsAfter"`
 	Warnings    []Warning    `json:"warnings"`
 	Trace       []trace.Step `json:"trace"`
+
+	// National is the settlement in the national settlement interface's terms, when
+	// the request asked for that profile ("profile": "national"); absent otherwise, so
+	// the result's bytes are what they were before profiles existed.
+	National *National `json:"national,omitempty"`
 }
 
 // PolicyRef identifies the exact rules a result was computed under.

@@ -232,6 +232,10 @@ type claimRequest struct {
 	person string // canonical 18-character ID
 	year   int
 	bill   string
+	// profile is the output profile the request asked for, taken out of req: the
+	// journal keeps the engine's own result and request, and the profile is added
+	// to the result when the ledger answers (present).
+	profile string
 }
 
 // prepare decodes a settle request, resolves its policy and person and fills the
@@ -248,6 +252,10 @@ func (l *Ledger) prepare(ctx context.Context, raw []byte) (*claimRequest, error)
 	if c.req.Policy == "" {
 		es.Add(core.FieldRequired, "/policy", "")
 	}
+	if err := engine.CheckProfile(c.req.Profile); err != nil {
+		es = append(es, core.AsErrors(err)...)
+	}
+	c.profile, c.req.Profile = c.req.Profile, ""
 	cl := &c.req.Claim
 	if cl.ID == "" {
 		es.AddText(core.FieldRequired, "/claim/id", "a settlement needs the visit id", "结算须有就诊编号")
@@ -288,7 +296,8 @@ func (l *Ledger) prepare(ctx context.Context, raw []byte) (*claimRequest, error)
 	// whose totals went stale is still the same bill, and without the visit id and
 	// institution, so the audit sees one invoice settled under two visits, and
 	// without the language the result is explained in, which changes no figure: a
-	// retry asking in English is the same bill and returns the original entry.
+	// retry asking in English is the same bill and returns the original entry. The
+	// output profile was taken out of the request above, for the same reason.
 	bill := c.req
 	bill.Claim.Totals = claim.Totals{}
 	bill.Claim.ID, bill.Claim.Visit.Institution = "", ""
@@ -458,7 +467,22 @@ func (l *Ledger) settle(ctx context.Context, keyID string, req []byte, again boo
 	if err != nil {
 		return nil, err
 	}
-	return out, nil
+	return l.present(out, c)
+}
+
+// present adds the output profile the request asked for to a settlement's result,
+// derived from the result the journal keeps, as the engine would have added it.
+func (l *Ledger) present(s *Settled, c *claimRequest) (*Settled, error) {
+	if c.profile == "" {
+		return s, nil
+	}
+	res, err := l.eng.ProfileJSON(s.Result, c.profile, c.req.Lang)
+	if err != nil {
+		return nil, fmt.Errorf("ledger: presenting settlement %d: %w", s.Seq, err)
+	}
+	out := *s
+	out.Result = res
+	return &out, nil
 }
 
 // record computes the claim on totals, appends its entry and stores the new totals.

@@ -153,7 +153,8 @@ func TestSettleIdempotent(t *testing.T) {
 
 func TestSettleConcurrentCap(t *testing.T) {
 	forEachStore(t, func(t *testing.T, l *ledger.Ledger) {
-		// Fifty stays of 2000.00 at once. Alone each pays (2000 − 300) × 35% = 595.00;
+		// Fifty stays of 2000.00 at once. Alone each pays (2000 − 300) × 30% = 510.00 (the
+		// 1501–2000 band);
 		// the 4000.00 annual cap must stop the sum whatever the order.
 		ctx := context.Background()
 		var wg sync.WaitGroup
@@ -191,9 +192,13 @@ func TestSettleConcurrentCap(t *testing.T) {
 func TestReverseAndCorrect(t *testing.T) {
 	forEachStore(t, func(t *testing.T, l *ledger.Ledger) {
 		ctx := context.Background()
-		a, err := l.Settle(ctx, "k1", request("A", "2000.00")) // pays 595.00
+		a, err := l.Settle(ctx, "k1", request("A", "2000.00"))
 		if err != nil {
 			t.Fatal(err)
+		}
+		// (2000 − 300) × 30%, the 1501–2000 band's ratio.
+		if got := decode(t, a.Result).FundTotal; got.Cmp(money.Fen(51000)) != 0 {
+			t.Fatalf("A paid %s, want 510.00", got)
 		}
 		b, err := l.Settle(ctx, "k1", request("B", "1000.00")) // second stay
 		if err != nil {

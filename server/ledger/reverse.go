@@ -47,6 +47,12 @@ func (l *Ledger) PresettleClaim(ctx context.Context, req []byte) (result, reques
 		}
 		return err
 	})
+	if err != nil || c.profile == "" {
+		return result, request, err
+	}
+	// The request is what the engine computed, without the profile; the profile
+	// is presentation added to its result, as for a recorded settlement.
+	result, err = l.eng.ProfileJSON(result, c.profile, c.req.Lang)
 	return result, request, err
 }
 
@@ -246,7 +252,7 @@ func (l *Ledger) Correct(ctx context.Context, keyID, institution string, seq int
 	if err != nil {
 		return nil, err
 	}
-	return out, nil
+	return l.present(out, c)
 }
 
 // sameVisit checks a correction is for the visit, person and year it corrects.

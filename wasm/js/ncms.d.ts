@@ -112,6 +112,51 @@ export interface SettleRequest {
    * other value is an error at /lang.
    */
   lang?: Lang;
+  /**
+   * Asks for the result in an integrator's terms as well: "national" adds `national`,
+   * the national settlement interface's setlinfo and setldetail. Absent, the result is
+   * the engine's alone. Any other value is an error at /profile.
+   */
+  profile?: Profile;
+}
+
+/** An output profile a settlement can be asked for in. */
+export type Profile = 'national';
+
+/** The national settlement interface's settlement (结算信息); README.md says how each comes from the result. */
+export interface NationalSetlInfo {
+  medfee_sumamt: Amount;
+  fulamt_ownpay_amt: Amount;
+  overlmt_selfpay: Amount;
+  preselfpay_amt: Amount;
+  inscp_scp_amt: Amount;
+  act_pay_dedc: Amount;
+  hifp_pay: Amount;
+  hifmi_pay: Amount;
+  maf_pay: Amount;
+  oth_pay: Amount;
+  fund_pay_sumamt: Amount;
+  psn_part_amt: Amount;
+  acct_pay: Amount;
+  psn_cash_pay: Amount;
+  hosp_part_amt: Amount;
+}
+
+/** One fund that paid, in the national interface's terms (结算基金分项信息). */
+export interface NationalSetlDetail {
+  /** The national fund type code (基金支付类型), e.g. "390100". */
+  fund_pay_type: string;
+  inscp_scp_amt: Amount;
+  /** What the fund's cap still allowed; null when it has no cap. */
+  crt_payb_lmt_amt: Amount | null;
+  fund_payamt: Amount;
+  setl_proc_info: string;
+}
+
+/** A settlement in the national settlement interface's terms. */
+export interface National {
+  setlinfo: NationalSetlInfo;
+  setldetail: NationalSetlDetail[];
 }
 
 /** One fund's payment, with its annual cap as it applied to this visit. */
@@ -213,6 +258,8 @@ export interface SettleResult {
   totalsAfter: Totals;
   warnings: Warning[];
   trace: TraceStep[];
+  /** The national interface's terms; only with profile "national". */
+  national?: National;
 }
 
 export interface VerifyCardResult {
