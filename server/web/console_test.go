@@ -516,5 +516,16 @@ func testConsole(t *testing.T, ctx context.Context, exe, dsn string, d *deskServ
 		if got := eval[string](p, `document.documentElement.lang + ' ' + document.querySelector('h1').textContent`); got != "en County office console" {
 			t.Errorf("after the switch: %q", got)
 		}
+		// The list already shown is redrawn in English.
+		if got := text(`#results thead th`); got != "No." {
+			t.Errorf("the list's first heading %q in English", got)
+		}
+		if got := text(`#results tbody [data-key=status]`); got != "Live" && got != "Reversed" && got != "Corrected" {
+			t.Errorf("a status reads %q in English", got)
+		}
+		if got := text(`#status`); got != "Ready" {
+			t.Errorf("the status line reads %q in English", got)
+		}
+		shot("console-7-english.png")
 	})
 }

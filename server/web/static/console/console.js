@@ -36,6 +36,8 @@ class Console {
     /** @type {string} */ this.recordYear = '';
     /** @type {any} */ this.flags = null;
     /** @type {string[]} */ this.flagCursors = [''];
+    /** The status line's word, by key. */
+    this.statusKey = '';
   }
 
   /** @param {string} k @param {Record<string, string | number>} [v] */
@@ -54,8 +56,15 @@ class Console {
     document.documentElement.dataset.ready = 'true';
   }
 
-  /** @param {string} text */
-  status(text) { $('status').textContent = text; }
+  /**
+   * status shows one of the page's words (by key, so that the language switch
+   * redraws it), or nothing.
+   * @param {string} key
+   */
+  status(key) {
+    this.statusKey = key;
+    $('status').textContent = key ? this.t(key) : '';
+  }
 
   /** @param {unknown} e */
   errorText(e) {
@@ -77,7 +86,11 @@ class Console {
     for (const e of document.querySelectorAll('[data-t]')) e.textContent = this.t(/** @type {HTMLElement} */ (e).dataset.t ?? '');
     $('lang').textContent = this.t('langSwitch');
     $('lang').setAttribute('lang', this.lang === 'zh' ? 'en' : 'zh');
-    if (this.operator) $('who').textContent = `${this.t('operator')}：${this.operator.name}（${this.operator.login}）`;
+    if (this.operator) {
+      const o = this.operator;
+      $('who').textContent = this.lang === 'zh' ? `${this.t('operator')}：${o.name}（${o.login}）` : `${this.t('operator')}: ${o.name} (${o.login})`;
+    }
+    $('status').textContent = this.statusKey ? this.t(this.statusKey) : '';
     if (this.page) this.showPage();
     if (this.entry) this.showEntry();
     if (this.record) this.showRecord();
@@ -205,11 +218,11 @@ class Console {
   }
 
   async load() {
-    this.status(this.t('working'));
+    this.status('working');
     try {
       this.page = await this.api.settlements(this.filters, this.cursors[this.cursors.length - 1]);
       this.showPage();
-      this.status(this.t('ready'));
+      this.status('ready');
     } catch (e) {
       this.page = null;
       $('results').replaceChildren();
@@ -235,7 +248,7 @@ class Console {
    */
   async open(seq) {
     $('reverse-msg').hidden = $('correct-msg').hidden = true;
-    this.status(this.t('working'));
+    this.status('working');
     try {
       this.entry = await this.api.entry(seq);
       this.row = this.page?.items.find((/** @type {any} */ it) => it.seq === seq) ?? await this.findRow(this.entry);
@@ -246,7 +259,7 @@ class Console {
       }
       this.person = await this.api.person(this.entry.person).catch(() => null);
       this.showEntry();
-      this.status(this.t('ready'));
+      this.status('ready');
     } catch (e) {
       this.entry = null;
       $('detail-title').textContent = this.errorText(e);
@@ -367,12 +380,12 @@ class Console {
     /** @type {HTMLInputElement} */ ($('lookup-year')).value = year;
     this.recordYear = year;
     if (!id) { this.record = null; $('record').replaceChildren(); return; }
-    this.status(this.t('working'));
+    this.status('working');
     try {
       this.record = kind === 'person' ? await this.api.personRecord(id, year) : await this.api.householdRecord(id, year);
       this.recordKind = kind;
       this.showRecord();
-      this.status(this.t('ready'));
+      this.status('ready');
     } catch (e) {
       this.record = null;
       $('record').replaceChildren();
