@@ -18,6 +18,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/ruralhealth/ncms/core/money"
+	"github.com/ruralhealth/ncms/server/api/apitest"
 	"github.com/ruralhealth/ncms/server/ledger"
 	"github.com/ruralhealth/ncms/server/store/storetest"
 	"github.com/ruralhealth/ncms/wasm/build"
@@ -506,6 +507,28 @@ func testConsole(t *testing.T, ctx context.Context, exe, dsn string, d *deskServ
 		wait(`!document.getElementById('refusal').hidden`)
 		if code := eval[string](p, `document.querySelector('#refusal li')?.dataset.code ?? ''`); code != "card_reported_lost" {
 			t.Errorf("the desk refused the card with %q, want card_reported_lost", code)
+		}
+		deskClick(p, "#signout")
+		wait(`!document.getElementById('login').hidden`)
+
+		// 补卡 at the console: the new card is issued to the same person, the lost one
+		// replaced for good.
+		ready(srv.URL + "/console/?lang=zh#person/" + deskPerson + "/2025")
+		p.type_("login-name", "admin")
+		p.type_("login-password", deskPassword)
+		deskClick(p, "#signin")
+		wait(fmt.Sprintf(`!!document.querySelector('%s form')`, card))
+		eval[chromedp.Void](p, fmt.Sprintf(`(() => { const s = document.querySelector('%s select'); s.value = 'replace';
+			s.dispatchEvent(new Event('change', { bubbles: true })); })()`, card))
+		p.type_("act-reason-"+deskCard, "挂失后补办新卡")
+		deskClick(p, card+" form button")
+		wait(fmt.Sprintf(`!document.querySelector('%s .msg').hidden`, card)) // the new number is required
+		fresh := apitest.Card("622848000000009")
+		p.type_("act-new-"+deskCard, fresh)
+		deskClick(p, card+" form button")
+		wait(fmt.Sprintf(`document.querySelector('%s')?.dataset.status === 'replaced'`, card))
+		if got := eval[string](p, fmt.Sprintf(`document.querySelector('#record [data-card=%q]')?.dataset.status ?? ''`, fresh)); got != "active" {
+			t.Errorf("the new card %s is %q, want active", fresh, got)
 		}
 	})
 

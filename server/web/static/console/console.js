@@ -506,11 +506,16 @@ class Console {
       msg.hidden = false;
       return;
     }
+    const newCard = v('newCard').replace(/\s/g, '');
+    if (event === 'replace' && !newCard) {
+      msg.textContent = this.t('c.newCardRequired');
+      msg.hidden = false;
+      return;
+    }
     try {
+      // 补卡: the new card first, so that a mistyped number leaves the lost card as it was.
+      if (event === 'replace') await this.api.cardEvent(newCard, { event: 'issue', date, owner: person.id, reason });
       await this.api.cardEvent(number, { event, date, reason });
-      if (event === 'replace' && v('newCard')) {
-        await this.api.cardEvent(v('newCard').replace(/\s/g, ''), { event: 'issue', date, owner: person.id, reason });
-      }
       await this.openRecord('person', person.id, this.recordYear);
     } catch (e) {
       msg.textContent = this.errorText(e);
