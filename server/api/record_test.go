@@ -66,7 +66,7 @@ func TestPersonRecord(t *testing.T) {
 	if r := f.do("POST", "/v1/settlements/1/reversal", f.h1, `{"reason":"duplicate"}`); r.status != 201 {
 		t.Fatalf("reversal: %d %s", r.status, r.body)
 	}
-	if r := f.do("POST", "/v1/cards/"+card+"/events", f.county, `{"event":"report_lost","date":"2025-03-01"}`); r.status != 201 {
+	if r := f.do("POST", "/v1/cards/"+card+"/events", f.county, `{"event":"report_lost","date":"2025-03-01","reason":"本人挂失"}`); r.status != 201 {
 		t.Fatalf("card event: %d %s", r.status, r.body)
 	}
 

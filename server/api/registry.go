@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"mime"
 	"net/http"
+	"strings"
 
 	"github.com/gorilla/mux"
 
@@ -169,6 +170,8 @@ type cardEventRequest struct {
 	// and the certificate (医保证) number.
 	Owner       string `json:"owner,omitzero"`
 	Certificate string `json:"certificate,omitzero"`
+	// Reason is why the counter acts; every event but an issue needs one.
+	Reason string `json:"reason,omitzero"`
 }
 
 // cardEvent answers POST /v1/cards/{number}/events: record a counter action (issue,
@@ -178,8 +181,13 @@ func (s *Server) cardEvent(w http.ResponseWriter, r *http.Request, k *ledger.Key
 	if err := decodeBody(w, r, &req); err != nil {
 		return err
 	}
+	// The card's history keeps why it was stopped or restored, as the journal keeps
+	// why a settlement was reversed; an issue is its own reason.
+	if req.Event != identity.Issue && req.Event != "" && strings.TrimSpace(req.Reason) == "" {
+		return core.Errors{core.NewError(core.FieldRequired, "/reason", "")}
+	}
 	ev := ledger.CardEvent{Number: mux.Vars(r)["number"], Owner: req.Owner, Certificate: req.Certificate,
-		Event: req.Event, Date: req.Date}
+		Event: req.Event, Date: req.Date, Reason: req.Reason}
 	rec, err := s.ledger.CardEvent(r.Context(), k.ID, ev)
 	if err != nil {
 		return s.ledgerError(err)

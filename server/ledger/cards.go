@@ -32,6 +32,7 @@ func (l *Ledger) CardEvent(ctx context.Context, keyID string, ev CardEvent) (*Ca
 		es.Add(core.FieldRequired, "/date", "")
 	}
 	checkText(&es, "/certificate", ev.Certificate, MaxCodeLen)
+	checkText(&es, "/reason", ev.Reason, MaxReasonLen)
 	if ev.Event == identity.Issue {
 		if id, err := identity.ParseID(ev.Owner, l.today()); err != nil {
 			es = append(es, core.AsErrors(core.Prefix(err, "/owner"))...)

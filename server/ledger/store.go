@@ -226,6 +226,9 @@ type CardEvent struct {
 	Status      identity.Status `json:"status"` // status after the event
 	Recorded    time.Time       `json:"recorded"`
 	Key         string          `json:"key"`
+	// Reason is why the counter acted (挂失、暂停、注销的原因), "" for events
+	// recorded before reasons were kept.
+	Reason string `json:"reason"`
 }
 
 // CardRecord is a card as it stands.

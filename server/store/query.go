@@ -48,7 +48,7 @@ const entrySelect = `SELECT seq, ` + entryColumns + ` FROM entries`
 
 const (
 	personSelect = `SELECT id, name, household, category, birth, enrollment FROM persons`
-	cardSelect   = `SELECT number, owner, certificate, event, event_date, status, recorded, key_id FROM card_events`
+	cardSelect   = `SELECT number, owner, certificate, event, event_date, status, recorded, key_id, reason FROM card_events`
 	keySelect    = `SELECT id, hash, role, institution, name, created, revoked FROM api_keys`
 )
 
@@ -82,8 +82,8 @@ var queryText = [numQueries]string{
 	qPerson:    personSelect + ` WHERE id = ?`,
 	qPersons:   personSelect + ` WHERE id > ? ORDER BY id LIMIT ?`,
 	qPersonsOf: personSelect + ` WHERE household = ? AND id > ? ORDER BY id LIMIT ?`,
-	qAppendCardEvent: `INSERT INTO card_events (number, owner, certificate, event, event_date, status, recorded, key_id)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+	qAppendCardEvent: `INSERT INTO card_events (number, owner, certificate, event, event_date, status, recorded, key_id, reason)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 	qCardEvents: cardSelect + ` WHERE number = ? ORDER BY seq`,
 	qPutPolicy: `INSERT INTO policies (hash, id, version, document, loaded) VALUES (?, ?, ?, ?, ?)
 		ON CONFLICT (hash) DO NOTHING`,

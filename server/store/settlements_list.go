@@ -43,7 +43,16 @@ func (l linkScanner) Scan(dest ...any) error { return l.sc.Scan(append(dest, l.l
 // which is decimal text and compared exactly in Go.
 func (d *dialect) settlementsSQL(q ledger.SettlementQuery, before int64, n int) (string, []any, error) {
 	var b strings.Builder
-	b.WriteString(`SELECT e.seq, ` + listColumns + settlementLinks + ` FROM entries AS e WHERE e.kind || '' = 'settlement'`)
+	// SQLite, without statistics, would answer kind = 'settlement' from the kind
+	// index and then sort: written || '' there, it reads the journal (or a filter's
+	// index) in seq order instead. PostgreSQL's statistics know that nearly every
+	// entry is a settlement, and an expression would hide that from them: its plan
+	// then sorts every row a filter matches.
+	kind := `e.kind || '' = 'settlement'`
+	if d.renumber {
+		kind = `e.kind = 'settlement'`
+	}
+	b.WriteString(`SELECT e.seq, ` + listColumns + settlementLinks + ` FROM entries AS e WHERE ` + kind)
 	var args []any
 	where := func(cond string, arg ...any) {
 		b.WriteString(" AND " + cond)
@@ -80,11 +89,11 @@ func (d *dialect) settlementsSQL(q ledger.SettlementQuery, before int64, n int) 
 		}
 		where("e.admission <= ? AND e.admission <> ''", to)
 	}
-	// The journal's order is seq: a filter SQLite (without statistics) would answer
-	// from another index and then sort is written || '' so it scans seq instead. The
-	// person's index (person, seq) is ordered already and kept.
+	// The journal's order is seq: each filter column has an index ending in seq
+	// (migration 0004), so the database reads a filtered page from one of them in
+	// order and stops at the limit.
 	for _, f := range []struct{ col, v string }{
-		{"e.institution || ''", q.Institution}, {"e.township", q.Township}, {"e.person", q.Person},
+		{"e.institution", q.Institution}, {"e.township", q.Township}, {"e.person", q.Person},
 		{"e.household", q.Household}, {"e.visit_type", q.VisitType},
 	} {
 		if f.v != "" {

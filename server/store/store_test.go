@@ -243,12 +243,14 @@ func BenchmarkSettlementsPage(b *testing.B) {
 		{"postgres", func(b *testing.B) string { return storetest.PostgresDSN(b) }},
 	} {
 		b.Run(st.name, func(b *testing.B) {
-			s, err := store.Open(b.Context(), st.dsn(b))
+			dsn := st.dsn(b)
+			s, err := store.Open(b.Context(), dsn)
 			if err != nil {
 				b.Fatal(err)
 			}
 			defer s.Close()
 			storetest.SeedSettlements(b, s, 10_000)
+			storetest.Analyze(b, dsn)
 			storetest.BenchmarkSettlementsPage(b, s)
 		})
 	}

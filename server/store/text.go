@@ -35,7 +35,7 @@ var textTables = [...]struct {
 		{"household", ledger.MaxCodeLen}, {"township", ledger.MaxNameLen}, {"reason", ledger.MaxReasonLen}}},
 	{"manual_claims", "seq", false, []textColumn{{"holder", ledger.MaxNameLen}, {"bank", ledger.MaxNameLen}}},
 	{"manual_invoices", "seq", false, []textColumn{{"invoice", ledger.MaxCodeLen}}},
-	{"card_events", "seq", false, []textColumn{{"certificate", ledger.MaxCodeLen}}},
+	{"card_events", "seq", false, []textColumn{{"certificate", ledger.MaxCodeLen}, {"reason", ledger.MaxReasonLen}}},
 	{"api_keys", "id", false, []textColumn{{"institution", ledger.MaxCodeLen}, {"name", ledger.MaxNameLen}}},
 }
 

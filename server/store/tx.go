@@ -584,7 +584,7 @@ func (t *txn) AppendCardEvent(ctx context.Context, ev ledger.CardEvent) error {
 		return fail(ctx, what, err)
 	}
 	_, err = t.exec(qctx, qAppendCardEvent, ev.Number, ev.Owner, ev.Certificate, string(ev.Event), date,
-		string(ev.Status), recorded, ev.Key)
+		string(ev.Status), recorded, ev.Key, ev.Reason)
 	if err != nil {
 		return fail(ctx, what, err)
 	}
@@ -606,7 +606,7 @@ func (t *txn) cardEvents(ctx context.Context, number string) ([]ledger.CardEvent
 	for rows.Next() {
 		var ev ledger.CardEvent
 		var event, status, date, recorded string
-		if err := rows.Scan(&ev.Number, &ev.Owner, &ev.Certificate, &event, &date, &status, &recorded, &ev.Key); err != nil {
+		if err := rows.Scan(&ev.Number, &ev.Owner, &ev.Certificate, &event, &date, &status, &recorded, &ev.Key, &ev.Reason); err != nil {
 			return nil, err
 		}
 		ev.Event, ev.Status = identity.Event(event), identity.Status(status)

@@ -33,8 +33,9 @@ import (
 	"github.com/ruralhealth/ncms/wasm/js"
 )
 
-// TestDeskNode runs the desk's unit tests of its pure modules (money, i18n, fee
-// lists, the claim) and the console's (report periods and charts, import problems) under Node, so that go test runs them too.
+// TestDeskNode runs the desk's and the console's unit tests of their pure modules
+// (money, i18n, fee lists, the claim, the console's query) under Node, so that go
+// test runs them too.
 func TestDeskNode(t *testing.T) {
 	node, err := exec.LookPath("node")
 	if err != nil {
@@ -45,7 +46,8 @@ func TestDeskNode(t *testing.T) {
 		fmt.Fprintln(os.Stderr, "!!! "+msg+" !!!")
 		t.Skip(msg)
 	}
-	out, err := exec.Command(node, "--test", "--test-reporter=tap", filepath.Join("static", "desk", "test"), filepath.Join("static", "console", "test")).CombinedOutput()
+	out, err := exec.Command(node, "--test", "--test-reporter=tap", filepath.Join("static", "desk", "test"),
+		filepath.Join("static", "console", "test")).CombinedOutput()
 	if err != nil {
 		t.Fatalf("node --test: %v\n%s", err, out)
 	}
@@ -89,7 +91,7 @@ func TestDeskTypes(t *testing.T) {
 	}
 	copyFile(filepath.Join("..", "..", "wasm", "js", "ncms.js"), filepath.Join(dir, "ncms.js"))
 	copyFile(filepath.Join("..", "..", "wasm", "js", "ncms.d.ts"), filepath.Join(dir, "ncms.d.ts"))
-	// The console's pages (console/) use the desk's modules: checked with them.
+	// The county console's modules import the desk's: both are checked together.
 	var files []string
 	for _, sub := range []string{"desk", "console"} {
 		entries, err := os.ReadDir(filepath.Join("static", sub))
@@ -138,6 +140,7 @@ var (
 type deskServer struct {
 	URL    string
 	ledger *ledger.Ledger
+	api    http.Handler // the county server itself, without the switch
 	down   atomic.Bool
 }
 
@@ -147,7 +150,7 @@ func startDesk(t *testing.T, dsn string, wasm []byte) *deskServer {
 	// registered below.
 	srv := apitest.Start(t, dsn, ledger.Options{PasswordCost: bcrypt.MinCost, RequireFacility: true},
 		api.Options{Web: web.Handler(wasm, js.Loader())})
-	d := &deskServer{ledger: srv.Ledger}
+	d := &deskServer{ledger: srv.Ledger, api: srv.API}
 	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if d.down.Load() && strings.HasPrefix(r.URL.Path, "/v1/") {
 			conn, _, err := w.(http.Hijacker).Hijack()

@@ -49,7 +49,8 @@ func Files() fs.FS {
 // anywhere changes the version of everything that leads to it.
 //
 // The checkout desk (desk/) follows the estimator: its page refers to the shared
-// loader, module and trace wording one directory up.
+// loader, module and trace wording one directory up. The county console (console/)
+// follows the desk, whose API client, words, amounts and slip it imports.
 func names() []string {
 	return []string{"ncms.wasm", "ncms.js", "style.css", "boot.js", "amount.js", "app.js", "index.html",
 		"desk/i18n.js", "desk/money.js", "desk/feelist.js", "desk/claim.js", "desk/api.js",
@@ -57,7 +58,9 @@ func names() []string {
 		vendorChart, "vendor/chart.js.LICENSE.md",
 		"console/report.css", "console/words.js", "console/session.js", "console/summary.js", "console/reports.js",
 		"console/reports.html", "console/notice.js", "console/notice.html", "console/problems.js", "console/import.js",
-		"console/import.html"}
+		"console/import.html",
+		"console/i18n.js", "console/api.js", "console/views.js", "console/console.js", "console/console.css",
+		"console/index.html"}
 }
 
 // vendorChart is Chart.js as its npm package ships it (package.json pins the
@@ -184,7 +187,8 @@ func relative(dir, name string) (string, bool) {
 	switch nd := path.Dir(name); {
 	case nd == dir:
 		return path.Base(name), true
-	case nd == "." && path.Dir(dir) == ".":
+	case dir == ".":
+	case nd == "." && path.Dir(dir) == ".", path.Dir(nd) == "." && path.Dir(dir) == ".":
 		return "../" + name, true
 	case dir != "." && path.Dir(dir) == "." && path.Dir(nd) == ".":
 		return "../" + name, true

@@ -388,3 +388,23 @@ func TestConsoleFiles(t *testing.T) {
 		}
 	}
 }
+
+// TestConsoleIndexFiles checks the county console's page: /console redirects, and the
+// page names its own modules and the desk's it imports, each at its version.
+func TestConsoleIndexFiles(t *testing.T) {
+	h := web.Handler(fakeModule("module"), js.Loader())
+	if res := get(t, h, "GET", "/console"); res.StatusCode != http.StatusMovedPermanently || res.Header.Get("Location") != "/console/" {
+		t.Errorf("GET /console: %s → %q, want a redirect to /console/", res.Status, res.Header.Get("Location"))
+	}
+	res := get(t, h, "GET", "/console/")
+	if res.StatusCode != 200 || res.Header.Get("Content-Security-Policy") == "" {
+		t.Fatalf("GET /console/: %s, CSP %q", res.Status, res.Header.Get("Content-Security-Policy"))
+	}
+	named := versionedRefs(t, h, "/console/index.html")
+	for _, want := range []string{"/console/console.js", "/console/api.js", "/console/views.js", "/console/i18n.js", "/console/console.css",
+		"/desk/api.js", "/desk/views.js", "/desk/i18n.js", "/desk/money.js", "/desk/claim.js", "/desk/desk.css"} {
+		if !named[want] {
+			t.Errorf("the console never names %s with its version: %v", want, named)
+		}
+	}
+}

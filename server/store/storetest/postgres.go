@@ -47,3 +47,23 @@ func PostgresDSN(t testing.TB) string {
 	u.Path = "/" + name
 	return u.String()
 }
+
+// Analyze gathers PostgreSQL's planner statistics on the database dsn names, as
+// autovacuum does a minute after a bulk load: a benchmark or test that seeds
+// thousands of entries and then reads them measures the plans a county's database
+// runs, not the guesses of a table without statistics. A DSN that is not a
+// postgres:// URL (SQLite's file) is left alone.
+func Analyze(tb testing.TB, dsn string) {
+	tb.Helper()
+	if u, err := url.Parse(dsn); err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
+		return
+	}
+	db, err := sql.Open("pgx", dsn)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.ExecContext(context.Background(), "ANALYZE"); err != nil {
+		tb.Fatalf("analyze: %v", err)
+	}
+}

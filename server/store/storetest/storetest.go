@@ -694,10 +694,11 @@ func testCards(t *testing.T, open Opener) {
 			Status: identity.Active, Recorded: at, Key: "k1"},
 		{Number: "C2", Owner: "P2", Certificate: "CERT-2", Event: identity.Issue, Date: civil.MustParse("2024-01-03"),
 			Status: identity.Active, Recorded: at.Add(time.Hour), Key: "k1"},
+		// The counter's reasons come back as recorded.
 		{Number: "C1", Owner: "P1", Certificate: "CERT-1", Event: identity.ReportLost, Date: civil.MustParse("2024-02-10"),
-			Status: identity.Lost, Recorded: at.Add(2 * time.Hour), Key: "k2"},
+			Status: identity.Lost, Recorded: at.Add(2 * time.Hour), Key: "k2", Reason: "本人电话挂失"},
 		{Number: "C1", Owner: "P1", Certificate: "CERT-1", Event: identity.ReverseLoss, Date: civil.MustParse("2024-02-11"),
-			Status: identity.Active, Recorded: at.Add(3 * time.Hour), Key: "k2"},
+			Status: identity.Active, Recorded: at.Add(3 * time.Hour), Key: "k2", Reason: "卡已找回"},
 		{Number: "C1", Owner: "P1", Certificate: "CERT-1", Event: identity.Freeze, Date: civil.MustParse("2024-03-01"),
 			Status: identity.Frozen, Recorded: at.Add(4 * time.Hour), Key: "k3"},
 	}
