@@ -423,6 +423,23 @@ func (t *txn) entriesPage(ctx context.Context, f ledger.Filter, after int64, n i
 	if f.Kind != "" {
 		where("kind = ?", f.Kind)
 	}
+	if f.Year != 0 {
+		where("year = ?", f.Year)
+	}
+	if !f.RecordedFrom.IsZero() {
+		from, err := formatTime(f.RecordedFrom)
+		if err != nil {
+			return nil, fmt.Errorf("recorded from: %w", err)
+		}
+		where("recorded >= ?", from)
+	}
+	if !f.RecordedTo.IsZero() {
+		to, err := formatTime(f.RecordedTo)
+		if err != nil {
+			return nil, fmt.Errorf("recorded to: %w", err)
+		}
+		where("recorded < ?", to)
+	}
 	b.WriteString(" ORDER BY seq LIMIT ?")
 	args = append(args, n)
 	q := b.String()
@@ -682,21 +699,6 @@ func (t *txn) PolicyCount(ctx context.Context) (int, error) {
 		return 0, fail(ctx, "counting policies", err)
 	}
 	return n, nil
-}
-
-func (t *txn) Lock(ctx context.Context, name string) error {
-	qctx, err := t.start(ctx, true)
-	if err != nil {
-		return fail(ctx, "locking", err)
-	}
-	if !t.lock {
-		return nil
-	}
-	var discard any
-	if err := t.queryRow(qctx, qLock, name).Scan(&discard); err != nil {
-		return fail(ctx, "locking", err)
-	}
-	return nil
 }
 
 // Policies reads every document at once: a county publishes a few a year.
