@@ -452,6 +452,11 @@ func (l *Ledger) settle(ctx context.Context, keyID string, req []byte, again boo
 				return err
 			}
 		}
+		// After the replay above, so a retry of a settlement recorded before the
+		// close still answers with it.
+		if err := openYear(ctx, tx, c.year, false, "/claim/visit/admission"); err != nil {
+			return err
+		}
 		out, _, err = l.record(ctx, tx, c, totals, keyID, 0)
 		return err
 	})

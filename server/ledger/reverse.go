@@ -163,6 +163,11 @@ func (l *Ledger) Reverse(ctx context.Context, keyID, institution string, seq int
 		if err != nil {
 			return err
 		}
+		// A reversal changes the year's figures as a correction does: in a closed
+		// year only the county's (institution "") is recorded.
+		if err := openYear(ctx, tx, e.Year, institution == "", "/seq"); err != nil {
+			return err
+		}
 		r, after, err := l.reversal(ctx, tx, e, totals, keyID, reason)
 		if err != nil {
 			return err
@@ -225,6 +230,11 @@ func (l *Ledger) Correct(ctx context.Context, keyID, institution string, seq int
 			out = &Settled{Result: cur.Result, Receipt: Receipt{Seq: cur.Seq, Recorded: cur.Recorded, Replayed: true,
 				Corrects: seq, Refund: refund(old, cur)}}
 			return nil
+		}
+		// In a closed year only the county corrects (institution "": its key or an
+		// administrator).
+		if err := openYear(ctx, tx, old.Year, institution == "", "/seq"); err != nil {
+			return err
 		}
 		// The entry read above is the one to reverse: entries never change.
 		old, totals, err := lockSettlement(ctx, tx, old)
