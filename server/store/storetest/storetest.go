@@ -55,6 +55,7 @@ func Run(t *testing.T, open Opener) {
 		{"Sessions", testSessions},
 		{"Facilities", testFacilities},
 		{"SettledInvoice", testSettledInvoice},
+		{"Books", testBooks},
 		{"UpdateError", testUpdateError},
 		{"ViewReadOnly", testViewReadOnly},
 		{"Panic", testPanic},
