@@ -252,7 +252,6 @@ func checkBooks(t *testing.T, l *ledger.Ledger, journal map[[2]string]money.Amou
 	}
 }
 
-
 // TestBooksConcurrent checks the books' promises under concurrency on both stores:
 // one idempotency key run by eight callers at once is one batch; concurrent
 // deductions never exceed the statement; and settlements racing the year's close
