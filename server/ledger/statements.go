@@ -10,6 +10,7 @@ import (
 
 	"github.com/ruralhealth/ncms/core"
 	"github.com/ruralhealth/ncms/core/civil"
+	"github.com/ruralhealth/ncms/core/claim"
 	"github.com/ruralhealth/ncms/core/money"
 	"github.com/ruralhealth/ncms/server/apierr"
 )
@@ -60,7 +61,8 @@ func (l *Ledger) checkPeriod(es *core.Errors, from, to civil.Date) {
 func (l *Ledger) IssueStatements(ctx context.Context, actor, institution string, from, to civil.Date) ([]Statement, error) {
 	var es core.Errors
 	if institution != "" {
-		checkText(&es, "/institution", institution, MaxCodeLen)
+		// An institution code as claims carry it.
+		checkText(&es, "/institution", institution, claim.MaxText)
 	}
 	l.checkPeriod(&es, from, to)
 	if err := es.Err(); err != nil {

@@ -35,6 +35,10 @@ var textTables = [...]struct {
 		{"household", ledger.MaxCodeLen}, {"township", ledger.MaxNameLen}, {"reason", ledger.MaxReasonLen}}},
 	{"card_events", "seq", false, []textColumn{{"certificate", ledger.MaxCodeLen}}},
 	{"api_keys", "id", false, []textColumn{{"institution", ledger.MaxCodeLen}, {"name", ledger.MaxNameLen}}},
+	{"statements", "id", false, []textColumn{{"institution", claim.MaxText}}},
+	{"deductions", "id", false, []textColumn{{"reason", ledger.MaxReasonLen}}},
+	{"payment_batches", "id", false, []textColumn{{"idempotency_key", ledger.MaxCodeLen}}},
+	{"payments", "batch", false, []textColumn{{"reference", ledger.MaxCodeLen}}},
 }
 
 // texts yields every value of textTables in one read snapshot, table by table in
