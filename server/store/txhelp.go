@@ -102,3 +102,36 @@ func (d *decoder) err(what string) error {
 	}
 	return fmt.Errorf("%s: %w", what, d.errs[0])
 }
+
+// scanner is a *sql.Row or *sql.Rows.
+type scanner interface{ Scan(dest ...any) error }
+
+// rawExec, rawQuery and rawRow run statement text through the dialect, for the
+// statements outside the prepared set of query.go.
+func (t *txn) rawExec(ctx context.Context, q string, args ...any) error {
+	_, err := t.tx.ExecContext(ctx, t.d.rebind(q), args...)
+	return err
+}
+
+func (t *txn) rawQuery(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	return t.tx.QueryContext(ctx, t.d.rebind(q), args...)
+}
+
+func (t *txn) rawRow(ctx context.Context, q string, args ...any) *sql.Row {
+	return t.tx.QueryRowContext(ctx, t.d.rebind(q), args...)
+}
+
+// optTime stores a zero instant as "".
+func optTime(tm time.Time) (string, error) {
+	if tm.IsZero() {
+		return "", nil
+	}
+	return formatTime(tm)
+}
+
+func parseOptTime(s string) (time.Time, error) {
+	if s == "" {
+		return time.Time{}, nil
+	}
+	return parseTime(s)
+}
