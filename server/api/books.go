@@ -105,6 +105,12 @@ func (s *Server) issueStatements(w http.ResponseWriter, r *http.Request, k *ledg
 	return writeOK(w, code, statementsResult{Statements: ss})
 }
 
+// statementList is the answer of GET /v1/statements: every statement matching, not
+// paged (an institution has one a month).
+type statementList struct {
+	Items []ledger.Statement `json:"items"`
+}
+
 // listStatements answers GET /v1/statements: the statements overlapping a month or
 // from–to, of an institution (an institution's key: its own) and status, in id order.
 func (s *Server) listStatements(w http.ResponseWriter, r *http.Request, k *ledger.Key) error {
@@ -135,7 +141,7 @@ func (s *Server) listStatements(w http.ResponseWriter, r *http.Request, k *ledge
 	if err != nil {
 		return s.ledgerError(err)
 	}
-	return writeOK(w, http.StatusOK, page[ledger.Statement]{Items: ss, Limit: len(ss)})
+	return writeOK(w, http.StatusOK, statementList{Items: ss})
 }
 
 // statement answers GET /v1/statements/{id}.

@@ -188,6 +188,7 @@ func TestBooks(t *testing.T) {
 		t.Fatalf("close %+v, again %+v", c, c2)
 	}
 	post("/v1/settlements", f.h1, settle("V9", "H001", "800.00")).want(t, 409, apierr.YearClosed)
+	post("/v1/presettlements", f.h1, settle("V9", "H001", "800.00")).want(t, 409, apierr.YearClosed)
 	post(fmt.Sprintf("/v1/settlements/%d/reversal", corrected.Seq), f.h1, `{"reason":"x"}`).want(t, 409, apierr.YearClosed)
 	post(fmt.Sprintf("/v1/settlements/%d/correction", corrected.Seq), f.h1, settle("S1", "H001", "1100.00")).want(t, 409, apierr.YearClosed)
 	// The county corrects.

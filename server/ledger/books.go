@@ -1,6 +1,7 @@
 package ledger
 
 import (
+	"cmp"
 	"context"
 	"slices"
 	"time"
@@ -53,15 +54,7 @@ func (f *Figures) Add(e *Entry) {
 	f.FamilyAccount = add(f.FamilyAccount, e.Delta.FamilyAccount)
 	f.Owed = f.Fund.Add(f.FamilyAccount)
 	for _, p := range e.Funds {
-		i, ok := slices.BinarySearchFunc(f.Funds, p.Fund, func(q FundPaid, fund string) int {
-			switch {
-			case q.Fund < fund:
-				return -1
-			case q.Fund > fund:
-				return 1
-			}
-			return 0
-		})
+		i, ok := slices.BinarySearchFunc(f.Funds, p.Fund, func(q FundPaid, fund string) int { return cmp.Compare(q.Fund, fund) })
 		if !ok {
 			f.Funds = slices.Insert(f.Funds, i, FundPaid{Fund: p.Fund, Kind: p.Kind})
 		}
@@ -192,15 +185,7 @@ const (
 func (b *Batch) Transfers() []BatchItem {
 	var out []BatchItem
 	for _, it := range b.Items {
-		i, ok := slices.BinarySearchFunc(out, it.Institution, func(t BatchItem, inst string) int {
-			switch {
-			case t.Institution < inst:
-				return -1
-			case t.Institution > inst:
-				return 1
-			}
-			return 0
-		})
+		i, ok := slices.BinarySearchFunc(out, it.Institution, func(t BatchItem, inst string) int { return cmp.Compare(t.Institution, inst) })
 		if !ok {
 			out = slices.Insert(out, i, BatchItem{Institution: it.Institution})
 		}

@@ -61,11 +61,8 @@ func (l *Ledger) CreateBatch(ctx context.Context, actor string, r BatchRequest) 
 	}
 	hash := r.hash()
 	var out *Batch
-	err := l.store.Update(ctx, func(tx Tx) error {
+	err := l.updateBooks(ctx, func(tx Tx) error {
 		out = nil
-		if err := tx.Lock(ctx, booksLock); err != nil {
-			return err
-		}
 		switch b, err := tx.BatchByKey(ctx, r.Key); {
 		case err == nil && b.RequestHash == hash:
 			b.Replayed = true
@@ -195,11 +192,8 @@ func (l *Ledger) MarkPaid(ctx context.Context, actor string, id int64, r Payment
 		return nil, err
 	}
 	var out *Batch
-	err := l.store.Update(ctx, func(tx Tx) error {
+	err := l.updateBooks(ctx, func(tx Tx) error {
 		out = nil
-		if err := tx.Lock(ctx, booksLock); err != nil {
-			return err
-		}
 		b, err := batch(ctx, tx, id)
 		if err != nil {
 			return err

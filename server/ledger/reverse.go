@@ -31,6 +31,12 @@ func (l *Ledger) PresettleClaim(ctx context.Context, req []byte) (result, reques
 		return nil, nil, err
 	}
 	err = l.store.View(ctx, func(tx Tx) error {
+		// A closed year takes no settlement: the desk hears it before the patient pays.
+		if _, err := tx.YearClose(ctx, c.year); err == nil {
+			return core.Errors{apierr.NewError(apierr.YearClosed, "/claim/visit/admission", strconv.Itoa(c.year))}
+		} else if !errors.Is(err, ErrNotFound) {
+			return err
+		}
 		if _, _, err := l.register(ctx, tx, c); err != nil {
 			return err
 		}

@@ -21,6 +21,16 @@ import (
 // going into two batches).
 const booksLock = "books"
 
+// updateBooks runs fn in an Update that holds the books lock.
+func (l *Ledger) updateBooks(ctx context.Context, fn func(Tx) error) error {
+	return l.store.Update(ctx, func(tx Tx) error {
+		if err := tx.Lock(ctx, booksLock); err != nil {
+			return err
+		}
+		return fn(tx)
+	})
+}
+
 // dayCST is the ledger clock's day in China Standard Time, the day the books count
 // in (registry.go's today is the clock's own zone's, for ID checks).
 func (l *Ledger) dayCST() civil.Date {
@@ -69,11 +79,8 @@ func (l *Ledger) IssueStatements(ctx context.Context, actor, institution string,
 		return nil, err
 	}
 	var out []Statement
-	err := l.store.Update(ctx, func(tx Tx) error {
+	err := l.updateBooks(ctx, func(tx Tx) error {
 		out = nil
-		if err := tx.Lock(ctx, booksLock); err != nil {
-			return err
-		}
 		figs := map[string]*Figures{}
 		if institution != "" {
 			f := NewFigures()
@@ -196,11 +203,8 @@ func (l *Ledger) Deduct(ctx context.Context, actor string, id int64, r Deduction
 		return nil, err
 	}
 	var out *Deduction
-	err := l.store.Update(ctx, func(tx Tx) error {
+	err := l.updateBooks(ctx, func(tx Tx) error {
 		out = nil
-		if err := tx.Lock(ctx, booksLock); err != nil {
-			return err
-		}
 		s, err := ownStatement(ctx, tx, "", id)
 		if err != nil {
 			return err
@@ -257,11 +261,8 @@ func inStatement(ctx context.Context, tx Tx, s *Statement, seq int64, path strin
 // (Replayed on the statement).
 func (l *Ledger) Approve(ctx context.Context, actor string, id int64) (*Statement, error) {
 	var out *Statement
-	err := l.store.Update(ctx, func(tx Tx) error {
+	err := l.updateBooks(ctx, func(tx Tx) error {
 		out = nil
-		if err := tx.Lock(ctx, booksLock); err != nil {
-			return err
-		}
 		s, err := ownStatement(ctx, tx, "", id)
 		if err != nil {
 			return err
