@@ -205,3 +205,39 @@ func TestBooks(t *testing.T) {
 		t.Fatalf("replay after the close: %d %s", r.status, r.body)
 	}
 }
+
+// testBooksRoles checks who may do what in the books: the county office's auditor
+// issues statements and deducts but neither approves nor pays; the administrator
+// does both; an institution's auditor and cashier only read their own statements.
+func testBooksRoles(t *testing.T, d *desk) {
+	r := d.do("POST", "/v1/settlements", d.h1, settle("B1", "H001", "1000.00"))
+	if r.status != 201 {
+		t.Fatalf("%d %s", r.status, r.body)
+	}
+	seq := r.env.Settlement.Seq
+	month := d.clock().In(ledger.CST).Format("2006-01")
+	d.advance(40 * 24 * time.Hour) // the month has ended (sessions last 12 hours: sign in now)
+	admin, countyAuditor := d.mustLogin("admin"), d.mustLogin("county-auditor")
+	auditor, cashier := d.mustLogin("auditor"), d.mustLogin("cashier")
+	body := `{"institution":"H001","month":"` + month + `"}`
+	want(t, "institution auditor issues", d.as(auditor, true, "POST", "/v1/statements", body), 403, apierr.Forbidden)
+	r = d.as(countyAuditor, true, "POST", "/v1/statements", body)
+	want(t, "county auditor issues", r, 201, "")
+	var issued struct {
+		Statements []ledger.Statement `json:"statements"`
+	}
+	r.result(t, 201, &issued)
+	path := fmt.Sprintf("/v1/statements/%d", issued.Statements[0].ID)
+	ded := fmt.Sprintf(`{"amount":"1.00","reason":"超标准收费","entries":[%d]}`, seq)
+	want(t, "institution auditor deducts", d.as(auditor, true, "POST", path+"/deductions", ded), 403, apierr.Forbidden)
+	want(t, "county auditor deducts", d.as(countyAuditor, true, "POST", path+"/deductions", ded), 201, "")
+	want(t, "county auditor approves", d.as(countyAuditor, true, "POST", path+"/approval", ""), 403, apierr.Forbidden)
+	want(t, "admin approves", d.as(admin, true, "POST", path+"/approval", ""), 201, "")
+	want(t, "county auditor makes a batch", d.as(countyAuditor, true, "POST", "/v1/payment-batches", `{"idempotencyKey":"k"}`), 403, apierr.Forbidden)
+	want(t, "admin makes a batch", d.as(admin, true, "POST", "/v1/payment-batches", `{"idempotencyKey":"k"}`), 201, "")
+	want(t, "county auditor reads the bank file", d.as(countyAuditor, false, "GET", "/v1/payment-batches/1?format=csv", ""), 200, "")
+	want(t, "cashier reads the bank file", d.as(cashier, false, "GET", "/v1/payment-batches/1", ""), 403, apierr.Forbidden)
+	want(t, "cashier reads H001's statement", d.as(cashier, false, "GET", path, ""), 200, "")
+	want(t, "county auditor closes a year", d.as(countyAuditor, true, "POST", "/v1/years/2024/close", ""), 403, apierr.Forbidden)
+	want(t, "county auditor reads the reconciliation", d.as(countyAuditor, false, "GET", "/v1/reports/reconciliation?month="+month, ""), 200, "")
+}

@@ -42,6 +42,7 @@ func TestCheckout(t *testing.T) {
 		{"ClassFromRegister", testClassFromRegister},
 		{"UnknownFacility", testUnknownFacility},
 		{"DuplicateInvoice", testDuplicateInvoice},
+		{"BooksRoles", testBooksRoles},
 	}
 	for _, st := range []string{"sqlite", "postgres"} {
 		t.Run(st, func(t *testing.T) {

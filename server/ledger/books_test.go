@@ -368,3 +368,51 @@ func TestBooksConcurrent(t *testing.T) {
 		}
 	})
 }
+
+// TestReconcileFlags writes books that do not match the journal straight into the
+// store, as a faulty replica or a hand-edited import might, and checks that the
+// reconciliation flags each difference on both stores.
+func TestReconcileFlags(t *testing.T) {
+	june := civil.New(2025, time.June, 1)
+	forEachClockedStore(t, cst(june, 0), func(t *testing.T, l *ledger.Ledger, clock *apitest.Clock) {
+		ctx := t.Context()
+		if _, err := l.Settle(ctx, "k", apitest.SettleRequest("F1", apitest.PersonID(1), "H001", "3000.00")); err != nil {
+			t.Fatal(err)
+		}
+		clock.Set(cst(june.AddDays(1), 0))
+		ss, err := l.IssueStatements(ctx, "k", "H001", june, june)
+		if err != nil {
+			t.Fatal(err)
+		}
+		good := ss[0]
+		wrong := money.MustAmount("1.00")
+		err = l.Store().Update(ctx, func(tx ledger.Tx) error {
+			// Statement of June 2 claiming an amount the journal does not have, and
+			// an approval of the good one that loses a yuan.
+			f := ledger.NewFigures()
+			f.Owed = wrong
+			bad := &ledger.Statement{Institution: "H001", From: june.AddDays(1), To: june.AddDays(1), Figures: f, Recorded: clock.Now(), Actor: "k"}
+			if _, err := tx.AppendStatement(ctx, bad); err != nil {
+				return err
+			}
+			return tx.AppendApproval(ctx, ledger.Approval{Statement: good.ID, Amount: good.Figures.Owed.Sub(wrong), Recorded: clock.Now(), Actor: "k"})
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		rep, err := l.Reconcile(ctx, june, june)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rep.Balanced || len(rep.Rows) != 1 {
+			t.Fatalf("%+v", rep)
+		}
+		var codes []ledger.DifferenceCode
+		for _, d := range rep.Rows[0].Differences {
+			codes = append(codes, d.Code)
+		}
+		if want := []ledger.DifferenceCode{ledger.DiffApproval, ledger.DiffStatementJournal}; fmt.Sprint(codes) != fmt.Sprint(want) {
+			t.Errorf("differences %v, want %v", codes, want)
+		}
+	})
+}
