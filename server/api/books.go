@@ -13,6 +13,7 @@ import (
 
 	"github.com/ruralhealth/ncms/core"
 	"github.com/ruralhealth/ncms/core/civil"
+	"github.com/ruralhealth/ncms/core/money"
 	"github.com/ruralhealth/ncms/server/apierr"
 	"github.com/ruralhealth/ncms/server/ledger"
 	"github.com/ruralhealth/ncms/server/report"
@@ -26,6 +27,7 @@ func (s *Server) booksRoutes(handle func(method, path string, a access, h handle
 	handle(http.MethodPost, "/v1/statements", reports, s.issueStatements)
 	handle(http.MethodGet, "/v1/statements", institution, s.listStatements)
 	handle(http.MethodGet, "/v1/statements/{id}", institution, s.statement)
+	handle(http.MethodGet, "/v1/statements/{id}/entries", institution, s.statementEntries)
 	handle(http.MethodPost, "/v1/statements/{id}/deductions", reports, s.deduct)
 	handle(http.MethodPost, "/v1/statements/{id}/approval", county, s.approve)
 	handle(http.MethodPost, "/v1/payment-batches", county, s.createBatch)
@@ -351,4 +353,41 @@ func (s *Server) year(w http.ResponseWriter, r *http.Request, _ *ledger.Key) err
 		return s.ledgerError(err)
 	}
 	return writeOK(w, http.StatusOK, v)
+}
+
+// statementLine is a journal entry as a statement counts it.
+type statementLine struct {
+	Seq      int64  `json:"seq"`
+	Kind     string `json:"kind"`
+	Reverses int64  `json:"reverses,omitzero"`
+	Corrects int64  `json:"corrects,omitzero"`
+	entryVisit
+	Total         money.Amount `json:"total"`
+	FundTotal     money.Amount `json:"fundTotal"`
+	FamilyAccount money.Amount `json:"familyAccount"`
+	Cash          money.Amount `json:"cash"`
+	Invoice       string       `json:"invoice,omitzero"`
+	Recorded      time.Time    `json:"recorded"`
+}
+
+// statementEntries answers GET /v1/statements/{id}/entries: the journal entries the
+// statement counts, settlements and reversals, in sequence order, for the auditor.
+func (s *Server) statementEntries(w http.ResponseWriter, r *http.Request, k *ledger.Key) error {
+	id, err := idOf(r)
+	if err != nil {
+		return err
+	}
+	_, es, err := s.ledger.StatementEntries(r.Context(), institutionOf(k), id)
+	if err != nil {
+		return s.ledgerError(err)
+	}
+	out := struct {
+		Items []statementLine `json:"items"`
+	}{Items: make([]statementLine, 0, len(es))}
+	for _, e := range es {
+		out.Items = append(out.Items, statementLine{Seq: e.Seq, Kind: e.Kind, Reverses: e.Reverses, Corrects: e.Corrects,
+			entryVisit: visitOf(e), Total: e.Total, FundTotal: e.FundTotal, FamilyAccount: e.Delta.FamilyAccount,
+			Cash: e.Cash, Invoice: e.Invoice, Recorded: e.Recorded})
+	}
+	return writeOK(w, http.StatusOK, out)
 }

@@ -101,8 +101,31 @@ func TestBooks(t *testing.T) {
 	}
 	f.do("GET", fmt.Sprintf("/v1/statements/%d", s2.ID), f.h1, "").want(t, 404, apierr.NotFound)
 
-	// The auditor's deduction.
+	// The auditor reviews the statement's entries: they add up to it.
 	path := fmt.Sprintf("/v1/statements/%d", s1.ID)
+	var lines struct {
+		Items []struct {
+			Seq           int64        `json:"seq"`
+			Kind          string       `json:"kind"`
+			FundTotal     money.Amount `json:"fundTotal"`
+			FamilyAccount money.Amount `json:"familyAccount"`
+		} `json:"items"`
+	}
+	f.do("GET", path+"/entries", f.county, "").result(t, 200, &lines)
+	var sum money.Amount
+	for _, l := range lines.Items {
+		owed := l.FundTotal.Add(l.FamilyAccount)
+		if l.Kind == ledger.KindReversal {
+			owed = money.Amount{}.Sub(owed)
+		}
+		sum = sum.Add(owed)
+	}
+	if len(lines.Items) != 5 || sum.Cmp(s1.Figures.Owed) != 0 {
+		t.Fatalf("%d entries adding up to %s, want 5 adding up to %s", len(lines.Items), sum, s1.Figures.Owed)
+	}
+	f.do("GET", path+"/entries", f.h2, "").want(t, 404, apierr.NotFound)
+
+	// The auditor's deduction.
 	ded := fmt.Sprintf(`{"amount":"10.00","reason":"超标准收费","entries":[%d]}`, corrected.Seq)
 	var d ledger.Deduction
 	post(path+"/deductions", f.county, ded).result(t, 201, &d)

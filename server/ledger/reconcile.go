@@ -91,8 +91,7 @@ func (l *Ledger) Reconcile(ctx context.Context, from, to civil.Date) (*Reconcili
 			}
 			return r
 		}
-		f := Filter{RecordedFrom: DayStart(from), RecordedTo: DayStart(to.AddDays(1))}
-		for e, err := range tx.Entries(ctx, f) {
+		for e, err := range tx.Entries(ctx, recordedIn("", from, to)) {
 			if err != nil {
 				return err
 			}

@@ -86,8 +86,7 @@ func (l *Ledger) IssueStatements(ctx context.Context, actor, institution string,
 			f := NewFigures()
 			figs[institution] = &f
 		}
-		f := Filter{Institution: institution, RecordedFrom: DayStart(from), RecordedTo: DayStart(to.AddDays(1))}
-		for e, err := range tx.Entries(ctx, f) {
+		for e, err := range tx.Entries(ctx, recordedIn(institution, from, to)) {
 			if err != nil {
 				return err
 			}
@@ -143,6 +142,36 @@ func (l *Ledger) Statement(ctx context.Context, institution string, id int64) (*
 		return err
 	})
 	return s, err
+}
+
+// StatementEntries returns the statement and the journal entries it counts, in
+// sequence order: what the auditor reviews. institution, when not "", must be the
+// statement's.
+func (l *Ledger) StatementEntries(ctx context.Context, institution string, id int64) (*Statement, []*Entry, error) {
+	var s *Statement
+	var es []*Entry
+	err := l.store.View(ctx, func(tx Tx) error {
+		var err error
+		if s, err = ownStatement(ctx, tx, institution, id); err != nil {
+			return err
+		}
+		es = es[:0]
+		for e, err := range tx.Entries(ctx, recordedIn(s.Institution, s.From, s.To)) {
+			if err != nil {
+				return err
+			}
+			es = append(es, e)
+		}
+		return nil
+	})
+	return s, es, err
+}
+
+// recordedIn selects the journal entries of the institution ("": every one)
+// recorded from from to to, days in China Standard Time, inclusive: what a statement
+// of those days counts.
+func recordedIn(institution string, from, to civil.Date) Filter {
+	return Filter{Institution: institution, RecordedFrom: DayStart(from), RecordedTo: DayStart(to.AddDays(1))}
 }
 
 func ownStatement(ctx context.Context, tx Tx, institution string, id int64) (*Statement, error) {
@@ -251,6 +280,7 @@ func inStatement(ctx context.Context, tx Tx, s *Statement, seq int64, path strin
 	case err != nil:
 		return err
 	case e.Institution == s.Institution && !e.Recorded.Before(DayStart(s.From)) && e.Recorded.Before(DayStart(s.To.AddDays(1))):
+		// The bounds of recordedIn.
 		return nil
 	}
 	return core.Errors{apierr.NewError(apierr.EntryNotInStatement, path, strconv.FormatInt(seq, 10))}
