@@ -317,6 +317,56 @@ func TestBooksConcurrent(t *testing.T) {
 			t.Fatalf("a second batch exists: %v", err)
 		}
 
+		// Eight callers with their own keys race for four statements, two for each:
+		// every statement goes into one batch, and the batches pay what was approved.
+		for i, inst := range []string{"H002", "H003", "H004", "H005"} {
+			req := apitest.SettleRequest(fmt.Sprintf("Q%d", i), apitest.PersonID(150+i), inst, "2000.00")
+			if _, err := l.Settle(ctx, "k", req); err != nil {
+				t.Fatal(err)
+			}
+		}
+		clock.Set(cst(civil.New(2025, time.June, 3), 0))
+		four, err := l.IssueStatements(ctx, "k", "", civil.New(2025, time.June, 2), civil.New(2025, time.June, 2))
+		if err != nil || len(four) != 4 {
+			t.Fatalf("%d statements, %v", len(four), err)
+		}
+		var approved money.Amount
+		for _, s := range four {
+			a, err := l.Approve(ctx, "k", s.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			approved = approved.Add(a.Approval.Amount)
+		}
+		won := make([]*ledger.Batch, 8)
+		for i := range won {
+			wg.Go(func() {
+				b, err := l.CreateBatch(ctx, "k", ledger.BatchRequest{Key: fmt.Sprintf("k%d", i), Statements: []int64{four[i%4].ID}})
+				switch code(err) {
+				case "":
+					won[i] = b
+				case apierr.StatementBatched:
+				default:
+					t.Error(err)
+				}
+			})
+		}
+		wg.Wait()
+		var paid money.Amount
+		for i := range 4 {
+			if (won[i] == nil) == (won[i+4] == nil) {
+				t.Errorf("statement %d: batched by %v and %v", four[i].ID, won[i], won[i+4])
+			}
+		}
+		for _, b := range won {
+			if b != nil {
+				paid = paid.Add(b.Total)
+			}
+		}
+		if paid.Cmp(approved) != 0 {
+			t.Errorf("batches pay %s, approved %s", paid, approved)
+		}
+
 		// Settlements of 2025 racing its close.
 		clock.Set(cst(civil.New(2026, time.January, 5), 0))
 		const callers = 24
@@ -346,7 +396,7 @@ func TestBooksConcurrent(t *testing.T) {
 		if closed == nil {
 			t.Fatal("no close")
 		}
-		n := 6
+		n := 10 // P0–P5 and Q0–Q3 above
 		for _, ok := range settled {
 			if ok {
 				n++
