@@ -72,8 +72,9 @@ func owedByMonth(t *testing.T, l *ledger.Ledger) map[[2]string]money.Amount {
 }
 
 // TestBooksInvariants runs a random month of settlements, reversals and corrections
-// at three institutions, states it in two parts (an on-demand half month, then the
-// rest), deducts, approves and pays at random, and checks on both stores: the
+// at three institutions, each day's at once, states it in two parts (an on-demand
+// half month, issued while the next day's settlements are recorded, then the rest),
+// deducts, approves and pays at random, and checks on both stores: the
 // journal = the statements = approved payments + deductions (+ pending) per
 // institution and month, the reconciliation balanced, a batch run twice posted once,
 // and no statement in two batches.
@@ -89,45 +90,70 @@ func TestBooksInvariants(t *testing.T) {
 		live := map[int64]visit{} // settlement seq → its visit
 		var seqs []int64
 		n := 0
+		// Each day's operations run at once; on the 16th the first half month is
+		// stated (on demand) while the day's settlements are being recorded.
+		var mu sync.Mutex // over rng, n, live and seqs
 		for day := 1; day <= 30; day++ {
 			d := civil.New(2025, time.June, day)
-			for op := range 4 {
-				clock.Set(cst(d, op*7))
+			clock.Set(cst(d, 0))
+			var wg sync.WaitGroup
+			if day == 16 {
+				wg.Go(func() {
+					if _, err := l.IssueStatements(ctx, "k", "", june, d.AddDays(-1)); err != nil {
+						t.Error(err)
+					}
+				})
+			}
+			for range 4 {
+				mu.Lock()
 				switch k := rng.IntN(10); {
 				case k < 6 || len(seqs) == 0:
 					n++
 					v := visit{insts[rng.IntN(3)], fmt.Sprintf("V%d", n), apitest.PersonID(1 + rng.IntN(40))}
 					amount := fmt.Sprintf("%d.%02d", 300+rng.IntN(6000), rng.IntN(100))
-					s, err := l.Settle(ctx, "k", apitest.SettleRequest(v.id, v.person, v.inst, amount))
-					if err != nil {
-						t.Fatal(err)
-					}
-					live[s.Seq], seqs = v, append(seqs, s.Seq)
+					wg.Go(func() {
+						s, err := l.Settle(ctx, "k", apitest.SettleRequest(v.id, v.person, v.inst, amount))
+						if err != nil {
+							t.Error(err)
+							return
+						}
+						mu.Lock()
+						defer mu.Unlock()
+						live[s.Seq], seqs = v, append(seqs, s.Seq)
+					})
 				case k < 8:
 					i := rng.IntN(len(seqs))
-					if _, err := l.Reverse(ctx, "k", "", seqs[i], "录入错误"); err != nil {
-						t.Fatal(err)
-					}
-					delete(live, seqs[i])
+					seq := seqs[i]
+					delete(live, seq)
 					seqs = append(seqs[:i], seqs[i+1:]...)
+					wg.Go(func() {
+						if _, err := l.Reverse(ctx, "k", "", seq, "录入错误"); err != nil {
+							t.Error(err)
+						}
+					})
 				default:
 					i := rng.IntN(len(seqs))
-					v := live[seqs[i]]
+					seq := seqs[i]
+					v := live[seq]
+					delete(live, seq)
+					seqs = append(seqs[:i], seqs[i+1:]...)
 					amount := fmt.Sprintf("%d.00", 300+rng.IntN(6000))
-					s, err := l.Correct(ctx, "k", "", seqs[i], apitest.SettleRequest(v.id, v.person, v.inst, amount))
-					if err != nil {
-						t.Fatal(err)
-					}
-					delete(live, seqs[i])
-					seqs[i], live[s.Seq] = s.Seq, v
+					wg.Go(func() {
+						s, err := l.Correct(ctx, "k", "", seq, apitest.SettleRequest(v.id, v.person, v.inst, amount))
+						if err != nil {
+							t.Error(err)
+							return
+						}
+						mu.Lock()
+						defer mu.Unlock()
+						live[s.Seq], seqs = v, append(seqs, s.Seq)
+					})
 				}
+				mu.Unlock()
 			}
-			if day == 15 {
-				// On demand: the first half, stated on the 16th.
-				clock.Set(cst(d.AddDays(1), -60))
-				if _, err := l.IssueStatements(ctx, "k", "", june, d); err != nil {
-					t.Fatal(err)
-				}
+			wg.Wait()
+			if t.Failed() {
+				t.FailNow()
 			}
 		}
 		clock.Set(cst(civil.New(2025, time.July, 2), 0))
