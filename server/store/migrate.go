@@ -29,8 +29,13 @@ type migration struct {
 
 // migrations returns the dialect's schema changes in increasing order of number.
 func migrations(dialect string) ([]migration, error) {
+	return migrationsIn(migrationFiles, dialect)
+}
+
+// migrationsIn reads the dialect's migrations from fsys.
+func migrationsIn(fsys fs.FS, dialect string) ([]migration, error) {
 	dir := path.Join("migrations", dialect)
-	files, err := fs.Glob(migrationFiles, dir+"/*.sql")
+	files, err := fs.Glob(fsys, dir+"/*.sql")
 	if err != nil {
 		return nil, err
 	}
@@ -42,7 +47,7 @@ func migrations(dialect string) ([]migration, error) {
 		if !ok || err != nil || len(num) != 4 || v < 1 || (len(ms) > 0 && v <= ms[len(ms)-1].version) {
 			return nil, fmt.Errorf("migration %s: want NNNN_name.sql, numbered above the one before", f)
 		}
-		b, err := migrationFiles.ReadFile(f)
+		b, err := fs.ReadFile(fsys, f)
 		if err != nil {
 			return nil, err
 		}
