@@ -176,6 +176,7 @@ func TestBooks(t *testing.T) {
 
 	// The payment.
 	post(bpath+"/payment", f.county, `{"paidOn":"2025-07-03","reference":"ABC-1"}`).want(t, 422, core.FieldInvalid)
+	post(bpath+"/payment", f.county, `{"paidOn":"2025-07-01","reference":"ABC-1"}`).want(t, 422, core.FieldInvalid)
 	post(bpath+"/payment", f.county, `{"paidOn":"2025-07-02","reference":"ABC-1"}`).result(t, 201, &b)
 	post(bpath+"/payment", f.county, `{"paidOn":"2025-07-02","reference":"ABC-1"}`).result(t, 200, &again)
 	post(bpath+"/payment", f.county, `{"paidOn":"2025-07-02","reference":"ABC-2"}`).want(t, 409, apierr.BatchPaid)

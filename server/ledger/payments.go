@@ -206,6 +206,10 @@ func (l *Ledger) MarkPaid(ctx context.Context, actor string, id int64, r Payment
 			}
 			return core.Errors{apierr.NewError(apierr.BatchPaid, "", p.PaidOn.String()+", "+core.Quote(p.Reference))}
 		}
+		if r.PaidOn.Before(dayOf(b.Recorded)) {
+			return core.Errors{core.NewErrorText(core.FieldInvalid, "/paidOn", "before the batch was made ("+dayOf(b.Recorded).String()+")",
+				"早于批次生成日期（"+dayOf(b.Recorded).String()+"）")}
+		}
 		p := Payment{Batch: id, PaidOn: r.PaidOn, Reference: r.Reference, Recorded: l.opts.Now().UTC(), Actor: actor}
 		if err := tx.AppendPayment(ctx, p); err != nil {
 			return err
