@@ -17,7 +17,7 @@ import (
 )
 
 // clockedLedger is a ledger over s whose clock the test moves.
-func clockedLedger(t *testing.T, s ledger.Store, at time.Time) (*ledger.Ledger, *apitest.Clock) {
+func clockedLedger(t testing.TB, s ledger.Store, at time.Time) (*ledger.Ledger, *apitest.Clock) {
 	t.Helper()
 	e, err := engine.WithExamples()
 	if err != nil {
