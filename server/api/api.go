@@ -128,7 +128,7 @@ const (
 	// Levels that tell operators' roles apart (operators.go); keys are checked as
 	// institution (reviewer) or county (reports).
 	reviewer // reversal and correction: an institution's key, its auditors, the county
-	reports  // the county's reports: the county's key, administrators and auditors
+	reports  // the county's reports and books: the county's key, administrators and its auditors
 	signedIn // a signed-in operator's own session
 	// office is the county or township office's work (manual claims): the county's
 	// key, administrators and county auditors; no institution claims for itself.
@@ -208,6 +208,9 @@ func (s *Server) routes() *mux.Router {
 
 	// ---- The checkout desk: operators, sessions, the facility register (operators.go) ----
 	s.checkoutRoutes(handle)
+
+	// ---- The county's books: statements, payments, reconciliation, year-end (books.go) ----
+	s.booksRoutes(handle)
 
 	// Operations.
 	r.HandleFunc("/healthz", s.healthz).Methods(http.MethodGet, http.MethodHead)

@@ -55,6 +55,8 @@ type fixture struct {
 	logs   *apitest.Buffer
 	county string
 	h1, h2 string
+	// clock is the ledger's clock, 2025-06-01 08:00 UTC unless a test moves it.
+	clock *apitest.Clock
 }
 
 // newFixture serves on SQLite, or on PostgreSQL for tests run by TestPostgres.
@@ -64,12 +66,12 @@ func newFixture(t *testing.T, o api.Options) *fixture {
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.NewTextHandler(f.logs, nil))
 	}
-	clock := time.Date(2025, 6, 1, 8, 0, 0, 0, time.UTC)
+	f.clock = apitest.NewClock(time.Date(2025, 6, 1, 8, 0, 0, 0, time.UTC))
 	dsn := filepath.Join(t.TempDir(), "ncms.db")
 	if strings.HasPrefix(t.Name(), "TestPostgres/") {
 		dsn = storetest.PostgresDSN(t)
 	}
-	srv := apitest.Start(t, dsn, ledger.Options{Now: func() time.Time { return clock }}, o)
+	srv := apitest.Start(t, dsn, ledger.Options{Now: f.clock.Now}, o)
 	f.l, f.srv, f.url = srv.Ledger, srv.API, srv.URL
 	var err error
 	if f.county, _, err = f.l.EnsureAdminKey(context.Background()); err != nil {
@@ -936,7 +938,7 @@ func TestPostgres(t *testing.T) {
 		"PublicBusy": TestPublicBusy, "PublicRate": TestPublicRate,
 		"StoreClosed": TestStoreClosed, "ReversalReplay": TestReversalReplay,
 		"ImportCharset": TestImportCharset, "TextBoundaries": TestTextBoundaries,
-		"NationalProfile": TestNationalProfileRoutes,
+		"NationalProfile": TestNationalProfileRoutes, "Books": TestBooks,
 	} {
 		t.Run(name, test)
 	}

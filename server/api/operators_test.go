@@ -9,7 +9,6 @@ import (
 	"net/http/httptest"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -43,6 +42,7 @@ func TestCheckout(t *testing.T) {
 		{"ClassFromRegister", testClassFromRegister},
 		{"UnknownFacility", testUnknownFacility},
 		{"DuplicateInvoice", testDuplicateInvoice},
+		{"BooksRoles", testBooksRoles},
 	}
 	for _, st := range []string{"sqlite", "postgres"} {
 		t.Run(st, func(t *testing.T) {
@@ -58,8 +58,6 @@ func TestCheckout(t *testing.T) {
 type desk struct {
 	*fixture
 	dsn string
-	mu  sync.Mutex
-	now time.Time
 	ops map[string]*ledger.Operator // by login
 }
 
@@ -67,7 +65,7 @@ const deskPassword = "柜台密码-2025"
 
 func newDesk(t *testing.T, st string, requireFacility bool) *desk {
 	t.Helper()
-	d := &desk{fixture: &fixture{t: t, logs: &apitest.Buffer{}}, now: time.Date(2025, 6, 1, 8, 0, 0, 0, time.UTC),
+	d := &desk{fixture: &fixture{t: t, logs: &apitest.Buffer{}, clock: apitest.NewClock(time.Date(2025, 6, 1, 8, 0, 0, 0, time.UTC))},
 		ops: map[string]*ledger.Operator{}}
 	d.dsn = filepath.Join(t.TempDir(), "ncms.db")
 	if st == "postgres" {
@@ -102,15 +100,11 @@ func (d *desk) options(requireFacility bool) ledger.Options {
 }
 
 func (d *desk) clock() time.Time {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	return d.now
+	return d.fixture.clock.Now()
 }
 
 func (d *desk) advance(by time.Duration) {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	d.now = d.now.Add(by)
+	d.fixture.clock.Set(d.fixture.clock.Now().Add(by))
 }
 
 // session is a signed-in operator's cookies.

@@ -33,7 +33,9 @@ func statusOf(c core.Code) int {
 		return http.StatusNotFound
 	case apierr.MethodNotAllowed:
 		return http.StatusMethodNotAllowed
-	case apierr.SettlementConflict, apierr.AlreadyReversed, apierr.SettlementReversed, apierr.InvoiceSettled, apierr.OperatorTaken:
+	case apierr.SettlementConflict, apierr.AlreadyReversed, apierr.SettlementReversed, apierr.InvoiceSettled, apierr.OperatorTaken,
+		apierr.YearClosed, apierr.YearNotEnded, apierr.PeriodNotEnded, apierr.StatementOverlap, apierr.StatementApproved,
+		apierr.StatementNotApproved, apierr.StatementBatched, apierr.BatchKeyConflict, apierr.BatchPaid:
 		return http.StatusConflict
 	case apierr.AuthLocked:
 		return http.StatusTooManyRequests

@@ -37,6 +37,20 @@ const (
 	FacilityUnknown       core.Code = "facility_unknown"
 	FacilityClassMismatch core.Code = "facility_class_mismatch"
 	InvoiceSettled        core.Code = "invoice_already_settled"
+
+	// The county's books: statements, payments and the year-end close.
+	YearClosed           core.Code = "year_closed"
+	YearNotEnded         core.Code = "year_not_ended"
+	PeriodNotEnded       core.Code = "statement_period_not_ended"
+	StatementOverlap     core.Code = "statement_overlap"
+	StatementApproved    core.Code = "statement_approved"
+	StatementNotApproved core.Code = "statement_not_approved"
+	StatementBatched     core.Code = "statement_batched"
+	EntryNotInStatement  core.Code = "entry_not_in_statement"
+	DeductionExceeds     core.Code = "deduction_exceeds_statement"
+	BatchKeyConflict     core.Code = "batch_key_conflict"
+	BatchEmpty           core.Code = "batch_empty"
+	BatchPaid            core.Code = "batch_already_paid"
 )
 
 // Text returns the catalogue message for any code the server sends, in English and
@@ -76,6 +90,30 @@ func Text(c core.Code) (en, zh string) {
 		return "facility class differs from the facility register (institution, visit date: registered ≠ claimed)", "医疗机构类别与定点医疗机构登记不符（机构、就诊日：登记 ≠ 申报）"
 	case InvoiceSettled:
 		return "this invoice was already settled at this institution (invoice → settlement, visit)", "该发票已在本机构结算（发票 → 结算序号、就诊号）"
+	case YearClosed:
+		return "the year is closed: only the county may correct a settlement dated in it", "该年度已结账：年度内的结算只有县级可以更正"
+	case YearNotEnded:
+		return "a year can be closed only after it has ended", "年度结束后才能结账"
+	case PeriodNotEnded:
+		return "a statement covers days that have ended (today is not one)", "结算单只能包含已结束的日期（不含今天）"
+	case StatementOverlap:
+		return "another statement of the institution covers some of these days", "该机构已有结算单覆盖其中部分日期"
+	case StatementApproved:
+		return "the statement is approved; nothing more can be deducted", "结算单已审批，不能再扣款"
+	case StatementNotApproved:
+		return "the statement is not approved yet", "结算单尚未审批"
+	case StatementBatched:
+		return "the statement is already in a payment batch", "结算单已在拨付批次中"
+	case EntryNotInStatement:
+		return "the journal entry is not in this statement", "该台账记录不在本结算单中"
+	case DeductionExceeds:
+		return "deductions would exceed what the statement owes", "扣款合计将超过结算单应付金额"
+	case BatchKeyConflict:
+		return "this idempotency key names a batch made for another request", "该幂等键已用于另一个不同的拨付请求"
+	case BatchEmpty:
+		return "nothing to pay: no approved statement with a positive amount", "没有可拨付的款项：无已审批且金额为正的结算单"
+	case BatchPaid:
+		return "the batch was already marked paid otherwise", "该批次已按其他信息登记为已支付"
 	case Unavailable:
 		return "server is shutting down or cannot answer now; retry", "服务器正在关闭或暂时无法应答，请重试"
 	case Busy:

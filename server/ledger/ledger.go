@@ -471,6 +471,11 @@ func (l *Ledger) settleClaim(ctx context.Context, keyID string, c *claimRequest,
 				return err
 			}
 		}
+		// After the replay above, so a retry of a settlement recorded before the
+		// close still answers with it.
+		if err := openYear(ctx, tx, c.year, false, "/claim/visit/admission"); err != nil {
+			return err
+		}
 		out, _, err = l.record(ctx, tx, c, totals, keyID, 0)
 		return err
 	})

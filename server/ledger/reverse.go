@@ -36,6 +36,12 @@ func (l *Ledger) PresettleClaim(ctx context.Context, req []byte, institution str
 		return nil, nil, err
 	}
 	err = l.store.View(ctx, func(tx Tx) error {
+		// A closed year takes no settlement: the desk hears it before the patient pays.
+		if _, err := tx.YearClose(ctx, c.year); err == nil {
+			return core.Errors{apierr.NewError(apierr.YearClosed, "/claim/visit/admission", strconv.Itoa(c.year))}
+		} else if !errors.Is(err, ErrNotFound) {
+			return err
+		}
 		if _, _, err := l.register(ctx, tx, c); err != nil {
 			return err
 		}
@@ -216,6 +222,11 @@ func (l *Ledger) Reverse(ctx context.Context, keyID, institution string, seq int
 		if err != nil {
 			return err
 		}
+		// A reversal changes the year's figures as a correction does: in a closed
+		// year only the county's (institution "") is recorded.
+		if err := openYear(ctx, tx, e.Year, institution == "", "/seq"); err != nil {
+			return err
+		}
 		r, after, err := l.reversal(ctx, tx, e, totals, keyID, reason)
 		if err != nil {
 			return err
@@ -291,6 +302,11 @@ func (l *Ledger) Correct(ctx context.Context, keyID, institution string, seq int
 			out = &Settled{Result: cur.Result, Receipt: Receipt{Seq: cur.Seq, Recorded: cur.Recorded, Replayed: true,
 				Corrects: seq, Refund: refund(old, cur)}}
 			return nil
+		}
+		// In a closed year only the county corrects (institution "": its key or an
+		// administrator).
+		if err := openYear(ctx, tx, old.Year, institution == "", "/seq"); err != nil {
+			return err
 		}
 		// The entry read above is the one to reverse: entries never change.
 		old, totals, err := lockSettlement(ctx, tx, old)

@@ -49,6 +49,10 @@ type Tx interface {
 	// transactions acting on one visit or one card serialize across server replicas
 	// (a no-op where one writer serializes every Update already).
 	Lock(ctx context.Context, name string) error
+	// LockShared holds a shared lock on name until the transaction ends: shared
+	// locks of one name do not wait for each other, Lock waits for them all and they
+	// for it (settlements of a year and the year's close).
+	LockShared(ctx context.Context, name string) error
 	// PutTotals replaces the person's totals for the year (a derived table: the
 	// journal's deltas summed give the same figures).
 	PutTotals(ctx context.Context, person string, year int, t claim.Totals) error
@@ -111,6 +115,8 @@ type Tx interface {
 	FacilityTx
 	// Manual claims (manual.go).
 	ManualTx
+	// Statements, deductions, approvals, payment batches, year closes (books.go).
+	BooksTx
 }
 
 // Kinds of journal entry.
@@ -187,14 +193,18 @@ type FundPaid struct {
 }
 
 // Filter selects journal entries; zero fields match everything. From and To bound
-// the admission date, inclusive.
+// the admission date, inclusive; RecordedFrom (inclusive) and RecordedTo (exclusive)
+// the instant the entry was recorded; Year is the totals year.
 type Filter struct {
-	From, To    civil.Date
-	Institution string
-	Person      string
-	Kind        string
-	AfterSeq    int64
-	Limit       int
+	From, To     civil.Date
+	RecordedFrom time.Time
+	RecordedTo   time.Time
+	Year         int
+	Institution  string
+	Person       string
+	Kind         string
+	AfterSeq     int64
+	Limit        int
 }
 
 // Household is a registered household (户).

@@ -20,34 +20,6 @@ const (
 		updated FROM facilities`
 )
 
-func (t *txn) rawExec(ctx context.Context, q string, args ...any) error {
-	_, err := t.tx.ExecContext(ctx, t.d.rebind(q), args...)
-	return err
-}
-
-func (t *txn) rawQuery(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
-	return t.tx.QueryContext(ctx, t.d.rebind(q), args...)
-}
-
-func (t *txn) rawRow(ctx context.Context, q string, args ...any) *sql.Row {
-	return t.tx.QueryRowContext(ctx, t.d.rebind(q), args...)
-}
-
-// optTime stores a zero instant as "".
-func optTime(tm time.Time) (string, error) {
-	if tm.IsZero() {
-		return "", nil
-	}
-	return formatTime(tm)
-}
-
-func parseOptTime(s string) (time.Time, error) {
-	if s == "" {
-		return time.Time{}, nil
-	}
-	return parseTime(s)
-}
-
 func (t *txn) PutOperator(ctx context.Context, o ledger.Operator) error {
 	what := "putting operator " + o.ID
 	qctx, err := t.start(ctx, true)

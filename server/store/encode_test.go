@@ -1,8 +1,10 @@
 package store
 
 import (
+	"fmt"
 	"slices"
 	"testing"
+	"testing/fstest"
 	"time"
 
 	"github.com/ruralhealth/ncms/core/civil"
@@ -141,7 +143,7 @@ func TestMigrationsMatch(t *testing.T) {
 		}
 		var out []string
 		for _, m := range ms {
-			out = append(out, m.name)
+			out = append(out, fmt.Sprintf("%04d_%s", m.version, m.name))
 		}
 		return out
 	}
@@ -154,5 +156,38 @@ func TestNumbered(t *testing.T) {
 	got := numbered(`SELECT a FROM t WHERE b = ? AND c IN (?, ?)`)
 	if want := `SELECT a FROM t WHERE b = $1 AND c IN ($2, $3)`; got != want {
 		t.Errorf("numbered = %s, want %s", got, want)
+	}
+}
+
+// TestMigrationNumbers: numbers increase and may skip (branches take their own),
+// but never repeat, go back or lose their four digits.
+func TestMigrationNumbers(t *testing.T) {
+	file := &fstest.MapFile{Data: []byte("SELECT 1;")}
+	for _, tc := range []struct {
+		name  string
+		files []string
+		want  []int // nil: refused
+	}{
+		{"in a row", []string{"0001_a", "0002_b"}, []int{1, 2}},
+		{"skipping", []string{"0001_a", "0002_b", "0012_c"}, []int{1, 2, 12}},
+		{"repeated", []string{"0001_a", "0001_b"}, nil},
+		{"not four digits", []string{"0001_a", "12_b"}, nil},
+		{"no name", []string{"0001"}, nil},
+		{"zero", []string{"0000_a"}, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			fsys := fstest.MapFS{}
+			for _, f := range tc.files {
+				fsys["migrations/x/"+f+".sql"] = file
+			}
+			ms, err := migrationsIn(fsys, "x")
+			var got []int
+			for _, m := range ms {
+				got = append(got, m.version)
+			}
+			if (err == nil) != (tc.want != nil) || !slices.Equal(got, tc.want) {
+				t.Errorf("versions %v, %v; want %v", got, err, tc.want)
+			}
+		})
 	}
 }

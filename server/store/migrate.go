@@ -14,6 +14,8 @@ import (
 
 // migrationFiles holds the schema, one numbered file per change for each database:
 // migrations/<dialect>/NNNN_name.sql. The two directories list the same changes.
+// Numbers only increase; they may skip, so that branches developed side by side can
+// each take a number of their own (the books took 0012 while the desk had 0002).
 //
 //go:embed migrations
 var migrationFiles embed.FS
@@ -25,11 +27,15 @@ type migration struct {
 	sql     string
 }
 
-// migrations returns the dialect's schema changes in order, numbered from 1 without
-// gaps.
+// migrations returns the dialect's schema changes in increasing order of number.
 func migrations(dialect string) ([]migration, error) {
+	return migrationsIn(migrationFiles, dialect)
+}
+
+// migrationsIn reads the dialect's migrations from fsys.
+func migrationsIn(fsys fs.FS, dialect string) ([]migration, error) {
 	dir := path.Join("migrations", dialect)
-	files, err := fs.Glob(migrationFiles, dir+"/*.sql")
+	files, err := fs.Glob(fsys, dir+"/*.sql")
 	if err != nil {
 		return nil, err
 	}
@@ -38,10 +44,10 @@ func migrations(dialect string) ([]migration, error) {
 		base := strings.TrimSuffix(path.Base(f), ".sql")
 		num, name, ok := strings.Cut(base, "_")
 		v, err := strconv.Atoi(num)
-		if !ok || err != nil || v != len(ms)+1 {
-			return nil, fmt.Errorf("migration %s: want %04d_name.sql", f, len(ms)+1)
+		if !ok || err != nil || len(num) != 4 || v < 1 || (len(ms) > 0 && v <= ms[len(ms)-1].version) {
+			return nil, fmt.Errorf("migration %s: want NNNN_name.sql, numbered above the one before", f)
 		}
-		b, err := migrationFiles.ReadFile(f)
+		b, err := fs.ReadFile(fsys, f)
 		if err != nil {
 			return nil, err
 		}
@@ -86,14 +92,19 @@ func migrate(ctx context.Context, tx *sql.Tx, d *dialect, now time.Time) error {
 	if err := rows.Err(); err != nil {
 		return fmt.Errorf("reading schema_migrations: %w", err)
 	}
+	known := map[int]string{}
+	for _, m := range ms {
+		known[m.version] = m.name
+	}
 	for v, name := range applied {
 		// A newer server migrated this database; running on a schema this one does
 		// not know could write rows the newer one misreads.
-		if v > len(ms) {
-			return fmt.Errorf("the database has schema version %d (%s); this server knows up to %d", v, name, len(ms))
+		mine, ok := known[v]
+		if !ok {
+			return fmt.Errorf("the database has schema version %d (%s), which this server does not know", v, name)
 		}
-		if ms[v-1].name != name {
-			return fmt.Errorf("the database's schema version %d is %q, this server's %q", v, name, ms[v-1].name)
+		if mine != name {
+			return fmt.Errorf("the database's schema version %d is %q, this server's %q", v, name, mine)
 		}
 	}
 	stamp := now.UTC().Format(timeLayout)

@@ -33,6 +33,7 @@ const (
 	qKeyByHash
 	qKeys
 	qLock
+	qLockShared
 	qPolicyCount
 	numQueries
 )
@@ -96,6 +97,7 @@ var queryText = [numQueries]string{
 	qKeys:      keySelect + ` ORDER BY created, id`,
 	// PostgreSQL only: SQLite's one writer needs no lock.
 	qLock:        `SELECT pg_advisory_xact_lock(hashtextextended(?, 0))`,
+	qLockShared:  `SELECT pg_advisory_xact_lock_shared(hashtextextended(?, 0))`,
 	qPolicyCount: `SELECT count(*) FROM policies`,
 }
 

@@ -12,6 +12,13 @@
 // a burst of settlements costs one fsync. On PostgreSQL each Update is a transaction
 // of its own, serialized per person by a row lock and retried on a serialization
 // failure or deadlock. See RATIONALE.md.
+//
+// The code is split by aggregate, as in WTF Dial: journal.go, totals.go,
+// registry.go, cards.go, policies.go, keys.go, checkout.go (operators, sessions,
+// facilities), books.go (statements, deductions, approvals, batches, payments) and
+// years.go (year-end closes); tx.go is the transaction, txhelp.go the helpers they
+// share (the statement preamble, scanning rows, paging, column encoding) and
+// locks.go the named locks.
 package store
 
 import (

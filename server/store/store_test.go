@@ -9,9 +9,12 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" driver, for the test's own administration
 
+	"github.com/ruralhealth/ncms/core/civil"
+	"github.com/ruralhealth/ncms/core/money"
 	"github.com/ruralhealth/ncms/server/ledger"
 	"github.com/ruralhealth/ncms/server/store"
 	"github.com/ruralhealth/ncms/server/store/storetest"
@@ -188,6 +191,9 @@ func TestAppendOnly(t *testing.T) {
 				if err == nil {
 					err = tx.AppendCardEvent(t.Context(), ledger.CardEvent{Number: "C1", Event: "issue"})
 				}
+				if err == nil {
+					err = appendBooks(t.Context(), tx)
+				}
 				return err
 			})
 			if err != nil {
@@ -203,8 +209,54 @@ func TestAppendOnly(t *testing.T) {
 					t.Errorf("%s succeeded", stmt)
 				}
 			}
+			for _, table := range []string{"statements", "deductions", "approvals", "payment_batches", "batch_items", "payments", "year_closes"} {
+				for _, stmt := range []string{`UPDATE ` + table + ` SET actor = 'x'`, `DELETE FROM ` + table} {
+					if table == "batch_items" {
+						stmt = strings.Replace(stmt, "actor", "institution", 1)
+					}
+					if _, err := raw.ExecContext(t.Context(), stmt); err == nil {
+						t.Errorf("%s succeeded", stmt)
+					}
+				}
+			}
+			for _, stmt := range []string{
+				// A statement is in one batch at most, whoever asks.
+				`INSERT INTO batch_items (batch, statement, institution, amount) VALUES (1, 1, 'H001', '1.00')`,
+			} {
+				if _, err := raw.ExecContext(t.Context(), stmt); err == nil {
+					t.Errorf("%s succeeded", stmt)
+				}
+			}
 		})
 	}
+}
+
+// appendBooks writes a row to every table of the books: a statement, its deduction
+// and approval, a batch of it and the batch's payment, and a year's close.
+func appendBooks(ctx context.Context, tx ledger.Tx) error {
+	at := time.Date(2025, 7, 2, 1, 0, 0, 0, time.UTC)
+	f := ledger.NewFigures()
+	f.Add(storetest.Settlement("H001", "V1", "P1", "2024-03-01"))
+	st := &ledger.Statement{Institution: "H001", From: civil.MustParse("2024-03-01"), To: civil.MustParse("2024-03-31"), Figures: f, Recorded: at, Actor: "k"}
+	id, err := tx.AppendStatement(ctx, st)
+	if err != nil {
+		return err
+	}
+	if _, err := tx.AppendDeduction(ctx, &ledger.Deduction{Statement: id, Amount: money.MustAmount("1.00"), Reason: "x", Entries: []int64{1}, Recorded: at, Actor: "k"}); err != nil {
+		return err
+	}
+	if err := tx.AppendApproval(ctx, ledger.Approval{Statement: id, Deducted: money.MustAmount("1.00"), Amount: f.Owed.Sub(money.MustAmount("1.00")), Recorded: at, Actor: "k"}); err != nil {
+		return err
+	}
+	b, err := tx.AppendBatch(ctx, &ledger.Batch{Key: "k1", RequestHash: "h", Total: f.Owed, Recorded: at, Actor: "k",
+		Items: []ledger.BatchItem{{Statement: id, Institution: "H001", Amount: f.Owed}}})
+	if err != nil {
+		return err
+	}
+	if err := tx.AppendPayment(ctx, ledger.Payment{Batch: b, PaidOn: civil.MustParse("2025-07-02"), Reference: "r", Recorded: at, Actor: "k"}); err != nil {
+		return err
+	}
+	return tx.CloseYear(ctx, ledger.YearClose{Year: 2024, Figures: f, Recorded: at, Actor: "k"})
 }
 
 // TestErrorsMaskIDs: store errors reach the server's logs, which must never hold a

@@ -37,6 +37,10 @@ var textTables = [...]struct {
 	{"manual_invoices", "seq", false, []textColumn{{"invoice", ledger.MaxCodeLen}}},
 	{"card_events", "seq", false, []textColumn{{"certificate", ledger.MaxCodeLen}, {"reason", ledger.MaxReasonLen}}},
 	{"api_keys", "id", false, []textColumn{{"institution", ledger.MaxCodeLen}, {"name", ledger.MaxNameLen}}},
+	{"statements", "id", false, []textColumn{{"institution", claim.MaxText}}},
+	{"deductions", "id", false, []textColumn{{"reason", ledger.MaxReasonLen}}},
+	{"payment_batches", "id", false, []textColumn{{"idempotency_key", ledger.MaxCodeLen}}},
+	{"payments", "batch", false, []textColumn{{"reference", ledger.MaxCodeLen}}},
 }
 
 // texts yields every value of textTables in one read snapshot, table by table in

@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/ruralhealth/ncms/core/engine"
 	"github.com/ruralhealth/ncms/core/identity"
@@ -102,4 +103,38 @@ func SettleRequest(visit, person, institution, amount string) []byte {
 	   "admission":"2025-03-02","discharge":"2025-03-09"},
 	 "items":[{"code":"FEE-A","kind":"drug","class":"A","amount":%q}],
 	 "totals":{"year":0,"funds":[],"admissions":[],"familyAccount":"0"}}}`, visit, person, institution, amount)
+}
+
+// Clock is a settable clock for a ledger's Options.Now, safe for concurrent use.
+type Clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+// NewClock returns a clock showing t.
+func NewClock(t time.Time) *Clock { return &Clock{t: t} }
+
+// Now returns the time the clock shows.
+func (c *Clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+// Set makes the clock show t.
+func (c *Clock) Set(t time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = t
+}
+
+// PersonID returns a valid resident ID of a person born 1980-01-01 in county 640221
+// with the sequence number n (0 to 999), for fixtures of many people.
+func PersonID(n int) string {
+	body := fmt.Sprintf("64022119800101%03d", n)
+	c, err := identity.CheckChar(body)
+	if err != nil {
+		panic(fmt.Sprintf("apitest.PersonID(%d): %v", n, err))
+	}
+	return body + string(c)
 }

@@ -56,6 +56,7 @@ func Run(t *testing.T, open Opener) {
 		{"Facilities", testFacilities},
 		{"SettledInvoice", testSettledInvoice},
 		{"Manual", testManual},
+		{"Books", testBooks},
 		{"UpdateError", testUpdateError},
 		{"ViewReadOnly", testViewReadOnly},
 		{"Panic", testPanic},
