@@ -347,6 +347,13 @@ class Console {
 
   async correct() {
     $('correct-msg').hidden = true;
+    // The server keeps the reason on the replaced settlement and on the correction.
+    const reason = /** @type {HTMLInputElement} */ ($('correct-reason')).value.trim();
+    if (!reason) {
+      $('correct-msg').textContent = this.t('c.reasonRequired');
+      $('correct-msg').hidden = false;
+      return;
+    }
     const req = structuredClone(this.entry.request);
     const items = req.claim?.items ?? [];
     for (let i = 0; i < items.length; i++) {
@@ -360,7 +367,8 @@ class Console {
     }
     req.lang = this.lang;
     try {
-      const env = await this.api.correct(this.entry.seq, req);
+      const env = await this.api.correct(this.entry.seq, reason, req);
+      /** @type {HTMLInputElement} */ ($('correct-reason')).value = '';
       this.page = null;
       location.hash = settlementHref(String(env.settlement.seq));
     } catch (e) {
