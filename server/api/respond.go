@@ -33,7 +33,8 @@ func statusOf(c core.Code) int {
 		return http.StatusNotFound
 	case apierr.MethodNotAllowed:
 		return http.StatusMethodNotAllowed
-	case apierr.SettlementConflict, apierr.AlreadyReversed, apierr.SettlementReversed, apierr.InvoiceSettled, apierr.OperatorTaken:
+	case apierr.SettlementConflict, apierr.AlreadyReversed, apierr.SettlementReversed, apierr.InvoiceSettled, apierr.OperatorTaken,
+		apierr.ContributionExists:
 		return http.StatusConflict
 	case apierr.AuthLocked:
 		return http.StatusTooManyRequests

@@ -37,6 +37,9 @@ const (
 	FacilityUnknown       core.Code = "facility_unknown"
 	FacilityClassMismatch core.Code = "facility_class_mismatch"
 	InvoiceSettled        core.Code = "invoice_already_settled"
+	// Households' books: contributions and family accounts.
+	ContributionExists  core.Code = "contribution_exists"
+	HouseholdIncomplete core.Code = "household_incomplete"
 )
 
 // Text returns the catalogue message for any code the server sends, in English and
@@ -76,6 +79,10 @@ func Text(c core.Code) (en, zh string) {
 		return "facility class differs from the facility register (institution, visit date: registered ≠ claimed)", "医疗机构类别与定点医疗机构登记不符（机构、就诊日：登记 ≠ 申报）"
 	case InvoiceSettled:
 		return "this invoice was already settled at this institution (invoice → settlement, visit)", "该发票已在本机构结算（发票 → 结算序号、就诊号）"
+	case ContributionExists:
+		return "this person's contribution for the year is already recorded (person year)", "该参合人员本年度的缴费已登记（人员 年度）"
+	case HouseholdIncomplete:
+		return "a household enrolls with all its members (以户参合); these registered members are missing", "须以户参合，以下登记成员未列入"
 	case Unavailable:
 		return "server is shutting down or cannot answer now; retry", "服务器正在关闭或暂时无法应答，请重试"
 	case Busy:

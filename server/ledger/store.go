@@ -109,6 +109,8 @@ type Tx interface {
 	// facilities.go).
 	OperatorTx
 	FacilityTx
+	// Contributions and family accounts (contributions.go, family_account.go).
+	HouseholdBooksTx
 }
 
 // Kinds of journal entry.

@@ -25,8 +25,9 @@ type migration struct {
 	sql     string
 }
 
-// migrations returns the dialect's schema changes in order, numbered from 1 without
-// gaps.
+// migrations returns the dialect's schema changes in ascending order. Numbers may
+// skip: work on parallel branches takes numbers far apart (the next one, +10, +20)
+// so that merging them renumbers nothing a database has already recorded.
 func migrations(dialect string) ([]migration, error) {
 	dir := path.Join("migrations", dialect)
 	files, err := fs.Glob(migrationFiles, dir+"/*.sql")
@@ -38,8 +39,8 @@ func migrations(dialect string) ([]migration, error) {
 		base := strings.TrimSuffix(path.Base(f), ".sql")
 		num, name, ok := strings.Cut(base, "_")
 		v, err := strconv.Atoi(num)
-		if !ok || err != nil || v != len(ms)+1 {
-			return nil, fmt.Errorf("migration %s: want %04d_name.sql", f, len(ms)+1)
+		if !ok || err != nil || v < 1 || (len(ms) > 0 && v <= ms[len(ms)-1].version) {
+			return nil, fmt.Errorf("migration %s: want NNNN_name.sql numbered above the one before", f)
 		}
 		b, err := migrationFiles.ReadFile(f)
 		if err != nil {
@@ -86,14 +87,19 @@ func migrate(ctx context.Context, tx *sql.Tx, d *dialect, now time.Time) error {
 	if err := rows.Err(); err != nil {
 		return fmt.Errorf("reading schema_migrations: %w", err)
 	}
+	known := make(map[int]string, len(ms))
+	for _, m := range ms {
+		known[m.version] = m.name
+	}
 	for v, name := range applied {
 		// A newer server migrated this database; running on a schema this one does
 		// not know could write rows the newer one misreads.
-		if v > len(ms) {
-			return fmt.Errorf("the database has schema version %d (%s); this server knows up to %d", v, name, len(ms))
+		mine, ok := known[v]
+		if !ok {
+			return fmt.Errorf("the database has schema version %d (%s), which this server does not know (it knows up to %d)", v, name, ms[len(ms)-1].version)
 		}
-		if ms[v-1].name != name {
-			return fmt.Errorf("the database's schema version %d is %q, this server's %q", v, name, ms[v-1].name)
+		if mine != name {
+			return fmt.Errorf("the database's schema version %d is %q, this server's %q", v, name, mine)
 		}
 	}
 	stamp := now.UTC().Format(timeLayout)

@@ -35,6 +35,8 @@ var textTables = [...]struct {
 		{"household", ledger.MaxCodeLen}, {"township", ledger.MaxNameLen}, {"reason", ledger.MaxReasonLen}}},
 	{"card_events", "seq", false, []textColumn{{"certificate", ledger.MaxCodeLen}}},
 	{"api_keys", "id", false, []textColumn{{"institution", ledger.MaxCodeLen}, {"name", ledger.MaxNameLen}}},
+	{"contributions", "seq", false, []textColumn{{"household", ledger.MaxCodeLen}, {"tier", ledger.MaxCodeLen},
+		{"category", ledger.MaxCodeLen}}},
 }
 
 // texts yields every value of textTables in one read snapshot, table by table in
