@@ -98,4 +98,3 @@ func (t *txn) Contributions(ctx context.Context, q ledger.ContributionQuery) ([]
 	}
 	return cs, nil
 }
-
