@@ -3,9 +3,14 @@ package ledger_test
 import (
 	"context"
 	"fmt"
+	"io"
 	"math/rand/v2"
+	"slices"
+	"strings"
 	"sync"
 	"testing"
+
+	"golang.org/x/text/encoding/simplifiedchinese"
 
 	"github.com/ruralhealth/ncms/core"
 	"github.com/ruralhealth/ncms/core/civil"
@@ -271,6 +276,66 @@ func TestFamilyAccountInvariants(t *testing.T) {
 			if debits.IsZero() {
 				t.Errorf("%s: nothing drawn in %d rows", h, len(st.Rows))
 			}
+		}
+	})
+}
+
+// TestImportContributions imports a year's contribution roster in GBK: all rows or
+// none, every problem at its row and column.
+func TestImportContributions(t *testing.T) {
+	forEachStore(t, func(t *testing.T, l *ledger.Ledger) {
+		ctx := context.Background()
+		household(t, l, "G1", "farmer", []string{memberA, memberB})
+		household(t, l, "G2", "farmer", []string{memberC})
+		household(t, l, "G3", "farmer", []string{memberD})
+		gbk := func(s string) io.Reader {
+			b, err := simplifiedchinese.GBK.NewEncoder().String(s)
+			must(t, err)
+			return strings.NewReader(b)
+		}
+		const header = "户号,身份证号,姓名,参合年度,缴费方式,代缴类别,缴费金额,缴费日期\n"
+		bad := header +
+			"G1," + memberA + ",甲,2025,个人,,10,2024-12-01\n" +
+			"G1," + memberB + ",乙,2025,政府代缴,,10,2024-12-01\n" + // no subsidy
+			"G2," + memberD + ",丁,2025,个人,,10,2024-12-01\n" + // not of G2
+			"G3," + memberD + ",丁,2025,个人,,10.001,2024-12-01\n" // a fraction of a fen
+		rep, err := l.ImportContributions(ctx, "k", gbk(bad), "pingluo-original", "", ledger.ImportOptions{})
+		must(t, err)
+		var at []string
+		for _, p := range rep.Problems {
+			at = append(at, p.Path)
+		}
+		// A bad cell first, then the households' problems, each in file order.
+		want := []string{"/rows/3/amount", "/rows/1/subsidy", "/rows/2/id"}
+		if rep.Imported || rep.Encoding != ledger.EncodingGB18030 || !slices.Equal(at, want) {
+			t.Fatalf("bad roster: imported %v in %s, problems at %v, want %v", rep.Imported, rep.Encoding, at, want)
+		}
+		if cs, _ := l.Contributions(ctx, "G1", 0); len(cs) != 0 {
+			t.Fatalf("a roster with problems recorded %d contributions", len(cs))
+		}
+		good := header +
+			"G1," + memberA + ",甲,2025,个人,,10,2024-12-01\n" +
+			"G1," + memberB + ",乙,2025,政府代缴,低保,10,2024-12-02\n" +
+			"G2," + memberC + ",丙,2025,本人,,10,2024-12-01\n" +
+			"G3," + memberD + ",丁,2025,个人,,10,2024-12-01\n"
+		rep, err = l.ImportContributions(ctx, "k", gbk(good), "pingluo-original", "", ledger.ImportOptions{})
+		must(t, err)
+		if !rep.Imported || rep.Households != 3 || rep.Contributions != 4 || rep.ProblemCount != 0 {
+			t.Fatalf("good roster: %+v", rep)
+		}
+		cs, err := l.Contributions(ctx, "G1", 2025)
+		must(t, err)
+		if len(cs) != 2 || cs[1].Payer != ledger.PayerGovernment || cs[1].Subsidy != ledger.SubsidyDibao || cs[1].PaidOn != civil.MustParse("2024-12-02") {
+			t.Errorf("G1's contributions: %+v", cs)
+		}
+		if st := statement(t, l, "G1"); st.Balance.String() != "10.00" {
+			t.Errorf("G1's account after the import: %s, want 10.00", st.Balance)
+		}
+		// The same roster again: every row is a contribution already recorded.
+		rep, err = l.ImportContributions(ctx, "k", gbk(good), "pingluo-original", "", ledger.ImportOptions{})
+		must(t, err)
+		if rep.Imported || rep.ProblemCount != 4 || rep.Problems[0].Code != apierr.ContributionExists {
+			t.Errorf("the roster twice: %+v", rep)
 		}
 	})
 }
