@@ -190,6 +190,9 @@ func (s *Server) routes() *mux.Router {
 	// ---- The checkout desk: operators, sessions, the facility register (operators.go) ----
 	s.checkoutRoutes(handle)
 
+	// ---- Households' books: contributions and family accounts (household_books.go) ----
+	s.householdBooksRoutes(handle)
+
 	// Operations.
 	r.HandleFunc("/healthz", s.healthz).Methods(http.MethodGet, http.MethodHead)
 	r.HandleFunc("/readyz", s.readyz).Methods(http.MethodGet, http.MethodHead)

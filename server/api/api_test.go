@@ -930,7 +930,7 @@ func TestPostgres(t *testing.T) {
 		"PublicBusy": TestPublicBusy, "PublicRate": TestPublicRate,
 		"StoreClosed": TestStoreClosed, "ReversalReplay": TestReversalReplay,
 		"ImportCharset": TestImportCharset, "TextBoundaries": TestTextBoundaries,
-		"NationalProfile": TestNationalProfileRoutes,
+		"NationalProfile": TestNationalProfileRoutes, "HouseholdBooks": TestHouseholdBooks,
 	} {
 		t.Run(name, test)
 	}
