@@ -1,6 +1,7 @@
 package store
 
 import (
+	"fmt"
 	"slices"
 	"testing"
 	"time"
@@ -141,7 +142,7 @@ func TestMigrationsMatch(t *testing.T) {
 		}
 		var out []string
 		for _, m := range ms {
-			out = append(out, m.name)
+			out = append(out, fmt.Sprintf("%04d_%s", m.version, m.name))
 		}
 		return out
 	}

@@ -55,6 +55,7 @@ func Run(t *testing.T, open Opener) {
 		{"Sessions", testSessions},
 		{"Facilities", testFacilities},
 		{"SettledInvoice", testSettledInvoice},
+		{"HouseholdBooks", testHouseholdBooks},
 		{"UpdateError", testUpdateError},
 		{"ViewReadOnly", testViewReadOnly},
 		{"Panic", testPanic},
