@@ -77,6 +77,10 @@ func TestHouseholdBooks(t *testing.T) {
 	if !strings.Contains(string(r.env.Result), `"enrollment":[{"year":2025,"paidOn":"2024-12-01"}]`) {
 		t.Errorf("the registry's person shows the contribution's enrollment: %s", r.env.Result)
 	}
+	r = f.do("GET", "/v1/households/H7/record?year=2025", f.county, "")
+	if strings.Count(string(r.env.Result), `"enrollment":[{"year":2025,"paidOn":"2024-12-01"}]`) != 2 {
+		t.Errorf("the household's record shows each member's contribution: %s", r.env.Result)
+	}
 
 	// The claim asserts 999 in the account; the server supplies the 10 it keeps.
 	claim := fmt.Sprintf(`{"schema":1,"policy":"pingluo-original","claim":{"id":"OP1",
