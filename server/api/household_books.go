@@ -11,6 +11,7 @@ import (
 	"github.com/gorilla/mux"
 
 	"github.com/ruralhealth/ncms/core"
+	"github.com/ruralhealth/ncms/core/civil"
 	"github.com/ruralhealth/ncms/core/codec"
 	"github.com/ruralhealth/ncms/core/engine"
 	"github.com/ruralhealth/ncms/core/identity"
@@ -150,9 +151,23 @@ func (s *Server) contributionReceipt(w http.ResponseWriter, r *http.Request, _ *
 	if format != "html" {
 		return writeOK(w, http.StatusOK, c)
 	}
+	d := receiptData{C: c, Person: identity.Mask(c.Person), Payer: payerZh[c.Payer], Subsidy: subsidyZh[c.Subsidy],
+		Category: c.Category, Tier: c.Tier, PreviousTier: c.PreviousTier, Policy: c.Policy + " " + c.PolicyVersion}
+	// The policy's own names where it is loaded (it always is, once published).
+	if p, err := s.ledger.Engine().Find(c.Policy, c.PolicyVersion, civil.Date{}); err == nil {
+		d.Policy = p.Policy().Name
+		if cat, ok := p.Category(c.Category); ok {
+			d.Category = cat.Name
+		}
+		if t, ok := p.Tier(c.Tier); ok {
+			d.Tier = t.Name
+		}
+		if t, ok := p.Tier(c.PreviousTier); ok {
+			d.PreviousTier = t.Name
+		}
+	}
 	var b bytes.Buffer
-	if err := receiptPage.Execute(&b, receiptData{C: c, Person: identity.Mask(c.Person), Payer: payerZh[c.Payer],
-		Subsidy: subsidyZh[c.Subsidy]}); err != nil {
+	if err := receiptPage.Execute(&b, d); err != nil {
 		return fmt.Errorf("api: rendering receipt %s: %w", c.Receipt, err)
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
@@ -169,9 +184,12 @@ var (
 		ledger.SubsidyTekun: "特困", ledger.SubsidyDisabled: "重度残疾"}
 )
 
+// receiptData is what the receipt page shows: the contribution, with the masked ID
+// and the policy's names of its category, tiers and scheme.
 type receiptData struct {
-	C                      *ledger.Contribution
-	Person, Payer, Subsidy string
+	C                                    *ledger.Contribution
+	Person, Payer, Subsidy               string
+	Category, Tier, PreviousTier, Policy string
 }
 
 // receiptPage is the contribution receipt (参合缴费收据) as printed at the township
@@ -186,10 +204,10 @@ td,th{border:1px solid #333;padding:.4em;text-align:left}h1{font-size:1.4em;text
 <table>
 <tr><th>户号</th><td>{{.C.Household}}</td><th>身份证号</th><td>{{.Person}}</td></tr>
 <tr><th>参合年度</th><td>{{.C.Year}}</td><th>缴费日期</th><td>{{.C.PaidOn}}</td></tr>
-<tr><th>人员类别</th><td>{{.C.Category}}</td><th>缴费档次</th><td>{{if .C.Tier}}{{.C.Tier}}{{else}}—{{end}}{{if .C.PreviousTier}}（上年 {{.C.PreviousTier}}）{{end}}</td></tr>
+<tr><th>人员类别</th><td>{{.Category}}</td><th>缴费档次</th><td>{{if .Tier}}{{.Tier}}{{else}}—{{end}}{{if .PreviousTier}}（上年 {{.PreviousTier}}）{{end}}</td></tr>
 <tr><th>缴费方式</th><td>{{.Payer}}{{if .Subsidy}}（{{.Subsidy}}）{{end}}</td><th>缴费金额（元）</th><td id="amount">{{.C.Amount}}</td></tr>
 <tr><th>计入家庭账户（元）</th><td>{{.C.FamilyCredit}}</td><th>待遇享受起始日</th><td>{{.C.BenefitsFrom}}{{if .C.BackPay}}（断保补缴）{{end}}</td></tr>
 </table>
-<p>方案：{{.C.Policy}} {{.C.PolicyVersion}}</p>
+<p>补偿方案：{{.Policy}}</p>
 </body></html>
 `))
