@@ -339,3 +339,29 @@ func TestImportContributions(t *testing.T) {
 		}
 	})
 }
+
+// BenchmarkSettleFamilyAccount settles outpatient visits of a registered member on
+// SQLite, each drawing on the household's account: the registry, contributions,
+// account lock and debit row a settlement now reads and writes.
+func BenchmarkSettleFamilyAccount(b *testing.B) {
+	l := newLedger(b, open(b, b.TempDir()+"/ncms.db"))
+	ctx := context.Background()
+	if err := l.PutHousehold(ctx, ledger.Household{ID: "B1", Township: "t"}); err != nil {
+		b.Fatal(err)
+	}
+	if err := l.PutPerson(ctx, ledger.Person{ID: memberA, Name: "甲", Household: "B1", Category: "farmer"}); err != nil {
+		b.Fatal(err)
+	}
+	for y := 2025; y < 2125; y++ { // 500元 in the account
+		if _, err := l.Enroll(ctx, "k", "B1", ledger.Enrollment{Year: y, Policy: "pingluo-original",
+			PaidOn: civil.New(y-1, 12, 1), Members: pay(memberA)}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ResetTimer()
+	for i := range b.N {
+		if _, err := l.Settle(ctx, "k", outpatient(fmt.Sprintf("B%d", i), memberA, "0.01", "0")); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
