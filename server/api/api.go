@@ -211,6 +211,8 @@ func (s *Server) routes() *mux.Router {
 
 	// ---- The county's books: statements, payments, reconciliation, year-end (books.go) ----
 	s.booksRoutes(handle)
+	// ---- Households' books: contributions and family accounts (household_books.go) ----
+	s.householdBooksRoutes(handle)
 
 	// Operations.
 	r.HandleFunc("/healthz", s.healthz).Methods(http.MethodGet, http.MethodHead)

@@ -938,7 +938,7 @@ func TestPostgres(t *testing.T) {
 		"PublicBusy": TestPublicBusy, "PublicRate": TestPublicRate,
 		"StoreClosed": TestStoreClosed, "ReversalReplay": TestReversalReplay,
 		"ImportCharset": TestImportCharset, "TextBoundaries": TestTextBoundaries,
-		"NationalProfile": TestNationalProfileRoutes, "Books": TestBooks,
+		"NationalProfile": TestNationalProfileRoutes, "Books": TestBooks, "HouseholdBooks": TestHouseholdBooks,
 	} {
 		t.Run(name, test)
 	}

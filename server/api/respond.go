@@ -35,7 +35,8 @@ func statusOf(c core.Code) int {
 		return http.StatusMethodNotAllowed
 	case apierr.SettlementConflict, apierr.AlreadyReversed, apierr.SettlementReversed, apierr.InvoiceSettled, apierr.OperatorTaken,
 		apierr.YearClosed, apierr.YearNotEnded, apierr.PeriodNotEnded, apierr.StatementOverlap, apierr.StatementApproved,
-		apierr.StatementNotApproved, apierr.StatementBatched, apierr.BatchKeyConflict, apierr.BatchPaid:
+		apierr.StatementNotApproved, apierr.StatementBatched, apierr.BatchKeyConflict, apierr.BatchPaid,
+		apierr.ContributionExists:
 		return http.StatusConflict
 	case apierr.AuthLocked:
 		return http.StatusTooManyRequests

@@ -51,6 +51,9 @@ const (
 	BatchKeyConflict     core.Code = "batch_key_conflict"
 	BatchEmpty           core.Code = "batch_empty"
 	BatchPaid            core.Code = "batch_already_paid"
+	// Households' books: contributions and family accounts.
+	ContributionExists  core.Code = "contribution_exists"
+	HouseholdIncomplete core.Code = "household_incomplete"
 )
 
 // Text returns the catalogue message for any code the server sends, in English and
@@ -114,6 +117,10 @@ func Text(c core.Code) (en, zh string) {
 		return "nothing to pay: no approved statement with a positive amount", "没有可拨付的款项：无已审批且金额为正的结算单"
 	case BatchPaid:
 		return "the batch was already marked paid otherwise", "该批次已按其他信息登记为已支付"
+	case ContributionExists:
+		return "this person's contribution for the year is already recorded (person year)", "该参合人员本年度的缴费已登记（人员 年度）"
+	case HouseholdIncomplete:
+		return "a household enrolls with all its members (以户参合); these registered members are missing", "须以户参合，以下登记成员未列入"
 	case Unavailable:
 		return "server is shutting down or cannot answer now; retry", "服务器正在关闭或暂时无法应答，请重试"
 	case Busy:

@@ -166,7 +166,8 @@ func sniff(b []byte, end bool) Encoding {
 	return EncodingGB18030
 }
 
-// rosterColumn is a column of the county roster.
+// rosterColumn is a column of a CSV file the ledger imports (the county roster, the
+// contribution roster).
 type rosterColumn struct {
 	name     string   // the English header, and the last segment of its problems' paths
 	zh       []string // Chinese headers; messages name the first
@@ -179,7 +180,7 @@ type rosterColumn struct {
 // the batch card-opening roster (批量开卡花名册, RULES.md §3), whose rows are
 // household heads: without a name column, 户主姓名 is the row's name and the row is
 // the head. 序号, 医保证号 and 联系电话 are checked as text and not stored.
-var rosterColumns = [...]rosterColumn{
+var rosterColumns = csvColumns{
 	{"household", []string{"户号", "户编号"}, MaxCodeLen, true},
 	{"township", []string{"乡镇"}, MaxNameLen, true},
 	{"village", []string{"村", "行政村"}, MaxNameLen, false},
@@ -200,9 +201,16 @@ var rosterColumns = [...]rosterColumn{
 
 // RosterColumns describes the roster's columns for a usage message: each English
 // header with its Chinese one, the required ones marked with '*'.
-func RosterColumns() string {
+func RosterColumns() string { return rosterColumns.String() }
+
+// csvColumns are the columns of one kind of CSV file.
+type csvColumns []rosterColumn
+
+// String describes the columns: each English header with its Chinese one, the
+// required ones marked with '*'.
+func (cs csvColumns) String() string {
 	var b strings.Builder
-	for i, c := range rosterColumns {
+	for i, c := range cs {
 		if i > 0 {
 			b.WriteString(", ")
 		}
@@ -214,10 +222,9 @@ func RosterColumns() string {
 	return b.String()
 }
 
-// rosterHeader maps each accepted header, English or Chinese, to its column's index
-// in rosterColumns.
-func rosterHeader(h string) (int, bool) {
-	for i, c := range rosterColumns {
+// header maps each accepted header, English or Chinese, to its column's index.
+func (cs csvColumns) header(h string) (int, bool) {
+	for i, c := range cs {
 		if h == c.name || slices.Contains(c.zh, h) {
 			return i, true
 		}
@@ -267,67 +274,14 @@ func (l *Ledger) Import(ctx context.Context, r io.Reader, o ImportOptions) (*Imp
 		return nil, err
 	}
 	rep := &ImportReport{Tally: core.NewTally(o.MaxProblems)}
-	cr := csv.NewReader(text)
-	cr.FieldsPerRecord = -1
-	cr.ReuseRecord = true
-	// readErr sorts csv's errors: a malformed line is the roster's problem, a
-	// failed read (a body over its limit, a dropped connection) ends the import.
-	readErr := func(err error, at string) error {
-		var pe *csv.ParseError
-		if !errors.As(err, &pe) {
-			return fmt.Errorf("ledger: reading the roster: %w", err)
-		}
-		rep.Add(core.NewErrorDetail(core.FieldInvalid, at, "line "+strconv.Itoa(pe.Line)+": "+pe.Err.Error(),
-			"第 "+strconv.Itoa(pe.Line)+" 行不是有效的 CSV（引号不成对等）"))
-		return nil
-	}
-	header, err := cr.Read()
-	switch {
-	case err == io.EOF:
-		rep.Encoding = text.encoding()
-		rep.Add(core.NewError(core.RosterEmpty, "/rows", ""))
-		return rep, nil
-	case err != nil:
-		if err := readErr(err, "/header"); err != nil {
-			return nil, err
-		}
-	}
-	col := readHeader(rep, header)
-	if col == nil {
-		rep.Encoding = text.encoding()
-		return rep, nil
-	}
 	households := map[string]*Household{}
 	persons := map[string]*Person{}
 	var order []string
-	for i := 0; ; i++ {
-		// A file read from disk never blocks, so the command's interrupt is seen here.
-		if i%1024 == 0 {
-			if err := ctx.Err(); err != nil {
-				return nil, err
-			}
-		}
-		rec, err := cr.Read()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			if err := readErr(err, "/rows/"+strconv.Itoa(i)); err != nil {
-				return nil, err
-			}
-			continue
-		}
-		rep.Rows++
-		if es := l.importRow(col, rec, "/rows/"+strconv.Itoa(i), households, persons, &order); len(es) > 0 {
-			rep.Add(core.AsErrors(es.Err())...)
-		}
-		if o.Progress != nil {
-			o.Progress(rep.Rows)
-		}
-	}
-	rep.Encoding = text.encoding()
-	if rep.Rows == 0 {
-		rep.Add(core.NewError(core.RosterEmpty, "/rows", ""))
+	rep.Rows, rep.Encoding, err = readCSV(ctx, text, o, rosterColumns, &rep.Tally, func(row csvRow) core.Errors {
+		return l.importRow(row, households, persons, &order)
+	})
+	if err != nil {
+		return nil, err
 	}
 	if rep.ProblemCount > 0 {
 		return rep, nil
@@ -352,11 +306,106 @@ func (l *Ledger) Import(ctx context.Context, r io.Reader, o ImportOptions) (*Imp
 	return rep, nil
 }
 
+// readCSV reads a CSV file with a header row naming cols: it checks every known
+// cell as text, calls row for each row whose cells pass, and adds every problem to
+// tally by row and column. It returns the rows read and the encoding the file was
+// read in; an error is a failed read, not a problem of the file.
+func readCSV(ctx context.Context, text *rosterText, o ImportOptions, cols csvColumns, tally *core.Tally, row func(csvRow) core.Errors) (int, Encoding, error) {
+	cr := csv.NewReader(text)
+	cr.FieldsPerRecord = -1
+	cr.ReuseRecord = true
+	// readErr sorts csv's errors: a malformed line is the file's problem, a
+	// failed read (a body over its limit, a dropped connection) ends the import.
+	readErr := func(err error, at string) error {
+		var pe *csv.ParseError
+		if !errors.As(err, &pe) {
+			return fmt.Errorf("ledger: reading the file: %w", err)
+		}
+		tally.Add(core.NewErrorDetail(core.FieldInvalid, at, "line "+strconv.Itoa(pe.Line)+": "+pe.Err.Error(),
+			"第 "+strconv.Itoa(pe.Line)+" 行不是有效的 CSV（引号不成对等）"))
+		return nil
+	}
+	header, err := cr.Read()
+	switch {
+	case err == io.EOF:
+		tally.Add(core.NewError(core.RosterEmpty, "/rows", ""))
+		return 0, text.encoding(), nil
+	case err != nil:
+		if err := readErr(err, "/header"); err != nil {
+			return 0, "", err
+		}
+	}
+	col := readHeader(tally, header, cols)
+	if col == nil {
+		return 0, text.encoding(), nil
+	}
+	rows := 0
+	for i := 0; ; i++ {
+		// A file read from disk never blocks, so the command's interrupt is seen here.
+		if i%1024 == 0 {
+			if err := ctx.Err(); err != nil {
+				return 0, "", err
+			}
+		}
+		rec, err := cr.Read()
+		if err == io.EOF {
+			break
+		}
+		at := "/rows/" + strconv.Itoa(i)
+		if err != nil {
+			if err := readErr(err, at); err != nil {
+				return 0, "", err
+			}
+			continue
+		}
+		rows++
+		r := csvRow{at: at, cols: cols, col: col, rec: rec}
+		// Text first: a cell the file's encoding could not decode says nothing true.
+		var es core.Errors
+		for c, rc := range cols {
+			if j := col[c]; j >= 0 && j < len(rec) {
+				checkText(&es, at+"/"+rc.name, strings.TrimSpace(rec[j]), rc.max)
+			}
+		}
+		if len(es) == 0 {
+			es = row(r)
+		}
+		if len(es) > 0 {
+			tally.Add(core.AsErrors(es.Err())...)
+		}
+		if o.Progress != nil {
+			o.Progress(rows)
+		}
+	}
+	if rows == 0 {
+		tally.Add(core.NewError(core.RosterEmpty, "/rows", ""))
+	}
+	return rows, text.encoding(), nil
+}
+
+// csvRow is one row of a CSV file, its cells found by column name.
+type csvRow struct {
+	at   string // /rows/<index>
+	cols csvColumns
+	col  []int
+	rec  []string
+}
+
+// get returns the trimmed cell of the named column, "" when absent.
+func (r csvRow) get(name string) string {
+	if j := r.col[r.cols.index(name)]; j >= 0 && j < len(r.rec) {
+		return strings.TrimSpace(r.rec[j])
+	}
+	return ""
+}
+
+// has reports whether the header names the column.
+func (r csvRow) has(name string) bool { return r.col[r.cols.index(name)] >= 0 }
+
 // readHeader reads the header row: the index of each known column's cell by its
-// place in rosterColumns (-1 for none), or nil after adding the header's problems
-// to the report.
-func readHeader(rep *ImportReport, header []string) []int {
-	col := make([]int, len(rosterColumns))
+// place in cols (-1 for none), or nil after adding the header's problems to tally.
+func readHeader(tally *core.Tally, header []string, cols csvColumns) []int {
+	col := make([]int, len(cols))
 	for i := range col {
 		col[i] = -1
 	}
@@ -366,12 +415,12 @@ func readHeader(rep *ImportReport, header []string) []int {
 		if !checkText(&es, "/header/"+strconv.Itoa(i), h, MaxNameLen) {
 			continue
 		}
-		c, ok := rosterHeader(h)
+		c, ok := cols.header(h)
 		if !ok {
 			continue
 		}
 		if j := col[c]; j >= 0 {
-			es = append(es, core.NewErrorDetail(core.FieldInvalid, "/header/"+rosterColumns[c].name,
+			es = append(es, core.NewErrorDetail(core.FieldInvalid, "/header/"+cols[c].name,
 				"named by columns "+strconv.Itoa(j+1)+" and "+strconv.Itoa(i+1),
 				"第 "+strconv.Itoa(j+1)+" 列与第 "+strconv.Itoa(i+1)+" 列重复"))
 			continue
@@ -379,8 +428,9 @@ func readHeader(rep *ImportReport, header []string) []int {
 		col[c] = i
 	}
 	if len(es) == 0 {
-		for c, rc := range rosterColumns {
-			if !rc.required || col[c] >= 0 || (rc.name == "name" && col[columnOf("head")] >= 0) {
+		for c, rc := range cols {
+			// A card-opening roster names its rows by the head's name (户主姓名).
+			if !rc.required || col[c] >= 0 || (rc.name == "name" && cols.index("head") >= 0 && col[cols.index("head")] >= 0) {
 				continue
 			}
 			es = append(es, core.NewErrorDetail(core.FieldRequired, "/header/"+rc.name,
@@ -388,37 +438,23 @@ func readHeader(rep *ImportReport, header []string) []int {
 		}
 	}
 	if len(es) > 0 {
-		rep.Add(core.AsErrors(es.Err())...)
+		tally.Add(core.AsErrors(es.Err())...)
 		return nil
 	}
 	return col
 }
 
-// columnOf is the index in rosterColumns of the named column.
-func columnOf(name string) int {
-	return slices.IndexFunc(rosterColumns[:], func(c rosterColumn) bool { return c.name == name })
+// index is the index of the named column, -1 for none.
+func (cs csvColumns) index(name string) int {
+	return slices.IndexFunc(cs, func(c rosterColumn) bool { return c.name == name })
 }
 
 // importRow checks one roster row and merges it into the households and persons.
-func (l *Ledger) importRow(col []int, rec []string, at string, households map[string]*Household, persons map[string]*Person, order *[]string) core.Errors {
-	get := func(name string) string {
-		if j := col[columnOf(name)]; j >= 0 && j < len(rec) {
-			return strings.TrimSpace(rec[j])
-		}
-		return ""
-	}
-	// Text first: a cell the file's encoding could not decode says nothing true.
+func (l *Ledger) importRow(row csvRow, households map[string]*Household, persons map[string]*Person, order *[]string) core.Errors {
+	get, at := row.get, row.at
 	var es core.Errors
-	for c, rc := range rosterColumns {
-		if j := col[c]; j >= 0 && j < len(rec) {
-			checkText(&es, at+"/"+rc.name, strings.TrimSpace(rec[j]), rc.max)
-		}
-	}
-	if len(es) > 0 {
-		return es
-	}
 	name, relation, nameAt := get("name"), get("relation"), "/name"
-	if col[columnOf("name")] < 0 {
+	if !row.has("name") {
 		// A card-opening roster: each row is a household head.
 		name, relation, nameAt = get("head"), "head", "/head"
 	}

@@ -240,6 +240,9 @@ type claimRequest struct {
 	manual *Manual
 	// reason is a correction's, kept on its settlement too.
 	reason string
+	// account is the household's family account balance the server supplies for a
+	// registered person (family_account.go); nil keeps the claim's own figure.
+	account *money.Amount
 }
 
 // prepare decodes a settle request, resolves its policy and person and fills the
@@ -333,8 +336,16 @@ func (l *Ledger) register(ctx context.Context, tx Tx, c *claimRequest) (*Person,
 	case err != nil:
 		return nil, nil, err
 	}
+	// The enrollment is the contributions' where recorded (contributions.go).
+	category, err := withContributions(ctx, tx, p, c.year)
+	if err != nil {
+		return nil, nil, err
+	}
+	if category == "" {
+		category = p.Category
+	}
 	cp := &c.req.Claim.Person
-	cp.Category, cp.Birth, cp.Enrollment = p.Category, p.Birth, p.Enrollment
+	cp.Category, cp.Birth, cp.Enrollment = category, p.Birth, p.Enrollment
 	if cp.Name == "" {
 		cp.Name = p.Name
 	}
@@ -364,9 +375,12 @@ type outcome struct {
 // compute settles the claim on the person's totals and builds its journal entry and
 // the totals after it.
 func (l *Ledger) compute(ctx context.Context, c *claimRequest, totals claim.Totals, op string) (jsontext.Value, *Entry, claim.Totals, error) {
-	// The household account's balance is kept by the township office, not the
-	// ledger: the claim reports it and the entry records what was drawn.
+	// A registered person's family account balance is the ledger's (the claim's
+	// figure is ignored); only a person outside the registry keeps the claim's.
 	totals.FamilyAccount = c.req.Claim.Totals.FamilyAccount
+	if c.account != nil {
+		totals.FamilyAccount = *c.account
+	}
 	c.req.Claim.Totals = totals
 	b, err := codec.Encode(c.req)
 	if err != nil {
@@ -512,6 +526,9 @@ func (l *Ledger) record(ctx context.Context, tx Tx, c *claimRequest, totals clai
 			return nil, nil, err
 		}
 	}
+	if c.account, err = householdAccount(ctx, tx, p, true); err != nil {
+		return nil, nil, err
+	}
 	res, e, after, err := l.compute(ctx, c, totals, engine.OpSettle)
 	if err != nil {
 		return nil, nil, err
@@ -543,6 +560,11 @@ func (l *Ledger) record(ctx context.Context, tx Tx, c *claimRequest, totals clai
 		}
 	}
 	e.Seq = seq
+	if c.account != nil {
+		if err := drawAccount(ctx, tx, e, *c.account); err != nil {
+			return nil, nil, err
+		}
+	}
 	return &Settled{Result: res, Receipt: Receipt{Seq: seq, Recorded: e.Recorded, Corrects: corrects, Key: e.Key, Operator: e.Operator}}, e, nil
 }
 

@@ -58,6 +58,10 @@ func firstPage(ctx context.Context, tx Tx, q SettlementQuery) ([]SettlementRow, 
 // memberRecord reads a person's record without settlements.
 func memberRecord(ctx context.Context, tx Tx, p *Person, year int) (PersonRecord, error) {
 	rec := PersonRecord{Person: p, Year: year, Cards: []CardHistory{}}
+	// The enrollment shown is the one the engine sees (contributions.go).
+	if _, err := withContributions(ctx, tx, p, year); err != nil {
+		return rec, err
+	}
 	var err error
 	if rec.Totals, err = tx.LockTotals(ctx, p.ID, year); err != nil {
 		return rec, err

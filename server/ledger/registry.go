@@ -122,7 +122,11 @@ func (l *Ledger) Person(ctx context.Context, id string) (*Person, error) {
 		p, err = tx.Person(ctx, parsed.Number)
 		if errors.Is(err, ErrNotFound) {
 			return core.Errors{apierr.NewError(apierr.NotFound, "/id", identity.Mask(parsed.Number))}
+		} else if err != nil {
+			return err
 		}
+		// The enrollment the engine sees: contributions where recorded.
+		_, err = withContributions(ctx, tx, p, 0)
 		return err
 	})
 	return p, err

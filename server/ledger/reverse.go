@@ -42,7 +42,12 @@ func (l *Ledger) PresettleClaim(ctx context.Context, req []byte, institution str
 		} else if !errors.Is(err, ErrNotFound) {
 			return err
 		}
-		if _, _, err := l.register(ctx, tx, c); err != nil {
+		p, _, err := l.register(ctx, tx, c)
+		if err != nil {
+			return err
+		}
+		// A snapshot's balance: what a settlement now would find.
+		if c.account, err = householdAccount(ctx, tx, p, false); err != nil {
 			return err
 		}
 		// A snapshot cannot take the lock; the journal it sees is consistent, so the
@@ -192,6 +197,9 @@ func (l *Ledger) reversal(ctx context.Context, tx Tx, e *Entry, totals claim.Tot
 		return nil, totals, err
 	}
 	r.Seq = seq
+	if err := refundAccount(ctx, tx, e, &r); err != nil {
+		return nil, totals, err
+	}
 	return &r, apply(totals, e.Delta, -1), nil
 }
 

@@ -117,6 +117,8 @@ type Tx interface {
 	ManualTx
 	// Statements, deductions, approvals, payment batches, year closes (books.go).
 	BooksTx
+	// Contributions and family accounts (contributions.go, family_account.go).
+	HouseholdBooksTx
 }
 
 // Kinds of journal entry.

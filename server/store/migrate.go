@@ -27,7 +27,9 @@ type migration struct {
 	sql     string
 }
 
-// migrations returns the dialect's schema changes in increasing order of number.
+// migrations returns the dialect's schema changes in ascending order. Numbers may
+// skip: work on parallel branches takes numbers far apart (the next one, +10, +20)
+// so that merging them renumbers nothing a database has already recorded.
 func migrations(dialect string) ([]migration, error) {
 	return migrationsIn(migrationFiles, dialect)
 }
@@ -92,7 +94,7 @@ func migrate(ctx context.Context, tx *sql.Tx, d *dialect, now time.Time) error {
 	if err := rows.Err(); err != nil {
 		return fmt.Errorf("reading schema_migrations: %w", err)
 	}
-	known := map[int]string{}
+	known := make(map[int]string, len(ms))
 	for _, m := range ms {
 		known[m.version] = m.name
 	}
@@ -101,7 +103,7 @@ func migrate(ctx context.Context, tx *sql.Tx, d *dialect, now time.Time) error {
 		// not know could write rows the newer one misreads.
 		mine, ok := known[v]
 		if !ok {
-			return fmt.Errorf("the database has schema version %d (%s), which this server does not know", v, name)
+			return fmt.Errorf("the database has schema version %d (%s), which this server does not know (it knows up to %d)", v, name, ms[len(ms)-1].version)
 		}
 		if mine != name {
 			return fmt.Errorf("the database's schema version %d is %q, this server's %q", v, name, mine)

@@ -192,7 +192,13 @@ func TestAppendOnly(t *testing.T) {
 					err = tx.AppendCardEvent(t.Context(), ledger.CardEvent{Number: "C1", Event: "issue"})
 				}
 				if err == nil {
-					err = appendBooks(t.Context(), tx)
+					if err = appendBooks(t.Context(), tx); err == nil {
+						var seq int64
+						seq, err = tx.AppendContribution(t.Context(), &ledger.Contribution{Person: "P1", Year: 2025})
+						if err == nil {
+							_, err = tx.AppendAccountRow(t.Context(), &ledger.AccountRow{Household: "H1", Kind: ledger.AccountContribution, Contribution: seq})
+						}
+					}
 				}
 				return err
 			})
@@ -204,6 +210,10 @@ func TestAppendOnly(t *testing.T) {
 				`DELETE FROM entries`,
 				`UPDATE card_events SET status = 'active'`,
 				`DELETE FROM card_events`,
+				`UPDATE contributions SET amount = '0.00'`,
+				`DELETE FROM contributions`,
+				`UPDATE family_account SET balance = '0.00'`,
+				`DELETE FROM family_account`,
 			} {
 				if _, err := raw.ExecContext(t.Context(), stmt); err == nil {
 					t.Errorf("%s succeeded", stmt)

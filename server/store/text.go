@@ -41,6 +41,8 @@ var textTables = [...]struct {
 	{"deductions", "id", false, []textColumn{{"reason", ledger.MaxReasonLen}}},
 	{"payment_batches", "id", false, []textColumn{{"idempotency_key", ledger.MaxCodeLen}}},
 	{"payments", "batch", false, []textColumn{{"reference", ledger.MaxCodeLen}}},
+	{"contributions", "seq", false, []textColumn{{"household", ledger.MaxCodeLen}, {"tier", ledger.MaxCodeLen},
+		{"category", ledger.MaxCodeLen}}},
 }
 
 // texts yields every value of textTables in one read snapshot, table by table in

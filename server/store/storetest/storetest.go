@@ -57,6 +57,7 @@ func Run(t *testing.T, open Opener) {
 		{"SettledInvoice", testSettledInvoice},
 		{"Manual", testManual},
 		{"Books", testBooks},
+		{"HouseholdBooks", testHouseholdBooks},
 		{"UpdateError", testUpdateError},
 		{"ViewReadOnly", testViewReadOnly},
 		{"Panic", testPanic},
