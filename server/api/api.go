@@ -154,6 +154,8 @@ func (s *Server) routes() *mux.Router {
 	handle(http.MethodGet, "/v1/policies", public, s.listPolicies)
 	handle(http.MethodGet, "/v1/policies/{id}", public, s.getPolicy)
 	handle(http.MethodPost, "/v1/policies", county, s.loadPolicy)
+	// The published scheme as a printable page (policy_page.go).
+	handle(http.MethodGet, "/policies/{id}", public, s.policyPage)
 
 	// The ledger, for the institution that owns the visit.
 	handle(http.MethodPost, "/v1/settlements", institution, s.settle)
