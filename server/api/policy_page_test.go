@@ -33,7 +33,7 @@ func TestPolicyPage(t *testing.T) {
 			page := html.UnescapeString(string(r.body))
 			doc := policydoc.Render(c.Policy(), lang)
 			for _, a := range doc.Articles {
-				if !strings.Contains(page, a.Number+"</span>"+a.Title) {
+				if !strings.Contains(page, a.Number+"</span> "+a.Title) {
 					t.Errorf("%s lacks the article %s", path, a.Heading())
 				}
 				for _, it := range a.Items {

@@ -66,7 +66,7 @@ var policyTemplate = template.Must(template.New("policy").Parse(`<!doctype html>
 </header>
 <main>
 {{range .Doc.Articles}}<section class="article">
-<h2><span class="number">{{.Number}}</span>{{.Title}}</h2>
+<h2><span class="number">{{.Number}}</span> {{.Title}}</h2>
 {{range .Items}}<p>{{.Label}}{{.Text}}</p>
 {{with .Table}}<table><thead><tr>{{range .Head}}<th scope="col">{{.}}</th>{{end}}</tr></thead>
 <tbody>{{range .Rows}}<tr>{{range .}}<td>{{.}}</td>{{end}}</tr>{{end}}</tbody></table>
