@@ -51,12 +51,12 @@ var labels = map[string]pair{
 	"contribution": {"筹资标准", "contribution"}, "individual": {"个人缴费", "individual share"},
 	"catalogue": {"补偿范围", "scope of compensation"}, "classB": {"乙类先行自付比例", "class-B pre-self-pay"},
 	"classBByKind": {"乙类先行自付比例（按类别）", "class-B pre-self-pay by kind"},
-	"kind": {"类型", "kind"}, "rate": {"比例", "ratio"},
+	"kind":         {"类型", "kind"}, "rate": {"比例", "ratio"},
 	"enrollment": {"参合与待遇享受", "enrollment"}, "required": {"必须", "required"},
 	"firstWaitMonths": {"首次参合等待期（月）", "first-enrollment wait (months)"},
-	"lapseMonths": {"断保认定（月）", "gap after (months)"}, "lapseWaitMonths": {"断保等待期（月）", "wait after a gap (months)"},
+	"lapseMonths":     {"断保认定（月）", "gap after (months)"}, "lapseWaitMonths": {"断保等待期（月）", "wait after a gap (months)"},
 	"upgradeWaitMonths": {"升档等待期（月）", "tier upgrade wait (months)"},
-	"continuity": {"连续参合奖励", "continuity bonus"}, "countVisitYear": {"计入就诊当年", "counts the visit year"},
+	"continuity":        {"连续参合奖励", "continuity bonus"}, "countVisitYear": {"计入就诊当年", "counts the visit year"},
 	"rateAfterYears": {"起算年数", "after years"}, "rateStep": {"每年提高比例", "ratio step"},
 	"rateMax": {"最多提高比例", "ratio bonus at most"}, "capSteps": {"封顶线提高", "cap steps"},
 	"years": {"年数", "years"}, "bonus": {"提高", "bonus"},
@@ -189,6 +189,14 @@ func (d *differ) walk(path string, ws []string, field string, a, b reflect.Value
 				x, y = "", ""
 			}
 			text := words(ws, label(field, d.lang)) + d.colon()
+			none := say(d.lang, "无", "none")
+			switch {
+			case x == "" && y == "":
+			case x == "":
+				x = none
+			case y == "":
+				y = none
+			}
 			if x == "" && y == "" {
 				text += say(d.lang, "已修改", "changed")
 			} else {

@@ -443,7 +443,7 @@ func (b *builder) benefits() {
 			scope = append(scope, b.say("人员类别："+b.names("categories", x.Categories), "categories: "+b.names("categories", x.Categories)))
 		}
 		text := b.say(name+"：适用于"+strings.Join(scope, "，")+"；由"+b.name("pool", x.Pool)+"支付，"+value("kind", string(x.Kind), Chinese)+"。",
-			name+": for "+strings.Join(scope, "; ")+"; paid by "+b.name("pool", x.Pool)+", "+value("kind", string(x.Kind), English)+".")
+			name+": for "+strings.Join(scope, "; ")+"; paid from the "+b.name("pool", x.Pool)+", "+value("kind", string(x.Kind), English)+".")
 		if x.Kind == policy.KindCappedFee && x.PatientLimit != nil {
 			text += b.say("个人负担不超过"+yuan(*x.PatientLimit, Chinese)+"，其余由基金支付。",
 				" The patient pays at most "+yuan(*x.PatientLimit, English)+"; the fund pays the rest.")
@@ -504,11 +504,18 @@ func (b *builder) deductible(x *policy.Benefit, name string) {
 func (b *builder) bandTable(sc policy.Schedule) *Table {
 	rows := make([][]string, len(sc.Bands))
 	for i, band := range sc.Bands {
+		// A band takes amounts over its start up to the next band's start inclusive:
+		// 1000.00 is in the band up to 1000, 1000.01 in the next.
 		var span string
-		if i+1 < len(sc.Bands) {
-			span = b.say(plain(band.From)+"–"+plain(sc.Bands[i+1].From)+"元", plain(band.From)+"–"+plain(sc.Bands[i+1].From)+" yuan")
-		} else {
-			span = b.say(plain(band.From)+"元以上", "above "+plain(band.From)+" yuan")
+		switch last := i+1 == len(sc.Bands); {
+		case band.From.IsZero() && !last:
+			span = b.say(plain(sc.Bands[i+1].From)+"元及以下", "up to "+plain(sc.Bands[i+1].From)+" yuan")
+		case band.From.IsZero():
+			span = b.say("全部", "all")
+		case last:
+			span = b.say("超过"+plain(band.From)+"元", "over "+plain(band.From)+" yuan")
+		default:
+			span = b.say("超过"+plain(band.From)+"元至"+plain(sc.Bands[i+1].From)+"元", "over "+plain(band.From)+" up to "+plain(sc.Bands[i+1].From)+" yuan")
 		}
 		rows[i] = []string{b.say("第"+itoa(i+1)+"段", "Band "+itoa(i+1)), span, band.Rate.Percent()}
 	}
@@ -524,8 +531,8 @@ func (b *builder) schedule(sc policy.Schedule) string {
 	if sc.Method == policy.Whole {
 		how = b.say("费用达到某段的，全部按该段比例报销", "the whole amount at the ratio of the band the cost reaches")
 	}
-	return b.say("分段报销（"+value("method", string(sc.Method), Chinese)+"，"+value("axis", string(sc.Axis), Chinese)+"："+how+"）",
-		"paid in bands ("+value("method", string(sc.Method), English)+", "+value("axis", string(sc.Axis), English)+": "+how+")")
+	return b.say("分段报销（"+value("method", string(sc.Method), Chinese)+"："+how+"；"+value("axis", string(sc.Axis), Chinese)+"）",
+		"paid in bands ("+value("method", string(sc.Method), English)+": "+how+"; "+value("axis", string(sc.Axis), English)+")")
 }
 
 func (b *builder) ratio(sc policy.Schedule, parent *policy.Clause, name string) {
@@ -678,7 +685,7 @@ func (b *builder) family() {
 	}
 	b.add(f.Clause, secFamily, Item{Text: b.say(
 		"每位参合人员缴费中"+yuan(f.PerPerson, Chinese)+"划入家庭账户，用于支付"+b.names("visitTypes", f.VisitTypes)+"中的"+value("covers", string(f.Covers), Chinese)+"，先于个人现金支付。",
-		yuan(f.PerPerson, English)+" of each member's contribution is credited to the household account, which pays "+value("covers", string(f.Covers), English)+" of "+b.names("visitTypes", f.VisitTypes)+" before cash.")})
+		yuan(f.PerPerson, English)+" of each member's contribution is credited to the household account, which pays "+value("covers", string(f.Covers), English)+" for "+b.names("visitTypes", f.VisitTypes)+", before cash.")})
 }
 
 func (b *builder) rounding() {

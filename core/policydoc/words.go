@@ -85,8 +85,8 @@ var values = map[string]map[string]pair{
 		"all":   {"各类医疗机构", "admissions at any facility"},
 	},
 	"method": {
-		"excess": {"超额累进", "band by band (excess)"},
-		"whole":  {"全额累进", "whole amount at the band reached"},
+		"excess": {"超额累进", "excess method"},
+		"whole":  {"全额累进", "whole-amount method"},
 	},
 	"axis": {
 		"cost":  {"按总费用分段", "bands on the cost"},
@@ -131,7 +131,7 @@ var values = map[string]map[string]pair{
 	},
 	"covers": {
 		"scope_personal": {"政策范围内个人负担", "the policy-scope cost left to the patient"},
-		"personal":       {"个人负担", "everything left to the patient"},
+		"personal":       {"个人负担", "what is left to the patient"},
 	},
 	"feeAgeOn": {
 		"year_start": {"当年1月1日", "1 January of the fee year"},
