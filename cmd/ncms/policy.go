@@ -29,6 +29,9 @@ func policyCommand(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	switch args[0] {
+	case "help", "-h", "-help", "--help":
+		fmt.Fprint(stdout, policyUsage)
+		return 0
 	case "check":
 		return policyCheck(args[1:], stdout, stderr)
 	case "fmt":
