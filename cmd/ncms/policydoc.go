@@ -7,7 +7,7 @@ import (
 	"os"
 
 	"github.com/ruralhealth/ncms/core/policydoc"
-	"github.com/ruralhealth/ncms/core/policytest"
+	"github.com/ruralhealth/ncms/policytest"
 )
 
 // policyTest is `ncms policy test FILE|DIR`: it settles the example claims of each

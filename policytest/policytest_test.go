@@ -8,13 +8,13 @@ import (
 	"testing"
 
 	"github.com/ruralhealth/ncms/core/policies"
-	"github.com/ruralhealth/ncms/core/policytest"
+	"github.com/ruralhealth/ncms/policytest"
 )
 
 // TestExamplePolicies runs the test file of every example policy: each one has one,
 // and every hand-worked case passes.
 func TestExamplePolicies(t *testing.T) {
-	pairs, err := policytest.Find("../policies")
+	pairs, err := policytest.Find("../core/policies")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -47,7 +47,7 @@ func TestExamplePolicies(t *testing.T) {
 // TestFailures changes figures and a sentence the township case of pingluo-revised
 // expects and checks that the report names each one with the figure computed.
 func TestFailures(t *testing.T) {
-	doc, err := os.ReadFile("../policies/pingluo-revised.test.json")
+	doc, err := os.ReadFile("../core/policies/pingluo-revised.test.json")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -62,7 +62,7 @@ func TestFailures(t *testing.T) {
 		doc = bytes.Replace(doc, []byte(r[0]), []byte(r[1]), 1)
 	}
 	dir := t.TempDir()
-	pol, err := os.ReadFile("../policies/pingluo-revised.json")
+	pol, err := os.ReadFile("../core/policies/pingluo-revised.json")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -112,7 +112,7 @@ func TestFailures(t *testing.T) {
 // test file for another policy.
 func TestUnlistedFund(t *testing.T) {
 	dir := t.TempDir()
-	pol, err := os.ReadFile("../policies/zhengzhou.json")
+	pol, err := os.ReadFile("../core/policies/zhengzhou.json")
 	if err != nil {
 		t.Fatal(err)
 	}
