@@ -87,7 +87,7 @@ func policyDiff(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return refused(stderr, "ncms policy diff", fs.Arg(1), err)
 	}
-	fmt.Fprint(stdout, policydoc.Lines(policydoc.Diff(old.Policy(), new.Policy(), *lang)))
+	fmt.Fprint(stdout, policydoc.Lines(policydoc.Diff(old, new, *lang)))
 	return 0
 }
 
@@ -108,7 +108,7 @@ func policyShow(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return refused(stderr, "ncms policy show", name, err)
 	}
-	doc := policydoc.Render(c.Policy(), *lang)
+	doc := policydoc.Render(c, *lang)
 	fmt.Fprint(stdout, doc.Text())
 	return 0
 }

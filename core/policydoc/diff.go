@@ -108,7 +108,7 @@ func clauseTitle(v reflect.Value, lang string) string {
 
 type differ struct {
 	lang     string
-	old, new *policy.Policy
+	old, new *policy.Compiled
 	out      []Change
 }
 
@@ -120,12 +120,12 @@ type differ struct {
 // their wording (or, for a field not yet worded, its JSON name). Lists of named
 // parts (benefits, pools, classes, layers, diseases…) are matched by id or code, other
 // lists by position.
-func Diff(old, new *policy.Policy, lang string) []Change {
+func Diff(old, new *policy.Compiled, lang string) []Change {
 	if lang != English {
 		lang = Chinese
 	}
 	d := &differ{lang: lang, old: old, new: new}
-	d.walk("", nil, "", reflect.ValueOf(old).Elem(), reflect.ValueOf(new).Elem())
+	d.walk("", nil, "", reflect.ValueOf(old.Policy()).Elem(), reflect.ValueOf(new.Policy()).Elem())
 	return d.out
 }
 
@@ -346,7 +346,7 @@ func (d *differ) idNote(v reflect.Value, i int) string {
 
 // summary lists the settings of a part added or removed, one a line: "起付线：150".
 // Lists of small parts (bands, subsidies) take one line, their parts joined by "；".
-func (d *differ) summary(v reflect.Value, p *policy.Policy) []string {
+func (d *differ) summary(v reflect.Value, p *policy.Compiled) []string {
 	var out []string
 	var walk func(ws []string, field string, v reflect.Value)
 	walk = func(ws []string, field string, v reflect.Value) {
@@ -429,7 +429,7 @@ func flat(t reflect.Type) bool {
 }
 
 // compact words a flat part on one line: "起点 1000 比例 25%".
-func (d *differ) compact(v reflect.Value, p *policy.Policy) string {
+func (d *differ) compact(v reflect.Value, p *policy.Compiled) string {
 	var parts []string
 	for i := range v.NumField() {
 		n := jsonName(v.Type().Field(i))
@@ -450,7 +450,7 @@ func long(s string) bool { return utf8.RuneCountInString(s) > 80 }
 // format words a setting's value: amounts in yuan without unit, rates as percentages,
 // yes or no, enumerations and the ids of classes, tiers, categories and pools by
 // their names in p.
-func (d *differ) format(field string, v reflect.Value, p *policy.Policy) string {
+func (d *differ) format(field string, v reflect.Value, p *policy.Compiled) string {
 	if v.Kind() == reflect.Pointer {
 		if v.IsNil() {
 			if v.Type() == clauseType {
@@ -476,7 +476,7 @@ func (d *differ) format(field string, v reflect.Value, p *policy.Policy) string 
 		}
 		return dt.String()
 	}
-	b := &builder{p: p, lang: d.lang}
+	b := &builder{c: p, p: p.Policy(), lang: d.lang}
 	switch v.Kind() {
 	case reflect.Bool:
 		return yesNo(v.Bool(), d.lang)

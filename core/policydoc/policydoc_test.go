@@ -12,8 +12,8 @@ import (
 	"github.com/ruralhealth/ncms/core/policydoc"
 )
 
-// example decodes an example policy by file name, as the engine does.
-func example(t *testing.T, name string) *policy.Policy {
+// document decodes an example policy by file name, as the engine does.
+func document(t *testing.T, name string) *policy.Policy {
 	t.Helper()
 	for _, d := range policies.Documents() {
 		if d.Name == name {
@@ -26,6 +26,22 @@ func example(t *testing.T, name string) *policy.Policy {
 	}
 	t.Fatalf("no example %s", name)
 	return nil
+}
+
+// compile compiles a policy document, which must be valid.
+func compile(t *testing.T, p *policy.Policy) *policy.Compiled {
+	t.Helper()
+	c, err := policy.Compile(*p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// example is an example policy compiled.
+func example(t *testing.T, name string) *policy.Compiled {
+	t.Helper()
+	return compile(t, document(t, name))
 }
 
 func texts(cs []policydoc.Change) []string {
@@ -101,7 +117,7 @@ func TestDiffPingluo(t *testing.T) {
 // each change is a line in the scheme's words.
 func TestDiffRules(t *testing.T) {
 	old := example(t, "pingluo-revised.json")
-	new := example(t, "pingluo-revised.json")
+	new := document(t, "pingluo-revised.json")
 	new.Benefits[1].Deductible.First = money.MustAmount("350")
 	new.Benefits[0].Ratio.Bands[2].Rate = money.MustRate("0.35")
 	new.Benefits[0].Ratio.Bands = append(new.Benefits[0].Ratio.Bands, policy.Band{From: money.MustAmount("4500"), Rate: money.MustRate("0.60")})
@@ -139,7 +155,7 @@ func TestDiffRules(t *testing.T) {
 		},
 	}
 	for lang, w := range want {
-		got := texts(policydoc.Diff(old, new, lang))
+		got := texts(policydoc.Diff(old, compile(t, new), lang))
 		set := map[string]bool{}
 		for _, g := range got {
 			set[g] = true
@@ -187,9 +203,10 @@ func TestShowGolden(t *testing.T) {
 // layer and disease, and no article is empty.
 func TestShowEveryRule(t *testing.T) {
 	for _, d := range policies.Documents() {
-		p := example(t, d.Name)
+		c := example(t, d.Name)
+		p := c.Policy()
 		for _, lang := range []string{"zh", "en"} {
-			doc := policydoc.Render(p, lang)
+			doc := policydoc.Render(c, lang)
 			text := doc.Text()
 			has := func(what, s string) {
 				if !strings.Contains(text, s) {

@@ -50,15 +50,8 @@ type Table struct {
 	Rows [][]string `json:"rows"`
 }
 
-func join(a, b string) string {
-	switch {
-	case a == "":
-		return b
-	case b == "":
-		return a
-	}
-	return a + " " + b
-}
+// join joins a number and a title as an article is headed, either may be empty.
+func join(a, b string) string { return strings.TrimSpace(a + " " + b) }
 
 // section is a part of the scheme whose rules gather under one article: the article
 // the policy cites, or the section's own title when it cites none.
@@ -93,6 +86,7 @@ var sectionOrder = []section{secGeneral, secEnrollment, secContinuity, secCatalo
 
 // builder gathers the items of each article while walking the policy.
 type builder struct {
+	c    *policy.Compiled
 	p    *policy.Policy
 	lang string
 	// cited articles by their heading in Chinese; uncited sections by section.
@@ -143,18 +137,19 @@ func (b *builder) add(cl *policy.Clause, sec section, it Item) {
 
 func (b *builder) say(zh, en string) string { return say(b.lang, zh, en) }
 
-// Render words the policy as its printed scheme in lang (Chinese, or English for
+// Render words the compiled policy as its printed scheme in lang (Chinese, or English for
 // "en"). Every rule the engine computes with is in it: the deductibles by facility and
 // admission, the bands and ratios, the caps and pools, single-disease prices, the
 // maternity subsidy, the layers after the basic fund, the family account, rounding
 // and the card rules. Articles the policy cites keep their numbers and titles; the
 // rest are numbered after them, 第一条 being the general provisions unless the
 // policy uses it.
-func Render(p *policy.Policy, lang string) Document {
+func Render(c *policy.Compiled, lang string) Document {
 	if lang != English {
 		lang = Chinese
 	}
-	b := &builder{p: p, lang: lang, cited: map[string]*draft{}, uncited: map[section]*draft{}}
+	p := c.Policy()
+	b := &builder{c: c, p: p, lang: lang, cited: map[string]*draft{}, uncited: map[section]*draft{}}
 	doc := Document{Lang: lang, Title: p.Name}
 	if lang == English && p.NameEn != "" {
 		doc.Title = p.NameEn
@@ -259,48 +254,19 @@ func (b *builder) names(kind string, codes []string) string {
 	return strings.Join(parts, b.say("、", ", "))
 }
 
-// name words one code of a facility class, tier, category, pool or visit type.
+// name words one code of a facility class, tier, category, pool or visit type by the
+// names the policy gives (policy.Compiled.Name, the names explanations use).
 func (b *builder) name(kind, code string) string {
-	p := b.p
-	pick := func(zh, en string) string {
-		if b.lang == English && en != "" {
-			return en
-		}
-		if zh != "" {
-			return zh
-		}
-		return code
-	}
 	switch kind {
 	case "classes":
-		for _, c := range p.Classes {
-			if c.Code == code {
-				return pick(c.Name, c.NameEn)
-			}
-		}
+		return b.c.Name(policy.NameClass, code, b.lang)
 	case "tiers":
-		for _, t := range p.Tiers {
-			if t.Code == code {
-				return pick(t.Name, t.NameEn)
-			}
-		}
-	case "categories":
-		for _, c := range p.Categories {
-			if c.Code == code {
-				return pick(c.Name, c.NameEn)
-			}
-		}
+		return b.c.Name(policy.NameTier, code, b.lang)
 	case "pool":
-		for _, x := range p.Pools {
-			if x.ID == code {
-				return pick(x.Name, x.NameEn)
-			}
-		}
-		switch code {
-		case policy.FundMaternity:
-			return b.say("住院分娩补助", "Maternity subsidy")
-		case policy.FundSingleDisease:
-			return b.say("单病种定额补偿", "Single-disease fixed payment")
+		return b.c.Name(policy.NameFund, code, b.lang)
+	case "categories":
+		if c, ok := b.c.Category(code); ok {
+			return b.pick(c.Name, c.NameEn, code)
 		}
 	case "visitTypes":
 		return value("visitTypes", code, b.lang)

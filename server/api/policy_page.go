@@ -32,6 +32,6 @@ func (s *Server) policyPage(w http.ResponseWriter, r *http.Request, _ *ledger.Ke
 		return err
 	}
 	return web.ServePolicy(w, r, web.PolicyPage{
-		Doc: policydoc.Render(p.Policy(), lang), ID: p.ID(), Version: p.Version(), Hash: p.Hash(),
+		Doc: policydoc.Render(p, lang), ID: p.ID(), Version: p.Version(), Hash: p.Hash(),
 	})
 }

@@ -31,7 +31,7 @@ func TestPolicyPage(t *testing.T) {
 				t.Fatalf("%s: %d %s %.200s", path, r.status, r.header.Get("Content-Type"), r.body)
 			}
 			page := html.UnescapeString(string(r.body))
-			doc := policydoc.Render(c.Policy(), lang)
+			doc := policydoc.Render(c, lang)
 			for _, a := range doc.Articles {
 				if !strings.Contains(page, a.Number+"</span> "+a.Title) {
 					t.Errorf("%s lacks the article %s", path, a.Heading())

@@ -50,7 +50,7 @@ func TestPolicyPageBrowser(t *testing.T) {
 	}
 	for _, c := range cs {
 		if c.ID() == "pingluo-revised" {
-			d := policydoc.Render(c.Policy(), policydoc.Chinese)
+			d := policydoc.Render(c, policydoc.Chinese)
 			revised = &d
 		}
 	}
