@@ -930,6 +930,7 @@ func TestPostgres(t *testing.T) {
 		"PublicBusy": TestPublicBusy, "PublicRate": TestPublicRate,
 		"StoreClosed": TestStoreClosed, "ReversalReplay": TestReversalReplay,
 		"ImportCharset": TestImportCharset, "TextBoundaries": TestTextBoundaries,
+		"PolicyPage": TestPolicyPage,
 	} {
 		t.Run(name, test)
 	}

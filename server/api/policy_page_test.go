@@ -53,6 +53,14 @@ func TestPolicyPage(t *testing.T) {
 			}
 		}
 	}
+	// A policy the county publishes has its page at once.
+	if r := f.do("POST", "/v1/policies", f.county, string(policyDoc(t, "county-2026", "某县"))); r.status != 201 {
+		t.Fatalf("publishing: %d %s", r.status, r.body)
+	}
+	if r := f.do("GET", "/policies/county-2026", "", ""); r.status != 200 ||
+		!strings.Contains(string(r.body), "<h1>某县平罗县新型农村合作医疗住院补偿方案") || !strings.Contains(string(r.body), "方案编号 county-2026") {
+		t.Errorf("the published policy's page: %d %.300s", r.status, r.body)
+	}
 	// The ETag: the same page is 304.
 	r := f.do("GET", "/policies/pingluo-revised", "", "")
 	if r2 := f.do("GET", "/policies/pingluo-revised", "", "", "If-None-Match", r.header.Get("ETag")); r2.status != 304 {
