@@ -249,3 +249,52 @@ func TestShowEveryRule(t *testing.T) {
 		}
 	}
 }
+
+// TestShowSettings words the settings no example policy uses: capped-fee care, a
+// per-visit cap, a yearly deductible, a referral that lowers the ratio, a category's
+// ratio adjustment, a ratio layer with its cap, waiting periods.
+func TestShowSettings(t *testing.T) {
+	p := document(t, "pingluo-revised.json")
+	limit, visitCap, layerCap := money.MustAmount("200"), money.MustAmount("2000"), money.MustAmount("50000")
+	township := &p.Benefits[0]
+	township.Kind, township.PatientLimit = policy.KindCappedFee, &limit
+	designated := &p.Benefits[1]
+	designated.VisitCap = &visitCap
+	designated.Deductible.Basis = policy.PerYear
+	nondesignated := &p.Benefits[2]
+	nondesignated.Referral = policy.Referral{Required: true, Missing: policy.ReferralReduce, Points: money.MustRate("0.10")}
+	p.Categories[0].RatePoints = money.MustRate("-0.05")
+	p.Enrollment.FirstWaitMonths, p.Enrollment.LapseMonths, p.Enrollment.LapseWaitMonths = 3, 6, 4
+	p.Layers = []policy.Layer{{ID: "catastrophic", Name: "大病保险", NameEn: "Catastrophic insurance", Kind: policy.LayerCatastrophic,
+		VisitTypes: []string{"inpatient"}, Base: policy.BaseScopePersonal, Basis: policy.BasisYear, Mode: policy.ModeRatio,
+		Threshold: money.MustAmount("10000"), Cap: &layerCap,
+		Ratio: policy.Schedule{Method: policy.Excess, Axis: policy.AxisAbove, Bands: []policy.Band{
+			{From: money.MustAmount("0"), Rate: money.MustRate("0.50")}, {From: money.MustAmount("50000"), Rate: money.MustRate("0.60")}}}}}
+	c := compile(t, p)
+	for lang, want := range map[string][]string{
+		"zh": {
+			"乡镇卫生院住院补偿：适用于住院，医疗机构：乡镇卫生院（一级）；由住院统筹基金支付，限费医疗。个人负担不超过200元，其余由基金支付。",
+			"二级定点医院住院补偿：每人每年起付线300元，在住院统筹基金内累计计算。",
+			"二级定点医院住院补偿：每次住院（就诊）基金支付不超过2000元。",
+			"非定点医疗机构住院补偿：县外就医须办理转诊手续；未转诊的降低报销比例10个百分点。",
+			"参合人员类别：参合农民，各项报销比例调整-5个百分点。",
+			"首次参合的，自缴费之日与参合年度起始日中较晚者起满3个月后享受待遇。",
+			"参合中断6个月及以上后再缴费的为断保，自缴费之日起满4个月后享受待遇。",
+			"大病保险：适用于住院，以政策范围内个人负担为基数（每人每年），超过10000元的部分分段报销（超额累进：各段费用分别按该段比例报销；按起付线以上费用分段），每人每年不超过50000元。",
+			"第2段  超过50000元    60%",
+		},
+		"en": {
+			"Township inpatient care: for inpatient care; facilities: Township health centre (level 1); paid from the Inpatient pool, capped-fee care. The patient pays at most 200 yuan; the fund pays the rest.",
+			"Non-designated facility inpatient care: out-of-county care needs a referral; without one the ratio is lowered by 10 percentage points.",
+			"Person category: Enrolled farmer: every ratio adjusted by -5 percentage points.",
+		},
+	} {
+		text := policydoc.Render(c, lang)
+		out := text.Text()
+		for _, s := range want {
+			if !strings.Contains(out, s) {
+				t.Errorf("%s: no %q in\n%s", lang, s, out)
+			}
+		}
+	}
+}

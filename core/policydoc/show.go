@@ -624,8 +624,15 @@ func (b *builder) layers() {
 		if l.SingleDiseaseOnly {
 			who = append(who, b.say("限按单病种限价结算的住院", "stays settled at a single-disease price only"))
 		}
-		text := b.say(name+"（"+value("kind", string(l.Kind), Chinese)+"）：适用于"+strings.Join(who, "，")+"，以"+value("base", string(l.Base), Chinese)+"为基数（"+value("basis", string(l.Basis), Chinese)+"），",
-			name+" ("+value("kind", string(l.Kind), English)+"): for "+strings.Join(who, "; ")+", on "+value("base", string(l.Base), English)+" ("+value("basis", string(l.Basis), English)+"), ")
+		// The kind in brackets, unless the name says it.
+		kind := value("kind", string(l.Kind), b.lang)
+		if strings.Contains(strings.ToLower(name), strings.ToLower(kind)) {
+			kind = ""
+		} else {
+			kind = b.say("（"+kind+"）", " ("+kind+")")
+		}
+		text := b.say(name+kind+"：适用于"+strings.Join(who, "，")+"，以"+value("base", string(l.Base), Chinese)+"为基数（"+value("basis", string(l.Basis), Chinese)+"），",
+			name+kind+": for "+strings.Join(who, "; ")+", on "+value("base", string(l.Base), English)+" ("+value("basis", string(l.Basis), English)+"), ")
 		var table *Table
 		switch l.Mode {
 		case policy.ModeTopUp:
