@@ -35,6 +35,7 @@ section.article { margin: 1.1rem 0; break-inside: avoid-page; }
 h2 { font-size: 1.05rem; margin: 0 0 .3rem; }
 h2 .number { margin-right: .5em; }
 p { margin: .2rem 0 .2rem 2em; text-indent: -2em; padding-left: 2em; }
+p.plain { text-indent: 0; padding-left: 0; }
 table { border-collapse: collapse; margin: .4rem 0 .6rem 2em; font-size: .92rem; }
 th, td { border: 1px solid #444; padding: .15rem .6rem; text-align: left; }
 th { background: #eee; }
@@ -67,7 +68,7 @@ var policyTemplate = template.Must(template.New("policy").Parse(`<!doctype html>
 <main>
 {{range .Doc.Articles}}<section class="article">
 <h2><span class="number">{{.Number}}</span> {{.Title}}</h2>
-{{range .Items}}<p>{{.Label}}{{.Text}}</p>
+{{range .Items}}<p{{if not .Label}} class="plain"{{end}}>{{.Label}}{{.Text}}</p>
 {{with .Table}}<table><thead><tr>{{range .Head}}<th scope="col">{{.}}</th>{{end}}</tr></thead>
 <tbody>{{range .Rows}}<tr>{{range .}}<td>{{.}}</td>{{end}}</tr>{{end}}</tbody></table>
 {{end}}{{end}}</section>
