@@ -31,7 +31,10 @@ h1 { font-size: 1.45rem; margin: 0 0 .5rem; }
 .facts { margin: 0; padding: 0; list-style: none; font-size: .9rem; color: #333; }
 nav.lang { text-align: right; font-size: .9rem; }
 nav.lang a { color: #0645ad; }
-section.article { margin: 1.1rem 0; break-inside: avoid-page; }
+section.article { margin: 1.1rem 0; }
+h2 { break-after: avoid-page; }
+p, table, tr { break-inside: avoid-page; }
+p:has(+ table) { break-after: avoid-page; }
 h2 { font-size: 1.05rem; margin: 0 0 .3rem; }
 h2 .number { margin-right: .5em; }
 p { margin: .2rem 0 .2rem 2em; text-indent: -2em; padding-left: 2em; }
