@@ -33,6 +33,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/ruralhealth/ncms/core"
@@ -111,7 +112,49 @@ func Load(name string) (*File, error) {
 	if f.Schema != Schema {
 		return nil, fmt.Errorf("%s: schema %d, want %d", name, f.Schema, Schema)
 	}
+	if len(f.Cases) == 0 {
+		return nil, fmt.Errorf("%s: no cases", name)
+	}
+	// Failures are reported by name: each case has its own.
+	seen := map[string]bool{}
+	for i, c := range f.Cases {
+		if c.Name == "" || seen[c.Name] {
+			return nil, fmt.Errorf("%s: /cases/%d/name: missing or used twice: %q", name, i, c.Name)
+		}
+		seen[c.Name] = true
+	}
+	if err := f.check(); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
 	return &f, nil
+}
+
+// check reports every expected amount that is not one (a JSON number, bad text): the
+// codec keeps them for validation to name with their paths, as it does in claims.
+func (f *File) check() error {
+	var es core.Errors
+	for i := range f.Cases {
+		w := &f.Cases[i].Want
+		at := "/cases/" + strconv.Itoa(i) + "/want/"
+		for field, a := range map[string]*money.Amount{
+			"selfPaid": w.SelfPaid, "preSelfPay": w.PreSelfPay, "scope": w.Scope, "deductible": w.Deductible,
+			"fundTotal": w.FundTotal, "familyAccount": w.FamilyAccount, "cash": w.Cash, "personal": w.Personal,
+			"hospital": w.Hospital,
+		} {
+			if a != nil {
+				if e := a.Check(at + field); e != nil {
+					es = append(es, e)
+				}
+			}
+		}
+		for id, a := range w.Funds {
+			if e := a.Check(at + "funds/" + id); e != nil {
+				es = append(es, e)
+			}
+		}
+	}
+	sort.Slice(es, func(i, j int) bool { return es[i].Path < es[j].Path })
+	return es.Err()
 }
 
 // Pair is a policy document and its test file.

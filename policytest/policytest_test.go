@@ -133,3 +133,25 @@ func TestUnlistedFund(t *testing.T) {
 		t.Error("a test file for another policy ran")
 	}
 }
+
+// TestLoad refuses test files it could not report on: unknown members (strictly, as
+// the codec decodes), no cases, a case without a name or with another's.
+func TestLoad(t *testing.T) {
+	dir := t.TempDir()
+	for name, doc := range map[string]string{
+		"unknown member": `{"schema":1,"policy":"kuiwen","cases":[{"name":"a","claim":{},"want":{"cash":"1"},"colour":1}]}`,
+		"amount number":  `{"schema":1,"policy":"kuiwen","cases":[{"name":"a","claim":{},"want":{"cash":1}}]}`,
+		"no cases":       `{"schema":1,"policy":"kuiwen","cases":[]}`,
+		"no name":        `{"schema":1,"policy":"kuiwen","cases":[{"claim":{},"want":{}}]}`,
+		"a name twice":   `{"schema":1,"policy":"kuiwen","cases":[{"name":"a","claim":{},"want":{}},{"name":"a","claim":{},"want":{}}]}`,
+		"schema 2":       `{"schema":2,"policy":"kuiwen","cases":[{"name":"a","claim":{},"want":{}}]}`,
+	} {
+		path := filepath.Join(dir, "x.test.json")
+		if err := os.WriteFile(path, []byte(doc), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := policytest.Load(path); err == nil {
+			t.Errorf("%s: loaded", name)
+		}
+	}
+}

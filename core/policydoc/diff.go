@@ -11,10 +11,12 @@ import (
 	"github.com/ruralhealth/ncms/core/policy"
 )
 
+// Op is what happened to a part of a policy: the wire value of a change's "op".
+type Op string
+
 // Change is one difference between two versions of a policy, in words.
 type Change struct {
-	// Op is "changed", "added" or "removed".
-	Op string `json:"op"`
+	Op Op `json:"op"`
 	// Path is the JSON pointer of the part in the new document (the old one for a
 	// removal): /benefits/1/deductible/first.
 	Path string `json:"path"`
@@ -26,9 +28,9 @@ type Change struct {
 
 // Change operations.
 const (
-	Changed = "changed"
-	Added   = "added"
-	Removed = "removed"
+	Changed Op = "changed" // a setting has another value
+	Added   Op = "added"   // a part is new
+	Removed Op = "removed" // a part is gone
 )
 
 // labels word the policy's fields by their JSON names. An empty wording leaves the
