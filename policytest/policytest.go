@@ -101,30 +101,38 @@ type Explain struct {
 // Load reads and decodes a test file strictly: unknown members and amounts written
 // as JSON numbers are errors with their JSON pointers.
 func Load(name string) (*File, error) {
+	f, err := load(name)
+	if err != nil {
+		return nil, &FileError{name, err}
+	}
+	return f, nil
+}
+
+func load(name string) (*File, error) {
 	b, err := os.ReadFile(name)
 	if err != nil {
 		return nil, err
 	}
 	var f File
 	if err := codec.Decode(b, &f); err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
+		return nil, err
 	}
 	if f.Schema != Schema {
-		return nil, fmt.Errorf("%s: schema %d, want %d", name, f.Schema, Schema)
+		return nil, fmt.Errorf("schema %d, want %d", f.Schema, Schema)
 	}
 	if len(f.Cases) == 0 {
-		return nil, fmt.Errorf("%s: no cases", name)
+		return nil, errors.New("no cases")
 	}
 	// Failures are reported by name: each case has its own.
 	seen := map[string]bool{}
 	for i, c := range f.Cases {
 		if c.Name == "" || seen[c.Name] {
-			return nil, fmt.Errorf("%s: /cases/%d/name: missing or used twice: %q", name, i, c.Name)
+			return nil, fmt.Errorf("/cases/%d/name: missing or used twice: %q", i, c.Name)
 		}
 		seen[c.Name] = true
 	}
 	if err := f.check(); err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
+		return nil, err
 	}
 	return &f, nil
 }
@@ -449,28 +457,39 @@ func writeDiffs(w io.Writer, ds []Diff) {
 	}
 }
 
+// FileError is a policy document or test file that could not be run, with the
+// problems of it (core.Errors with JSON pointers, when it was read).
+type FileError struct {
+	Name string
+	Err  error
+}
+
+func (e *FileError) Error() string { return e.Name + ": " + e.Err.Error() }
+func (e *FileError) Unwrap() error { return e.Err }
+
 // RunPair compiles the policy document of p as the engine loads one and runs its test
-// file. A document the engine refuses is an error with every problem.
+// file. A document the engine refuses, or a test file it cannot read, is a *FileError
+// with every problem.
 func RunPair(p Pair) (*Report, error) {
 	doc, err := os.ReadFile(p.Policy)
 	if err != nil {
-		return nil, err
+		return nil, &FileError{p.Policy, err}
 	}
 	var pol policy.Policy
 	if err := codec.Decode(doc, &pol); err != nil {
-		return nil, fmt.Errorf("%s: %w", p.Policy, err)
+		return nil, &FileError{p.Policy, err}
 	}
 	c, err := policy.Compile(pol)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", p.Policy, err)
+		return nil, &FileError{p.Policy, err}
 	}
-	f, err := Load(p.Test)
+	f, err := load(p.Test)
 	if err != nil {
-		return nil, err
+		return nil, &FileError{p.Test, err}
 	}
 	r, err := Run(c, f)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", p.Test, err)
+		return nil, &FileError{p.Test, err}
 	}
 	r.Test = p.Test
 	return r, nil

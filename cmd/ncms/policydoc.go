@@ -1,11 +1,13 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
 
+	"github.com/ruralhealth/ncms/core"
 	"github.com/ruralhealth/ncms/core/policydoc"
 	"github.com/ruralhealth/ncms/policytest"
 )
@@ -32,8 +34,15 @@ func policyTest(args []string, stdout, stderr io.Writer) int {
 		r, err := policytest.RunPair(p)
 		if err != nil {
 			broken++
-			fmt.Fprintf(stdout, "FAIL  %s\n", p.Test)
-			printProblems(stdout, p.Policy, err)
+			var fe *policytest.FileError
+			var es core.Errors
+			if errors.As(err, &fe) && errors.As(fe.Err, &es) {
+				// The policy or the test file has problems, each at its pointer.
+				fmt.Fprintf(stdout, "FAIL  %s\n", p.Test)
+				printProblems(stdout, fe.Name, fe.Err)
+			} else {
+				fmt.Fprintf(stdout, "FAIL  %s: %v\n", p.Test, err)
+			}
 			continue
 		}
 		cases += len(r.Cases)
@@ -43,7 +52,11 @@ func policyTest(args []string, stdout, stderr io.Writer) int {
 		}
 		failed += r.Write(w)
 	}
-	fmt.Fprintf(stdout, "%d files, %d cases, %d failed\n", len(pairs), cases, failed)
+	if broken > 0 {
+		fmt.Fprintf(stdout, "%d files, %d could not run, %d cases, %d failed\n", len(pairs), broken, cases, failed)
+	} else {
+		fmt.Fprintf(stdout, "%d files, %d cases, %d failed\n", len(pairs), cases, failed)
+	}
 	if failed > 0 || broken > 0 {
 		return 1
 	}

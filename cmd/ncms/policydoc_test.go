@@ -37,6 +37,17 @@ func TestPolicyTest(t *testing.T) {
 	if code, _, _ := ncms(t, "", "policy", "test", t.TempDir()); code != 1 {
 		t.Errorf("a directory without tests: status %d, want 1", code)
 	}
+	// A test file with an amount written as a number: its problem at its pointer.
+	os.WriteFile(filepath.Join(dir, "kuiwen.test.json"), []byte(`{"schema":1,"policy":"kuiwen","cases":[{"name":"a","claim":{},"want":{"cash":12}}]}`), 0o644)
+	code, stdout, _ = ncms(t, "", "policy", "test", dir)
+	for _, s := range []string{"kuiwen.test.json: /cases/0/want/cash: ", "[amount_invalid]", "1 files, 1 could not run, 0 cases, 0 failed"} {
+		if !strings.Contains(stdout, s) {
+			t.Errorf("no %q in\n%s", s, stdout)
+		}
+	}
+	if code != 1 {
+		t.Errorf("status %d, want 1", code)
+	}
 }
 
 // TestPolicyDiff: the Pingluo revision against the original, in Chinese and English.
