@@ -29,11 +29,7 @@ func TestPolicyPageBrowser(t *testing.T) {
 	out := artifacts(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	alloc, cancelAlloc := chromedp.NewExecAllocator(ctx,
-		chromedp.ExecPath(exe), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
-		chromedp.Flag("disable-quic", true), chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-sync", true),
-		chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1000, 900))
+	alloc, cancelAlloc := headless(ctx, t, exe, 1000, 900)
 	defer cancelAlloc()
 	bctx, cancelTab := chromedp.NewContext(alloc)
 	defer cancelTab()
@@ -125,6 +121,16 @@ func TestPolicyPageBrowser(t *testing.T) {
 			t.Errorf("the English page does not show %q", s)
 		}
 	}
+}
+
+// headless is an allocator for a headless Chromium at exe with a window of w × h
+// pixels, a fresh profile and nothing running in the background.
+func headless(ctx context.Context, t *testing.T, exe string, w, h int) (context.Context, context.CancelFunc) {
+	return chromedp.NewExecAllocator(ctx,
+		chromedp.ExecPath(exe), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
+		chromedp.Flag("disable-quic", true), chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-sync", true),
+		chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(w, h))
 }
 
 // pdftotext skips t without pdftotext on PATH (fails it under CI), as TestDesk does.
