@@ -95,14 +95,15 @@ type builder struct {
 	sequence []*draft
 }
 
+// draft is an article being gathered: its items in the order of the walk, which
+// also orders articles whose numbers are not in the 第…条 form.
 type draft struct {
-	n        int // the article number the policy gives, or 0
-	number   string
-	title    string
-	sec      section
-	items    []Item
-	ordinal  int
-	citation bool
+	n       int // the article number the policy gives, or 0
+	number  string
+	title   string
+	sec     section
+	items   []Item
+	ordinal int
 }
 
 // add puts an item under the article cl cites, or under the section's own article.
@@ -123,7 +124,7 @@ func (b *builder) add(cl *policy.Clause, sec section, it Item) {
 					number = article(n, English)
 				}
 			}
-			d = &draft{n: n, number: number, title: title, sec: sec, citation: true, ordinal: len(b.sequence)}
+			d = &draft{n: n, number: number, title: title, sec: sec, ordinal: len(b.sequence)}
 			b.cited[key] = d
 			b.sequence = append(b.sequence, d)
 		}
