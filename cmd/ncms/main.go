@@ -7,6 +7,9 @@
 //	ncms conform [--vectors conformance/vectors] [--target native|wasm:PATH|node:PATH|http://HOST:PORT]
 //	ncms policy check FILE
 //	ncms policy fmt [--compact] [-w] FILE
+//	ncms policy test [-v] FILE|DIR
+//	ncms policy diff [--lang zh|en] OLD NEW
+//	ncms policy show [--lang zh|en] FILE
 //
 // serve, import and check-text are the county server's commands (server/cli, also
 // built as ncms-server); conform is the conformance runner (conformance.Main, also
@@ -42,7 +45,7 @@ const usage = `usage: ncms <command> [arguments]
   check-text  list stored text the server would refuse today
   eval        run one engine operation on a request from a file or stdin
   conform     play the conformance vectors against an engine
-  policy      check or format a policy document (policy check|fmt FILE)
+  policy      write policies: check, fmt, test, diff, show (policy -h)
 
 "ncms <command> -h" describes each command's flags.
 `

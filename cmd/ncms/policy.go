@@ -17,19 +17,31 @@ import (
 
 const policyUsage = `usage: ncms policy check FILE
        ncms policy fmt [--compact] [-w] FILE
+       ncms policy test [-v] FILE|DIR
+       ncms policy diff [--lang zh|en] OLD NEW
+       ncms policy show [--lang zh|en] FILE
 `
 
-// policyCommand is `ncms policy check|fmt`.
+// policyCommand is `ncms policy check|fmt|test|diff|show`.
 func policyCommand(args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
 		fmt.Fprint(stderr, policyUsage)
 		return 2
 	}
 	switch args[0] {
+	case "help", "-h", "-help", "--help":
+		fmt.Fprint(stdout, policyUsage)
+		return 0
 	case "check":
 		return policyCheck(args[1:], stdout, stderr)
 	case "fmt":
 		return policyFmt(args[1:], stdout, stderr)
+	case "test":
+		return policyTest(args[1:], stdout, stderr)
+	case "diff":
+		return policyDiff(args[1:], stdout, stderr)
+	case "show":
+		return policyShow(args[1:], stdout, stderr)
 	}
 	fmt.Fprintf(stderr, "ncms policy: unknown command %q\n%s", args[0], policyUsage)
 	return 2

@@ -12,6 +12,7 @@ import (
 	"embed"
 	"fmt"
 	"sort"
+	"strings"
 
 	"github.com/ruralhealth/ncms/core/codec"
 	"github.com/ruralhealth/ncms/core/policy"
@@ -36,6 +37,10 @@ func Documents() []Document {
 	}
 	docs := make([]Document, 0, len(entries))
 	for _, e := range entries {
+		if strings.HasSuffix(e.Name(), ".test.json") {
+			// A policy's example claims (ncms policy test), not a policy.
+			continue
+		}
 		b, err := files.ReadFile(e.Name())
 		if err != nil {
 			panic("policies: " + err.Error())

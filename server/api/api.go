@@ -170,6 +170,8 @@ func (s *Server) routes() *mux.Router {
 	// The wire contract: the JSON Schemas of every engine request and response.
 	handle(http.MethodGet, "/v1/schemas", public, s.listSchemas)
 	handle(http.MethodGet, "/v1/schemas/{name}", public, s.schema)
+	// The published scheme as a printable page (policy_page.go).
+	handle(http.MethodGet, "/policies/{id}", public, s.policyPage)
 
 	// The ledger, for the institution that owns the visit.
 	handle(http.MethodPost, "/v1/settlements", institution, s.settle)

@@ -938,7 +938,7 @@ func TestPostgres(t *testing.T) {
 		"PublicBusy": TestPublicBusy, "PublicRate": TestPublicRate,
 		"StoreClosed": TestStoreClosed, "ReversalReplay": TestReversalReplay,
 		"ImportCharset": TestImportCharset, "TextBoundaries": TestTextBoundaries,
-		"NationalProfile": TestNationalProfileRoutes, "Books": TestBooks, "HouseholdBooks": TestHouseholdBooks,
+		"NationalProfile": TestNationalProfileRoutes, "Books": TestBooks, "HouseholdBooks": TestHouseholdBooks, "PolicyPage": TestPolicyPage,
 	} {
 		t.Run(name, test)
 	}

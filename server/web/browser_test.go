@@ -455,11 +455,7 @@ func TestBrowser(t *testing.T) {
 	static := httptest.NewServer(handler) // a static host: no /v1/policies
 	defer static.Close()
 
-	alloc, cancelAlloc := chromedp.NewExecAllocator(ctx,
-		chromedp.ExecPath(exe), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
-		chromedp.Flag("disable-quic", true), chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-sync", true),
-		chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1280, 900))
+	alloc, cancelAlloc := headless(ctx, t, exe, 1280, 900)
 	defer cancelAlloc()
 	bctx, cancelTab := chromedp.NewContext(alloc)
 	defer cancelTab()

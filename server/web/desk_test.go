@@ -250,11 +250,7 @@ func TestDesk(t *testing.T) {
 
 func testDesk(t *testing.T, ctx context.Context, exe string, d *deskServer, shots bool) {
 	out := artifacts(t)
-	alloc, cancelAlloc := chromedp.NewExecAllocator(ctx,
-		chromedp.ExecPath(exe), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
-		chromedp.Flag("disable-quic", true), chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-sync", true),
-		chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1280, 900))
+	alloc, cancelAlloc := headless(ctx, t, exe, 1280, 900)
 	defer cancelAlloc()
 	bctx, cancelTab := chromedp.NewContext(alloc)
 	defer cancelTab()
