@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/ruralhealth/ncms/core"
+	"github.com/ruralhealth/ncms/core/wire"
 )
 
 // Date is a calendar date. The zero value is "no date".
@@ -206,8 +207,12 @@ func pad(b []byte, n, width int) []byte {
 	return append(b, s...)
 }
 
-// MarshalJSON writes the date as a JSON string.
-func (d Date) MarshalJSON() ([]byte, error) { return []byte(`"` + d.String() + `"`), nil }
+// MarshalJSON writes the date as a JSON string, as WriteJSON does.
+func (d Date) MarshalJSON() ([]byte, error) {
+	w := wire.NewWriter(nil)
+	d.WriteJSON(w)
+	return w.Bytes()
+}
 
 // UnmarshalJSON reads "YYYY-MM-DD"; an empty string is the zero date. Problems are
 // kept for validation.

@@ -4,9 +4,9 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"github.com/go-json-experiment/json"
 	"regexp"
 
+	"github.com/ruralhealth/ncms/core/codec"
 	"github.com/ruralhealth/ncms/core/money"
 )
 
@@ -32,13 +32,13 @@ func Compile(p Policy) (*Compiled, error) {
 	if err := p.Validate(); err != nil {
 		return nil, err
 	}
-	canonical, err := json.Marshal(&p, json.Deterministic(true))
+	canonical, err := codec.Encode(&p)
 	if err != nil {
 		return nil, fmt.Errorf("policy %s: canonical form: %w", p.ID, err)
 	}
 	// Decode the canonical form back so the compiled copy shares no slices with p.
 	var own Policy
-	if err := json.Unmarshal(canonical, &own); err != nil {
+	if err := codec.Decode(canonical, &own); err != nil {
 		return nil, fmt.Errorf("policy %s: canonical form: %w", p.ID, err)
 	}
 	sum := sha256.Sum256(canonical)

@@ -4,6 +4,8 @@
 // rounding. Every ambiguity in the county documents is a setting here.
 package policy
 
+//go:generate go run github.com/ruralhealth/ncms/core/wire/wiregen Policy
+
 import (
 	"github.com/ruralhealth/ncms/core/civil"
 	"github.com/ruralhealth/ncms/core/money"

@@ -1,4 +1,4 @@
-package codec_test
+package anycodec_test
 
 import (
 	"fmt"
@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	"github.com/ruralhealth/ncms/core"
-	"github.com/ruralhealth/ncms/core/codec"
+	codec "github.com/ruralhealth/ncms/core/codec/anycodec"
 	"github.com/ruralhealth/ncms/core/money"
 )
 
