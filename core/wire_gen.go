@@ -15,6 +15,9 @@ func (v *Errors) ReadJSON(r *wire.Reader) {
 	} else {
 		s1 := (*v)[:0]
 		for i1 := 0; r.Next(i1); i1++ {
+			if cap(s1) == 0 {
+				s1 = make([]*Error, 0, 4)
+			}
 			s1 = append(s1, *new(*Error))
 			if r.Null() {
 				s1[len(s1)-1] = nil
@@ -81,6 +84,9 @@ func (v *Tally) ReadJSON(r *wire.Reader) {
 			} else {
 				s3 := v.ProblemCodes[:0]
 				for i3 := 0; r.Next(i3); i3++ {
+					if cap(s3) == 0 {
+						s3 = make([]CodeCount, 0, 4)
+					}
 					s3 = append(s3, *new(CodeCount))
 					s3[len(s3)-1].ReadJSON(r)
 					r.Leave()

@@ -49,6 +49,9 @@ func (v *Claim) ReadJSON(r *wire.Reader) {
 						r.Leave()
 						continue
 					}
+					if cap(s1) == 0 {
+						s1 = make([]Item, 0, 16)
+					}
 					s1 = append(s1, *new(Item))
 					s1[len(s1)-1].ReadJSON(r)
 					r.Leave()
@@ -146,6 +149,9 @@ func (v *Person) ReadJSON(r *wire.Reader) {
 						r.Skip()
 						r.Leave()
 						continue
+					}
+					if cap(s3) == 0 {
+						s3 = make([]enroll.Year, 0, 4)
 					}
 					s3 = append(s3, *new(enroll.Year))
 					s3[len(s3)-1].ReadJSON(r)
@@ -413,6 +419,9 @@ func (v *Totals) ReadJSON(r *wire.Reader) {
 						r.Leave()
 						continue
 					}
+					if cap(s5) == 0 {
+						s5 = make([]FundTotal, 0, 4)
+					}
 					s5 = append(s5, *new(FundTotal))
 					s5[len(s5)-1].ReadJSON(r)
 					r.Leave()
@@ -437,6 +446,9 @@ func (v *Totals) ReadJSON(r *wire.Reader) {
 						r.Skip()
 						r.Leave()
 						continue
+					}
+					if cap(s6) == 0 {
+						s6 = make([]ClassCount, 0, 4)
 					}
 					s6 = append(s6, *new(ClassCount))
 					s6[len(s6)-1].ReadJSON(r)

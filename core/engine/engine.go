@@ -5,7 +5,6 @@
 package engine
 
 import (
-	"fmt"
 	"sort"
 	"sync"
 
@@ -200,7 +199,7 @@ func (e *Engine) Explain(c *claim.Claim, r *settle.Result, lang string) error {
 func (e *Engine) Handle(op string, req []byte) (resp []byte) {
 	defer func() {
 		if r := recover(); r != nil {
-			resp = failure(core.Errors{core.NewErrorText(core.EngineInternal, "", fmt.Sprint(r), "")})
+			resp = failure(core.Errors{core.NewErrorText(core.EngineInternal, "", core.Recovered(r), "")})
 		}
 	}()
 	var result wire.Encoder

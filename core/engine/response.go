@@ -3,7 +3,7 @@ package engine
 import (
 	"bytes"
 	"errors"
-	"fmt"
+	"strconv"
 
 	"github.com/ruralhealth/ncms/core"
 	"github.com/ruralhealth/ncms/core/codec"
@@ -34,22 +34,29 @@ type envelopeIn struct {
 // envelope: a fault of the engine or of what carried its answer, never of a request.
 var ErrNotEnvelope = errors.New("not an envelope")
 
+// notEnvelope is the error of Open for bytes that are not an envelope, wrapping
+// ErrNotEnvelope.
+type notEnvelope string
+
+func (e notEnvelope) Error() string { return "engine response: not an envelope: " + string(e) }
+func (e notEnvelope) Unwrap() error { return ErrNotEnvelope }
+
 // Open decodes a response envelope strictly with the codec: schema 1, ok present, a
 // success with no errors and a failure with at least one error and no result.
 func Open(resp []byte) (Response, error) {
 	var env envelopeIn
 	if err := codec.Decode(resp, &env); err != nil {
-		return Response{}, fmt.Errorf("engine response: %w: %v", ErrNotEnvelope, err)
+		return Response{}, notEnvelope(err.Error())
 	}
 	switch {
 	case env.Schema == nil || *env.Schema != Schema:
-		return Response{}, fmt.Errorf("engine response: %w: schema is not %d", ErrNotEnvelope, Schema)
+		return Response{}, notEnvelope("schema is not " + strconv.Itoa(Schema))
 	case env.OK == nil:
-		return Response{}, fmt.Errorf("engine response: %w: no ok member", ErrNotEnvelope)
+		return Response{}, notEnvelope("no ok member")
 	case *env.OK && env.Errors != nil:
-		return Response{}, fmt.Errorf("engine response: %w: ok with errors", ErrNotEnvelope)
+		return Response{}, notEnvelope("ok with errors")
 	case !*env.OK && (len(env.Errors) == 0 || env.Result != nil):
-		return Response{}, fmt.Errorf("engine response: %w: not ok without errors, or with a result", ErrNotEnvelope)
+		return Response{}, notEnvelope("not ok without errors, or with a result")
 	}
 	return Response{Schema: *env.Schema, OK: *env.OK, Result: env.Result, Errors: env.Errors}, nil
 }
@@ -80,7 +87,7 @@ func OpenAs[T any, P interface {
 	if err := codec.Decode(r.Result, P(&v)); err != nil {
 		// %v, not %w: the codec's core.Errors describe the result, not the request,
 		// and must not reach a client as its own mistake.
-		return v, fmt.Errorf("engine response: reading the result: %v", err)
+		return v, errors.New("engine response: reading the result: " + err.Error())
 	}
 	return v, nil
 }

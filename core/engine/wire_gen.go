@@ -317,6 +317,9 @@ func (v *RosterResult) ReadJSON(r *wire.Reader) {
 			} else {
 				s1 := v.Tally.ProblemCodes[:0]
 				for i1 := 0; r.Next(i1); i1++ {
+					if cap(s1) == 0 {
+						s1 = make([]core.CodeCount, 0, 4)
+					}
 					s1 = append(s1, *new(core.CodeCount))
 					s1[len(s1)-1].ReadJSON(r)
 					r.Leave()
@@ -592,6 +595,9 @@ func (v *PolicyInfos) ReadJSON(r *wire.Reader) {
 	} else {
 		s3 := (*v)[:0]
 		for i3 := 0; r.Next(i3); i3++ {
+			if cap(s3) == 0 {
+				s3 = make([]PolicyInfo, 0, 4)
+			}
 			s3 = append(s3, *new(PolicyInfo))
 			s3[len(s3)-1].ReadJSON(r)
 			r.Leave()
@@ -728,6 +734,9 @@ func (v *VersionInfo) ReadJSON(r *wire.Reader) {
 			} else {
 				s5 := v.Operations[:0]
 				for i5 := 0; r.Next(i5); i5++ {
+					if cap(s5) == 0 {
+						s5 = make([]string, 0, 4)
+					}
 					s5 = append(s5, *new(string))
 					s5[len(s5)-1] = r.String()
 					r.Leave()
@@ -748,6 +757,9 @@ func (v *VersionInfo) ReadJSON(r *wire.Reader) {
 			} else {
 				s6 := v.Policies[:0]
 				for i6 := 0; r.Next(i6); i6++ {
+					if cap(s6) == 0 {
+						s6 = make([]PolicyRef, 0, 4)
+					}
 					s6 = append(s6, *new(PolicyRef))
 					s6[len(s6)-1].ReadJSON(r)
 					r.Leave()

@@ -20,6 +20,9 @@ func (v *History) ReadJSON(r *wire.Reader) {
 				r.Leave()
 				continue
 			}
+			if cap(s1) == 0 {
+				s1 = make([]Year, 0, 4)
+			}
 			s1 = append(s1, *new(Year))
 			s1[len(s1)-1].ReadJSON(r)
 			r.Leave()

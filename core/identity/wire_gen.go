@@ -145,6 +145,9 @@ func (v *Roster) ReadJSON(r *wire.Reader) {
 				r.Leave()
 				continue
 			}
+			if cap(s1) == 0 {
+				s1 = make([]RosterRow, 0, 4)
+			}
 			s1 = append(s1, *new(RosterRow))
 			s1[len(s1)-1].ReadJSON(r)
 			r.Leave()

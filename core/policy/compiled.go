@@ -3,9 +3,9 @@ package policy
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"fmt"
 	"regexp"
 
+	"github.com/ruralhealth/ncms/core"
 	"github.com/ruralhealth/ncms/core/codec"
 	"github.com/ruralhealth/ncms/core/money"
 )
@@ -34,12 +34,12 @@ func Compile(p Policy) (*Compiled, error) {
 	}
 	canonical, err := codec.Encode(&p)
 	if err != nil {
-		return nil, fmt.Errorf("policy %s: canonical form: %w", p.ID, err)
+		return nil, core.Wrap("policy "+p.ID+": canonical form", err)
 	}
 	// Decode the canonical form back so the compiled copy shares no slices with p.
 	var own Policy
 	if err := codec.Decode(canonical, &own); err != nil {
-		return nil, fmt.Errorf("policy %s: canonical form: %w", p.ID, err)
+		return nil, core.Wrap("policy "+p.ID+": canonical form", err)
 	}
 	sum := sha256.Sum256(canonical)
 	c := &Compiled{
@@ -73,7 +73,7 @@ func Compile(p Policy) (*Compiled, error) {
 	}
 	if c.p.Cards.Certificate != "" {
 		if c.cert, err = certificatePattern(c.p.Cards.Certificate); err != nil {
-			return nil, fmt.Errorf("policy %s: certificate pattern: %w", p.ID, err)
+			return nil, core.Wrap("policy "+p.ID+": certificate pattern", err)
 		}
 	}
 	return c, nil

@@ -84,6 +84,9 @@ func (v *Policy) ReadJSON(r *wire.Reader) {
 			} else {
 				s1 := v.Notes[:0]
 				for i1 := 0; r.Next(i1); i1++ {
+					if cap(s1) == 0 {
+						s1 = make([]string, 0, 4)
+					}
 					s1 = append(s1, *new(string))
 					s1[len(s1)-1] = r.String()
 					r.Leave()
@@ -109,6 +112,9 @@ func (v *Policy) ReadJSON(r *wire.Reader) {
 			} else {
 				s2 := v.Classes[:0]
 				for i2 := 0; r.Next(i2); i2++ {
+					if cap(s2) == 0 {
+						s2 = make([]Class, 0, 4)
+					}
 					s2 = append(s2, *new(Class))
 					s2[len(s2)-1].ReadJSON(r)
 					r.Leave()
@@ -129,6 +135,9 @@ func (v *Policy) ReadJSON(r *wire.Reader) {
 			} else {
 				s3 := v.Categories[:0]
 				for i3 := 0; r.Next(i3); i3++ {
+					if cap(s3) == 0 {
+						s3 = make([]Category, 0, 4)
+					}
 					s3 = append(s3, *new(Category))
 					s3[len(s3)-1].ReadJSON(r)
 					r.Leave()
@@ -149,6 +158,9 @@ func (v *Policy) ReadJSON(r *wire.Reader) {
 			} else {
 				s4 := v.Tiers[:0]
 				for i4 := 0; r.Next(i4); i4++ {
+					if cap(s4) == 0 {
+						s4 = make([]Tier, 0, 4)
+					}
 					s4 = append(s4, *new(Tier))
 					s4[len(s4)-1].ReadJSON(r)
 					r.Leave()
@@ -191,6 +203,9 @@ func (v *Policy) ReadJSON(r *wire.Reader) {
 			} else {
 				s5 := v.Pools[:0]
 				for i5 := 0; r.Next(i5); i5++ {
+					if cap(s5) == 0 {
+						s5 = make([]Pool, 0, 4)
+					}
 					s5 = append(s5, *new(Pool))
 					s5[len(s5)-1].ReadJSON(r)
 					r.Leave()
@@ -211,6 +226,9 @@ func (v *Policy) ReadJSON(r *wire.Reader) {
 			} else {
 				s6 := v.Benefits[:0]
 				for i6 := 0; r.Next(i6); i6++ {
+					if cap(s6) == 0 {
+						s6 = make([]Benefit, 0, 4)
+					}
 					s6 = append(s6, *new(Benefit))
 					s6[len(s6)-1].ReadJSON(r)
 					r.Leave()
@@ -231,6 +249,9 @@ func (v *Policy) ReadJSON(r *wire.Reader) {
 			} else {
 				s7 := v.SingleDiseases[:0]
 				for i7 := 0; r.Next(i7); i7++ {
+					if cap(s7) == 0 {
+						s7 = make([]SingleDisease, 0, 4)
+					}
 					s7 = append(s7, *new(SingleDisease))
 					s7[len(s7)-1].ReadJSON(r)
 					r.Leave()
@@ -263,6 +284,9 @@ func (v *Policy) ReadJSON(r *wire.Reader) {
 			} else {
 				s8 := v.Layers[:0]
 				for i8 := 0; r.Next(i8); i8++ {
+					if cap(s8) == 0 {
+						s8 = make([]Layer, 0, 4)
+					}
 					s8 = append(s8, *new(Layer))
 					s8[len(s8)-1].ReadJSON(r)
 					r.Leave()
@@ -841,6 +865,9 @@ func (v *Catalogue) ReadJSON(r *wire.Reader) {
 			} else {
 				s17 := v.ClassBByKind[:0]
 				for i17 := 0; r.Next(i17); i17++ {
+					if cap(s17) == 0 {
+						s17 = make([]KindRate, 0, 4)
+					}
 					s17 = append(s17, *new(KindRate))
 					s17[len(s17)-1].ReadJSON(r)
 					r.Leave()
@@ -1026,6 +1053,9 @@ func (v *Continuity) ReadJSON(r *wire.Reader) {
 			} else {
 				s19 := v.CapSteps[:0]
 				for i19 := 0; r.Next(i19); i19++ {
+					if cap(s19) == 0 {
+						s19 = make([]CapStep, 0, 4)
+					}
 					s19 = append(s19, *new(CapStep))
 					s19[len(s19)-1].ReadJSON(r)
 					r.Leave()
@@ -1222,6 +1252,9 @@ func (v *Benefit) ReadJSON(r *wire.Reader) {
 			} else {
 				s21 := v.VisitTypes[:0]
 				for i21 := 0; r.Next(i21); i21++ {
+					if cap(s21) == 0 {
+						s21 = make([]string, 0, 4)
+					}
 					s21 = append(s21, *new(string))
 					s21[len(s21)-1] = r.String()
 					r.Leave()
@@ -1242,6 +1275,9 @@ func (v *Benefit) ReadJSON(r *wire.Reader) {
 			} else {
 				s22 := v.Classes[:0]
 				for i22 := 0; r.Next(i22); i22++ {
+					if cap(s22) == 0 {
+						s22 = make([]string, 0, 4)
+					}
 					s22 = append(s22, *new(string))
 					s22[len(s22)-1] = r.String()
 					r.Leave()
@@ -1262,6 +1298,9 @@ func (v *Benefit) ReadJSON(r *wire.Reader) {
 			} else {
 				s23 := v.Tiers[:0]
 				for i23 := 0; r.Next(i23); i23++ {
+					if cap(s23) == 0 {
+						s23 = make([]string, 0, 4)
+					}
 					s23 = append(s23, *new(string))
 					s23[len(s23)-1] = r.String()
 					r.Leave()
@@ -1282,6 +1321,9 @@ func (v *Benefit) ReadJSON(r *wire.Reader) {
 			} else {
 				s24 := v.Categories[:0]
 				for i24 := 0; r.Next(i24); i24++ {
+					if cap(s24) == 0 {
+						s24 = make([]string, 0, 4)
+					}
 					s24 = append(s24, *new(string))
 					s24[len(s24)-1] = r.String()
 					r.Leave()
@@ -1552,6 +1594,9 @@ func (v *SingleDisease) ReadJSON(r *wire.Reader) {
 			} else {
 				s29 := v.Classes[:0]
 				for i29 := 0; r.Next(i29); i29++ {
+					if cap(s29) == 0 {
+						s29 = make([]string, 0, 4)
+					}
 					s29 = append(s29, *new(string))
 					s29[len(s29)-1] = r.String()
 					r.Leave()
@@ -1691,6 +1736,9 @@ func (v *Maternity) ReadJSON(r *wire.Reader) {
 			} else {
 				s31 := v.Subsidies[:0]
 				for i31 := 0; r.Next(i31); i31++ {
+					if cap(s31) == 0 {
+						s31 = make([]Subsidy, 0, 4)
+					}
 					s31 = append(s31, *new(Subsidy))
 					s31[len(s31)-1].ReadJSON(r)
 					r.Leave()
@@ -1803,6 +1851,9 @@ func (v *Layer) ReadJSON(r *wire.Reader) {
 			} else {
 				s33 := v.VisitTypes[:0]
 				for i33 := 0; r.Next(i33); i33++ {
+					if cap(s33) == 0 {
+						s33 = make([]string, 0, 4)
+					}
 					s33 = append(s33, *new(string))
 					s33[len(s33)-1] = r.String()
 					r.Leave()
@@ -1823,6 +1874,9 @@ func (v *Layer) ReadJSON(r *wire.Reader) {
 			} else {
 				s34 := v.Categories[:0]
 				for i34 := 0; r.Next(i34); i34++ {
+					if cap(s34) == 0 {
+						s34 = make([]string, 0, 4)
+					}
 					s34 = append(s34, *new(string))
 					s34[len(s34)-1] = r.String()
 					r.Leave()
@@ -2008,6 +2062,9 @@ func (v *FamilyAccount) ReadJSON(r *wire.Reader) {
 			} else {
 				s37 := v.VisitTypes[:0]
 				for i37 := 0; r.Next(i37); i37++ {
+					if cap(s37) == 0 {
+						s37 = make([]string, 0, 4)
+					}
 					s37 = append(s37, *new(string))
 					s37[len(s37)-1] = r.String()
 					r.Leave()
@@ -2093,6 +2150,9 @@ func (v *Cards) ReadJSON(r *wire.Reader) {
 			} else {
 				s39 := v.Issuers[:0]
 				for i39 := 0; r.Next(i39); i39++ {
+					if cap(s39) == 0 {
+						s39 = make([]string, 0, 4)
+					}
 					s39 = append(s39, *new(string))
 					s39[len(s39)-1] = r.String()
 					r.Leave()
@@ -2504,6 +2564,9 @@ func (v *Schedule) ReadJSON(r *wire.Reader) {
 			} else {
 				s41 := v.Bands[:0]
 				for i41 := 0; r.Next(i41); i41++ {
+					if cap(s41) == 0 {
+						s41 = make([]Band, 0, 4)
+					}
 					s41 = append(s41, *new(Band))
 					s41[len(s41)-1].ReadJSON(r)
 					r.Leave()

@@ -96,6 +96,9 @@ func (v *Result) ReadJSON(r *wire.Reader) {
 			} else {
 				s1 := v.Funds[:0]
 				for i1 := 0; r.Next(i1); i1++ {
+					if cap(s1) == 0 {
+						s1 = make([]Fund, 0, 4)
+					}
 					s1 = append(s1, *new(Fund))
 					s1[len(s1)-1].ReadJSON(r)
 					r.Leave()
@@ -151,6 +154,9 @@ func (v *Result) ReadJSON(r *wire.Reader) {
 			} else {
 				s2 := v.Warnings[:0]
 				for i2 := 0; r.Next(i2); i2++ {
+					if cap(s2) == 0 {
+						s2 = make([]Warning, 0, 4)
+					}
 					s2 = append(s2, *new(Warning))
 					s2[len(s2)-1].ReadJSON(r)
 					r.Leave()
@@ -171,6 +177,9 @@ func (v *Result) ReadJSON(r *wire.Reader) {
 			} else {
 				s3 := v.Trace[:0]
 				for i3 := 0; r.Next(i3); i3++ {
+					if cap(s3) == 0 {
+						s3 = make([]trace.Step, 0, 4)
+					}
 					s3 = append(s3, *new(trace.Step))
 					s3[len(s3)-1].ReadJSON(r)
 					r.Leave()

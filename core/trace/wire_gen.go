@@ -48,6 +48,9 @@ func (v *Step) ReadJSON(r *wire.Reader) {
 			} else {
 				s1 := v.In[:0]
 				for i1 := 0; r.Next(i1); i1++ {
+					if cap(s1) == 0 {
+						s1 = make([]Value, 0, 4)
+					}
 					s1 = append(s1, *new(Value))
 					s1[len(s1)-1].ReadJSON(r)
 					r.Leave()
@@ -68,6 +71,9 @@ func (v *Step) ReadJSON(r *wire.Reader) {
 			} else {
 				s2 := v.Out[:0]
 				for i2 := 0; r.Next(i2); i2++ {
+					if cap(s2) == 0 {
+						s2 = make([]Value, 0, 4)
+					}
 					s2 = append(s2, *new(Value))
 					s2[len(s2)-1].ReadJSON(r)
 					r.Leave()

@@ -63,6 +63,9 @@ type Reader struct {
 	first bool
 	// nameAt is the offset of the last member name read.
 	nameAt int
+	// pathBuf holds the first levels of path, so that reading a claim's pointer
+	// stack allocates nothing.
+	pathBuf [8]segment
 	// texts holds copies of the strings read, so that a claim's many short texts
 	// share a few allocations. A strings.Builder never rewrites bytes it has handed
 	// out, and a full one is replaced rather than grown, so no text is copied twice.
@@ -77,10 +80,14 @@ type segment struct {
 }
 
 // textChunk is the size of each buffer String copies texts into.
-const textChunk = 512
+const textChunk = 2048
 
 // NewReader returns a reader of b.
-func NewReader(b []byte) *Reader { return &Reader{b: b} }
+func NewReader(b []byte) *Reader {
+	r := &Reader{b: b}
+	r.path = r.pathBuf[:0]
+	return r
+}
 
 // Err is nil, or the first problem.
 func (r *Reader) Err() *Error { return r.err }
@@ -762,7 +769,7 @@ func invalidAt(s []byte) int {
 // Unquote returns the text of the JSON string q (quotes included), or false if q is
 // not a valid JSON string.
 func Unquote(q []byte) ([]byte, bool) {
-	r := Reader{b: q}
+	r := NewReader(q)
 	t := r.text()
 	return t, r.err == nil && r.i == len(q)
 }
