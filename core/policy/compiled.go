@@ -1,12 +1,11 @@
 package policy
 
 import (
-	"crypto/sha256"
 	"encoding/hex"
-	"regexp"
 
 	"github.com/ruralhealth/ncms/core"
 	"github.com/ruralhealth/ncms/core/codec"
+	"github.com/ruralhealth/ncms/core/internal/sha256"
 	"github.com/ruralhealth/ncms/core/money"
 )
 
@@ -23,7 +22,7 @@ type Compiled struct {
 	pools      map[string]*Pool
 	diseases   map[string]*SingleDisease
 	classB     map[string]money.Rate
-	cert       *regexp.Regexp
+	cert       pattern
 }
 
 // Compile validates p and prepares it for settlement. The returned Compiled keeps its
@@ -79,11 +78,9 @@ func Compile(p Policy) (*Compiled, error) {
 	return c, nil
 }
 
-// certificatePattern compiles the certificate pattern anchored at both ends; validation
-// compiles the same anchored form, so a pattern that validates always compiles.
-func certificatePattern(s string) (*regexp.Regexp, error) {
-	return regexp.Compile("^(?:" + s + ")$")
-}
+// certificatePattern compiles the certificate pattern, matched against the whole
+// number; validation compiles it too, so a pattern that validates always compiles.
+func certificatePattern(s string) (pattern, error) { return compilePattern(s) }
 
 // Policy returns a copy of the policy document's top level; its slices must not be
 // modified.
