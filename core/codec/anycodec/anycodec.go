@@ -12,8 +12,10 @@ package anycodec
 
 import (
 	"errors"
+	"reflect"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
@@ -31,6 +33,9 @@ const MaxRequest = codec.MaxRequest
 // back as core.Errors relative to it, prefixed here with the value's pointer.
 var (
 	unmarshalers = json.WithUnmarshalers(json.UnmarshalFromFunc(func(d *jsontext.Decoder, v wire.Decoder) error {
+		if promoted(reflect.TypeOf(v)) {
+			return errors.ErrUnsupported
+		}
 		at := string(d.StackPointer())
 		raw, err := d.ReadValue()
 		if err != nil {
@@ -42,6 +47,9 @@ var (
 		return nil
 	}))
 	marshalers = json.WithMarshalers(json.MarshalToFunc(func(e *jsontext.Encoder, v wire.Encoder) error {
+		if promoted(reflect.TypeOf(v)) {
+			return errors.ErrUnsupported
+		}
 		b, err := codec.Encode(v)
 		if err != nil {
 			return err
@@ -49,6 +57,33 @@ var (
 		return e.WriteValue(b)
 	}))
 )
+
+// promoted reports whether t, or the struct it points to, embeds a field: a host's
+// type that embeds an engine type (a report around core.Tally) has the embedded
+// type's generated methods, which would write the embedded part alone. Such types
+// go through reflection, which gives generated types the bytes their methods give.
+func promoted(t reflect.Type) bool {
+	if v, ok := promotedCache.Load(t); ok {
+		return v.(bool)
+	}
+	s := t
+	if s.Kind() == reflect.Pointer {
+		s = s.Elem()
+	}
+	found := false
+	if s.Kind() == reflect.Struct {
+		for i := 0; i < s.NumField(); i++ {
+			if s.Field(i).Anonymous {
+				found = true
+				break
+			}
+		}
+	}
+	promotedCache.Store(t, found)
+	return found
+}
+
+var promotedCache sync.Map
 
 // nested carries a wire type's own errors out through the reflective decoder.
 type nested struct{ errs core.Errors }
@@ -60,7 +95,7 @@ func Decode(data []byte, v any) error {
 	if len(data) > MaxRequest {
 		return core.Errors{codec.TooLarge(uint64(len(data)))}
 	}
-	if w, ok := v.(wire.Decoder); ok {
+	if w, ok := v.(wire.Decoder); ok && !promoted(reflect.TypeOf(v)) {
 		return codec.Decode(data, w)
 	}
 	if err := json.Unmarshal(data, v, json.RejectUnknownMembers(true), unmarshalers); err != nil {
