@@ -26,7 +26,7 @@ type Claim struct {
 	ID     string `json:"id,omitempty"`
 	Person Person `json:"person"`
 	Visit  Visit  `json:"visit"`
-	Items  []Item `json:"items" wire:"max=MaxItems,cap=16"`
+	Items  []Item `json:"items" wire:"max=MaxItems,cap=32"`
 	Totals Totals `json:"totals"`
 }
 

@@ -50,7 +50,7 @@ func (v *Claim) ReadJSON(r *wire.Reader) {
 						continue
 					}
 					if cap(s1) == 0 {
-						s1 = make([]Item, 0, 16)
+						s1 = make([]Item, 0, 32)
 					}
 					s1 = append(s1, *new(Item))
 					s1[len(s1)-1].ReadJSON(r)

@@ -11,8 +11,8 @@ import (
 var ErrInvalidUTF8 = errors.New("wire: invalid UTF-8 in string")
 
 // Writer appends JSON to a byte slice and keeps the first error. Its small methods
-// are not inlined: the generated writers call them for every member, and inlined
-// they made the module 300 KB larger (60 KB compressed) for no measurable speed.
+// are inlined into the generated writers: marked go:noinline they made the module
+// 300 KB smaller (60 KB compressed) and the native round trip a fifth slower.
 type Writer struct {
 	b   []byte
 	err error
@@ -28,14 +28,10 @@ func (w *Writer) Bytes() ([]byte, error) { return w.b, w.err }
 func (w *Writer) Len() int { return len(w.b) }
 
 // Raw appends s as it is: punctuation and names the generator quoted.
-//
-//go:noinline
 func (w *Writer) Raw(s string) { w.b = append(w.b, s...) }
 
 // Field appends the name of a member (quoted, with its colon) of the object begun at
 // mark, after a comma unless it is the first.
-//
-//go:noinline
 func (w *Writer) Field(mark int, name string) {
 	if len(w.b) > mark+1 {
 		w.b = append(w.b, ',')
@@ -46,8 +42,6 @@ func (w *Writer) Field(mark int, name string) {
 // OmitEmpty drops the member written from at, whose value starts at value, when the
 // value is empty JSON (null, "", {} or []): what omitempty means in the canonical
 // encoding.
-//
-//go:noinline
 func (w *Writer) OmitEmpty(at, value int) {
 	switch string(w.b[value:]) {
 	case "null", `""`, "{}", "[]":
@@ -56,18 +50,12 @@ func (w *Writer) OmitEmpty(at, value int) {
 }
 
 // Int appends n.
-//
-//go:noinline
 func (w *Writer) Int(n int64) { w.b = strconv.AppendInt(w.b, n, 10) }
 
 // Bool appends true or false.
-//
-//go:noinline
 func (w *Writer) Bool(v bool) { w.b = strconv.AppendBool(w.b, v) }
 
 // Null appends null.
-//
-//go:noinline
 func (w *Writer) Null() { w.b = append(w.b, "null"...) }
 
 // String appends s quoted: '"', '\\' and control characters escaped (the short forms
