@@ -269,3 +269,34 @@ func ErrorCode(err error) Code {
 	}
 	return es[0].Code
 }
+
+// Wrap returns err with context before its message ("context: message"), unwrapping
+// to err, as fmt.Errorf("%s: %w") would: the core and the module do without fmt.
+func Wrap(context string, err error) error {
+	if err == nil {
+		return nil
+	}
+	return &wrapped{context + ": " + err.Error(), err}
+}
+
+type wrapped struct {
+	msg string
+	err error
+}
+
+func (w *wrapped) Error() string { return w.msg }
+func (w *wrapped) Unwrap() error { return w.err }
+
+// Recovered is the text of a value recovered from a panic, for the engine_internal
+// error that reports it: the error's message, the string, or the value's type.
+func Recovered(r any) string {
+	switch v := r.(type) {
+	case error:
+		return v.Error()
+	case string:
+		return v
+	case interface{ String() string }:
+		return v.String()
+	}
+	return "panic of an unprintable value"
+}

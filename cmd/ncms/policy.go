@@ -11,7 +11,7 @@ import (
 	"github.com/go-json-experiment/json/jsontext"
 
 	"github.com/ruralhealth/ncms/core"
-	"github.com/ruralhealth/ncms/core/codec"
+	codec "github.com/ruralhealth/ncms/core/codec/anycodec"
 	"github.com/ruralhealth/ncms/core/policy"
 )
 

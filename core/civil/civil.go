@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/ruralhealth/ncms/core"
+	"github.com/ruralhealth/ncms/core/wire"
 )
 
 // Date is a calendar date. The zero value is "no date".
@@ -162,15 +163,59 @@ func (d Date) AddMonths(n int) Date {
 
 // AddDays returns the date n days later.
 func (d Date) AddDays(n int) Date {
-	t := time.Date(d.Year, d.Month, d.Day+n, 0, 0, 0, 0, time.UTC)
-	return Date{Year: t.Year(), Month: t.Month(), Day: t.Day()}
+	return fromDays(days(d.Year, int(d.Month), d.Day) + n)
 }
 
 // DaysUntil returns the number of days from d to e (negative when e is earlier).
 func (d Date) DaysUntil(e Date) int {
-	a := time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, time.UTC)
-	b := time.Date(e.Year, e.Month, e.Day, 0, 0, 0, 0, time.UTC)
-	return int(b.Sub(a).Hours() / 24)
+	return days(e.Year, int(e.Month), e.Day) - days(d.Year, int(d.Month), d.Day)
+}
+
+// days numbers the day y-m-d of the proleptic Gregorian calendar from 1970-01-01,
+// normalizing a month or day out of range as time.Date does (2025-02-30 is March 2).
+// It is the days_from_civil algorithm (H. Hinnant, "chrono-compatible low-level date
+// algorithms"), here so that the engine needs none of package time's code.
+func days(y, m, d int) int {
+	m--
+	y += floorDiv(m, 12)
+	m -= floorDiv(m, 12) * 12
+	m++
+	if m <= 2 {
+		y--
+	}
+	era := floorDiv(y, 400)
+	yoe := y - era*400
+	doy := (153*((m+9)%12)+2)/5 + d - 1
+	doe := yoe*365 + yoe/4 - yoe/100 + doy
+	return era*146097 + doe - 719468
+}
+
+// fromDays is the date of day n as days numbers it (civil_from_days).
+func fromDays(n int) Date {
+	z := n + 719468
+	era := floorDiv(z, 146097)
+	doe := z - era*146097
+	yoe := (doe - doe/1460 + doe/36524 - doe/146096) / 365
+	doy := doe - (365*yoe + yoe/4 - yoe/100)
+	mp := (5*doy + 2) / 153
+	d := doy - (153*mp+2)/5 + 1
+	m := mp + 3
+	if m > 12 {
+		m -= 12
+	}
+	y := yoe + era*400
+	if m <= 2 {
+		y++
+	}
+	return Date{Year: y, Month: time.Month(m), Day: d}
+}
+
+func floorDiv(a, b int) int {
+	q := a / b
+	if (a%b != 0) && ((a < 0) != (b < 0)) {
+		q--
+	}
+	return q
 }
 
 // YearsUntil returns the whole years from d to e: a person born on d is that old on e.
@@ -206,8 +251,12 @@ func pad(b []byte, n, width int) []byte {
 	return append(b, s...)
 }
 
-// MarshalJSON writes the date as a JSON string.
-func (d Date) MarshalJSON() ([]byte, error) { return []byte(`"` + d.String() + `"`), nil }
+// MarshalJSON writes the date as a JSON string, as WriteJSON does.
+func (d Date) MarshalJSON() ([]byte, error) {
+	w := wire.NewWriter(nil)
+	d.WriteJSON(w)
+	return w.Bytes()
+}
 
 // UnmarshalJSON reads "YYYY-MM-DD"; an empty string is the zero date. Problems are
 // kept for validation.

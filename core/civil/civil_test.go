@@ -2,6 +2,7 @@ package civil_test
 
 import (
 	"testing"
+	"time"
 
 	"github.com/ruralhealth/ncms/core"
 	"github.com/ruralhealth/ncms/core/civil"
@@ -67,5 +68,29 @@ func TestArithmetic(t *testing.T) {
 	}
 	if !d("2025-01-01").Before(d("2025-01-02")) || d("2025-01-02").Before(d("2025-01-01")) {
 		t.Error("Before is wrong")
+	}
+}
+
+// TestDayArithmeticMatchesTime holds AddDays and DaysUntil, which do without package
+// time, to time.Date over four centuries and out-of-range days and months.
+func TestDayArithmeticMatchesTime(t *testing.T) {
+	base := time.Date(1800, 1, 1, 0, 0, 0, 0, time.UTC)
+	ref := civil.New(1800, time.January, 1)
+	for n := 0; n < 400*366; n += 7 {
+		want := base.AddDate(0, 0, n)
+		got := ref.AddDays(n)
+		if got.Year != want.Year() || got.Month != want.Month() || got.Day != want.Day() {
+			t.Fatalf("%v + %d days = %v, want %v", ref, n, got, want.Format("2006-01-02"))
+		}
+		if d := ref.DaysUntil(got); d != n {
+			t.Fatalf("DaysUntil(%v) = %d, want %d", got, d, n)
+		}
+	}
+	for _, d := range []civil.Date{{Year: 2025, Month: 2, Day: 30}, {Year: 2024, Month: 13, Day: 1}, {Year: 2024, Month: 0, Day: 0}, {Year: 2000, Month: 3, Day: -40}} {
+		want := time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, time.UTC)
+		got := d.AddDays(0)
+		if got.Year != want.Year() || got.Month != want.Month() || got.Day != want.Day() {
+			t.Errorf("%d-%d-%d normalizes to %v, want %v", d.Year, d.Month, d.Day, got, want.Format("2006-01-02"))
+		}
 	}
 }

@@ -3,6 +3,8 @@
 // year-to-date totals the ledger keeps.
 package claim
 
+//go:generate go run github.com/ruralhealth/ncms/core/wire/wiregen Claim
+
 import (
 	"github.com/ruralhealth/ncms/core/civil"
 	"github.com/ruralhealth/ncms/core/enroll"
@@ -24,7 +26,7 @@ type Claim struct {
 	ID     string `json:"id,omitempty"`
 	Person Person `json:"person"`
 	Visit  Visit  `json:"visit"`
-	Items  []Item `json:"items"`
+	Items  []Item `json:"items" wire:"max=MaxItems,cap=32"`
 	Totals Totals `json:"totals"`
 }
 
@@ -36,7 +38,7 @@ type Person struct {
 	Category string     `json:"category"`
 	Birth    civil.Date `json:"birthDate"`
 	// Enrollment lists the years the person was enrolled, with tier and payment date.
-	Enrollment []enroll.Year `json:"enrollment"`
+	Enrollment []enroll.Year `json:"enrollment" wire:"max=MaxList"`
 	// FamilyPlanning records compliance with family-planning policy, a condition of
 	// the maternity subsidy in some schemes.
 	FamilyPlanning bool `json:"familyPlanning,omitempty"`
@@ -95,8 +97,8 @@ type Item struct {
 // keeps them. A zero Year means nothing has been settled yet this year.
 type Totals struct {
 	Year       int          `json:"year"`
-	Funds      []FundTotal  `json:"funds"`
-	Admissions []ClassCount `json:"admissions"`
+	Funds      []FundTotal  `json:"funds" wire:"max=MaxList"`
+	Admissions []ClassCount `json:"admissions" wire:"max=MaxList"`
 	// FamilyAccount is the household account's balance (家庭账户余额).
 	FamilyAccount money.Amount `json:"familyAccount"`
 }

@@ -717,14 +717,14 @@ func TestValidateDoesNotModify(t *testing.T) {
 	c := decode(t, baseJSON)
 	c.Person.ID = badID
 	c.Visit.Class = "level9"
-	before, err := codec.Encode(c)
+	before, err := codec.Encode(&c)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if c.Validate(city, personID) == nil {
 		t.Fatal("want errors")
 	}
-	after, _ := codec.Encode(c)
+	after, _ := codec.Encode(&c)
 	if string(before) != string(after) {
 		t.Errorf("Validate modified the claim:\n%s\n%s", before, after)
 	}

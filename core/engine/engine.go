@@ -5,7 +5,7 @@
 package engine
 
 import (
-	"fmt"
+	"errors"
 	"sort"
 	"sync"
 
@@ -16,6 +16,7 @@ import (
 	"github.com/ruralhealth/ncms/core/policies"
 	"github.com/ruralhealth/ncms/core/policy"
 	"github.com/ruralhealth/ncms/core/settle"
+	"github.com/ruralhealth/ncms/core/wire"
 )
 
 // Schema is the envelope format version.
@@ -220,10 +221,10 @@ func (e *Engine) ProfileJSON(result []byte, profile, lang string) ([]byte, error
 	}
 	var r settle.Result
 	if err := codec.Decode(result, &r); err != nil {
-		return nil, fmt.Errorf("engine: reading a settlement result: %w", err)
+		return nil, core.Wrap("engine: reading a settlement result", err)
 	}
 	if r.National != nil || len(result) == 0 || result[len(result)-1] != '}' {
-		return nil, fmt.Errorf("engine: a settlement result to profile must be the engine's own, without a profile")
+		return nil, errors.New("engine: a settlement result to profile must be the engine's own, without a profile")
 	}
 	if err := e.Profile(&r, profile, lang); err != nil {
 		return nil, err
@@ -256,10 +257,10 @@ func (e *Engine) resultPolicy(r *settle.Result) (*policy.Compiled, error) {
 func (e *Engine) Handle(op string, req []byte) (resp []byte) {
 	defer func() {
 		if r := recover(); r != nil {
-			resp = failure(core.Errors{core.NewErrorText(core.EngineInternal, "", fmt.Sprint(r), "")})
+			resp = failure(core.Errors{core.NewErrorText(core.EngineInternal, "", core.Recovered(r), "")})
 		}
 	}()
-	var result any
+	var result wire.Encoder
 	var err error
 	switch op {
 	case OpSettle, OpEstimate:
@@ -289,30 +290,36 @@ func (e *Engine) Handle(op string, req []byte) (resp []byte) {
 	return success(result)
 }
 
-// envelope is the response: ok with a result, or not ok with every error.
-type envelope struct {
-	Schema int         `json:"schema"`
-	OK     bool        `json:"ok"`
-	Result any         `json:"result,omitempty"`
-	Errors core.Errors `json:"errors,omitempty"`
+// success is the envelope {"schema":1,"ok":true,"result":…}, written directly: the
+// result is left out when it is empty JSON ([] for no policies), as the canonical
+// encoding of an envelope with an omitempty result has always done.
+func success(result wire.Encoder) []byte {
+	size := 256
+	if r, ok := result.(*settle.Result); ok {
+		size = resultSize(r)
+	}
+	b := make([]byte, 0, size)
+	b = append(b, `{"schema":1,"ok":true`...)
+	at := len(b)
+	b = append(b, `,"result":`...)
+	value := len(b)
+	b, err := codec.Append(b, result)
+	if err != nil {
+		return failure(core.Errors{core.NewErrorText(core.EngineInternal, "", "encoding the result: "+err.Error(), "")})
+	}
+	if empty(b[value:]) {
+		b = b[:at]
+	}
+	return append(b, '}')
 }
 
-func success(result any) []byte {
-	if r, ok := result.(*settle.Result); ok {
-		// Every settlement response is one of these: write it directly rather than
-		// through reflection. AppendJSON gives the bytes the codec would.
-		b := make([]byte, 0, resultSize(r))
-		b = append(b, `{"schema":1,"ok":true,"result":`...)
-		if b, err := r.AppendJSON(b); err == nil {
-			return append(b, '}')
-		}
-		// Text the codec refuses: let it report the error as it always has.
+// empty reports whether v is empty JSON, which an omitempty member leaves out.
+func empty(v []byte) bool {
+	switch string(v) {
+	case "null", `""`, "{}", "[]":
+		return true
 	}
-	b, err := codec.Encode(envelope{Schema: Schema, OK: true, Result: result})
-	if err != nil {
-		return failure(core.Errors{core.NewErrorText(core.EngineInternal, "", err.Error(), "")})
-	}
-	return b
+	return false
 }
 
 // resultSize estimates the encoded size of r from its lists and trace texts, so that
@@ -342,7 +349,15 @@ func resultSize(r *settle.Result) int {
 func Failure(errs core.Errors) []byte { return failure(errs) }
 
 func failure(errs core.Errors) []byte {
-	b, err := codec.Encode(envelope{Schema: Schema, OK: false, Errors: errs})
+	b := []byte(`{"schema":1,"ok":false`)
+	at := len(b)
+	b = append(b, `,"errors":`...)
+	value := len(b)
+	b, err := codec.Append(b, errs)
+	if empty(b[value:]) {
+		b = b[:at]
+	}
+	b = append(b, '}')
 	if err != nil {
 		// Error envelopes hold only strings; this cannot fail, but never return nothing.
 		return []byte(`{"schema":1,"ok":false,"errors":[{"code":"engine_internal","path":"","message":"internal engine error","messageZh":"引擎内部错误"}]}`)

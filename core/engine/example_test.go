@@ -3,7 +3,7 @@ package engine_test
 import (
 	"fmt"
 
-	"github.com/ruralhealth/ncms/core/codec"
+	codec "github.com/ruralhealth/ncms/core/codec/anycodec"
 	"github.com/ruralhealth/ncms/core/engine"
 	"github.com/ruralhealth/ncms/core/settle"
 )

@@ -1,5 +1,7 @@
 package engine
 
+//go:generate go run github.com/ruralhealth/ncms/core/wire/wiregen SettleRequest VerifyCardRequest VerifyCardResult RosterRequest RosterResult CheckIDRequest CardFeeRequest CardFeeResult PolicyInfo PolicyInfos ListRequest GetPolicyRequest VersionInfo envelopeIn
+
 import (
 	"strconv"
 
@@ -9,11 +11,11 @@ import (
 	"github.com/ruralhealth/ncms/core/codec"
 	"github.com/ruralhealth/ncms/core/enroll"
 	"github.com/ruralhealth/ncms/core/identity"
-	"github.com/ruralhealth/ncms/core/internal/strict"
 	"github.com/ruralhealth/ncms/core/money"
 	"github.com/ruralhealth/ncms/core/policy"
 	"github.com/ruralhealth/ncms/core/settle"
 	"github.com/ruralhealth/ncms/core/trace"
+	"github.com/ruralhealth/ncms/core/wire"
 )
 
 // SettleRequest asks for a settlement (or an estimate) of a claim under a policy.
@@ -37,7 +39,7 @@ type SettleRequest struct {
 }
 
 // decode reads a request and checks its schema.
-func decode(req []byte, v any, schema *int) error {
+func decode(req []byte, v wire.Decoder, schema *int) error {
 	if err := codec.Decode(req, v); err != nil {
 		return err
 	}
@@ -67,13 +69,10 @@ func today(d civil.Date) error {
 	return nil
 }
 
-func (e *Engine) settle(req []byte, requireID bool) (any, error) {
+func (e *Engine) settle(req []byte, requireID bool) (wire.Encoder, error) {
 	var r SettleRequest
-	if !r.scan(req) {
-		r = SettleRequest{}
-		if err := codec.Decode(req, &r); err != nil {
-			return nil, err
-		}
+	if err := codec.Decode(req, &r); err != nil {
+		return nil, err
 	}
 	if r.Schema != Schema {
 		return nil, core.Errors{schemaError()}
@@ -123,41 +122,6 @@ func checkLang(lang string) error {
 	return core.Errors{core.NewError(core.FieldInvalid, "/lang", strconv.Quote(lang))}
 }
 
-// scan reads a settle request on the strict fast path: decoding is most of the cost
-// of a settlement over JSON, and almost every request is plain JSON the strict reader
-// accepts. It reports false, leaving r partly filled, for anything the codec must
-// decode (or report) itself.
-func (r *SettleRequest) scan(req []byte) bool {
-	if len(req) > codec.MaxRequest {
-		return false
-	}
-	rd := strict.NewReader(req)
-	rd.Object(func(name []byte) int {
-		switch string(name) {
-		case "schema":
-			r.Schema = rd.Int()
-			return 0
-		case "policy":
-			r.Policy = rd.String()
-			return 1
-		case "version":
-			r.Version = rd.String()
-			return 2
-		case "claim":
-			claim.ScanJSON(rd, &r.Claim)
-			return 3
-		case "lang":
-			r.Lang = rd.String()
-			return 4
-		case "profile":
-			r.Profile = rd.String()
-			return 5
-		}
-		return -1
-	})
-	return rd.End()
-}
-
 // VerifyCardRequest checks a card presented at the point of care.
 type VerifyCardRequest struct {
 	Schema int `json:"schema"`
@@ -188,7 +152,7 @@ type VerifyCardResult struct {
 	Problems     core.Errors `json:"problems"`
 }
 
-func (e *Engine) verifyCard(req []byte) (any, error) {
+func (e *Engine) verifyCard(req []byte) (wire.Encoder, error) {
 	var r VerifyCardRequest
 	if err := decode(req, &r, &r.Schema); err != nil {
 		return nil, err
@@ -216,7 +180,7 @@ func (e *Engine) verifyCard(req []byte) (any, error) {
 		problems = append(problems, core.NewError(core.CardNotEnrolled, "/enrollment", r.Date.String()))
 	}
 	problems = sorted(problems)
-	return VerifyCardResult{
+	return &VerifyCardResult{
 		Valid: len(problems) == 0, Owner: identity.Mask(r.Card.Owner),
 		Enrolled: st.Enrolled, Waiting: st.Waiting, BenefitsFrom: st.BenefitsFrom, BenefitTier: st.BenefitTier,
 		Problems: problems,
@@ -245,7 +209,7 @@ type RosterResult struct {
 	core.Tally
 }
 
-func (e *Engine) validateRoster(req []byte) (any, error) {
+func (e *Engine) validateRoster(req []byte) (wire.Encoder, error) {
 	var r RosterRequest
 	if err := decode(req, &r, &r.Schema); err != nil {
 		return nil, err
@@ -258,7 +222,7 @@ func (e *Engine) validateRoster(req []byte) (any, error) {
 		return nil, err
 	}
 	t := identity.ValidateRoster(p, r.Rows, r.Today, core.MaxListed)
-	return RosterResult{Valid: t.ProblemCount == 0, Rows: len(r.Rows), Tally: t}, nil
+	return &RosterResult{Valid: t.ProblemCount == 0, Rows: len(r.Rows), Tally: t}, nil
 }
 
 // CheckIDRequest checks one resident ID number.
@@ -272,7 +236,7 @@ type CheckIDRequest struct {
 	Today civil.Date `json:"today"`
 }
 
-func checkID(req []byte) (any, error) {
+func checkID(req []byte) (wire.Encoder, error) {
 	var r CheckIDRequest
 	if err := decode(req, &r, &r.Schema); err != nil {
 		return nil, err
@@ -284,7 +248,7 @@ func checkID(req []byte) (any, error) {
 	if err != nil {
 		return nil, core.Prefix(err, "/id")
 	}
-	return id, nil
+	return &id, nil
 }
 
 // CardFeeRequest asks for the yearly card fee of a holder.
@@ -303,7 +267,7 @@ type CardFeeResult struct {
 	Fee money.Amount `json:"fee"`
 }
 
-func (e *Engine) cardFee(req []byte) (any, error) {
+func (e *Engine) cardFee(req []byte) (wire.Encoder, error) {
 	var r CardFeeRequest
 	if err := decode(req, &r, &r.Schema); err != nil {
 		return nil, err
@@ -326,7 +290,7 @@ func (e *Engine) cardFee(req []byte) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return CardFeeResult{Fee: identity.Fee(p, r.Birth, r.On)}, nil
+	return &CardFeeResult{Fee: identity.Fee(p, r.Birth, r.On)}, nil
 }
 
 // PolicyInfo describes a loaded policy.
@@ -365,25 +329,29 @@ func (e *Engine) LoadPolicy(doc []byte) (*policy.Compiled, error) {
 	return c, nil
 }
 
-func (e *Engine) loadPolicy(req []byte) (any, error) {
+func (e *Engine) loadPolicy(req []byte) (wire.Encoder, error) {
 	c, err := e.LoadPolicy(req)
 	if err != nil {
 		return nil, err
 	}
-	return info(c), nil
+	i := info(c)
+	return &i, nil
 }
+
+// PolicyInfos is the list_policies result.
+type PolicyInfos []PolicyInfo
 
 // ListRequest is the (empty) request to list policies.
 type ListRequest struct {
 	Schema int `json:"schema"`
 }
 
-func (e *Engine) listPolicies(req []byte) (any, error) {
+func (e *Engine) listPolicies(req []byte) (wire.Encoder, error) {
 	var r ListRequest
 	if err := decode(req, &r, &r.Schema); err != nil {
 		return nil, err
 	}
-	out := []PolicyInfo{}
+	out := PolicyInfos{}
 	for _, p := range e.Policies() {
 		out = append(out, info(p))
 	}
@@ -429,7 +397,7 @@ type PolicyRef struct {
 	Hash    string `json:"hash"`
 }
 
-func (e *Engine) version(req []byte) (any, error) {
+func (e *Engine) version(req []byte) (wire.Encoder, error) {
 	if len(req) > 0 {
 		var r ListRequest
 		if err := decode(req, &r, &r.Schema); err != nil {
@@ -440,7 +408,7 @@ func (e *Engine) version(req []byte) (any, error) {
 	for _, p := range e.Policies() {
 		v.Policies = append(v.Policies, PolicyRef{ID: p.ID(), Version: p.Version(), Hash: p.Hash()})
 	}
-	return v, nil
+	return &v, nil
 }
 
 // sorted returns the problems ordered by path, and an empty list rather than nil so

@@ -3,12 +3,11 @@ package engine
 import (
 	"bytes"
 	"errors"
-	"fmt"
-
-	"github.com/go-json-experiment/json/jsontext"
+	"strconv"
 
 	"github.com/ruralhealth/ncms/core"
 	"github.com/ruralhealth/ncms/core/codec"
+	"github.com/ruralhealth/ncms/core/wire"
 )
 
 // Response is an engine response envelope opened: {"schema":1,"ok":true,"result":…}
@@ -16,37 +15,48 @@ import (
 // answered — the ledger, the wasm host, the conformance suite, the county server —
 // opens it with Open, so that they agree on what a response is.
 type Response struct {
-	Schema int            `json:"schema"`
-	OK     bool           `json:"ok"`
-	Result jsontext.Value `json:"result,omitempty"` // the result's bytes as the engine wrote them
-	Errors core.Errors    `json:"errors,omitempty"` // every problem, when not ok
+	Schema int
+	OK     bool
+	Result []byte      // the result's bytes as the engine wrote them
+	Errors core.Errors // every problem, when not ok
+}
+
+// envelopeIn is a response envelope as read, before Open checks it: members absent
+// are nil.
+type envelopeIn struct {
+	Schema *int        `json:"schema"`
+	OK     *bool       `json:"ok"`
+	Result wire.Raw    `json:"result"`
+	Errors core.Errors `json:"errors"`
 }
 
 // ErrNotEnvelope is wrapped by Open's error for bytes that are not a response
 // envelope: a fault of the engine or of what carried its answer, never of a request.
 var ErrNotEnvelope = errors.New("not an envelope")
 
+// notEnvelope is the error of Open for bytes that are not an envelope, wrapping
+// ErrNotEnvelope.
+type notEnvelope string
+
+func (e notEnvelope) Error() string { return "engine response: not an envelope: " + string(e) }
+func (e notEnvelope) Unwrap() error { return ErrNotEnvelope }
+
 // Open decodes a response envelope strictly with the codec: schema 1, ok present, a
 // success with no errors and a failure with at least one error and no result.
 func Open(resp []byte) (Response, error) {
-	var env struct {
-		Schema *int           `json:"schema"`
-		OK     *bool          `json:"ok"`
-		Result jsontext.Value `json:"result"`
-		Errors core.Errors    `json:"errors"`
-	}
+	var env envelopeIn
 	if err := codec.Decode(resp, &env); err != nil {
-		return Response{}, fmt.Errorf("engine response: %w: %v", ErrNotEnvelope, err)
+		return Response{}, notEnvelope(err.Error())
 	}
 	switch {
 	case env.Schema == nil || *env.Schema != Schema:
-		return Response{}, fmt.Errorf("engine response: %w: schema is not %d", ErrNotEnvelope, Schema)
+		return Response{}, notEnvelope("schema is not " + strconv.Itoa(Schema))
 	case env.OK == nil:
-		return Response{}, fmt.Errorf("engine response: %w: no ok member", ErrNotEnvelope)
+		return Response{}, notEnvelope("no ok member")
 	case *env.OK && env.Errors != nil:
-		return Response{}, fmt.Errorf("engine response: %w: ok with errors", ErrNotEnvelope)
+		return Response{}, notEnvelope("ok with errors")
 	case !*env.OK && (len(env.Errors) == 0 || env.Result != nil):
-		return Response{}, fmt.Errorf("engine response: %w: not ok without errors, or with a result", ErrNotEnvelope)
+		return Response{}, notEnvelope("not ok without errors, or with a result")
 	}
 	return Response{Schema: *env.Schema, OK: *env.OK, Result: env.Result, Errors: env.Errors}, nil
 }
@@ -62,7 +72,10 @@ func (r Response) Err() error {
 // OpenAs opens a response envelope and decodes its result into a T strictly: a
 // failure's errors come back as core.Errors, anything that is not an envelope or a
 // result that is not a T as a wrapped error.
-func OpenAs[T any](resp []byte) (T, error) {
+func OpenAs[T any, P interface {
+	*T
+	wire.Decoder
+}](resp []byte) (T, error) {
 	var v T
 	r, err := Open(resp)
 	if err != nil {
@@ -71,10 +84,10 @@ func OpenAs[T any](resp []byte) (T, error) {
 	if !r.OK {
 		return v, r.Errors
 	}
-	if err := codec.Decode(r.Result, &v); err != nil {
+	if err := codec.Decode(r.Result, P(&v)); err != nil {
 		// %v, not %w: the codec's core.Errors describe the result, not the request,
 		// and must not reach a client as its own mistake.
-		return v, fmt.Errorf("engine response: reading the result: %v", err)
+		return v, errors.New("engine response: reading the result: " + err.Error())
 	}
 	return v, nil
 }

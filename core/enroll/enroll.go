@@ -3,12 +3,11 @@
 // is running, which tier's benefits apply and how many continuous years they have.
 package enroll
 
-import (
-	"github.com/go-json-experiment/json/jsontext"
+//go:generate go run github.com/ruralhealth/ncms/core/wire/wiregen History
 
+import (
 	"github.com/ruralhealth/ncms/core"
 	"github.com/ruralhealth/ncms/core/civil"
-	"github.com/ruralhealth/ncms/core/codec"
 	"github.com/ruralhealth/ncms/core/policy"
 )
 
@@ -17,12 +16,9 @@ const MaxYears = 200
 
 // History is a person's enrollment years. Decoding keeps at most MaxYears+1 of them,
 // so a hostile request cannot fill memory.
+//
+// wire:max=MaxYears
 type History []Year
-
-// UnmarshalJSONFrom decodes the years strictly, as the codec does.
-func (h *History) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return codec.DecodeList(d, (*[]Year)(h), MaxYears)
-}
 
 // Year is one year of enrollment: the tier paid and the day it was paid.
 type Year struct {

@@ -1,5 +1,7 @@
 package identity
 
+//go:generate go run github.com/ruralhealth/ncms/core/wire/wiregen Card ID Roster
+
 import (
 	"strconv"
 	"strings"

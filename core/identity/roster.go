@@ -6,11 +6,8 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/go-json-experiment/json/jsontext"
-
 	"github.com/ruralhealth/ncms/core"
 	"github.com/ruralhealth/ncms/core/civil"
-	"github.com/ruralhealth/ncms/core/codec"
 	"github.com/ruralhealth/ncms/core/policy"
 )
 
@@ -31,12 +28,9 @@ const MaxRosterRows = 100000
 
 // Roster is the rows of a batch card-opening roster. Decoding keeps at most
 // MaxRosterRows+1 of them, so a hostile request cannot fill memory.
+//
+// wire:max=MaxRosterRows
 type Roster []RosterRow
-
-// UnmarshalJSONFrom decodes the rows strictly, as the codec does.
-func (r *Roster) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return codec.DecodeList(d, (*[]RosterRow)(r), MaxRosterRows)
-}
 
 // illegalPunct are characters the bank's batch file cannot carry. The file is plain
 // delimited text with no escaping: a comma or '|' inside a field is read as a field

@@ -10,13 +10,13 @@ package money
 
 import (
 	"bytes"
-	"encoding/json"
 	"math"
 	"strings"
 
 	"github.com/shopspring/decimal"
 
 	"github.com/ruralhealth/ncms/core"
+	"github.com/ruralhealth/ncms/core/wire"
 )
 
 // MaxIntegerDigits bounds the yuan part of any amount read from input: a trillion
@@ -484,13 +484,11 @@ func appendMicro(dst []byte, n int64) []byte {
 	return dst
 }
 
-// MarshalJSON writes the canonical text as a JSON string.
+// MarshalJSON writes the canonical text as a JSON string, as WriteJSON does.
 func (a Amount) MarshalJSON() ([]byte, error) {
-	s := a.String()
-	b := make([]byte, 0, len(s)+2)
-	b = append(b, '"')
-	b = append(b, s...)
-	return append(b, '"'), nil
+	w := wire.NewWriter(nil)
+	a.WriteJSON(w)
+	return w.Bytes()
 }
 
 // UnmarshalJSON reads a JSON string. Anything else, or bad text inside the string, is
@@ -514,11 +512,7 @@ func jsonString(b []byte) ([]byte, bool) {
 	s := b[1 : len(b)-1]
 	for _, c := range s {
 		if c == '\\' || c == '"' || c < 0x20 {
-			var out string
-			if json.Unmarshal(b, &out) != nil {
-				return nil, false
-			}
-			return []byte(out), true
+			return wire.Unquote(b)
 		}
 	}
 	return s, true

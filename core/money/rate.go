@@ -8,6 +8,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/ruralhealth/ncms/core"
+	"github.com/ruralhealth/ncms/core/wire"
 )
 
 // RatePlaces is the most decimals a ratio may have: 0.5555 is 55.55 percent.
@@ -191,8 +192,12 @@ func trimmed(n int64, places int) string {
 	return whole
 }
 
-// MarshalJSON writes the rate as a JSON string.
-func (r Rate) MarshalJSON() ([]byte, error) { return []byte(`"` + r.String() + `"`), nil }
+// MarshalJSON writes the rate as a JSON string, as WriteJSON does.
+func (r Rate) MarshalJSON() ([]byte, error) {
+	w := wire.NewWriter(nil)
+	r.WriteJSON(w)
+	return w.Bytes()
+}
 
 // UnmarshalJSON reads a JSON string; problems are kept for validation, as with Amount.
 func (r *Rate) UnmarshalJSON(b []byte) error {

@@ -5,6 +5,9 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"os"
+	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -311,5 +314,30 @@ func TestCardRules(t *testing.T) {
 	}
 	if p.Certificate("6402210001234") {
 		t.Errorf("a 13-digit certificate number is accepted")
+	}
+}
+
+// TestEveryFileEmbedded: Documents holds every JSON file of the directory, sorted by
+// name.
+func TestEveryFileEmbedded(t *testing.T) {
+	files, err := filepath.Glob("*.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A policy's example claims (NAME.test.json, ncms policy test) are not policies and
+	// stay out of the module.
+	files = slices.DeleteFunc(files, func(f string) bool { return strings.HasSuffix(f, ".test.json") })
+	sort.Strings(files)
+	docs := policies.Documents()
+	var names []string
+	for _, d := range docs {
+		names = append(names, d.Name)
+		b, err := os.ReadFile(d.Name)
+		if err != nil || !bytes.Equal(b, d.JSON) {
+			t.Errorf("%s: embedded text differs from the file (%v)", d.Name, err)
+		}
+	}
+	if strings.Join(names, " ") != strings.Join(files, " ") {
+		t.Errorf("Documents = %v, files = %v", names, files)
 	}
 }

@@ -1,12 +1,11 @@
 package policy
 
 import (
-	"crypto/sha256"
 	"encoding/hex"
-	"fmt"
-	"github.com/go-json-experiment/json"
-	"regexp"
 
+	"github.com/ruralhealth/ncms/core"
+	"github.com/ruralhealth/ncms/core/codec"
+	"github.com/ruralhealth/ncms/core/internal/sha256"
 	"github.com/ruralhealth/ncms/core/money"
 )
 
@@ -23,7 +22,7 @@ type Compiled struct {
 	pools      map[string]*Pool
 	diseases   map[string]*SingleDisease
 	classB     map[string]money.Rate
-	cert       *regexp.Regexp
+	cert       pattern
 }
 
 // Compile validates p and prepares it for settlement. The returned Compiled keeps its
@@ -32,14 +31,14 @@ func Compile(p Policy) (*Compiled, error) {
 	if err := p.Validate(); err != nil {
 		return nil, err
 	}
-	canonical, err := json.Marshal(&p, json.Deterministic(true))
+	canonical, err := codec.Encode(&p)
 	if err != nil {
-		return nil, fmt.Errorf("policy %s: canonical form: %w", p.ID, err)
+		return nil, core.Wrap("policy "+p.ID+": canonical form", err)
 	}
 	// Decode the canonical form back so the compiled copy shares no slices with p.
 	var own Policy
-	if err := json.Unmarshal(canonical, &own); err != nil {
-		return nil, fmt.Errorf("policy %s: canonical form: %w", p.ID, err)
+	if err := codec.Decode(canonical, &own); err != nil {
+		return nil, core.Wrap("policy "+p.ID+": canonical form", err)
 	}
 	sum := sha256.Sum256(canonical)
 	c := &Compiled{
@@ -73,17 +72,15 @@ func Compile(p Policy) (*Compiled, error) {
 	}
 	if c.p.Cards.Certificate != "" {
 		if c.cert, err = certificatePattern(c.p.Cards.Certificate); err != nil {
-			return nil, fmt.Errorf("policy %s: certificate pattern: %w", p.ID, err)
+			return nil, core.Wrap("policy "+p.ID+": certificate pattern", err)
 		}
 	}
 	return c, nil
 }
 
-// certificatePattern compiles the certificate pattern anchored at both ends; validation
-// compiles the same anchored form, so a pattern that validates always compiles.
-func certificatePattern(s string) (*regexp.Regexp, error) {
-	return regexp.Compile("^(?:" + s + ")$")
-}
+// certificatePattern compiles the certificate pattern, matched against the whole
+// number; validation compiles it too, so a pattern that validates always compiles.
+func certificatePattern(s string) (pattern, error) { return compilePattern(s) }
 
 // Policy returns a copy of the policy document's top level; its slices must not be
 // modified.

@@ -4,6 +4,8 @@
 // rounding. Every ambiguity in the county documents is a setting here.
 package policy
 
+//go:generate go run github.com/ruralhealth/ncms/core/wire/wiregen Policy
+
 import (
 	"github.com/ruralhealth/ncms/core/civil"
 	"github.com/ruralhealth/ncms/core/money"
@@ -506,8 +508,10 @@ func DefaultFundType(kind LayerKind) string {
 type Cards struct {
 	// Issuers are the accepted bank card number prefixes (BIN); empty accepts any.
 	Issuers []string `json:"issuers,omitempty"`
-	// Certificate is a regular expression the certificate number (医保证号) must match
-	// in full; empty accepts any non-empty text without spaces.
+	// Certificate is the pattern the certificate number (医保证号) must match in full,
+	// in regular expression syntax without groups or alternation: characters, '.',
+	// [classes], \d and escaped punctuation, each with ?, *, + or {n,m} (as
+	// "6207[0-9]{10}"); empty accepts any non-empty text without spaces.
 	Certificate string       `json:"certificate,omitempty"`
 	Fee         money.Amount `json:"fee"`
 	// FeeExemptAge: holders this old or older pay no fee.

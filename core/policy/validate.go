@@ -1,7 +1,6 @@
 package policy
 
 import (
-	"regexp"
 	"strconv"
 
 	"github.com/ruralhealth/ncms/core"
@@ -115,13 +114,27 @@ func (c *checker) ref(set string, codes []string, path string) {
 	}
 }
 
-// idRule says what idPattern accepts.
+// idRule says what validID accepts.
 const (
 	idRule   = "letters, digits, '.', '_' and '-' only, at most 64"
 	idRuleZh = "只能由字母、数字及 '.'、'_'、'-' 组成，至多 64 个字符"
 )
 
-var idPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`)
+// validID reports whether s is a policy id or version: a letter or digit, then up to
+// 63 letters, digits, '.', '_' and '-'.
+func validID(s string) bool {
+	if len(s) == 0 || len(s) > 64 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		alnum := c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9'
+		if !alnum && (i == 0 || c != '.' && c != '_' && c != '-') {
+			return false
+		}
+	}
+	return true
+}
 
 // Validate returns every problem with the policy, sorted by path, or nil.
 func (p *Policy) Validate() error {
@@ -129,10 +142,10 @@ func (p *Policy) Validate() error {
 	if p.Schema != Schema {
 		c.say(core.RequestSchema, "/schema", strconv.Itoa(p.Schema)+", want "+strconv.Itoa(Schema), strconv.Itoa(p.Schema)+"，应为 "+strconv.Itoa(Schema))
 	}
-	if c.required(p.ID, "/id") && !idPattern.MatchString(p.ID) {
+	if c.required(p.ID, "/id") && !validID(p.ID) {
 		c.say(core.FieldInvalid, "/id", idRule, idRuleZh)
 	}
-	if c.required(p.Version, "/version") && !idPattern.MatchString(p.Version) {
+	if c.required(p.Version, "/version") && !validID(p.Version) {
 		c.say(core.FieldInvalid, "/version", idRule, idRuleZh)
 	}
 	c.required(p.Name, "/name")
@@ -256,7 +269,7 @@ func (p *Policy) Validate() error {
 	}
 	if p.Cards.Certificate != "" {
 		if _, err := certificatePattern(p.Cards.Certificate); err != nil {
-			c.say(core.FieldInvalid, "/cards/certificate", err.Error(), "不是有效的正则表达式")
+			c.say(core.FieldInvalid, "/cards/certificate", err.Error(), "不是受支持的号码格式")
 		}
 	}
 	c.amount(p.Cards.Fee, "/cards/fee")

@@ -3,6 +3,7 @@ package settle
 import (
 	"strings"
 
+	"github.com/ruralhealth/ncms/core/codec"
 	"github.com/ruralhealth/ncms/core/money"
 	"github.com/ruralhealth/ncms/core/policy"
 	"github.com/ruralhealth/ncms/core/trace"
@@ -137,48 +138,6 @@ func procInfo(f *Fund, lang string) string {
 	return string(b)
 }
 
-// AppendJSON appends the profile's JSON encoding to b, the bytes the codec's encoder
-// gives, as Result.AppendJSON does.
-func (n *National) AppendJSON(b []byte) ([]byte, error) {
-	w := jsonWriter{b: b}
-	w.national(n)
-	return w.b, w.err
-}
-
-func (w *jsonWriter) national(n *National) {
-	in := &n.SetlInfo
-	w.raw(`{"setlinfo":{"medfee_sumamt":`)
-	w.amount(in.MedfeeSumamt)
-	for _, f := range []struct {
-		name string
-		a    money.Amount
-	}{
-		{"fulamt_ownpay_amt", in.FulamtOwnpayAmt}, {"overlmt_selfpay", in.OverlmtSelfpay},
-		{"preselfpay_amt", in.PreselfpayAmt}, {"inscp_scp_amt", in.InscpScpAmt}, {"act_pay_dedc", in.ActPayDedc},
-		{"hifp_pay", in.HifpPay}, {"hifmi_pay", in.HifmiPay}, {"maf_pay", in.MafPay}, {"oth_pay", in.OthPay},
-		{"fund_pay_sumamt", in.FundPaySumamt}, {"psn_part_amt", in.PsnPartAmt}, {"acct_pay", in.AcctPay},
-		{"psn_cash_pay", in.PsnCashPay}, {"hosp_part_amt", in.HospPartAmt},
-	} {
-		w.raw(`,"` + f.name + `":`)
-		w.amount(f.a)
-	}
-	w.raw(`},"setldetail":[`)
-	for i := range n.SetlDetail {
-		d := &n.SetlDetail[i]
-		if i > 0 {
-			w.raw(",")
-		}
-		w.raw(`{"fund_pay_type":`)
-		w.str(d.FundPayType)
-		w.raw(`,"inscp_scp_amt":`)
-		w.amount(d.InscpScpAmt)
-		w.raw(`,"crt_payb_lmt_amt":`)
-		w.optAmount(d.CrtPaybLmtAmt)
-		w.raw(`,"fund_payamt":`)
-		w.amount(d.FundPayamt)
-		w.raw(`,"setl_proc_info":`)
-		w.str(d.SetlProcInfo)
-		w.raw("}")
-	}
-	w.raw("]}")
-}
+// AppendJSON appends the profile's canonical JSON encoding to b, written by the
+// generated WriteJSON (wire_gen.go), as Result.AppendJSON does.
+func (n *National) AppendJSON(b []byte) ([]byte, error) { return codec.Append(b, n) }

@@ -1,5 +1,7 @@
 package settle
 
+//go:generate go run github.com/ruralhealth/ncms/core/wire/wiregen Result
+
 import (
 	"github.com/ruralhealth/ncms/core"
 	"github.com/ruralhealth/ncms/core/claim"

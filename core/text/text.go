@@ -3,8 +3,8 @@
 package text
 
 import (
-	"fmt"
 	"strconv"
+	"strings"
 	"unicode"
 	"unicode/utf8"
 
@@ -27,16 +27,16 @@ func Check(path, s string, max int) *core.Error {
 		case r == utf8.RuneError:
 			if _, w := utf8.DecodeRuneInString(s[i:]); w == 1 {
 				return core.NewErrorDetail(core.FieldTextInvalid, path,
-					fmt.Sprintf("byte 0x%02X at character %d is not UTF-8", s[i], n),
-					fmt.Sprintf("第 %d 个字符处的字节 0x%02X 不是 UTF-8 编码", n, s[i]))
+					"byte 0x"+hex(int(s[i]), 2)+" at character "+strconv.Itoa(n)+" is not UTF-8",
+					"第 "+strconv.Itoa(n)+" 个字符处的字节 0x"+hex(int(s[i]), 2)+" 不是 UTF-8 编码")
 			}
 			return core.NewErrorDetail(core.FieldTextInvalid, path,
-				fmt.Sprintf("U+FFFD at character %d: bytes the file's encoding could not decode, or a character lost in an earlier conversion", n),
-				fmt.Sprintf("第 %d 个字符为 U+FFFD：文件编码无法解码的字节，或此前转码时丢失的字符", n))
+				"U+FFFD at character "+strconv.Itoa(n)+": bytes the file's encoding could not decode, or a character lost in an earlier conversion",
+				"第 "+strconv.Itoa(n)+" 个字符为 U+FFFD：文件编码无法解码的字节，或此前转码时丢失的字符")
 		case unicode.IsControl(r):
 			return core.NewErrorDetail(core.FieldTextInvalid, path,
-				fmt.Sprintf("control character %U at character %d", r, n),
-				fmt.Sprintf("第 %d 个字符为控制字符 %U", n, r))
+				"control character U+"+hex(int(r), 4)+" at character "+strconv.Itoa(n),
+				"第 "+strconv.Itoa(n)+" 个字符为控制字符 U+"+hex(int(r), 4))
 		}
 	}
 	if n > max {
@@ -45,4 +45,14 @@ func Check(path, s string, max int) *core.Error {
 			"共 "+strconv.Itoa(n)+" 个字符，最多 "+strconv.Itoa(max)+" 个")
 	}
 	return nil
+}
+
+// hex is n in upper-case hexadecimal with at least width digits, as %02X and %U write
+// it.
+func hex(n, width int) string {
+	s := strings.ToUpper(strconv.FormatInt(int64(n), 16))
+	for len(s) < width {
+		s = "0" + s
+	}
+	return s
 }

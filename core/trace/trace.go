@@ -4,6 +4,8 @@
 // county clerk or a family can read, citing the policy's clauses by name.
 package trace
 
+//go:generate go run github.com/ruralhealth/ncms/core/wire/wiregen Step
+
 import "strings"
 
 // Stage is a stage of the settlement pipeline; its value is the wire value of a

@@ -8,7 +8,7 @@ import (
 	"github.com/gorilla/mux"
 
 	"github.com/ruralhealth/ncms/core/civil"
-	"github.com/ruralhealth/ncms/core/codec"
+	codec "github.com/ruralhealth/ncms/core/codec/anycodec"
 	"github.com/ruralhealth/ncms/core/engine"
 	"github.com/ruralhealth/ncms/server/ledger"
 )

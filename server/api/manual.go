@@ -9,7 +9,7 @@ import (
 	"github.com/go-json-experiment/json/jsontext"
 
 	"github.com/ruralhealth/ncms/core"
-	"github.com/ruralhealth/ncms/core/codec"
+	codec "github.com/ruralhealth/ncms/core/codec/anycodec"
 	"github.com/ruralhealth/ncms/server/ledger"
 )
 

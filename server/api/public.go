@@ -17,7 +17,7 @@ import (
 	"golang.org/x/time/rate"
 
 	"github.com/ruralhealth/ncms/core"
-	"github.com/ruralhealth/ncms/core/codec"
+	codec "github.com/ruralhealth/ncms/core/codec/anycodec"
 	"github.com/ruralhealth/ncms/core/engine"
 	"github.com/ruralhealth/ncms/server/apierr"
 )

@@ -13,7 +13,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ruralhealth/ncms/core/codec"
+	codec "github.com/ruralhealth/ncms/core/codec/anycodec"
 	"github.com/ruralhealth/ncms/core/coretest"
 	"github.com/ruralhealth/ncms/core/engine"
 	"github.com/ruralhealth/ncms/wasm/build"

@@ -10,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/ruralhealth/ncms/core/codec"
+	codec "github.com/ruralhealth/ncms/core/codec/anycodec"
 )
 
 // nodeCase is one entry of the manifest the JS test reads (wasm/js/test/ncms.test.mjs):

@@ -510,8 +510,10 @@ export interface PolicyCards {
   /** Issuers are the accepted bank card number prefixes (BIN); empty accepts any. */
   issuers?: string[];
   /**
-   * Certificate is a regular expression the certificate number (医保证号) must match in full;
-   * empty accepts any non-empty text without spaces.
+   * Certificate is the pattern the certificate number (医保证号) must match in full, in
+   * regular expression syntax without groups or alternation: characters, '.', [classes],
+   * \d and escaped punctuation, each with ?, *, + or {n,m} (as "6207[0-9]{10}"); empty
+   * accepts any non-empty text without spaces.
    */
   certificate?: string;
   fee: Amount;
@@ -529,8 +531,10 @@ export interface PolicyCardsInput {
   /** Issuers are the accepted bank card number prefixes (BIN); empty accepts any. */
   issuers?: string[];
   /**
-   * Certificate is a regular expression the certificate number (医保证号) must match in full;
-   * empty accepts any non-empty text without spaces.
+   * Certificate is the pattern the certificate number (医保证号) must match in full, in
+   * regular expression syntax without groups or alternation: characters, '.', [classes],
+   * \d and escaped punctuation, each with ?, *, + or {n,m} (as "6207[0-9]{10}"); empty
+   * accepts any non-empty text without spaces.
    */
   certificate?: string;
   fee?: Amount;

@@ -18,7 +18,6 @@
 package main
 
 import (
-	"fmt"
 	"runtime/debug"
 	"sync"
 	"unsafe"
@@ -108,7 +107,7 @@ func ncmsVersion() uint64 {
 func call(opPtr, opLen, reqPtr, reqLen uint32) (resp []byte) {
 	defer func() {
 		if r := recover(); r != nil {
-			resp = internal(fmt.Sprint(r))
+			resp = internal(core.Recovered(r))
 		}
 	}()
 	op, ok := region(opPtr, opLen)
@@ -130,7 +129,7 @@ func call(opPtr, opLen, reqPtr, reqLen uint32) (resp []byte) {
 func handle(op string, req []byte) (resp []byte) {
 	defer func() {
 		if r := recover(); r != nil {
-			resp = internal(fmt.Sprint(r))
+			resp = internal(core.Recovered(r))
 		}
 	}()
 	e, err := engineOnce()

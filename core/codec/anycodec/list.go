@@ -1,4 +1,4 @@
-package codec
+package anycodec
 
 import (
 	"github.com/go-json-experiment/json"

@@ -1,4 +1,4 @@
-package codec_test
+package anycodec_test
 
 import (
 	"strings"
@@ -7,7 +7,7 @@ import (
 	"github.com/go-json-experiment/json/jsontext"
 
 	"github.com/ruralhealth/ncms/core"
-	"github.com/ruralhealth/ncms/core/codec"
+	codec "github.com/ruralhealth/ncms/core/codec/anycodec"
 )
 
 type elem struct {

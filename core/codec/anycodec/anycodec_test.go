@@ -1,4 +1,4 @@
-package codec_test
+package anycodec_test
 
 import (
 	"fmt"
@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	"github.com/ruralhealth/ncms/core"
-	"github.com/ruralhealth/ncms/core/codec"
+	codec "github.com/ruralhealth/ncms/core/codec/anycodec"
 	"github.com/ruralhealth/ncms/core/money"
 )
 
@@ -79,4 +79,26 @@ func ExampleDecode() {
 	err := codec.Decode([]byte(`{"count":1,"lines":[{"code":"a","amount":12.5}]}`), &b)
 	fmt.Println(err, b.Lines[0].Amount.Check("/lines/0/amount"))
 	// Output: <nil> amount_invalid at /lines/0/amount: amount must be a decimal string such as "12.30": "12.5"
+}
+
+// report embeds an engine type, whose generated methods it gets too: the codec must
+// still write and read the whole report, not the embedded part alone.
+type report struct {
+	core.Tally
+	Charset string `json:"charset"`
+}
+
+func TestEmbeddedEngineType(t *testing.T) {
+	r := report{Tally: core.Tally{Problems: core.Errors{}, ProblemCodes: []core.CodeCount{}}, Charset: "gbk"}
+	b, err := codec.Encode(&r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := `{"problems":[],"problemCount":0,"problemCodes":[],"charset":"gbk"}`; string(b) != want {
+		t.Errorf("got %s, want %s", b, want)
+	}
+	var back report
+	if err := codec.Decode(b, &back); err != nil || back.Charset != "gbk" {
+		t.Errorf("decoded %+v, %v", back, err)
+	}
 }
