@@ -366,7 +366,7 @@ type outcome struct {
 func (l *Ledger) compute(ctx context.Context, c *claimRequest, totals claim.Totals, op string) (jsontext.Value, *Entry, claim.Totals, error) {
 	// The household account's balance is kept by the township office, not the
 	// ledger: the claim reports it and the entry records what was drawn.
-	totals.FamilyAccount = c.req.Claim.Totals.FamilyAccount
+	totals = totals.Carried(c.req.Claim.Totals.FamilyAccount)
 	c.req.Claim.Totals = totals
 	b, err := codec.Encode(c.req)
 	if err != nil {

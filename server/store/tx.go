@@ -146,7 +146,7 @@ func (t *txn) queryRow(ctx context.Context, q query, args ...any) row {
 
 // emptyTotals is a person's totals before anything is settled in the year.
 func emptyTotals(year int) claim.Totals {
-	return claim.Totals{Year: year, Funds: []claim.FundTotal{}, Admissions: []claim.ClassCount{}}
+	return claim.NewTotals(year)
 }
 
 func (t *txn) LockTotals(ctx context.Context, person string, year int) (claim.Totals, error) {
