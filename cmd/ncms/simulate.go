@@ -9,6 +9,7 @@ import (
 	"io"
 	"iter"
 	"os"
+	"runtime/debug"
 
 	"github.com/schollz/progressbar/v3"
 	"golang.org/x/term"
@@ -136,6 +137,9 @@ func simulateCommand(ctx context.Context, args []string, stdin io.Reader, stdout
 		o.Progress = func(done int64) { bar.Set64(done) }
 		defer bar.Finish()
 	}
+	// The live data is the people's running totals (about 100 MB for a county
+	// year); the limit keeps the collector from letting garbage grow past it.
+	debug.SetMemoryLimit(400 << 20)
 	r, err := simulate.Run(ctx, src, o)
 	if err != nil {
 		return fail(err)

@@ -88,21 +88,30 @@ type state struct {
 type storage struct {
 	r      Result
 	tr     trace.Builder
-	steps  [10]trace.Step
-	vals   [40]trace.Value
 	funds  [2]Fund
 	warns  [2]Warning
 	avail  [8]money.Amount
 	totals [4]claim.FundTotal
 }
 
+// tracedStorage is storage with the backing arrays of a trace; a settlement without
+// one (RunQuiet) allocates and clears only storage.
+type tracedStorage struct {
+	storage
+	steps [10]trace.Step
+	vals  [40]trace.Value
+}
+
 func run(p *policy.Compiled, c *claim.Claim, traced bool) *Result {
 	pol := p.Policy()
 	class, _ := p.Class(c.Visit.Class)
-	st := new(storage)
+	var st *storage
 	if traced {
-		st.tr.Use(st.steps[:], st.vals[:])
+		t := new(tracedStorage)
+		st = &t.storage
+		st.tr.Use(t.steps[:], t.vals[:])
 	} else {
+		st = new(storage)
 		st.tr.Discard()
 	}
 	st.r = Result{

@@ -20,6 +20,7 @@ import (
 	"hash/maphash"
 	"iter"
 	"runtime"
+	"strings"
 	"sync"
 
 	"github.com/ruralhealth/ncms/core"
@@ -236,6 +237,9 @@ var seed = maphash.MakeSeed()
 // to the same worker.
 func decodeBatch(b rawBatch, workers int) *decodedBatch {
 	out := &decodedBatch{n: b.n, parts: make([][]item, workers)}
+	for w := range out.parts {
+		out.parts[w] = make([]item, 0, len(b.recs)/workers+len(b.recs)/8+1)
+	}
 	for _, r := range b.recs {
 		it := item{seq: r.Seq}
 		if err := DecodeLine(r.JSON, &it.line); err != nil {
@@ -252,6 +256,9 @@ func decodeBatch(b rawBatch, workers int) *decodedBatch {
 		if id, err := identity.ParseID(c.Person.ID, c.Visit.Admission); err == nil {
 			it.person = id.Number
 		}
+		// The key outlives the claim: a copy, not a view into the decoder's text
+		// buffer, which would keep every text of the claim.
+		it.person = strings.Clone(it.person)
 		w := int(maphash.String(seed, it.person) % uint64(workers))
 		out.parts[w] = append(out.parts[w], it)
 	}
@@ -432,6 +439,13 @@ func run(p *policy.Compiled, cl *claim.Claim, s *side, balance money.Amount) out
 	s.totals = claim.Totals{Year: after.Year, FamilyAccount: after.FamilyAccount,
 		Funds:      append(make([]claim.FundTotal, 0, len(after.Funds)), after.Funds...),
 		Admissions: append(make([]claim.ClassCount, 0, len(after.Admissions)), after.Admissions...)}
+	for i := range s.totals.Admissions {
+		// The class as the policy spells it: the claim's own text would keep the
+		// whole decoded claim's texts alive for the rest of the year.
+		if c, ok := p.Class(s.totals.Admissions[i].Class); ok {
+			s.totals.Admissions[i].Class = c.Code
+		}
+	}
 	for _, wn := range r.Warnings {
 		if wn.Code == core.WarnCapReached {
 			s.capped = true
