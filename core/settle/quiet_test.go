@@ -5,11 +5,14 @@ import (
 	"testing"
 
 	"github.com/ruralhealth/ncms/conformance"
+	"github.com/ruralhealth/ncms/core/civil"
 	"github.com/ruralhealth/ncms/core/claim"
 	"github.com/ruralhealth/ncms/core/codec"
 	"github.com/ruralhealth/ncms/core/engine"
 	"github.com/ruralhealth/ncms/core/policy"
 	"github.com/ruralhealth/ncms/core/settle"
+	"github.com/ruralhealth/ncms/core/simulate"
+	"github.com/ruralhealth/ncms/countyyear"
 )
 
 // sameWithoutTrace settles c under p with and without the trace and fails unless the
@@ -84,5 +87,47 @@ func TestRunQuietVectors(t *testing.T) {
 	t.Logf("%d vectors settled both ways", n)
 	if n < 100 {
 		t.Errorf("only %d vectors settled both ways; the corpus has more", n)
+	}
+}
+
+// TestRunQuietGenerated settles a generated county year both ways under each of
+// Pingluo's schemes, each person's totals carried from claim to claim, so that caps,
+// later admissions and the family account are reached as in a real year.
+func TestRunQuietGenerated(t *testing.T) {
+	var year bytes.Buffer
+	if err := countyyear.Write(&year, countyyear.Options{Claims: 3000, Seed: 3}); err != nil {
+		t.Fatal(err)
+	}
+	e, err := engine.WithExamples()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []string{"pingluo-original", "pingluo-revised", "pingluo-original-excess"} {
+		p, err := e.Find(id, "", civil.Date{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		totals := map[string]claim.Totals{}
+		for rec, err := range simulate.Lines(bytes.NewReader(year.Bytes())) {
+			if err != nil {
+				t.Fatal(err)
+			}
+			var l simulate.Line
+			if err := simulate.DecodeLine(rec.JSON, &l); err != nil {
+				t.Fatal(err)
+			}
+			c := &l.Claim
+			before, ok := totals[c.Person.ID]
+			if y := c.Date(p).Year; !ok || before.Year != y {
+				before = claim.NewTotals(y)
+			}
+			c.Totals = before.Carried(c.Totals.FamilyAccount)
+			sameWithoutTrace(t, id+"/"+c.ID, p, c)
+			r, err := settle.Run(p, c)
+			if err != nil {
+				t.Fatal(err)
+			}
+			totals[c.Person.ID] = r.TotalsAfter
+		}
 	}
 }

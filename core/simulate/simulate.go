@@ -379,6 +379,7 @@ func (w *worker) settle(p part) (chunk, error) {
 	for i := range p.items {
 		it := &p.items[i]
 		if it.err != nil {
+			w.t.claims++
 			w.t.refuse(it.seq, it.err, true, true)
 			continue
 		}
