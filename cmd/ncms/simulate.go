@@ -86,7 +86,6 @@ func simulateCommand(ctx context.Context, args []string, stdin io.Reader, stdout
 		o.GrowthLimit = &r
 	}
 	var src iter.Seq2[simulate.Record, error]
-	total := int64(-1)
 	switch {
 	case *dsn != "":
 		s, err := store.Open(ctx, *dsn)
@@ -107,9 +106,6 @@ func simulateCommand(ctx context.Context, args []string, stdin io.Reader, stdout
 		}
 		defer f.Close()
 		src = simulate.Lines(f)
-		if st, err := f.Stat(); err == nil {
-			total = st.Size()
-		}
 	}
 	if *diffs != "" {
 		f, err := os.Create(*diffs)
@@ -130,10 +126,10 @@ func simulateCommand(ctx context.Context, args []string, stdin io.Reader, stdout
 		}()
 	}
 	if f, ok := stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
-		// The bar counts claims; the file's size in bytes is no count of them.
-		bar := progressbar.NewOptions64(total, progressbar.OptionSetWriter(stderr), progressbar.OptionSetDescription("simulate"),
+		// The bar counts claims as they are done: how many a file holds is not
+		// known before it is read.
+		bar := progressbar.NewOptions64(-1, progressbar.OptionSetWriter(stderr), progressbar.OptionSetDescription("simulate"),
 			progressbar.OptionShowCount(), progressbar.OptionShowIts(), progressbar.OptionSetItsString("claims"), progressbar.OptionClearOnFinish())
-		bar.ChangeMax64(-1)
 		o.Progress = func(done int64) { bar.Set64(done) }
 		defer bar.Finish()
 	}
