@@ -120,7 +120,7 @@ func (t *tally) refuse(seq int64, err error, old, new bool) {
 	if len(es) > 0 {
 		e = es[0]
 	} else {
-		e = core.NewError(core.EngineInternal, "", err.Error())
+		e = core.NewErrorText(core.EngineInternal, "", err.Error(), "无法结算该记录")
 	}
 	t.problems = append(t.problems, Problem{Seq: seq, Old: old, New: new, Error: e})
 	if len(t.problems) > 2*maxProblems {
