@@ -22,7 +22,6 @@ import (
 	"github.com/ruralhealth/ncms/core/simulate"
 	"github.com/ruralhealth/ncms/countyyear"
 	"github.com/ruralhealth/ncms/server/replay"
-	"github.com/ruralhealth/ncms/server/store"
 )
 
 const simulateUsage = `usage: ncms simulate --policy NEW [--baseline OLD] (--claims FILE|- | --db DSN --year YYYY)
@@ -88,7 +87,7 @@ func simulateCommand(ctx context.Context, args []string, stdin io.Reader, stdout
 	var src iter.Seq2[simulate.Record, error]
 	switch {
 	case *dsn != "":
-		s, err := store.Open(ctx, *dsn)
+		s, err := replay.Open(ctx, *dsn)
 		if err != nil {
 			return fail(err)
 		}

@@ -1,11 +1,19 @@
 package main
 
 import (
+	"bytes"
 	"encoding/csv"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/ruralhealth/ncms/core/codec"
+	"github.com/ruralhealth/ncms/core/engine"
+	"github.com/ruralhealth/ncms/core/simulate"
+	"github.com/ruralhealth/ncms/countyyear"
+	"github.com/ruralhealth/ncms/server/ledger"
+	"github.com/ruralhealth/ncms/server/store"
 )
 
 // TestSimulate generates a year, replays it under Pingluo's revision twice and
@@ -47,5 +55,57 @@ func TestSimulate(t *testing.T) {
 	}
 	if code, _, _ := ncms(t, "", "simulate", "--claims", file); code != 2 {
 		t.Errorf("no --policy: exit %d, want 2", code)
+	}
+}
+
+// TestSimulateJournal replays a ledger's journal from its SQLite file: the claims
+// the ledger settled, each under the policy that settled it on the old side. A
+// database that does not exist is an error, not a new empty ledger.
+func TestSimulateJournal(t *testing.T) {
+	ctx := t.Context()
+	db := filepath.Join(t.TempDir(), "ncms.db")
+	s, err := store.Open(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := engine.WithExamples()
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := ledger.New(ctx, s, e, nil, ledger.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var year bytes.Buffer
+	if err := countyyear.Write(&year, countyyear.Options{Claims: 60, Seed: 9}); err != nil {
+		t.Fatal(err)
+	}
+	for rec, err := range simulate.Lines(&year) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		var line simulate.Line
+		if err := simulate.DecodeLine(rec.JSON, &line); err != nil {
+			t.Fatal(err)
+		}
+		req, err := codec.Encode(engine.SettleRequest{Schema: 1, Policy: line.Policy, Claim: line.Claim})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := l.Settle(ctx, "his", req); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s.Close()
+	code, out, stderr := ncms(t, "", "simulate", "--policy", "pingluo-revised", "--db", db, "--year", "2025", "--json")
+	if code != 0 || !strings.Contains(out, `"claims":60,`) || !strings.Contains(out, `"old":[{"id":"pingluo-original"`) {
+		t.Fatalf("exit %d: %s %s", code, out, stderr)
+	}
+	missing := filepath.Join(t.TempDir(), "none.db")
+	if code, _, _ := ncms(t, "", "simulate", "--policy", "pingluo-revised", "--db", missing, "--year", "2025"); code != 1 {
+		t.Errorf("a missing database: exit %d, want 1", code)
+	}
+	if _, err := os.Stat(missing); err == nil {
+		t.Error("a missing database was created")
 	}
 }

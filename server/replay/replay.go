@@ -9,13 +9,32 @@ import (
 	"context"
 	"fmt"
 	"iter"
+	"os"
+	"strings"
 	"time"
 
 	"github.com/ruralhealth/ncms/core/civil"
 	"github.com/ruralhealth/ncms/core/engine"
 	"github.com/ruralhealth/ncms/core/simulate"
 	"github.com/ruralhealth/ncms/server/ledger"
+	"github.com/ruralhealth/ncms/server/store"
 )
+
+// Open opens the county server's database for a replay, as `ncms serve` opens it
+// (store.Open: the schema brought up to date), except that a SQLite file that does not
+// exist is an error rather than a new, empty ledger. The replay itself only reads.
+func Open(ctx context.Context, dsn string) (ledger.Store, error) {
+	if !strings.HasPrefix(dsn, "postgres://") && !strings.HasPrefix(dsn, "postgresql://") {
+		if _, err := os.Stat(dsn); err != nil {
+			return nil, fmt.Errorf("replay: the database: %w", err)
+		}
+	}
+	s, err := store.Open(ctx, dsn)
+	if err != nil {
+		return nil, fmt.Errorf("replay: %w", err)
+	}
+	return s, nil
+}
 
 // Policies loads every policy the county published into e, as the ledger does when
 // it starts, so that each recorded claim can settle under the policy it names.
