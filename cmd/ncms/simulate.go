@@ -10,6 +10,7 @@ import (
 	"iter"
 	"os"
 	"runtime/debug"
+	"strings"
 
 	"github.com/schollz/progressbar/v3"
 	"golang.org/x/term"
@@ -43,7 +44,7 @@ func simulateCommand(ctx context.Context, args []string, stdin io.Reader, stdout
 	fs.Usage = func() { fmt.Fprint(fs.Output(), simulateUsage+"\n"); fs.PrintDefaults() }
 	newName := fs.String("policy", "", "the draft policy (file or example id)")
 	oldName := fs.String("baseline", "", "the baseline policy (file or example id); default: the policy each claim names")
-	claims := fs.String("claims", "", "a claims file (JSON lines of settle requests), - for stdin")
+	claims := fs.String("claims", "", "a claims file: JSON lines of settle requests, or CSV when its name ends in .csv; - for stdin (JSON lines)")
 	dsn := fs.String("db", "", "the county server's database (SQLite path or postgres:// DSN), read only")
 	year := fs.Int("year", 0, "with --db: the year of the journal to replay (admission dates)")
 	lang := fs.String("lang", "zh", "the text report's language, zh or en")
@@ -105,6 +106,9 @@ func simulateCommand(ctx context.Context, args []string, stdin io.Reader, stdout
 		}
 		defer f.Close()
 		src = simulate.Lines(f)
+		if strings.HasSuffix(strings.ToLower(*claims), ".csv") {
+			src = simulate.CSV(f)
+		}
 	}
 	if *diffs != "" {
 		f, err := os.Create(*diffs)

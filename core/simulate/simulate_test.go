@@ -3,6 +3,7 @@ package simulate_test
 import (
 	"bytes"
 	"encoding/csv"
+	"strings"
 	"testing"
 
 	"github.com/ruralhealth/ncms/core"
@@ -200,5 +201,29 @@ func TestRunRefused(t *testing.T) {
 	}
 	if p := r.Problems[0]; p.Seq != 1 || p.Error.Code != core.RequestUnknownField {
 		t.Errorf("problem %+v, want line 1 %s", p, core.RequestUnknownField)
+	}
+}
+
+// TestCSV reads claims from CSV: each row is the Line the JSON form would hold, so it
+// settles the same, and a bad value is refused with the path of what it fills.
+func TestCSV(t *testing.T) {
+	in := "\ufeffpolicy,claim,person,birth_date,category,enrollment,township,visit_type,class,admission,discharge,amount_a,amount_self,family_account\n" +
+		"pingluo-original,V1,640221198001010015,1980-01-01,farmer,2024:2023-12-01;2025:2024-12-01,640221100,inpatient,county,2025-03-02,2025-03-09,2800.00,100,0\n" +
+		"pingluo-original,V2,640221198001010015,1980-01-01,farmer,2025:2024-12-01,640221100,inpatient,county,2025-05-02,,3000.5x,,\n" +
+		"pingluo-original,V3,640221198001010015,1980-01-01,farmer,2025:2024-12-01,640221100,inpatient,township,2025-06-02,2025-06-05,2000,,\n"
+	r, err := simulate.Run(t.Context(), simulate.CSV(strings.NewReader(in)), pingluo(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Claims != 3 || r.Refused != (simulate.Pair{Old: 1, New: 1}) || len(r.Problems) != 1 ||
+		r.Problems[0].Seq != 3 || r.Problems[0].Error.Path != "/items/0/amount" {
+		t.Fatalf("claims %d, refused %+v, problems %+v", r.Claims, r.Refused, r.Problems)
+	}
+	// Under the original scheme's whole-amount bands on the cost: V1's scope of
+	// 2800 (100 wholly self-paid) is on the 40% band (2500–3000), (2800 − 300) × 40%
+	// = 1000.00; V3's 2000 stays on the 30% band (1500–2000), (2000 − 300) × 30% =
+	// 510.00.
+	if r.Fund.Old.String() != "1510.00" || r.Cost.String() != "4900.00" {
+		t.Errorf("fund %s, cost %s; want 1510.00 and 4900.00", r.Fund.Old, r.Cost)
 	}
 }
