@@ -10,6 +10,7 @@
 //	ncms policy test [-v] FILE|DIR
 //	ncms policy diff [--lang zh|en] OLD NEW
 //	ncms policy show [--lang zh|en] FILE
+//	ncms simulate --policy NEW [--baseline OLD] (--claims FILE | --db DSN --year YYYY) [--json] [--diffs FILE]
 //
 // serve, import and check-text are the county server's commands (server/cli, also
 // built as ncms-server); conform is the conformance runner (conformance.Main, also
@@ -46,6 +47,7 @@ const usage = `usage: ncms <command> [arguments]
   eval        run one engine operation on a request from a file or stdin
   conform     play the conformance vectors against an engine
   policy      write policies: check, fmt, test, diff, show (policy -h)
+  simulate    replay a year of claims under a draft policy (simulate gen: a generated year)
 
 "ncms <command> -h" describes each command's flags.
 `
@@ -70,6 +72,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return eval(rest, stdin, stdout, stderr)
 	case "policy":
 		return policyCommand(rest, stdout, stderr)
+	case "simulate":
+		return simulateCommand(ctx, rest, stdin, stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0

@@ -120,6 +120,22 @@ type ClassCount struct {
 	Count int    `json:"count"`
 }
 
+// NewTotals returns a person's totals for the year before anything is settled in it:
+// what the ledger starts a year from, with empty (non-nil) lists.
+func NewTotals(year int) Totals {
+	return Totals{Year: year, Funds: []FundTotal{}, Admissions: []ClassCount{}}
+}
+
+// Carried returns the totals a claim settles on when t is what the ledger keeps for
+// the person's year: t's fund and admission figures, carried from claim to claim,
+// with balance, the household's family account balance the claim settles on (the
+// county server's ledger keeps it for registered persons; a claims file reports it).
+// The county server and a simulation replaying a year both carry totals this way.
+func (t Totals) Carried(balance money.Amount) Totals {
+	t.FamilyAccount = balance
+	return t
+}
+
 // Fund returns the totals of a fund, zero if it has none yet.
 func (t *Totals) Fund(id string) FundTotal {
 	for _, f := range t.Funds {

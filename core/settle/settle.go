@@ -44,7 +44,18 @@ func Run(p *policy.Compiled, c *claim.Claim) (*Result, error) {
 	if err := Validate(p, c); err != nil {
 		return nil, err
 	}
-	return run(p, c), nil
+	return run(p, c, true), nil
+}
+
+// RunQuiet is Run without the trace: every figure, fund, warning and total of the
+// result is Run's, and its Trace is empty. It is for hosts that read no trace, such
+// as a simulation replaying a county's year, which then pay nothing for the steps
+// and the texts they format.
+func RunQuiet(p *policy.Compiled, c *claim.Claim) (*Result, error) {
+	if err := Validate(p, c); err != nil {
+		return nil, err
+	}
+	return run(p, c, false), nil
 }
 
 // state carries one settlement through its stages.
@@ -77,19 +88,32 @@ type state struct {
 type storage struct {
 	r      Result
 	tr     trace.Builder
-	steps  [10]trace.Step
-	vals   [40]trace.Value
 	funds  [2]Fund
 	warns  [2]Warning
 	avail  [8]money.Amount
 	totals [4]claim.FundTotal
 }
 
-func run(p *policy.Compiled, c *claim.Claim) *Result {
+// tracedStorage is storage with the backing arrays of a trace; a settlement without
+// one (RunQuiet) allocates and clears only storage.
+type tracedStorage struct {
+	storage
+	steps [10]trace.Step
+	vals  [40]trace.Value
+}
+
+func run(p *policy.Compiled, c *claim.Claim, traced bool) *Result {
 	pol := p.Policy()
 	class, _ := p.Class(c.Visit.Class)
-	st := new(storage)
-	st.tr.Use(st.steps[:], st.vals[:])
+	var st *storage
+	if traced {
+		t := new(tracedStorage)
+		st = &t.storage
+		st.tr.Use(t.steps[:], t.vals[:])
+	} else {
+		st = new(storage)
+		st.tr.Discard()
+	}
 	st.r = Result{
 		Schema:   Schema,
 		Claim:    c.ID,
@@ -131,6 +155,9 @@ func (s *state) warn(c core.Code) { s.r.Warnings = append(s.r.Warnings, warning(
 // amt returns a's canonical text, kept in the trace's shared text buffer. Zero, which
 // a trace records often (no over-limit part, nothing from the hospital), is a literal.
 func (s *state) amt(a money.Amount) string {
+	if s.tr.Discarding() {
+		return ""
+	}
 	if a.IsZero() && a.Problem() == "" {
 		return "0.00"
 	}
@@ -140,6 +167,9 @@ func (s *state) amt(a money.Amount) string {
 
 // pct returns r as a percentage text, kept in the trace's shared text buffer.
 func (s *state) pct(r money.Rate) string {
+	if s.tr.Discarding() {
+		return ""
+	}
 	var buf [24]byte
 	return s.tr.Text(r.AppendPercent(buf[:0]))
 }

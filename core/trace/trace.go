@@ -61,7 +61,18 @@ type Builder struct {
 	steps []Step
 	vals  []Value
 	text  strings.Builder
+	// discard is set by Discard: nothing is recorded.
+	discard bool
 }
+
+// Discard makes the builder record nothing: Add keeps no step and Text and Join
+// return "". A host that reads no trace (a simulation replaying a year of claims)
+// then pays neither for the steps nor for the texts.
+func (b *Builder) Discard() { b.discard = true }
+
+// Discarding reports whether Discard was called, so that a caller can skip
+// formatting what would be discarded.
+func (b *Builder) Discarding() bool { return b.discard }
 
 // NewBuilder returns a builder with room for n steps.
 func NewBuilder(n int) *Builder {
@@ -90,6 +101,9 @@ const textSize = 512
 // never changes bytes it has written (it copies them when it grows), so the strings
 // it has handed out stay valid.
 func (b *Builder) Text(p []byte) string {
+	if b.discard {
+		return ""
+	}
 	start := b.text.Len()
 	b.text.Write(p)
 	return b.text.String()[start:]
@@ -97,6 +111,9 @@ func (b *Builder) Text(p []byte) string {
 
 // Join returns the concatenation of parts, kept in the text buffer as Text does.
 func (b *Builder) Join(parts ...string) string {
+	if b.discard {
+		return ""
+	}
 	start := b.text.Len()
 	for _, p := range parts {
 		b.text.WriteString(p)
@@ -106,6 +123,9 @@ func (b *Builder) Join(parts ...string) string {
 
 // Add appends a step and numbers it. It keeps copies of in and out.
 func (b *Builder) Add(stage Stage, rule, note string, in []Value, out ...Value) {
+	if b.discard {
+		return
+	}
 	if len(b.vals)+len(in)+len(out) > cap(b.vals) {
 		// Earlier steps keep the old array; only new values go to the new one.
 		b.vals = make([]Value, 0, 2*cap(b.vals)+len(in)+len(out))

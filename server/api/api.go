@@ -207,6 +207,7 @@ func (s *Server) routes() *mux.Router {
 	handle(http.MethodGet, "/v1/reports/budget", reports, s.budget)
 	handle(http.MethodGet, "/v1/reports/audit", reports, s.audit)
 	handle(http.MethodGet, "/v1/reports/audit/flags", reports, s.listAuditFlags)
+	handle(http.MethodPost, "/v1/simulations", reports, s.simulation)
 
 	// ---- The checkout desk: operators, sessions, the facility register (operators.go) ----
 	s.checkoutRoutes(handle)

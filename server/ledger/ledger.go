@@ -377,10 +377,11 @@ type outcome struct {
 func (l *Ledger) compute(ctx context.Context, c *claimRequest, totals claim.Totals, op string) (jsontext.Value, *Entry, claim.Totals, error) {
 	// A registered person's family account balance is the ledger's (the claim's
 	// figure is ignored); only a person outside the registry keeps the claim's.
-	totals.FamilyAccount = c.req.Claim.Totals.FamilyAccount
+	balance := c.req.Claim.Totals.FamilyAccount
 	if c.account != nil {
-		totals.FamilyAccount = *c.account
+		balance = *c.account
 	}
+	totals = totals.Carried(balance)
 	c.req.Claim.Totals = totals
 	b, err := codec.Encode(c.req)
 	if err != nil {

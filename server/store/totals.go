@@ -15,7 +15,7 @@ import (
 
 // emptyTotals is a person's totals before anything is settled in the year.
 func emptyTotals(year int) claim.Totals {
-	return claim.Totals{Year: year, Funds: []claim.FundTotal{}, Admissions: []claim.ClassCount{}}
+	return claim.NewTotals(year)
 }
 
 func (t *txn) LockTotals(ctx context.Context, person string, year int) (claim.Totals, error) {
