@@ -205,12 +205,9 @@ func scanDeduction(sc scanner) (ledger.Deduction, error) {
 		return d, err
 	}
 	var dec decoder
-	var err error
-	d.Amount, err = parseAmount(amount)
-	dec.check("amount", err)
+	d.Amount = dec.amount("amount", amount)
 	dec.check("entries", decodeJSON(entries, &d.Entries))
-	d.Recorded, err = parseTime(recorded)
-	dec.check("recorded", err)
+	d.Recorded = dec.time("recorded", recorded)
 	return d, dec.err("deduction " + strconv.FormatInt(d.ID, 10))
 }
 
@@ -221,13 +218,9 @@ func scanApproval(sc scanner) (ledger.Approval, error) {
 		return a, err
 	}
 	var dec decoder
-	var err error
-	a.Deducted, err = parseAmount(deducted)
-	dec.check("deducted", err)
-	a.Amount, err = parseAmount(amount)
-	dec.check("amount", err)
-	a.Recorded, err = parseTime(recorded)
-	dec.check("recorded", err)
+	a.Deducted = dec.amount("deducted", deducted)
+	a.Amount = dec.amount("amount", amount)
+	a.Recorded = dec.time("recorded", recorded)
 	return a, dec.err("approval of statement " + strconv.FormatInt(a.Statement, 10))
 }
 
@@ -259,11 +252,8 @@ func scanPayment(sc scanner) (ledger.Payment, error) {
 		return p, err
 	}
 	var dec decoder
-	var err error
-	p.PaidOn, err = parseDate(paidOn)
-	dec.check("paid on", err)
-	p.Recorded, err = parseTime(recorded)
-	dec.check("recorded", err)
+	p.PaidOn = dec.date("paid on", paidOn)
+	p.Recorded = dec.time("recorded", recorded)
 	return p, dec.err("payment of batch " + strconv.FormatInt(p.Batch, 10))
 }
 
@@ -344,11 +334,8 @@ func scanBatch(sc scanner) (*ledger.Batch, error) {
 		return nil, err
 	}
 	var dec decoder
-	var err error
-	b.Total, err = parseAmount(total)
-	dec.check("total", err)
-	b.Recorded, err = parseTime(recorded)
-	dec.check("recorded", err)
+	b.Total = dec.amount("total", total)
+	b.Recorded = dec.time("recorded", recorded)
 	return &b, dec.err("batch " + strconv.FormatInt(b.ID, 10))
 }
 

@@ -16,23 +16,24 @@ const contributionColumns = `household, person, year, policy_id, policy_version,
 const contributionSelect = `SELECT seq, ` + contributionColumns + ` FROM contributions`
 
 func (t *txn) AppendContribution(ctx context.Context, c *ledger.Contribution) (int64, error) {
-	k, err := t.call(ctx, "recording the contribution of "+identity.Mask(c.Person)+" for "+strconv.Itoa(c.Year), true)
+	what := "recording the contribution of " + identity.Mask(c.Person) + " for " + strconv.Itoa(c.Year)
+	qctx, err := t.begin(ctx, what, true)
 	if err != nil {
 		return 0, err
 	}
-	var v values
+	var v encoder
 	amount, credit := v.amount(c.Amount), v.amount(c.FamilyCredit)
 	paidOn, from, recorded := v.date(c.PaidOn), v.date(c.BenefitsFrom), v.time(c.Recorded)
 	if err := v.err(); err != nil {
-		return 0, k.fail(err)
+		return 0, fail(ctx, what, err)
 	}
 	var seq int64
-	err = t.rawRow(k.q, `INSERT INTO contributions (`+contributionColumns+`)
+	err = t.rawRow(qctx, `INSERT INTO contributions (`+contributionColumns+`)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq`,
 		c.Household, c.Person, c.Year, c.Policy, c.PolicyVersion, c.Tier, c.PreviousTier, c.Category,
 		string(c.Payer), string(c.Subsidy), amount, credit, paidOn, c.BackPay, from, recorded, c.Key).Scan(&seq)
 	if err != nil {
-		return 0, k.fail(err)
+		return 0, fail(ctx, what, err)
 	}
 	return seq, nil
 }
@@ -46,7 +47,7 @@ func scanContribution(sc scanner) (ledger.Contribution, error) {
 		return c, err
 	}
 	c.Payer, c.Subsidy, c.Receipt = ledger.Payer(payer), ledger.Subsidy(subsidy), ledger.ReceiptNumber(c.Year, c.Seq)
-	var r reads
+	var r decoder
 	c.Amount, c.FamilyCredit = r.amount("amount", amount), r.amount("family credit", credit)
 	c.PaidOn, c.BenefitsFrom = r.date("paid on", paidOn), r.date("benefits from", from)
 	c.Recorded = r.time("recorded", recorded)
@@ -54,19 +55,21 @@ func scanContribution(sc scanner) (ledger.Contribution, error) {
 }
 
 func (t *txn) Contribution(ctx context.Context, seq int64) (*ledger.Contribution, error) {
-	k, err := t.call(ctx, "contribution "+strconv.FormatInt(seq, 10), false)
+	what := "contribution " + strconv.FormatInt(seq, 10)
+	qctx, err := t.begin(ctx, what, false)
 	if err != nil {
 		return nil, err
 	}
-	c, err := scanContribution(t.rawRow(k.q, contributionSelect+` WHERE seq = ?`, seq))
+	c, err := scanContribution(t.rawRow(qctx, contributionSelect+` WHERE seq = ?`, seq))
 	if err != nil {
-		return nil, k.fail(err)
+		return nil, fail(ctx, what, err)
 	}
 	return &c, nil
 }
 
 func (t *txn) Contributions(ctx context.Context, q ledger.ContributionQuery) ([]ledger.Contribution, error) {
-	k, err := t.call(ctx, "contributions", false)
+	const what = "contributions"
+	qctx, err := t.begin(ctx, what, false)
 	if err != nil {
 		return nil, err
 	}
@@ -80,21 +83,16 @@ func (t *txn) Contributions(ctx context.Context, q ledger.ContributionQuery) ([]
 	if q.Year != 0 {
 		where, args = where+` AND year = ?`, append(args, q.Year)
 	}
-	rows, err := t.rawQuery(k.q, contributionSelect+where+` ORDER BY year, seq`, args...)
+	rows, err := t.rawQuery(qctx, contributionSelect+where+` ORDER BY year, seq`, args...)
 	if err != nil {
-		return nil, k.fail(err)
+		return nil, fail(ctx, what, err)
 	}
-	defer rows.Close()
-	cs := []ledger.Contribution{}
-	for rows.Next() {
-		c, err := scanContribution(rows)
-		if err != nil {
-			return nil, k.fail(err)
-		}
-		cs = append(cs, c)
+	cs, err := collect(rows, scanContribution)
+	if err != nil {
+		return nil, fail(ctx, what, err)
 	}
-	if err := rows.Err(); err != nil {
-		return nil, k.fail(err)
+	if cs == nil {
+		cs = []ledger.Contribution{} // an empty list, not null
 	}
 	return cs, nil
 }

@@ -16,21 +16,22 @@ const accountColumns = `household, kind, amount, balance, person, year, contribu
 const accountSelect = `SELECT seq, ` + accountColumns + ` FROM family_account`
 
 func (t *txn) AppendAccountRow(ctx context.Context, r *ledger.AccountRow) (int64, error) {
-	k, err := t.call(ctx, "recording a "+string(r.Kind)+" of household "+r.Household+"'s family account", true)
+	what := "recording a " + string(r.Kind) + " of household " + r.Household + "'s family account"
+	qctx, err := t.begin(ctx, what, true)
 	if err != nil {
 		return 0, err
 	}
-	var v values
+	var v encoder
 	amount, balance, recorded := v.amount(r.Amount), v.amount(r.Balance), v.time(r.Recorded)
 	if err := v.err(); err != nil {
-		return 0, k.fail(err)
+		return 0, fail(ctx, what, err)
 	}
 	var seq int64
-	err = t.rawRow(k.q, `INSERT INTO family_account (`+accountColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq`,
+	err = t.rawRow(qctx, `INSERT INTO family_account (`+accountColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq`,
 		r.Household, string(r.Kind), amount, balance, r.Person, r.Year, nullSeq(r.Contribution), nullSeq(r.Entry),
 		recorded).Scan(&seq)
 	if err != nil {
-		return 0, k.fail(err)
+		return 0, fail(ctx, what, err)
 	}
 	return seq, nil
 }
@@ -44,20 +45,20 @@ func scanAccountRow(sc scanner) (ledger.AccountRow, error) {
 		return a, err
 	}
 	a.Kind, a.Contribution, a.Entry = ledger.AccountKind(kind), contribution.Int64, entry.Int64
-	var r reads
+	var r decoder
 	a.Amount, a.Balance = r.amount("amount", amount), r.amount("balance", balance)
 	a.Recorded = r.time("recorded", recorded)
 	return a, r.err("family account row " + strconv.FormatInt(a.Seq, 10))
 }
 
 func (t *txn) accountRow(ctx context.Context, what, where string, args ...any) (*ledger.AccountRow, error) {
-	k, err := t.call(ctx, what, false)
+	qctx, err := t.begin(ctx, what, false)
 	if err != nil {
 		return nil, err
 	}
-	a, err := scanAccountRow(t.rawRow(k.q, accountSelect+where, args...))
+	a, err := scanAccountRow(t.rawRow(qctx, accountSelect+where, args...))
 	if err != nil {
-		return nil, k.fail(err)
+		return nil, fail(ctx, what, err)
 	}
 	return &a, nil
 }
@@ -71,25 +72,21 @@ func (t *txn) AccountRowOf(ctx context.Context, entry int64, kind ledger.Account
 }
 
 func (t *txn) AccountRows(ctx context.Context, household string, after int64, limit int) ([]ledger.AccountRow, error) {
-	k, err := t.call(ctx, "family account of household "+household, false)
+	what := "family account of household " + household
+	qctx, err := t.begin(ctx, what, false)
 	if err != nil {
 		return nil, err
 	}
-	rows, err := t.rawQuery(k.q, accountSelect+` WHERE household = ? AND seq > ? ORDER BY seq LIMIT ?`, household, after, limit)
+	rows, err := t.rawQuery(qctx, accountSelect+` WHERE household = ? AND seq > ? ORDER BY seq LIMIT ?`, household, after, limit)
 	if err != nil {
-		return nil, k.fail(err)
+		return nil, fail(ctx, what, err)
 	}
-	defer rows.Close()
-	out := []ledger.AccountRow{}
-	for rows.Next() {
-		a, err := scanAccountRow(rows)
-		if err != nil {
-			return nil, k.fail(err)
-		}
-		out = append(out, a)
+	out, err := collect(rows, scanAccountRow)
+	if err != nil {
+		return nil, fail(ctx, what, err)
 	}
-	if err := rows.Err(); err != nil {
-		return nil, k.fail(err)
+	if out == nil {
+		out = []ledger.AccountRow{} // an empty list, not null
 	}
 	return out, nil
 }

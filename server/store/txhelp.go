@@ -96,6 +96,25 @@ func (d *decoder) check(name string, err error) {
 	}
 }
 
+func (d *decoder) amount(name, s string) money.Amount {
+	a, err := parseAmount(s)
+	d.check(name, err)
+	return a
+}
+
+func (d *decoder) date(name, s string) civil.Date {
+	v, err := parseDate(s)
+	d.check(name, err)
+	return v
+}
+
+func (d *decoder) time(name, s string) time.Time {
+	t, err := parseTime(s)
+	d.check(name, err)
+	return t
+}
+
+// err is nil, or the first problem of the row named by what.
 func (d *decoder) err(what string) error {
 	if len(d.errs) == 0 {
 		return nil

@@ -148,6 +148,52 @@ func eval[T any](p *page, expr string) T {
 	return v
 }
 
+// newTab opens one tab in a fresh headless Chromium at exe with a window of w × h
+// pixels. Uncaught exceptions and, when console is set, console errors and warnings
+// fail t (pageProblems). Tab and browser close when t ends.
+func newTab(ctx context.Context, t *testing.T, exe string, w, h int, console bool) *page {
+	t.Helper()
+	alloc, cancelAlloc := headless(ctx, t, exe, w, h)
+	t.Cleanup(cancelAlloc)
+	bctx, cancelTab := chromedp.NewContext(alloc)
+	t.Cleanup(cancelTab)
+	if err := chromedp.Do(bctx); err != nil { // start the browser and the tab
+		t.Fatal(err)
+	}
+	pageProblems(t, bctx, console)
+	return &page{t: t, ctx: bctx}
+}
+
+// ready loads url and waits until the page has set data-ready. Polled by hand: the
+// navigation can replace the execution context under a chromedp.Poll ("Cannot find
+// context with specified id"), which is no failure.
+func (p *page) ready(url string) {
+	p.t.Helper()
+	p.do(chromedp.Navigate(url))
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		ok, err := chromedp.Run(p.ctx, chromedp.Evaluate[bool](`document.readyState === 'complete' && document.documentElement.dataset.ready === 'true'`))
+		if err == nil && ok {
+			return
+		}
+		if time.Now().After(deadline) {
+			p.t.Fatalf("%s never became ready: %v", url, err)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// shooter returns shot(name), which saves a screenshot of p as dir/name when on is
+// set (one store's run of a suite takes the screenshots) and does nothing otherwise.
+func shooter(p *page, dir string, on bool) func(name string) {
+	return func(name string) {
+		p.t.Helper()
+		if on {
+			deskShot(p.t, p, filepath.Join(dir, name))
+		}
+	}
+}
+
 // open loads the page and waits for its first estimate.
 func (p *page) open(url string) {
 	p.t.Helper()

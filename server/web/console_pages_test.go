@@ -147,26 +147,9 @@ func TestConsolePages(t *testing.T) {
 
 func testConsolePages(t *testing.T, ctx context.Context, exe string, c *consoleServer, shots bool) {
 	out := artifacts(t)
-	alloc, cancelAlloc := chromedp.NewExecAllocator(ctx,
-		chromedp.ExecPath(exe), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
-		chromedp.Flag("disable-quic", true), chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-sync", true),
-		chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1280, 900))
-	defer cancelAlloc()
-	bctx, cancelTab := chromedp.NewContext(alloc)
-	defer cancelTab()
-	if err := chromedp.Do(bctx); err != nil {
-		t.Fatal(err)
-	}
-	pageProblems(t, bctx, true)
-	p := &page{t: t, ctx: bctx}
+	p := newTab(ctx, t, exe, 1280, 900, true)
 	p.do(chromedp.EmulateViewport(1280, 900))
-	shot := func(name string) {
-		p.t.Helper()
-		if shots {
-			deskShot(p.t, p, filepath.Join(out, name))
-		}
-	}
+	shot := shooter(p, out, shots)
 	// wait polls a condition of the page, by hand: a navigation can replace the
 	// execution context under chromedp.Poll.
 	wait := func(what, js string) {
@@ -186,8 +169,7 @@ func testConsolePages(t *testing.T, ctx context.Context, exe string, c *consoleS
 	}
 	open := func(path string) {
 		p.t.Helper()
-		p.do(chromedp.Navigate(c.URL + path))
-		wait("the page is ready", `document.readyState === 'complete' && document.documentElement.dataset.ready === 'true'`)
+		p.ready(c.URL + path)
 	}
 	set := func(id, value string) {
 		p.t.Helper()

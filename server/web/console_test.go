@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -21,7 +19,6 @@ import (
 	"github.com/ruralhealth/ncms/server/api/apitest"
 	"github.com/ruralhealth/ncms/server/ledger"
 	"github.com/ruralhealth/ncms/server/store/storetest"
-	"github.com/ruralhealth/ncms/wasm/build"
 )
 
 // seeded is how many settlements the console's test seeds into the journal before
@@ -79,33 +76,7 @@ func consoleSettle(t *testing.T, l *ledger.Ledger, visit, admission, discharge, 
 // TestConsole drives the county console in Chromium against a real county server
 // holding 10,000 seeded settlements, on SQLite and on PostgreSQL.
 func TestConsole(t *testing.T) {
-	exe := chromium(t)
-	if _, err := exec.LookPath("pdftotext"); err != nil {
-		msg := "no pdftotext on PATH: the reprinted slip was NOT checked (apt-get install poppler-utils)"
-		if os.Getenv("CI") != "" {
-			t.Fatal(msg)
-		}
-		t.Skip(msg)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 8*time.Minute)
-	defer cancel()
-	path, err := build.Path(ctx, t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	wasm, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, st := range []string{"sqlite", "postgres"} {
-		t.Run(st, func(t *testing.T) {
-			dsn := filepath.Join(t.TempDir(), "ncms.db")
-			if st == "postgres" {
-				dsn = storetest.PostgresDSN(t)
-			}
-			testConsole(t, ctx, exe, dsn, startDesk(t, dsn, wasm), st == "sqlite")
-		})
-	}
+	deskStores(t, 8*time.Minute, testConsole)
 }
 
 func testConsole(t *testing.T, ctx context.Context, exe, dsn string, d *deskServer, shots bool) {
@@ -143,48 +114,16 @@ func testConsole(t *testing.T, ctx context.Context, exe, dsn string, d *deskServ
 	srv.URL = ts.URL
 
 	out := artifacts(t)
-	alloc, cancelAlloc := chromedp.NewExecAllocator(ctx,
-		chromedp.ExecPath(exe), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
-		chromedp.Flag("disable-quic", true), chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-sync", true),
-		chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1280, 900))
-	defer cancelAlloc()
-	bctx, cancelTab := chromedp.NewContext(alloc)
-	defer cancelTab()
-	if err := chromedp.Do(bctx); err != nil {
-		t.Fatal(err)
-	}
-	pageProblems(t, bctx, false)
-	p := &page{t: t, ctx: bctx}
+	p := newTab(ctx, t, exe, 1280, 900, false)
 	p.do(chromedp.EmulateViewport(1280, 900))
-	shot := func(name string) {
-		p.t.Helper()
-		if shots {
-			deskShot(p.t, p, filepath.Join(out, name))
-		}
-	}
+	shot := shooter(p, out, shots)
 	wait := func(js string) {
 		p.t.Helper()
 		if err := chromedp.Do(p.ctx, chromedp.Poll[chromedp.Void](js, chromedp.WithPollingTimeout(20*time.Second))); err != nil {
 			p.t.Fatalf("never true: %s", js)
 		}
 	}
-	ready := func(url string) {
-		p.t.Helper()
-		p.do(chromedp.Navigate(url))
-		// Polled by hand, as the desk's test does: a navigation can replace the context under a Poll.
-		deadline := time.Now().Add(30 * time.Second)
-		for {
-			ok, err := chromedp.Run(p.ctx, chromedp.Evaluate[bool](`document.readyState === 'complete' && document.documentElement.dataset.ready === 'true'`))
-			if err == nil && ok {
-				return
-			}
-			if time.Now().After(deadline) {
-				p.t.Fatalf("%s never became ready: %v", url, err)
-			}
-			time.Sleep(100 * time.Millisecond)
-		}
-	}
+	ready := p.ready
 	text := func(sel string) string {
 		p.t.Helper()
 		return eval[string](p, fmt.Sprintf(`document.querySelector(%q)?.textContent ?? ''`, sel))

@@ -219,15 +219,20 @@ func startDesk(t *testing.T, dsn string, wasm []byte) *deskServer {
 // TestDesk drives the checkout desk in Chromium against a real county server, on
 // SQLite and on PostgreSQL.
 func TestDesk(t *testing.T) {
+	deskStores(t, 6*time.Minute, func(t *testing.T, ctx context.Context, exe, _ string, d *deskServer, shots bool) {
+		testDesk(t, ctx, exe, d, shots)
+	})
+}
+
+// deskStores runs test within timeout as a subtest on SQLite and one on PostgreSQL,
+// each with Chromium at exe and its own desk server (startDesk) holding the real
+// WebAssembly module, built once; the SQLite run takes the screenshots. Without
+// pdftotext, which reads the printed slips, it skips (fails under CI).
+func deskStores(t *testing.T, timeout time.Duration, test func(t *testing.T, ctx context.Context, exe, dsn string, d *deskServer, shots bool)) {
+	t.Helper()
 	exe := chromium(t)
-	if _, err := exec.LookPath("pdftotext"); err != nil {
-		msg := "no pdftotext on PATH: the printed slip was NOT checked (apt-get install poppler-utils)"
-		if os.Getenv("CI") != "" {
-			t.Fatal(msg)
-		}
-		t.Skip(msg)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 6*time.Minute)
+	need(t, "pdftotext", "the printed slips (apt-get install poppler-utils)")
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
 	path, err := build.Path(ctx, t.TempDir())
 	if err != nil {
@@ -243,47 +248,19 @@ func TestDesk(t *testing.T) {
 			if st == "postgres" {
 				dsn = storetest.PostgresDSN(t)
 			}
-			testDesk(t, ctx, exe, startDesk(t, dsn, wasm), st == "sqlite")
+			test(t, ctx, exe, dsn, startDesk(t, dsn, wasm), st == "sqlite")
 		})
 	}
 }
 
 func testDesk(t *testing.T, ctx context.Context, exe string, d *deskServer, shots bool) {
 	out := artifacts(t)
-	alloc, cancelAlloc := headless(ctx, t, exe, 1280, 900)
-	defer cancelAlloc()
-	bctx, cancelTab := chromedp.NewContext(alloc)
-	defer cancelTab()
-	if err := chromedp.Do(bctx); err != nil {
-		t.Fatal(err)
-	}
 	// Uncaught exceptions fail the test.
-	pageProblems(t, bctx, false)
-	p := &page{t: t, ctx: bctx}
-	shot := func(name string) {
-		t := p.t
-		t.Helper()
-		if shots {
-			deskShot(t, p, filepath.Join(out, name))
-		}
-	}
+	p := newTab(ctx, t, exe, 1280, 900, false)
+	shot := shooter(p, out, shots)
 	open := func() {
-		t := p.t
-		t.Helper()
-		p.do(chromedp.Navigate(d.URL + "/desk/?lang=zh"))
-		// Polled by hand: the navigation can replace the execution context under a
-		// chromedp.Poll ("Cannot find context with specified id"), which is no failure.
-		deadline := time.Now().Add(30 * time.Second)
-		for {
-			ready, err := chromedp.Run(p.ctx, chromedp.Evaluate[bool](`document.readyState === 'complete' && document.documentElement.dataset.ready === 'true'`))
-			if err == nil && ready {
-				return
-			}
-			if time.Now().After(deadline) {
-				t.Fatalf("the desk never became ready: %v", err)
-			}
-			time.Sleep(100 * time.Millisecond)
-		}
+		p.t.Helper()
+		p.ready(d.URL + "/desk/?lang=zh")
 	}
 	keys := func(s string) {
 		t := p.t

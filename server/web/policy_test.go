@@ -3,7 +3,6 @@ package web_test
 import (
 	"context"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -24,20 +23,12 @@ import (
 // (policy-show.png) and the PDF.
 func TestPolicyPageBrowser(t *testing.T) {
 	exe := chromium(t)
-	pdftotext(t)
+	need(t, "pdftotext", "the printed policy (apt-get install poppler-utils)")
 	srv := apitest.Start(t, filepath.Join(t.TempDir(), "ncms.db"), ledger.Options{}, api.Options{})
 	out := artifacts(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	alloc, cancelAlloc := headless(ctx, t, exe, 1000, 900)
-	defer cancelAlloc()
-	bctx, cancelTab := chromedp.NewContext(alloc)
-	defer cancelTab()
-	if err := chromedp.Do(bctx); err != nil {
-		t.Fatal(err)
-	}
-	pageProblems(t, bctx, true)
-	p := &page{t: t, ctx: bctx}
+	p := newTab(ctx, t, exe, 1000, 900, true)
 
 	var revised *policydoc.Document
 	cs, err := policies.Compiled()
@@ -131,18 +122,6 @@ func headless(ctx context.Context, t *testing.T, exe string, w, h int) (context.
 		chromedp.Flag("disable-quic", true), chromedp.Flag("disable-background-networking", true),
 		chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-sync", true),
 		chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(w, h))
-}
-
-// pdftotext skips t without pdftotext on PATH (fails it under CI), as TestDesk does.
-func pdftotext(t *testing.T) {
-	t.Helper()
-	if _, err := exec.LookPath("pdftotext"); err != nil {
-		msg := "no pdftotext on PATH: the printed policy was NOT checked (apt-get install poppler-utils)"
-		if os.Getenv("CI") != "" {
-			t.Fatal(msg)
-		}
-		t.Skip(msg)
-	}
 }
 
 func writeFile(t *testing.T, path string, b []byte) {

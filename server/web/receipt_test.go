@@ -58,18 +58,7 @@ func TestReceiptPrint(t *testing.T) {
 
 	tctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
 	defer cancel()
-	alloc, cancelAlloc := chromedp.NewExecAllocator(tctx, chromedp.ExecPath(exe), chromedp.Headless, chromedp.NoSandbox,
-		chromedp.DisableGPU, chromedp.NoFirstRun, chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true), chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(800, 600))
-	defer cancelAlloc()
-	bctx, cancelTab := chromedp.NewContext(alloc)
-	defer cancelTab()
-	if err := chromedp.Do(bctx); err != nil {
-		t.Fatal(err)
-	}
-	pageProblems(t, bctx, true)
-	p := &page{t: t, ctx: bctx}
+	p := newTab(tctx, t, exe, 800, 600, true)
 	p.do(chromedp.Navigate(ts.URL + "/v1/contributions/" + receipt + "?format=html"))
 	if shown := eval[string](p, `document.getElementById('receipt').textContent`); shown != receipt {
 		t.Errorf("receipt number shown %q, want %q", shown, receipt)

@@ -3,7 +3,7 @@
 // signed in as at the checkout desk (the same session cookie and CSRF token, through
 // the desk's API client), the language switch, and the page's words.
 import { ApiError, Client } from '../desk/api.js';
-import { $ } from '../desk/views.js';
+import { $, h } from '../desk/views.js';
 import { t } from './words.js';
 
 /** @typedef {import('../desk/i18n.js').Lang} Lang */
@@ -35,6 +35,7 @@ export class Page {
    * @param {() => Promise<void>} ready
    */
   async start(ready) {
+    $('work').before(signInForm());
     this.translate();
     $('lang').addEventListener('click', () => {
       this.lang = this.lang === 'zh' ? 'en' : 'zh';
@@ -117,4 +118,20 @@ export class Page {
   async get(path, query) {
     return (await this.api.send('GET', `${path}?${new URLSearchParams(query)}`)).result;
   }
+}
+
+/**
+ * signInForm is the sign-in form the report, notice and import pages share, hidden
+ * until show finds no operator; translate gives it its words (data-t).
+ * @returns {HTMLFormElement}
+ */
+export function signInForm() {
+  const field = (/** @type {string} */ id, /** @type {string} */ word, /** @type {Record<string, string | boolean>} */ input) =>
+    h('div', { class: 'field' }, h('label', { for: id, 'data-t': word }), h('input', { id, ...input, required: true }));
+  return /** @type {HTMLFormElement} */ (h('form', { id: 'login', class: 'panel no-print', hidden: true, novalidate: true },
+    h('h2', { 'data-t': 'loginTitle' }),
+    field('login-name', 'login', { autocomplete: 'username' }),
+    field('login-password', 'password', { type: 'password', autocomplete: 'current-password' }),
+    h('p', { id: 'login-msg', class: 'msg', role: 'alert', hidden: true }),
+    h('button', { type: 'submit', 'data-t': 'signIn' })));
 }
