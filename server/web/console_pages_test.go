@@ -186,6 +186,9 @@ func testConsolePages(t *testing.T, ctx context.Context, exe string, c *consoleS
 		if eval[bool](p, `document.getElementById('login').hidden`) {
 			t.Fatal("no sign-in form without a session")
 		}
+		if eval[bool](p, `getComputedStyle(document.getElementById('signout')).display !== 'none'`) {
+			t.Error("the sign-out button shows before sign-in")
+		}
 		set("login-name", "county")
 		set("login-password", deskPassword)
 		p.do(chromedp.Click(chromedp.CSS(`#login button[type=submit]`)))
