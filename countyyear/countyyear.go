@@ -24,6 +24,7 @@ import (
 	"github.com/ruralhealth/ncms/core/enroll"
 	"github.com/ruralhealth/ncms/core/identity"
 	"github.com/ruralhealth/ncms/core/money"
+	"github.com/ruralhealth/ncms/core/policy"
 	"github.com/ruralhealth/ncms/core/simulate"
 )
 
@@ -56,7 +57,7 @@ var Townships = []struct {
 // visit kinds: the share of claims, the facility class and the median bill in yuan.
 var kinds = []struct {
 	share  int // per mille
-	typ    string
+	typ    policy.VisitType
 	class  string
 	median float64
 	sigma  float64
@@ -181,7 +182,7 @@ func line(rng *rand.Rand, o Options, people []person, v visit, n int) simulate.L
 	drug := (fen - self) * int64(40+rng.IntN(25)) / 100
 	exam := (fen - self - drug) / 2
 	rest := fen - self - drug - exam
-	add := func(code, kind, class string, f int64) {
+	add := func(code string, kind claim.ItemKind, class claim.ItemClass, f int64) {
 		if f > 0 {
 			c.Items = append(c.Items, claim.Item{Code: code, Kind: kind, Class: class, Amount: money.Fen(f)})
 		}

@@ -283,7 +283,7 @@ func runCase(e *engine.Engine, c *policy.Compiled, f *File, tc *Case) Outcome {
 		add("eligible", fmt.Sprint(*w.Eligible), fmt.Sprint(res.Eligible))
 	}
 	if w.Route != "" {
-		add("route", w.Route, res.Route)
+		add("route", w.Route, string(res.Route))
 	}
 	if w.Benefit != "" {
 		add("benefit", w.Benefit, res.Benefit)
@@ -339,7 +339,7 @@ func runCase(e *engine.Engine, c *policy.Compiled, f *File, tc *Case) Outcome {
 		for _, l := range []struct {
 			lang string
 			want []string
-		}{{trace.Chinese, w.Explain.Zh}, {trace.English, w.Explain.En}} {
+		}{{string(trace.Chinese), w.Explain.Zh}, {string(trace.English), w.Explain.En}} {
 			if len(l.want) == 0 {
 				continue
 			}

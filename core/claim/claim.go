@@ -46,7 +46,7 @@ type Person struct {
 
 // Visit is what happened: where, what kind of care, when.
 type Visit struct {
-	Type string `json:"type"`
+	Type policy.VisitType `json:"type"`
 	// Institution is the designated facility's code (定点医疗机构编码).
 	Institution string `json:"institution,omitempty"`
 	// Class is the facility class code defined by the policy.
@@ -56,38 +56,46 @@ type Visit struct {
 	Admission civil.Date `json:"admission"`
 	Discharge civil.Date `json:"discharge"`
 	// Disease is a single-disease code (单病种) from the policy's list.
-	Disease  string `json:"disease,omitempty"`
-	Delivery string `json:"delivery,omitempty"`
+	Disease  string          `json:"disease,omitempty"`
+	Delivery policy.Delivery `json:"delivery,omitempty"`
 	// Invoice is the number of the bill's invoice (发票号). The county server refuses a
 	// second live settlement of one invoice at one institution (两头报销); the
 	// calculation does not read it.
 	Invoice string `json:"invoice,omitempty"`
 }
 
+// ItemKind is what a bill line is for: its value is the wire value of an item's
+// "kind".
+type ItemKind string
+
 // Item kinds.
 const (
-	KindDrug      = "drug"
-	KindExam      = "exam"
-	KindTreatment = "treatment"
-	KindMaterial  = "material"
-	KindBed       = "bed"
-	KindService   = "service"
-	KindOther     = "other"
+	KindDrug      ItemKind = "drug"
+	KindExam      ItemKind = "exam"
+	KindTreatment ItemKind = "treatment"
+	KindMaterial  ItemKind = "material"
+	KindBed       ItemKind = "bed"
+	KindService   ItemKind = "service"
+	KindOther     ItemKind = "other"
 )
+
+// ItemClass is the catalogue class of a bill line: its value is the wire value of
+// an item's "class".
+type ItemClass string
 
 // Catalogue classes of an item.
 const (
-	ClassA    = "A"    // 甲类: wholly in scope
-	ClassB    = "B"    // 乙类: in scope after the pre-self-pay share
-	ClassSelf = "self" // 全自费: outside the catalogue
+	ClassA    ItemClass = "A"    // 甲类: wholly in scope
+	ClassB    ItemClass = "B"    // 乙类: in scope after the pre-self-pay share
+	ClassSelf ItemClass = "self" // 全自费: outside the catalogue
 )
 
 // Item is one line of the bill.
 type Item struct {
 	Code   string       `json:"code"`
 	Name   string       `json:"name,omitempty"`
-	Kind   string       `json:"kind"`
-	Class  string       `json:"class"`
+	Kind   ItemKind     `json:"kind"`
+	Class  ItemClass    `json:"class"`
 	Amount money.Amount `json:"amount"`
 	// OverLimit is the part of Amount above the catalogue's price limit (超限价).
 	OverLimit money.Amount `json:"overLimit"`

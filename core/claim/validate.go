@@ -67,7 +67,7 @@ func (c *Claim) Validate(p *policy.Compiled, personID func(id string, on civil.D
 	case v.Type == "":
 		es.Add(core.FieldRequired, "/visit/type", "")
 	case !okType:
-		es.Add(core.FieldInvalid, "/visit/type", core.Quote(v.Type))
+		es.Add(core.FieldInvalid, "/visit/type", core.Quote(string(v.Type)))
 	}
 	checkText(v.Institution, "/visit/institution", false)
 	if v.Class == "" {
@@ -87,7 +87,7 @@ func (c *Claim) Validate(p *policy.Compiled, personID func(id string, on civil.D
 		}
 	case policy.DeliveryNormal, policy.DeliveryDifficult, policy.DeliveryMultiple:
 	default:
-		es.Add(core.FieldInvalid, "/visit/delivery", core.Quote(v.Delivery))
+		es.Add(core.FieldInvalid, "/visit/delivery", core.Quote(string(v.Delivery)))
 	}
 
 	pr := &c.Person
@@ -227,14 +227,14 @@ func validateItem(es *core.Errors, it *Item, i int, checkText func(s, path strin
 	case "":
 		es.Add(core.FieldRequired, path("/kind"), "")
 	default:
-		es.Add(core.FieldInvalid, path("/kind"), core.Quote(it.Kind))
+		es.Add(core.FieldInvalid, path("/kind"), core.Quote(string(it.Kind)))
 	}
 	switch it.Class {
 	case ClassA, ClassB, ClassSelf:
 	case "":
 		es.Add(core.FieldRequired, path("/class"), "")
 	default:
-		es.AddText(core.FieldInvalid, path("/class"), core.Quote(it.Class)+` is not "A", "B" or "self"`, core.Quote(it.Class)+` 不是 "A"、"B" 或 "self"`)
+		es.AddText(core.FieldInvalid, path("/class"), core.Quote(string(it.Class))+` is not "A", "B" or "self"`, core.Quote(string(it.Class))+` 不是 "A"、"B" 或 "self"`)
 	}
 	ok := true
 	if e := it.Amount.Check(""); e != nil {

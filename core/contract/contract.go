@@ -26,7 +26,6 @@ import (
 	"github.com/ruralhealth/ncms/core/money"
 	"github.com/ruralhealth/ncms/core/policy"
 	"github.com/ruralhealth/ncms/core/settle"
-	"github.com/ruralhealth/ncms/core/trace"
 )
 
 // Operation is one engine operation's contract.
@@ -112,8 +111,6 @@ type Rule struct {
 	// reads it (TextPattern); MaxItems bounds a list.
 	MaxLength int
 	MaxItems  int
-	// Enum lists the values of a field whose constants are untyped.
-	Enum []string
 }
 
 // Rules lists the facts about fields that their types do not carry. A test removes
@@ -157,13 +154,6 @@ func Rules() []Rule {
 		{Type: claim.Totals{}, Field: "admissions", MaxItems: claim.MaxList},
 		{Type: engine.VerifyCardRequest{}, Field: "enrollment", MaxItems: enroll.MaxYears},
 		{Type: engine.RosterRequest{}, Field: "rows", MaxItems: identity.MaxRosterRows},
-
-		{Type: engine.SettleRequest{}, Field: "lang", Enum: []string{trace.Chinese, trace.English}},
-		{Type: claim.Visit{}, Field: "type", Enum: policy.VisitTypes()},
-		{Type: claim.Visit{}, Field: "delivery", Enum: []string{policy.DeliveryNormal, policy.DeliveryDifficult, policy.DeliveryMultiple}},
-		{Type: claim.Item{}, Field: "kind", Enum: []string{claim.KindDrug, claim.KindExam, claim.KindTreatment, claim.KindMaterial, claim.KindBed, claim.KindService, claim.KindOther}},
-		{Type: claim.Item{}, Field: "class", Enum: []string{claim.ClassA, claim.ClassB, claim.ClassSelf}},
-		{Type: settle.Result{}, Field: "route", Enum: []string{settle.RouteBenefit, settle.RouteSingleDisease, settle.RouteMaternity, settle.RouteIneligible, settle.RouteNotCovered}},
 	}...)
 	for _, l := range [][]Rule{
 		limit(claim.MaxText, claim.Claim{}, "id"),

@@ -16,6 +16,7 @@ import (
 	"github.com/ruralhealth/ncms/core/policies"
 	"github.com/ruralhealth/ncms/core/policy"
 	"github.com/ruralhealth/ncms/core/settle"
+	"github.com/ruralhealth/ncms/core/trace"
 	"github.com/ruralhealth/ncms/core/wire"
 )
 
@@ -181,7 +182,7 @@ func (e *Engine) Settle(policyID, version string, c *claim.Claim, requireID bool
 // are the claim and the result Settle returned for it; hosts with request types of
 // their own call this when they show the explanation.
 func (e *Engine) Explain(c *claim.Claim, r *settle.Result, lang string) error {
-	if err := checkLang(lang); err != nil {
+	if err := checkLang(trace.Lang(lang)); err != nil {
 		return err
 	}
 	p, err := e.resultPolicy(r)
@@ -199,7 +200,7 @@ func (e *Engine) Profile(r *settle.Result, profile, lang string) error {
 	if err := CheckProfile(profile); err != nil || profile == "" {
 		return err
 	}
-	if err := checkLang(lang); err != nil {
+	if err := checkLang(trace.Lang(lang)); err != nil {
 		return err
 	}
 	p, err := e.resultPolicy(r)

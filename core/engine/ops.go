@@ -29,7 +29,7 @@ type SettleRequest struct {
 	// trace step with its sentence and clause, fund names in the language. Absent or
 	// empty, the result has no sentences and its bytes are what they were before
 	// explanations existed: hosts that show no trace pay nothing for them.
-	Lang string `json:"lang,omitempty"`
+	Lang trace.Lang `json:"lang,omitempty"`
 	// Profile asks for the result in an integrator's terms as well: "national" adds
 	// the national settlement interface's setlinfo and setldetail as the result's
 	// "national" member (settle.NationalProfile), alongside the engine's own fields.
@@ -91,12 +91,12 @@ func (e *Engine) settle(req []byte, requireID bool) (wire.Encoder, error) {
 		return nil, err
 	}
 	if r.Lang != "" {
-		if err := e.Explain(&r.Claim, res, r.Lang); err != nil {
+		if err := e.Explain(&r.Claim, res, string(r.Lang)); err != nil {
 			return nil, err
 		}
 	}
 	if r.Profile != "" {
-		if err := e.Profile(res, r.Profile, r.Lang); err != nil {
+		if err := e.Profile(res, r.Profile, string(r.Lang)); err != nil {
 			return nil, err
 		}
 	}
@@ -114,12 +114,12 @@ func CheckProfile(profile string) error {
 }
 
 // checkLang accepts the languages a result can be explained in, and none.
-func checkLang(lang string) error {
+func checkLang(lang trace.Lang) error {
 	switch lang {
 	case "", trace.Chinese, trace.English:
 		return nil
 	}
-	return core.Errors{core.NewError(core.FieldInvalid, "/lang", strconv.Quote(lang))}
+	return core.Errors{core.NewError(core.FieldInvalid, "/lang", strconv.Quote(string(lang)))}
 }
 
 // VerifyCardRequest checks a card presented at the point of care.

@@ -5,6 +5,7 @@ package engine
 import (
 	"github.com/ruralhealth/ncms/core"
 	"github.com/ruralhealth/ncms/core/policy"
+	"github.com/ruralhealth/ncms/core/trace"
 	"github.com/ruralhealth/ncms/core/wire"
 )
 
@@ -43,7 +44,7 @@ func (v *SettleRequest) ReadJSON(r *wire.Reader) {
 			if !r.Field(seen[:], 4) {
 				return
 			}
-			v.Lang = r.String()
+			v.Lang = trace.Lang(r.String())
 		case "profile":
 			if !r.Field(seen[:], 5) {
 				return
@@ -76,7 +77,7 @@ func (v *SettleRequest) WriteJSON(w *wire.Writer) {
 		at := w.Len()
 		w.Raw(`,"lang":`)
 		value := w.Len()
-		w.String(v.Lang)
+		w.String(string(v.Lang))
 		w.OmitEmpty(at, value)
 	}
 	{

@@ -31,7 +31,7 @@ func testPolicy(t testing.TB, edit func(*policy.Policy)) *policy.Compiled {
 		Benefits: []policy.Benefit{{
 			ID:         "inpatient",
 			Name:       "inpatient",
-			VisitTypes: []string{policy.VisitInpatient},
+			VisitTypes: []string{string(policy.VisitInpatient)},
 			Pool:       "basic",
 			Kind:       policy.KindRatio,
 			Deductible: policy.Deductible{Basis: policy.NoDeductible},

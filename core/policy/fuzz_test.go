@@ -80,7 +80,7 @@ func fuzzFull() policy.Policy {
 		},
 		Benefits: []policy.Benefit{
 			{
-				ID: "in", Name: "住院", VisitTypes: []string{policy.VisitInpatient}, Tiers: []string{"t1", "t2"}, Pool: "inpatient",
+				ID: "in", Name: "住院", VisitTypes: []string{string(policy.VisitInpatient)}, Tiers: []string{"t1", "t2"}, Pool: "inpatient",
 				Kind:       policy.KindRatio,
 				Deductible: policy.Deductible{Basis: policy.PerAdmission, First: fuzzAmt("350"), Later: fuzzAmtP("250"), Count: policy.CountAll},
 				Ratio: policy.Schedule{Method: policy.Whole, Axis: policy.AxisAbove, Bands: []policy.Band{
@@ -90,13 +90,13 @@ func fuzzFull() policy.Policy {
 				ContinuityBonus: true,
 			},
 			{
-				ID: "out", Name: "门诊", VisitTypes: []string{policy.VisitOutpatient}, Classes: []string{"township"},
+				ID: "out", Name: "门诊", VisitTypes: []string{string(policy.VisitOutpatient)}, Classes: []string{"township"},
 				Categories: []string{"ordinary", "minor"}, Pool: "outpatient", Kind: policy.KindCappedFee,
 				Deductible:   policy.Deductible{Basis: policy.NoDeductible},
 				PatientLimit: fuzzAmtP("10"), VisitCap: fuzzAmtP("50"),
 			},
 			{
-				ID: "special", Name: "慢病", VisitTypes: []string{policy.VisitSpecialOutpatient}, Pool: "inpatient",
+				ID: "special", Name: "慢病", VisitTypes: []string{string(policy.VisitSpecialOutpatient)}, Pool: "inpatient",
 				Kind: policy.KindRatio, Deductible: policy.Deductible{Basis: policy.PerYear, First: fuzzAmt("600")},
 				Ratio: flat("0.6"),
 			},
@@ -110,22 +110,22 @@ func fuzzFull() policy.Policy {
 		Maternity: &policy.Maternity{
 			MinYearsPaid: 1, RequireFamilyPlanning: true, Pool: "inpatient",
 			Subsidies: []policy.Subsidy{
-				{Delivery: policy.DeliveryNormal, Tier: "t1", Amount: fuzzAmt("300")},
-				{Delivery: policy.DeliveryDifficult, Amount: fuzzAmt("400")},
+				{Delivery: string(policy.DeliveryNormal), Tier: "t1", Amount: fuzzAmt("300")},
+				{Delivery: string(policy.DeliveryDifficult), Amount: fuzzAmt("400")},
 			},
 		},
 		Layers: []policy.Layer{
-			{ID: "cat", Name: "大病保险", Kind: policy.LayerCatastrophic, VisitTypes: []string{policy.VisitInpatient},
+			{ID: "cat", Name: "大病保险", Kind: policy.LayerCatastrophic, VisitTypes: []string{string(policy.VisitInpatient)},
 				Base: policy.BaseScopePersonal, Basis: policy.BasisYear, Mode: policy.ModeRatio, Threshold: fuzzAmt("15000"),
 				Ratio: flat("0.5"), Cap: fuzzAmtP("200000")},
-			{ID: "topup", Name: "二次补偿", Kind: policy.LayerTopUp, VisitTypes: []string{policy.VisitInpatient},
+			{ID: "topup", Name: "二次补偿", Kind: policy.LayerTopUp, VisitTypes: []string{string(policy.VisitInpatient)},
 				SingleDiseaseOnly: true, Base: policy.BaseTotal, Basis: policy.BasisClaim, Mode: policy.ModeTopUp,
 				Target: fuzzRate("0.7")},
-			{ID: "aid", Name: "医疗救助", Kind: policy.LayerAssistance, VisitTypes: []string{policy.VisitInpatient},
+			{ID: "aid", Name: "医疗救助", Kind: policy.LayerAssistance, VisitTypes: []string{string(policy.VisitInpatient)},
 				Categories: []string{"dibao"}, Base: policy.BaseScope, Basis: policy.BasisClaim, Mode: policy.ModeTopUp,
 				Target: fuzzRate("0.9"), Cap: fuzzAmtP("10000")},
 		},
-		FamilyAccount: &policy.FamilyAccount{PerPerson: fuzzAmt("8"), VisitTypes: []string{policy.VisitOutpatient}, Covers: policy.BaseScopePersonal},
+		FamilyAccount: &policy.FamilyAccount{PerPerson: fuzzAmt("8"), VisitTypes: []string{string(policy.VisitOutpatient)}, Covers: policy.BaseScopePersonal},
 		Cards:         policy.Cards{Certificate: `[0-9]{12}`, Fee: fuzzAmt("5"), FeeExemptAge: 60, FeeAgeOn: "date"},
 		Audit:         policy.Audit{DrugShare: fuzzRate("0.45")},
 		Reports:       policy.Reports{PerCapita: policy.Rounding{Scale: 3, Mode: money.Down}},

@@ -179,17 +179,21 @@ type Pool struct {
 	Clause *Clause `json:"clause,omitempty"`
 }
 
+// VisitType is the kind of care of a visit: its value is the wire value of a
+// visit's "type".
+type VisitType string
+
 // Visit types.
 const (
-	VisitInpatient         = "inpatient"          // 住院
-	VisitOutpatient        = "outpatient"         // 普通门诊
-	VisitSpecialOutpatient = "special_outpatient" // 慢性病/特殊大病门诊
-	VisitMaternity         = "maternity"          // 住院分娩
+	VisitInpatient         VisitType = "inpatient"          // 住院
+	VisitOutpatient        VisitType = "outpatient"         // 普通门诊
+	VisitSpecialOutpatient VisitType = "special_outpatient" // 慢性病/特殊大病门诊
+	VisitMaternity         VisitType = "maternity"          // 住院分娩
 )
 
 // VisitTypes lists the visit types in wire order.
-func VisitTypes() []string {
-	return []string{VisitInpatient, VisitOutpatient, VisitSpecialOutpatient, VisitMaternity}
+func VisitTypes() []VisitType {
+	return []VisitType{VisitInpatient, VisitOutpatient, VisitSpecialOutpatient, VisitMaternity}
 }
 
 // BenefitKind is what a benefit pays: its value is the wire value of "kind".
@@ -354,11 +358,15 @@ const (
 	FundMaternity     = "maternity"
 )
 
+// Delivery is the kind of an inpatient delivery: its value is the wire value of a
+// visit's "delivery".
+type Delivery string
+
 // Delivery types for maternity.
 const (
-	DeliveryNormal    = "normal"
-	DeliveryDifficult = "difficult"
-	DeliveryMultiple  = "multiple"
+	DeliveryNormal    Delivery = "normal"
+	DeliveryDifficult Delivery = "difficult"
+	DeliveryMultiple  Delivery = "multiple"
 )
 
 // Maternity is the fixed inpatient-delivery subsidy (住院分娩补助).

@@ -241,7 +241,7 @@ func (p *Policy) Validate() error {
 		}
 		for i, s := range m.Subsidies {
 			path := "/maternity/subsidies/" + strconv.Itoa(i)
-			oneOf(c, s.Delivery, path+"/delivery", DeliveryNormal, DeliveryDifficult, DeliveryMultiple)
+			oneOf(c, Delivery(s.Delivery), path+"/delivery", DeliveryNormal, DeliveryDifficult, DeliveryMultiple)
 			if s.Tier != "" {
 				c.ref("tier", []string{s.Tier}, path+"/tier")
 			}
@@ -323,7 +323,7 @@ func (c *checker) visitTypes(vs []string, path string) {
 		c.say(core.FieldRequired, path, "at least one visit type", "至少一种就诊类型")
 	}
 	for i, v := range vs {
-		oneOf(c, v, path+"/"+strconv.Itoa(i), VisitTypes()...)
+		oneOf(c, VisitType(v), path+"/"+strconv.Itoa(i), VisitTypes()...)
 	}
 }
 

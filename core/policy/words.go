@@ -25,7 +25,7 @@ func (c *Clause) Text(lang string) string {
 	if c == nil {
 		return ""
 	}
-	if lang == trace.English && (c.NumberEn != "" || c.TitleEn != "") {
+	if trace.Lang(lang) == trace.English && (c.NumberEn != "" || c.TitleEn != "") {
 		return join(c.NumberEn, c.TitleEn)
 	}
 	return join(c.Number, c.Title)
@@ -45,7 +45,7 @@ func join(a, b string) string {
 // otherwise the Chinese name, otherwise the id itself.
 func named(name, nameEn, id, lang string) string {
 	switch {
-	case lang == trace.English && nameEn != "":
+	case trace.Lang(lang) == trace.English && nameEn != "":
 		return nameEn
 	case name != "":
 		return name

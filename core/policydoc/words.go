@@ -12,8 +12,8 @@ import (
 // Languages a document is rendered in: the trace's, so that a host passes the same
 // "lang" to an explanation and to the scheme it cites.
 const (
-	Chinese = trace.Chinese
-	English = trace.English
+	Chinese = string(trace.Chinese)
+	English = string(trace.English)
 )
 
 // pair is a wording in Chinese and English.

@@ -43,10 +43,10 @@ func TestAppendJSONMatchesReflection(t *testing.T) {
 			lang := ""
 			switch n % 3 {
 			case 1:
-				lang = trace.Chinese
+				lang = string(trace.Chinese)
 				settle.Explain(pp.c, &c, r, lang)
 			case 2:
-				lang = trace.English
+				lang = string(trace.English)
 				settle.Explain(pp.c, &c, r, lang)
 			}
 			// Every other result carries the national profile, which the encoder

@@ -118,7 +118,7 @@ var procLabels = [2][5]string{
 // asking for the profile pays one allocation a line for it.
 func procInfo(f *Fund, lang string) string {
 	labels, unit := &procLabels[0], " 元"
-	if lang == trace.English {
+	if trace.Lang(lang) == trace.English {
 		labels, unit = &procLabels[1], ""
 	}
 	figures := [5]*money.Amount{&f.Base, f.Cap, f.PaidBefore, f.Available, &f.Amount}

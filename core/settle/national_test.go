@@ -20,10 +20,10 @@ func npSerious(p *policy.Policy) {
 	flat := policy.Schedule{Method: policy.Excess, Axis: policy.AxisAbove, Bands: []policy.Band{{Rate: money.MustRate("0.50")}}}
 	cap := money.MustAmount("100000")
 	p.Layers = []policy.Layer{
-		{ID: "serious", Name: "城乡居民大病保险", Kind: policy.LayerCatastrophic, VisitTypes: []string{policy.VisitInpatient},
+		{ID: "serious", Name: "城乡居民大病保险", Kind: policy.LayerCatastrophic, VisitTypes: []string{string(policy.VisitInpatient)},
 			Base: policy.BaseScopePersonal, Basis: policy.BasisClaim, Mode: policy.ModeRatio,
 			Threshold: money.MustAmount("3000"), Ratio: flat, Cap: &cap},
-		{ID: "assistance", Name: "医疗救助", Kind: policy.LayerAssistance, VisitTypes: []string{policy.VisitInpatient},
+		{ID: "assistance", Name: "医疗救助", Kind: policy.LayerAssistance, VisitTypes: []string{string(policy.VisitInpatient)},
 			Categories: []string{"dibao"}, Base: policy.BaseScopePersonal, Basis: policy.BasisClaim, Mode: policy.ModeRatio, Ratio: flat},
 	}
 }
@@ -161,7 +161,7 @@ func TestNationalProfile(t *testing.T) {
 		{
 			// Explained in English: the same figures, setl_proc_info in English with
 			// the pool's English name.
-			name: "english", policy: "pingluo-revised", person: farmer, lang: trace.English,
+			name: "english", policy: "pingluo-revised", person: farmer, lang: string(trace.English),
 			visit: xpStay("township", "2025-05-06"), items: xpA("800.00"),
 			info: npInfo{medfee: "800.00", scope: "800.00", dedc: "150.00", hifp: "162.50", fundSum: "162.50",
 				psnPart: "637.50", cash: "637.50"},
@@ -215,7 +215,7 @@ func TestNationalProfile(t *testing.T) {
 				if i < len(tc.proc) && tc.proc[i] != "" && d.SetlProcInfo != tc.proc[i] {
 					t.Errorf("setldetail %d setl_proc_info = %q, want %q", i, d.SetlProcInfo, tc.proc[i])
 				}
-				if tc.lang != trace.English && strings.ContainsAny(d.SetlProcInfo, "abcdefghijklmnopqrstuvwxyz") {
+				if trace.Lang(tc.lang) != trace.English && strings.ContainsAny(d.SetlProcInfo, "abcdefghijklmnopqrstuvwxyz") {
 					t.Errorf("setldetail %d setl_proc_info %q has Latin words", i, d.SetlProcInfo)
 				}
 			}

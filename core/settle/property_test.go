@@ -75,7 +75,7 @@ func propBanded(id string, method policy.BandMethod) policy.Policy {
 	p.Pools = []policy.Pool{{ID: "inpatient", Name: "住院统筹基金", Cap: propAmt("15000")}}
 	p.Benefits = []policy.Benefit{
 		{
-			ID: "in-local", Name: "县内住院", VisitTypes: []string{policy.VisitInpatient},
+			ID: "in-local", Name: "县内住院", VisitTypes: []string{string(policy.VisitInpatient)},
 			Classes: []string{"village", "township", "county"}, Pool: "inpatient", Kind: policy.KindRatio,
 			Deductible: policy.Deductible{Basis: policy.PerAdmission, First: propAmt("300"), Later: propAmtP("200"), Count: policy.CountClass},
 			Ratio: propBands(method, policy.AxisCost,
@@ -83,14 +83,14 @@ func propBanded(id string, method policy.BandMethod) policy.Policy {
 				"2500", "0.40", "3000", "0.45", "3500", "0.50", "4000", "0.55"),
 		},
 		{
-			ID: "in-city", Name: "县外住院", VisitTypes: []string{policy.VisitInpatient},
+			ID: "in-city", Name: "县外住院", VisitTypes: []string{string(policy.VisitInpatient)},
 			Classes: []string{"city"}, Pool: "inpatient", Kind: policy.KindRatio,
 			Deductible: policy.Deductible{Basis: policy.PerAdmission, First: propAmt("500"), Later: propAmtP("400"), Count: policy.CountAll},
 			Ratio:      propBands(method, policy.AxisCost, "0", "0.30", "5000", "0.40", "20000", "0.50"),
 			Referral:   policy.Referral{Required: true, Missing: policy.ReferralReduce, Points: propRate("0.10")},
 		},
 		{
-			ID: "in-nondesignated", Name: "非定点住院", VisitTypes: []string{policy.VisitInpatient},
+			ID: "in-nondesignated", Name: "非定点住院", VisitTypes: []string{string(policy.VisitInpatient)},
 			Classes: []string{"other"}, Pool: "inpatient", Kind: policy.KindRatio,
 			Deductible: policy.Deductible{Basis: policy.PerAdmission, First: propAmt("800")},
 			Ratio:      propBands(method, policy.AxisAbove, "0", "0.25", "3000", "0.35"),
@@ -98,7 +98,7 @@ func propBanded(id string, method policy.BandMethod) policy.Policy {
 			Referral:   policy.Referral{Required: true, Missing: policy.ReferralRefuse},
 		},
 		{
-			ID: "special", Name: "特殊大病门诊", VisitTypes: []string{policy.VisitSpecialOutpatient},
+			ID: "special", Name: "特殊大病门诊", VisitTypes: []string{string(policy.VisitSpecialOutpatient)},
 			Pool: "inpatient", Kind: policy.KindRatio,
 			Deductible: policy.Deductible{Basis: policy.NoDeductible},
 			Ratio:      propBands(method, policy.AxisAbove, "0", "0.50", "10000", "0.60"),
@@ -132,19 +132,19 @@ func propFull(id string) policy.Policy {
 	yearDeductible := policy.Deductible{Basis: policy.PerYear, First: propAmt("600")}
 	p.Benefits = []policy.Benefit{
 		{
-			ID: "in-t1", Name: "县内住院一档", VisitTypes: []string{policy.VisitInpatient, policy.VisitMaternity},
+			ID: "in-t1", Name: "县内住院一档", VisitTypes: []string{string(policy.VisitInpatient), string(policy.VisitMaternity)},
 			Classes: []string{"village", "township", "county"}, Tiers: []string{"t1"}, Pool: "inpatient", Kind: policy.KindRatio,
 			Deductible: yearDeductible, ContinuityBonus: true,
 			Ratio: propBands(policy.Excess, policy.AxisCost, "0", "0.60", "10000", "0.70", "30000", "0.75"),
 		},
 		{
-			ID: "in-t2", Name: "县内住院二档", VisitTypes: []string{policy.VisitInpatient, policy.VisitMaternity},
+			ID: "in-t2", Name: "县内住院二档", VisitTypes: []string{string(policy.VisitInpatient), string(policy.VisitMaternity)},
 			Classes: []string{"village", "township", "county"}, Tiers: []string{"t2"}, Pool: "inpatient", Kind: policy.KindRatio,
 			Deductible: yearDeductible, ContinuityBonus: true,
 			Ratio: propBands(policy.Excess, policy.AxisCost, "0", "0.75", "10000", "0.85", "30000", "0.90"),
 		},
 		{
-			ID: "in-out", Name: "县外住院", VisitTypes: []string{policy.VisitInpatient, policy.VisitMaternity},
+			ID: "in-out", Name: "县外住院", VisitTypes: []string{string(policy.VisitInpatient), string(policy.VisitMaternity)},
 			Classes: []string{"city", "other"}, Pool: "inpatient", Kind: policy.KindRatio,
 			Deductible: yearDeductible,
 			Ratio:      propBands(policy.Whole, policy.AxisAbove, "0", "0.40", "10000", "0.50"),
@@ -152,20 +152,20 @@ func propFull(id string) policy.Policy {
 			Referral:   policy.Referral{Required: true, Missing: policy.ReferralReduce, Points: propRate("0.10")},
 		},
 		{
-			ID: "outpatient", Name: "门诊统筹（限费）", VisitTypes: []string{policy.VisitOutpatient},
+			ID: "outpatient", Name: "门诊统筹（限费）", VisitTypes: []string{string(policy.VisitOutpatient)},
 			Classes: []string{"village", "township"}, Pool: "outpatient", Kind: policy.KindCappedFee,
 			Deductible:   policy.Deductible{Basis: policy.NoDeductible},
 			PatientLimit: propAmtP("10"), VisitCap: propAmtP("50"),
 		},
 		{
-			ID: "outpatient-county", Name: "县级门诊", VisitTypes: []string{policy.VisitOutpatient},
+			ID: "outpatient-county", Name: "县级门诊", VisitTypes: []string{string(policy.VisitOutpatient)},
 			Classes: []string{"county"}, Pool: "outpatient", Kind: policy.KindRatio,
 			Deductible: policy.Deductible{Basis: policy.NoDeductible},
 			Ratio:      propBands(policy.Excess, policy.AxisCost, "0", "0.40"),
 			VisitCap:   propAmtP("100"),
 		},
 		{
-			ID: "special", Name: "特殊大病门诊", VisitTypes: []string{policy.VisitSpecialOutpatient},
+			ID: "special", Name: "特殊大病门诊", VisitTypes: []string{string(policy.VisitSpecialOutpatient)},
 			Pool: "inpatient", Kind: policy.KindRatio, Deductible: yearDeductible,
 			Ratio: propBands(policy.Excess, policy.AxisCost, "0", "0.60"),
 		},
@@ -185,18 +185,18 @@ func propFull(id string) policy.Policy {
 	p.Maternity = &policy.Maternity{
 		MinYearsPaid: 1, RequireFamilyPlanning: true, Pool: "inpatient",
 		Subsidies: []policy.Subsidy{
-			{Delivery: policy.DeliveryNormal, Tier: "t1", Amount: propAmt("300")},
-			{Delivery: policy.DeliveryDifficult, Tier: "t1", Amount: propAmt("400")},
-			{Delivery: policy.DeliveryMultiple, Tier: "t1", Amount: propAmt("400")},
-			{Delivery: policy.DeliveryNormal, Tier: "t2", Amount: propAmt("400")},
-			{Delivery: policy.DeliveryDifficult, Tier: "t2", Amount: propAmt("500")},
-			{Delivery: policy.DeliveryMultiple, Tier: "t2", Amount: propAmt("500")},
+			{Delivery: string(policy.DeliveryNormal), Tier: "t1", Amount: propAmt("300")},
+			{Delivery: string(policy.DeliveryDifficult), Tier: "t1", Amount: propAmt("400")},
+			{Delivery: string(policy.DeliveryMultiple), Tier: "t1", Amount: propAmt("400")},
+			{Delivery: string(policy.DeliveryNormal), Tier: "t2", Amount: propAmt("400")},
+			{Delivery: string(policy.DeliveryDifficult), Tier: "t2", Amount: propAmt("500")},
+			{Delivery: string(policy.DeliveryMultiple), Tier: "t2", Amount: propAmt("500")},
 		},
 	}
 	p.Layers = []policy.Layer{
 		{
 			ID: "catastrophic", Name: "大病保险", Kind: policy.LayerCatastrophic,
-			VisitTypes: []string{policy.VisitInpatient, policy.VisitSpecialOutpatient},
+			VisitTypes: []string{string(policy.VisitInpatient), string(policy.VisitSpecialOutpatient)},
 			Base:       policy.BaseScopePersonal, Basis: policy.BasisYear, Mode: policy.ModeRatio,
 			Threshold: propAmt("10000"),
 			Ratio:     propBands(policy.Excess, policy.AxisAbove, "0", "0.50", "50000", "0.60", "100000", "0.70"),
@@ -204,13 +204,13 @@ func propFull(id string) policy.Policy {
 		},
 		{
 			ID: "assistance", Name: "医疗救助", Kind: policy.LayerTopUp,
-			VisitTypes: []string{policy.VisitInpatient}, Categories: []string{"dibao", "wubao"},
+			VisitTypes: []string{string(policy.VisitInpatient)}, Categories: []string{"dibao", "wubao"},
 			Base: policy.BaseScope, Basis: policy.BasisClaim, Mode: policy.ModeTopUp,
 			Target: propRate("0.90"), Cap: propAmtP("20000"),
 		},
 	}
 	p.FamilyAccount = &policy.FamilyAccount{
-		PerPerson: propAmt("8"), VisitTypes: []string{policy.VisitOutpatient, policy.VisitSpecialOutpatient},
+		PerPerson: propAmt("8"), VisitTypes: []string{string(policy.VisitOutpatient), string(policy.VisitSpecialOutpatient)},
 		Covers: policy.BasePersonal,
 	}
 	return p
@@ -239,8 +239,8 @@ func propCommon(id string) policy.Policy {
 		Catalogue: policy.Catalogue{
 			ClassB: propRate("0.10"),
 			ClassBByKind: []policy.KindRate{
-				{Kind: claim.KindDrug, Rate: propRate("0.15")},
-				{Kind: claim.KindMaterial, Rate: propRate("0.20")},
+				{Kind: string(claim.KindDrug), Rate: propRate("0.15")},
+				{Kind: string(claim.KindMaterial), Rate: propRate("0.20")},
 			},
 		},
 		Enrollment: policy.Enrollment{Required: true, FirstWaitMonths: 3, LapseMonths: 6, LapseWaitMonths: 4},
@@ -303,15 +303,18 @@ type propGen struct {
 }
 
 var (
-	propVisitTypes = []string{
+	propVisitTypes = []policy.VisitType{
 		policy.VisitInpatient, policy.VisitInpatient, policy.VisitInpatient, policy.VisitOutpatient,
 		policy.VisitOutpatient, policy.VisitSpecialOutpatient, policy.VisitMaternity,
 	}
-	propKinds      = []string{claim.KindDrug, claim.KindExam, claim.KindTreatment, claim.KindMaterial, claim.KindBed, claim.KindService, claim.KindOther}
-	propDeliveries = []string{policy.DeliveryNormal, policy.DeliveryDifficult, policy.DeliveryMultiple}
+	propKinds      = []claim.ItemKind{claim.KindDrug, claim.KindExam, claim.KindTreatment, claim.KindMaterial, claim.KindBed, claim.KindService, claim.KindOther}
+	propDeliveries = []policy.Delivery{policy.DeliveryNormal, policy.DeliveryDifficult, policy.DeliveryMultiple}
 )
 
-func (g *propGen) pick(xs []string) string { return xs[g.r.IntN(len(xs))] }
+func (g *propGen) pick(xs []string) string { return pickOf(g, xs) }
+
+// pickOf returns one of xs at random.
+func pickOf[T any](g *propGen, xs []T) T { return xs[g.r.IntN(len(xs))] }
 
 // fen returns a random number of fen in [1, max], spread evenly over the orders of
 // magnitude so that small and large bills are equally common.
@@ -387,7 +390,7 @@ func (g *propGen) visit() claim.Visit {
 		classes = append(classes, c.Code)
 	}
 	v := claim.Visit{
-		Type: g.pick(propVisitTypes), Institution: fmt.Sprintf("H%03d", g.r.IntN(128)),
+		Type: pickOf(g, propVisitTypes), Institution: fmt.Sprintf("H%03d", g.r.IntN(128)),
 		Class: g.pick(classes), Referral: g.r.IntN(2) == 0, Admission: g.date(),
 	}
 	if v.Type == policy.VisitInpatient || v.Type == policy.VisitMaternity || g.r.IntN(4) == 0 {
@@ -397,7 +400,7 @@ func (g *propGen) visit() claim.Visit {
 		v.Disease = pol.SingleDiseases[g.r.IntN(len(pol.SingleDiseases))].Code
 	}
 	if v.Type == policy.VisitMaternity || g.r.IntN(10) == 0 {
-		v.Delivery = g.pick(propDeliveries)
+		v.Delivery = pickOf(g, propDeliveries)
 	}
 	return v
 }
@@ -411,7 +414,7 @@ func (g *propGen) items() []claim.Item {
 	}
 	out := make([]claim.Item, 0, n)
 	for i := 0; i < n; i++ {
-		it := claim.Item{Code: fmt.Sprintf("X%03d", i), Kind: g.pick(propKinds)}
+		it := claim.Item{Code: fmt.Sprintf("X%03d", i), Kind: pickOf(g, propKinds)}
 		switch k := g.r.IntN(10); {
 		case k < 5:
 			it.Class = claim.ClassA
@@ -843,7 +846,7 @@ func propSummary(r *settle.Result) string {
 // propCount counts the routes, funds that paid and warnings of a result, to show in
 // the log (go test -v) which paths the random claims reached.
 func propCount(cov map[string]int, r *settle.Result) {
-	cov["route:"+r.Route]++
+	cov["route:"+string(r.Route)]++
 	for _, f := range r.Funds {
 		if f.Amount.Sign() > 0 {
 			cov["paid:"+f.Fund]++
@@ -1158,7 +1161,7 @@ func propMinimal() policy.Policy {
 	p.Catalogue = policy.Catalogue{ClassB: propRate("0")}
 	p.Pools = []policy.Pool{{ID: "inpatient", Name: "住院统筹基金", Cap: propAmt("50000")}}
 	p.Benefits = []policy.Benefit{{
-		ID: "inpatient", Name: "住院", VisitTypes: []string{policy.VisitInpatient, policy.VisitMaternity},
+		ID: "inpatient", Name: "住院", VisitTypes: []string{string(policy.VisitInpatient), string(policy.VisitMaternity)},
 		Pool: "inpatient", Kind: policy.KindRatio,
 		Deductible: policy.Deductible{Basis: policy.NoDeductible},
 		Ratio:      propBands(policy.Excess, policy.AxisCost, "0", "0.60"),
@@ -1213,7 +1216,7 @@ func TestPropRegressionYuanRounding(t *testing.T) {
 		{"benefit", "0.94", func(*policy.Policy, *claim.Claim) {}},
 		{"top_up_after_basic", "3.90", func(p *policy.Policy, _ *claim.Claim) {
 			p.Layers = []policy.Layer{{
-				ID: "aid", Name: "医疗救助", Kind: policy.LayerAssistance, VisitTypes: []string{policy.VisitInpatient},
+				ID: "aid", Name: "医疗救助", Kind: policy.LayerAssistance, VisitTypes: []string{string(policy.VisitInpatient)},
 				Base: policy.BaseScope, Basis: policy.BasisClaim, Mode: policy.ModeTopUp, Target: propRate("0.90"),
 			}}
 		}},
@@ -1221,7 +1224,7 @@ func TestPropRegressionYuanRounding(t *testing.T) {
 		{"single_disease_then_layer", "0.90", func(p *policy.Policy, c *claim.Claim) {
 			disease(p, c)
 			p.Layers = []policy.Layer{{
-				ID: "catastrophic", Name: "大病保险", Kind: policy.LayerCatastrophic, VisitTypes: []string{policy.VisitInpatient},
+				ID: "catastrophic", Name: "大病保险", Kind: policy.LayerCatastrophic, VisitTypes: []string{string(policy.VisitInpatient)},
 				Base: policy.BaseScopePersonal, Basis: policy.BasisClaim, Mode: policy.ModeRatio,
 				Ratio: propBands(policy.Excess, policy.AxisCost, "0", "0.50"),
 			}}
@@ -1265,7 +1268,7 @@ func TestPropRegressionTotalsAfterUnknownFund(t *testing.T) {
 			c.Visit.Disease = "J18"
 		}},
 		{"maternity", func(p *policy.Policy, c *claim.Claim) {
-			p.Maternity = &policy.Maternity{Subsidies: []policy.Subsidy{{Delivery: policy.DeliveryNormal, Amount: propAmt("300")}}}
+			p.Maternity = &policy.Maternity{Subsidies: []policy.Subsidy{{Delivery: string(policy.DeliveryNormal), Amount: propAmt("300")}}}
 			c.Visit.Type, c.Visit.Delivery = policy.VisitMaternity, policy.DeliveryNormal
 		}},
 	} {

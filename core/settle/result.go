@@ -9,13 +9,16 @@ import (
 	"github.com/ruralhealth/ncms/core/trace"
 )
 
+// Route is the way a claim is settled: its value is the wire value of "route".
+type Route string
+
 // Routes a claim can take.
 const (
-	RouteBenefit       = "benefit"
-	RouteSingleDisease = "single_disease"
-	RouteMaternity     = "maternity"
-	RouteIneligible    = "ineligible"
-	RouteNotCovered    = "not_covered"
+	RouteBenefit       Route = "benefit"
+	RouteSingleDisease Route = "single_disease"
+	RouteMaternity     Route = "maternity"
+	RouteIneligible    Route = "ineligible"
+	RouteNotCovered    Route = "not_covered"
 )
 
 // Fund kinds besides the layer kinds of the policy.
@@ -34,8 +37,8 @@ type Result struct {
 	Policy PolicyRef `json:"policy"`
 	Engine string    `json:"engine"`
 
-	Eligible bool   `json:"eligible"`
-	Route    string `json:"route"`
+	Eligible bool  `json:"eligible"`
+	Route    Route `json:"route"`
 	// Benefit is the id of the benefit rule applied, if any.
 	Benefit string `json:"benefit"`
 

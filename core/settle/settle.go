@@ -273,7 +273,7 @@ func (s *state) scope() {
 			self = self.Add(it.Amount)
 		case claim.ClassB:
 			over = over.Add(it.OverLimit)
-			share := it.Amount.Sub(it.OverLimit).Mul(s.p.ClassB(it.Kind))
+			share := it.Amount.Sub(it.OverLimit).Mul(s.p.ClassB(string(it.Kind)))
 			if lineRounding {
 				share = s.round(share)
 			}
@@ -310,7 +310,7 @@ func (s *state) route() {
 
 // matches reports whether the benefit's selectors admit the visit.
 func (s *state) matches(b *policy.Benefit) bool {
-	return contains(b.VisitTypes, s.c.Visit.Type) &&
+	return contains(b.VisitTypes, string(s.c.Visit.Type)) &&
 		(len(b.Classes) == 0 || contains(b.Classes, s.c.Visit.Class)) &&
 		(len(b.Tiers) == 0 || contains(b.Tiers, s.status.BenefitTier)) &&
 		(len(b.Categories) == 0 || contains(b.Categories, s.c.Person.Category))
@@ -329,7 +329,7 @@ func contains(xs []string, x string) bool {
 func (s *state) notCovered() {
 	s.r.Route = RouteNotCovered
 	s.tr.Add(trace.StageRoute, "/benefits", "not_covered", []trace.Value{
-		trace.V("type", s.c.Visit.Type), trace.V("class", s.c.Visit.Class)})
+		trace.V("type", string(s.c.Visit.Type)), trace.V("class", s.c.Visit.Class)})
 	s.warn(core.WarnNotCovered)
 }
 

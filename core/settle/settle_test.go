@@ -107,7 +107,7 @@ func xpStay(class, admission string) claim.Visit {
 }
 
 // xpVisit is a visit of another type on one day.
-func xpVisit(typ, class, date string) claim.Visit {
+func xpVisit(typ policy.VisitType, class, date string) claim.Visit {
 	d := civil.MustParse(date)
 	return claim.Visit{Type: typ, Class: class, Admission: d, Discharge: d}
 }
@@ -131,7 +131,8 @@ type xpFund struct{ fund, amount string }
 // xpWant is the expected breakdown. Empty amounts mean 0.00; an empty scope or
 // deductible is not checked.
 type xpWant struct {
-	route, benefit    string
+	route             settle.Route
+	benefit           string
 	scope, deductible string
 	funds             []xpFund
 	family, cash      string
@@ -614,7 +615,7 @@ func TestSettleHuCounty(t *testing.T) {
 			name: "class B pre-self-pay by kind", person: f, visit: xpStay("county", "2025-07-01"),
 			edit: func(p *policy.Policy) {
 				p.Catalogue.ClassB = money.MustRate("0.10")
-				p.Catalogue.ClassBByKind = []policy.KindRate{{Kind: claim.KindMaterial, Rate: money.MustRate("0.20")}}
+				p.Catalogue.ClassBByKind = []policy.KindRate{{Kind: string(claim.KindMaterial), Rate: money.MustRate("0.20")}}
 			},
 			items: []claim.Item{
 				{Code: "D1", Kind: claim.KindDrug, Class: claim.ClassA, Amount: money.MustAmount("1000.00")},
@@ -884,7 +885,7 @@ func TestSettleCityMaternity(t *testing.T) {
 		p.FamilyPlanning = fp
 		return p
 	}
-	birth := func(delivery string) claim.Visit {
+	birth := func(delivery policy.Delivery) claim.Visit {
 		v := xpStay("level2", "2025-08-03")
 		v.Type, v.Delivery = policy.VisitMaternity, delivery
 		return v
@@ -1153,7 +1154,7 @@ func TestSettleTraceRenders(t *testing.T) {
 			}
 			p := xpPolicy(t, tc.id, nil)
 			r := xpRun(t, p, tc.claim)
-			for _, lang := range []string{trace.Chinese, trace.English} {
+			for _, lang := range []string{string(trace.Chinese), string(trace.English)} {
 				for i, s := range trace.Render(r.Trace, lang, p) {
 					if strings.Contains(s, "?") || strings.ContainsAny(s, "{}") {
 						t.Errorf("%s step %d (%s) renders with a missing value: %s", lang, i+1, r.Trace[i].Note, s)
@@ -1192,7 +1193,7 @@ func ExampleRun() {
 		return
 	}
 	fmt.Println("fund:", r.FundTotal, "cash:", r.Cash)
-	settle.Explain(p, &c, r, trace.Chinese)
+	settle.Explain(p, &c, r, string(trace.Chinese))
 	for _, s := range r.Trace {
 		if s.Clause != "" {
 			fmt.Printf("%s（%s）\n", s.Text, s.Clause)

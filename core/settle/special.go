@@ -90,7 +90,7 @@ func (s *state) maternity() {
 	}
 	idx := -1
 	for i, sub := range m.Subsidies {
-		if sub.Delivery != s.c.Visit.Delivery {
+		if policy.Delivery(sub.Delivery) != s.c.Visit.Delivery {
 			continue
 		}
 		if sub.Tier == s.status.BenefitTier {
@@ -126,7 +126,7 @@ func (s *state) maternity() {
 func (s *state) layers() {
 	for i := range s.pol.Layers {
 		l := &s.pol.Layers[i]
-		if !contains(l.VisitTypes, s.c.Visit.Type) ||
+		if !contains(l.VisitTypes, string(s.c.Visit.Type)) ||
 			(len(l.Categories) > 0 && !contains(l.Categories, s.c.Person.Category)) ||
 			(l.SingleDiseaseOnly && !s.disease) {
 			continue
@@ -207,7 +207,7 @@ func (s *state) quiet(sc policy.Schedule, d, x money.Amount) money.Amount {
 // familyAccount pays from the household account before cash.
 func (s *state) familyAccount() {
 	fa := s.pol.FamilyAccount
-	if fa == nil || !s.r.Eligible || !contains(fa.VisitTypes, s.c.Visit.Type) {
+	if fa == nil || !s.r.Eligible || !contains(fa.VisitTypes, string(s.c.Visit.Type)) {
 		return
 	}
 	left := s.personalLeft()

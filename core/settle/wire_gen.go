@@ -49,7 +49,7 @@ func (v *Result) ReadJSON(r *wire.Reader) {
 			if !r.Field(seen[:], 5) {
 				return
 			}
-			v.Route = r.String()
+			v.Route = Route(r.String())
 		case "benefit":
 			if !r.Field(seen[:], 6) {
 				return
@@ -222,7 +222,7 @@ func (v *Result) WriteJSON(w *wire.Writer) {
 	w.Raw(`,"eligible":`)
 	w.Bool(bool(v.Eligible))
 	w.Raw(`,"route":`)
-	w.String(v.Route)
+	w.String(string(v.Route))
 	w.Raw(`,"benefit":`)
 	w.String(v.Benefit)
 	w.Raw(`,"total":`)

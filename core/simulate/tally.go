@@ -186,12 +186,12 @@ func (t *tally) add(it *item, old, nw outcome, o *Options) (Diff, bool) {
 	t.cash.add(sum{claims: 1, old: d.OldCash, new: d.NewCash})
 	t.group(ByClass, cl.Visit.Class).add(one)
 	t.group(ByTownship, it.line.Township).add(one)
-	t.group(ByVisitType, cl.Visit.Type).add(one)
+	t.group(ByVisitType, string(cl.Visit.Type)).add(one)
 	t.group(ByCategory, cl.Person.Category).add(one)
 
 	d.Seq, d.Claim, d.Institution = it.seq, cl.ID, cl.Visit.Institution
 	d.Person = identity.Mask(it.person)
-	d.Township, d.VisitType, d.Class, d.Category = it.line.Township, cl.Visit.Type, cl.Visit.Class, cl.Person.Category
+	d.Township, d.VisitType, d.Class, d.Category = it.line.Township, string(cl.Visit.Type), cl.Visit.Class, cl.Person.Category
 	d.Admission, d.Total = cl.Visit.Admission, total
 	d.Change = d.NewFund.Sub(d.OldFund)
 	changed := !d.Change.IsZero() || d.OldCash.Cmp(d.NewCash) != 0 || d.OldRefused != d.NewRefused

@@ -2,10 +2,14 @@ package trace
 
 import "strings"
 
+// Lang is a language a trace is explained in: its value is the wire value of
+// "lang".
+type Lang string
+
 // Languages a trace is explained in.
 const (
-	Chinese = "zh"
-	English = "en"
+	Chinese Lang = "zh"
+	English Lang = "en"
 )
 
 // Kinds of ids a Glossary names.
@@ -52,12 +56,12 @@ func Render(steps []Step, lang string, g Glossary) []string {
 // Sentence renders one step. A note without wording renders as the note itself; a
 // value the wording names but the step lacks renders as "?".
 func Sentence(s Step, lang string, g Glossary) string {
-	if lang != Chinese {
-		lang = English
+	if Lang(lang) != Chinese {
+		lang = string(English)
 	}
 	zh, en := template(s.Note)
 	t := en
-	if lang == Chinese {
+	if Lang(lang) == Chinese {
 		t = zh
 	}
 	if t == "" {
@@ -98,7 +102,7 @@ func word(s Step, name, lang string, g Glossary) string {
 		return v
 	}
 	if w, ok := settings[name+"="+v]; ok {
-		if lang == Chinese {
+		if Lang(lang) == Chinese {
 			return w[0]
 		}
 		return w[1]

@@ -55,8 +55,8 @@ func TestRender(t *testing.T) {
 		lang string
 		want []string
 	}{
-		{trace.Chinese, wantZh},
-		{trace.English, wantEn},
+		{string(trace.Chinese), wantZh},
+		{string(trace.English), wantEn},
 		{"fr", wantEn}, // anything else is English
 		{"", wantEn},
 	} {
@@ -71,7 +71,7 @@ func TestRender(t *testing.T) {
 		}
 	}
 
-	if got := trace.Render(nil, trace.Chinese, nil); got == nil || len(got) != 0 {
+	if got := trace.Render(nil, string(trace.Chinese), nil); got == nil || len(got) != 0 {
 		t.Errorf("Render(nil) = %#v, want an empty list", got)
 	}
 }
@@ -124,10 +124,10 @@ func TestSentence(t *testing.T) {
 		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			if got := trace.Sentence(tc.step, trace.Chinese, nil); got != tc.zh {
+			if got := trace.Sentence(tc.step, string(trace.Chinese), nil); got != tc.zh {
 				t.Errorf("zh: got %q, want %q", got, tc.zh)
 			}
-			if got := trace.Sentence(tc.step, trace.English, nil); got != tc.en {
+			if got := trace.Sentence(tc.step, string(trace.English), nil); got != tc.en {
 				t.Errorf("en: got %q, want %q", got, tc.en)
 			}
 		})
@@ -206,13 +206,13 @@ func TestSettleNotesHaveTemplates(t *testing.T) {
 	}
 	sort.Strings(names)
 	for _, n := range names {
-		for _, lang := range []string{trace.Chinese, trace.English} {
+		for _, lang := range []string{string(trace.Chinese), string(trace.English)} {
 			if got := trace.Sentence(trace.Step{Note: n}, lang, nil); got == n || got == "" {
 				t.Errorf("note %q (in %s) has no %s template: renders %q", n, notes[n], lang, got)
 			}
 		}
-		zh := trace.Sentence(trace.Step{Note: n}, trace.Chinese, nil)
-		en := trace.Sentence(trace.Step{Note: n}, trace.English, nil)
+		zh := trace.Sentence(trace.Step{Note: n}, string(trace.Chinese), nil)
+		en := trace.Sentence(trace.Step{Note: n}, string(trace.English), nil)
 		if zh == en {
 			t.Errorf("note %q renders the same in zh and en: %q", n, zh)
 		}
@@ -256,7 +256,7 @@ func TestExplain(t *testing.T) {
 		text   []string
 		clause []string
 	}{
-		{trace.Chinese, []string{
+		{string(trace.Chinese), []string{
 			"适用补偿规定：benefit:inpatient@zh",
 			"单病种disease:K35@zh实际费用900.00元低于限价1000.00元（按费用比例分摊）：基金支付630.00元，个人自付270.00元",
 			"住院分娩（难产）定额补助400.00元，支付400.00元",
@@ -265,7 +265,7 @@ func TestExplain(t *testing.T) {
 			"基金合计支付?元，家庭账户?元，个人现金?元，医院承担?元，实际报销比例?",
 			"2025年已参合，享受tier:t2@zh待遇，连续参合3年",
 		}, []string{"clause/benefits/0@zh", "clause/singleDiseases/0@zh", "", "clause/rounding@zh", "clause/layers/1@zh", "", "clause/enrollment@zh"}},
-		{trace.English, []string{
+		{string(trace.English), []string{
 			"Benefit applied: benefit:inpatient@en",
 			"Single disease disease:K35@en cost 900.00 below price 1000.00 (both shares scaled to the cost): fund 630.00, patient 270.00",
 			"Maternity (difficult delivery) fixed subsidy 400.00: pays 400.00",
@@ -288,7 +288,7 @@ func TestExplain(t *testing.T) {
 	}
 	// Without a glossary the ids show as they are and no clause is cited.
 	got := append([]trace.Step(nil), steps[:1]...)
-	trace.Explain(got, trace.Chinese, nil)
+	trace.Explain(got, string(trace.Chinese), nil)
 	if got[0].Text != "适用补偿规定：inpatient" || got[0].Clause != "" {
 		t.Errorf("no glossary: %q (%q)", got[0].Text, got[0].Clause)
 	}

@@ -402,7 +402,7 @@ func (l *Ledger) compute(ctx context.Context, c *claimRequest, totals claim.Tota
 	cl := &c.req.Claim
 	e := &Entry{
 		Kind: KindSettlement, Institution: cl.Visit.Institution, Visit: cl.ID, Person: c.person, Year: c.year,
-		VisitType: cl.Visit.Type, Class: cl.Visit.Class, Admission: cl.Visit.Admission, Discharge: cl.Visit.Discharge,
+		VisitType: string(cl.Visit.Type), Class: cl.Visit.Class, Admission: cl.Visit.Admission, Discharge: cl.Visit.Discharge,
 		Disease: cl.Visit.Disease, PolicyID: c.pol.ID(), PolicyVersion: c.pol.Version(), PolicyHash: c.pol.Hash(),
 		BillHash: c.bill, Eligible: o.Eligible, Route: o.Route, Total: o.Total, FundTotal: o.FundTotal, Cash: o.Cash,
 		Funds: o.Funds, Warnings: []string{}, Delta: delta(totals, o.TotalsAfter), Request: b, Result: raw,
@@ -506,7 +506,7 @@ func (l *Ledger) present(s *Settled, c *claimRequest) (*Settled, error) {
 	if c.profile == "" {
 		return s, nil
 	}
-	res, err := l.eng.ProfileJSON(s.Result, c.profile, c.req.Lang)
+	res, err := l.eng.ProfileJSON(s.Result, c.profile, string(c.req.Lang))
 	if err != nil {
 		return nil, fmt.Errorf("ledger: presenting settlement %d: %w", s.Seq, err)
 	}

@@ -75,7 +75,7 @@ func (l *Ledger) PresettleClaim(ctx context.Context, req []byte, institution str
 	}
 	// The request is what the engine computed, without the profile; the profile
 	// is presentation added to its result, as for a recorded settlement.
-	result, err = l.eng.ProfileJSON(result, c.profile, c.req.Lang)
+	result, err = l.eng.ProfileJSON(result, c.profile, string(c.req.Lang))
 	return result, request, err
 }
 

@@ -114,7 +114,8 @@ func BuildAudit(entries iter.Seq2[*ledger.Entry, error], q AuditQuery) (*Audit, 
 }
 
 func isStay(e *ledger.Entry) bool {
-	return e.VisitType == policy.VisitInpatient || e.VisitType == policy.VisitMaternity
+	t := policy.VisitType(e.VisitType)
+	return t == policy.VisitInpatient || t == policy.VisitMaternity
 }
 
 func drugShares(settled []*ledger.Entry, q AuditQuery) []Flag {

@@ -20,7 +20,7 @@ func limits(id string) money.Rate {
 }
 
 // out makes an entry an outpatient visit.
-var out = visitType(policy.VisitOutpatient)
+var out = visitType(string(policy.VisitOutpatient))
 
 func flagText(f report.Flag) string {
 	s := fmt.Sprintf("%s %v", f.Code, f.Seqs)
@@ -45,7 +45,7 @@ func TestBuildAudit(t *testing.T) {
 				// visit (seq 3, all drugs) and April stay (seq 4) are not in it.
 				settle(1, idA, "2024-03-01", "1000.00", "0", drug("500.00")),
 				settle(2, idB, "2024-03-31", "1000.00", "0", drug("420.00")),
-				settle(3, idC, "2024-03-05", "100.00", "0", drug("100.00"), visitType(policy.VisitOutpatient)),
+				settle(3, idC, "2024-03-05", "100.00", "0", drug("100.00"), visitType(string(policy.VisitOutpatient))),
 				settle(4, idC, "2024-04-01", "1000.00", "0", drug("100.00")),
 				// H2: 900 ÷ 2000 = 0.45 exactly: at the limit passes. The all-drug stay
 				// seq 7 was reversed.
@@ -54,11 +54,11 @@ func TestBuildAudit(t *testing.T) {
 				settle(7, idC, "2024-03-12", "5000.00", "0", drug("5000.00"), at("H2", "county", "T1")),
 				reverse(8, 7, "2024-03-20"),
 				// H3: outpatient only, 90% drugs: not an inpatient share.
-				settle(9, idA, "2024-03-02", "100.00", "0", drug("90.00"), at("H3", "village", "T1"), visitType(policy.VisitOutpatient)),
+				settle(9, idA, "2024-03-02", "100.00", "0", drug("90.00"), at("H3", "village", "T1"), visitType(string(policy.VisitOutpatient))),
 				// H4 under policy q, which sets no limit.
 				settle(10, idA, "2024-03-03", "100.00", "0", drug("100.00"), at("H4", "county", "T1"), policyID("q")),
 				// H5: maternity stays count as inpatient: 600 ÷ 1000 = 0.6.
-				settle(11, idB, "2024-03-04", "1000.00", "0", drug("600.00"), at("H5", "county", "T1"), visitType(policy.VisitMaternity)),
+				settle(11, idB, "2024-03-04", "1000.00", "0", drug("600.00"), at("H5", "county", "T1"), visitType(string(policy.VisitMaternity))),
 				// H6: 1500 ÷ 3333.33 = 0.45000045 is above the limit though it rounds to 0.45.
 				settle(12, idC, "2024-03-04", "3333.33", "0", drug("1500.00"), at("H6", "county", "T1")),
 				// H7: well under the limit.
@@ -121,7 +121,7 @@ func TestBuildAudit(t *testing.T) {
 				settle(1, idA, "2024-03-01", "1.00", "0", discharged("2024-03-10")),
 				settle(2, idA, "2024-03-09", "1.00", "0", discharged("2024-03-12"), at("H2", "county", "T1")),
 				// A's outpatient visit during the stay is not a stay.
-				settle(3, idA, "2024-03-05", "1.00", "0", visitType(policy.VisitOutpatient), at("V1", "village", "T1")),
+				settle(3, idA, "2024-03-05", "1.00", "0", visitType(string(policy.VisitOutpatient)), at("V1", "village", "T1")),
 				// B: a transfer, discharged from H1 and admitted to H2 on 03-05.
 				settle(4, idB, "2024-03-01", "1.00", "0", discharged("2024-03-05")),
 				settle(5, idB, "2024-03-05", "1.00", "0", discharged("2024-03-09"), at("H2", "county", "T1")),
@@ -137,7 +137,7 @@ func TestBuildAudit(t *testing.T) {
 				settle(12, idE, "2024-03-15", "1.00", "0", at("H2", "county", "T1")),
 				// F: two short stays inside a long one (a maternity stay): each overlaps
 				// the long one, not each other.
-				settle(13, idF, "2024-03-01", "1.00", "0", discharged("2024-03-31"), visitType(policy.VisitMaternity)),
+				settle(13, idF, "2024-03-01", "1.00", "0", discharged("2024-03-31"), visitType(string(policy.VisitMaternity))),
 				settle(14, idF, "2024-03-10", "1.00", "0", discharged("2024-03-12"), at("H2", "county", "T1")),
 				settle(15, idF, "2024-03-20", "1.00", "0", discharged("2024-03-22"), at("H3", "county", "T1")),
 			},
@@ -247,7 +247,7 @@ func TestBuildAuditWithoutLimits(t *testing.T) {
 func TestFlagJSON(t *testing.T) {
 	a, err := report.BuildAudit(journal{
 		settle(1, idA, "2024-03-01", "1000.00", "0", drug("500.00")),
-		settle(2, idB, "2024-03-02", "100.00", "0", warns(string(core.WarnNotEnrolled)), visitType(policy.VisitOutpatient)),
+		settle(2, idB, "2024-03-02", "100.00", "0", warns(string(core.WarnNotEnrolled)), visitType(string(policy.VisitOutpatient))),
 	}.seq(), report.AuditQuery{Range: month(2024, time.March), DrugShare: limits})
 	if err != nil {
 		t.Fatal(err)

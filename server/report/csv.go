@@ -174,7 +174,7 @@ func visitTypeName(code string, lang Lang) string {
 	if lang == English {
 		return code
 	}
-	switch code {
+	switch policy.VisitType(code) {
 	case policy.VisitInpatient:
 		return "住院"
 	case policy.VisitOutpatient:

@@ -16,7 +16,7 @@ import (
 func TestSummaryCSV(t *testing.T) {
 	entries := journal{
 		settle(1, idA, "2024-03-10", "1000.00", "600.00", funds("basic=500.00", "catastrophic=100.00")),
-		settle(2, idB, "2024-03-11", "500.00", "200.00", visitType(policy.VisitOutpatient)),
+		settle(2, idB, "2024-03-11", "500.00", "200.00", visitType(string(policy.VisitOutpatient))),
 		settle(3, idA, "2024-03-25", "333.00", "111.00"),
 	}
 	tests := []struct {

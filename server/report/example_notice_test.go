@@ -44,7 +44,7 @@ func ExampleBuildNotice() {
 	}
 	entries := func(yield func(*ledger.Entry, error) bool) {
 		yield(&ledger.Entry{Seq: 1, Kind: ledger.KindSettlement, Person: "640221199001010015",
-			Household: "HH-1", Institution: "640221001", VisitType: policy.VisitInpatient,
+			Household: "HH-1", Institution: "640221001", VisitType: string(policy.VisitInpatient),
 			Admission: day("2024-03-08"), Discharge: day("2024-03-15"),
 			Total: amt("8432.00"), FundTotal: amt("4000.00")}, nil)
 	}

@@ -26,13 +26,13 @@ func ExampleBuildSummary() {
 	day, amt := civil.MustParse, money.MustAmount
 	entries := entriesOf(
 		&ledger.Entry{Seq: 1, Kind: ledger.KindSettlement, Person: "640221199001010015",
-			VisitType: policy.VisitInpatient, Admission: day("2024-03-08"),
+			VisitType: string(policy.VisitInpatient), Admission: day("2024-03-08"),
 			Total: amt("8432.00"), FundTotal: amt("4000.00"), Cash: amt("4432.00")},
 		&ledger.Entry{Seq: 2, Kind: ledger.KindSettlement, Person: "640221198505050023",
-			VisitType: policy.VisitOutpatient, Admission: day("2024-03-12"),
+			VisitType: string(policy.VisitOutpatient), Admission: day("2024-03-12"),
 			Total: amt("85.50"), FundTotal: amt("34.20"), Cash: amt("51.30")},
 		&ledger.Entry{Seq: 3, Kind: ledger.KindSettlement, Person: "640221199001010015",
-			VisitType: policy.VisitOutpatient, Admission: day("2024-03-25"),
+			VisitType: string(policy.VisitOutpatient), Admission: day("2024-03-25"),
 			Total: amt("60.00"), FundTotal: amt("24.00"), Cash: amt("36.00")},
 		// The clerk reverses seq 2 in April; March's figures no longer count it.
 		&ledger.Entry{Seq: 4, Kind: ledger.KindReversal, Reverses: 2, Admission: day("2024-04-02")},

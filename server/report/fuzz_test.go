@@ -41,7 +41,7 @@ func fuzzJournal(data []byte) journal {
 		e.Household = []string{"", "HH-A", "HH-B", "HH-GONE"}[next()%4]
 		e.Institution = []string{"H1", "H2", ""}[next()%3]
 		e.Township = []string{"T1", "T2", ""}[next()%3]
-		e.VisitType = types[next()%len(types)]
+		e.VisitType = string(types[next()%len(types)])
 		e.Class = []string{"county", "village"}[next()%2]
 		e.PolicyID = []string{"p", "q"}[next()%2]
 		e.BillHash = []string{"", "h1", "h2"}[next()%3]

@@ -58,7 +58,7 @@ func settle(seq int64, person, admission, total, fund string, opts ...func(*ledg
 	e := &ledger.Entry{
 		Seq: seq, Kind: ledger.KindSettlement,
 		Institution: "H1", Visit: fmt.Sprintf("V%d", seq), Person: person, Township: "T1",
-		VisitType: policy.VisitInpatient, Class: "county", Admission: d, Discharge: d,
+		VisitType: string(policy.VisitInpatient), Class: "county", Admission: d, Discharge: d,
 		PolicyID: "p", BillHash: fmt.Sprintf("bill-%d", seq),
 		Total: t, FundTotal: f, Cash: t.Sub(f),
 		Funds:    []ledger.FundPaid{{Fund: "basic", Kind: "pool", Amount: f}},

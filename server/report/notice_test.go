@@ -34,16 +34,16 @@ var county = registry{
 func noticeJournal() journal {
 	return journal{
 		settle(1, idA, "2024-03-05", "3000.00", "1800.00", household("HH-A"), discharged("2024-03-12")),
-		settle(2, idB, "2024-03-03", "80.00", "40.00", household("HH-B"), at("V2", "village", "城关镇"), visitType(policy.VisitOutpatient)),
-		settle(3, idA, "2024-03-01", "50.00", "25.00", household("HH-A"), at("V1", "village", "城关镇"), visitType(policy.VisitOutpatient)),
+		settle(2, idB, "2024-03-03", "80.00", "40.00", household("HH-B"), at("V2", "village", "城关镇"), visitType(string(policy.VisitOutpatient))),
+		settle(3, idA, "2024-03-01", "50.00", "25.00", household("HH-A"), at("V1", "village", "城关镇"), visitType(string(policy.VisitOutpatient))),
 		settle(4, idC, "2024-03-20", "5000.00", "3500.00", household("HH-C"), at("H2", "county", "李庄乡"), discharged("2024-03-25")),
 		settle(5, idA, "2024-03-28", "900.00", "500.00", household("HH-A")),
 		reverse(6, 5, "2024-04-02"),
 		// D is not registered: the entry has no household, only a township.
-		settle(7, idD, "2024-03-15", "120.00", "60.00", at("V2", "village", "城关镇"), visitType(policy.VisitOutpatient)),
+		settle(7, idD, "2024-03-15", "120.00", "60.00", at("V2", "village", "城关镇"), visitType(string(policy.VisitOutpatient))),
 		settle(8, idB, "2024-04-01", "70.00", "35.00", household("HH-B")),
 		// E's entry names no household; the registry's person does, and it is gone.
-		settle(9, idE, "2024-03-09", "60.00", "30.00", at("V3", "village", "李庄乡"), visitType(policy.VisitOutpatient)),
+		settle(9, idE, "2024-03-09", "60.00", "30.00", at("V3", "village", "李庄乡"), visitType(string(policy.VisitOutpatient))),
 	}
 }
 

@@ -32,9 +32,9 @@ func TestBuildSummary(t *testing.T) {
 	// groups is shared by the grouping cases: four March visits of two persons.
 	groups := journal{
 		settle(1, idA, "2024-03-01", "1000.00", "500.00", at("H1", "county", "T1")),
-		settle(2, idA, "2024-03-02", "50.00", "25.00", at("V1", "village", "T1"), visitType(policy.VisitOutpatient)),
+		settle(2, idA, "2024-03-02", "50.00", "25.00", at("V1", "village", "T1"), visitType(string(policy.VisitOutpatient))),
 		settle(3, idB, "2024-03-03", "2000.00", "1600.00", at("H2", "township", "T2")),
-		settle(4, idB, "2024-03-04", "3000.00", "400.00", at("H1", "county", "T2"), visitType(policy.VisitMaternity)),
+		settle(4, idB, "2024-03-04", "3000.00", "400.00", at("H1", "county", "T2"), visitType(string(policy.VisitMaternity))),
 	}
 	tests := []struct {
 		name    string

@@ -718,7 +718,7 @@ func TestBrowser(t *testing.T) {
 			p.open(srv.URL + "/?lang=zh")
 			tc.fill(p)
 			p.estimate()
-			same(t, tc.e, tc.req, p.read(), trace.Chinese)
+			same(t, tc.e, tc.req, p.read(), string(trace.Chinese))
 		})
 	}
 
@@ -787,10 +787,10 @@ func TestBrowser(t *testing.T) {
 		if r.Lang != "en" {
 			t.Errorf("lang %q", r.Lang)
 		}
-		same(t, ce, good, r, trace.English)
+		same(t, ce, good, r, string(trace.English))
 		shot(t, p, filepath.Join(out, "estimator-en.png"))
 		p.click("#lang")
-		same(t, ce, good, p.read(), trace.Chinese)
+		same(t, ce, good, p.read(), string(trace.Chinese))
 
 		// Itemised lines carry their own errors: a comma that is no thousands separator
 		// could mean 8.43 or 843, and the page says so rather than guess.
@@ -836,7 +836,7 @@ func TestBrowser(t *testing.T) {
 		req := claimJSON("pingluo-original", "farmer", "", `{"type":"inpatient","class":"county","referral":false,"admission":"2025-03-01"}`,
 			`[{"code":"a","kind":"other","class":"A","amount":"8432.5"},{"code":"b","kind":"other","class":"B","amount":"1200"},{"code":"s","kind":"other","class":"self","amount":"268.50"}]`,
 			`{"year":2025,"funds":[{"fund":"inpatient","paid":"1000"}],"admissions":[],"familyAccount":"0"}`, 2025)
-		same(t, ce, req, p.read(), trace.Chinese)
+		same(t, ce, req, p.read(), string(trace.Chinese))
 		// Once the family leaves a field it shows the amount as it was sent.
 		got := eval[[]string](p, `['amount-a', 'amount-b', 'amount-self', 'pool-0'].map((id) => document.getElementById(id).value)`)
 		if want := []string{"8432.5", "1200", "268.50", "1000"}; !slices.Equal(got, want) {
@@ -868,7 +868,7 @@ func TestBrowser(t *testing.T) {
 			"items":[{"code":"a","kind":"other","class":"A","amount":"20000"}],
 			"totals":{"year":2025,"funds":[],"admissions":[],"familyAccount":"0"}}}`, sampleID, strings.Join(enrol, ",")))
 		got := p.read()
-		same(t, ce, req, got, trace.Chinese)
+		same(t, ce, req, got, string(trace.Chinese))
 		bonus := eval[[]string](p, `[...document.querySelectorAll('#result .steps li[data-stage=continuity] .sentence')].map((e) => e.textContent)`)
 		if len(bonus) == 0 {
 			t.Fatalf("six years enrolled under city-resident: no continuity step on the page; steps %+v", got.Steps)
@@ -886,7 +886,7 @@ func TestBrowser(t *testing.T) {
 		p.estimate()
 		p.click("#lang")
 		p.settled()
-		same(t, ce, req, p.read(), trace.English)
+		same(t, ce, req, p.read(), string(trace.English))
 		if steps := eval[[]string](p, `[...document.querySelectorAll('#result .steps .sentence')].map((e) => e.textContent)`); slices.ContainsFunc(steps, func(s string) bool {
 			return strings.Contains(s, "1 continuous years")
 		}) {

@@ -182,12 +182,21 @@ export interface Claim {
 export interface ClaimItem {
   code: string;
   name?: string;
-  kind: 'drug' | 'exam' | 'treatment' | 'material' | 'bed' | 'service' | 'other';
-  class: 'A' | 'B' | 'self';
+  kind: ClaimItemKind;
+  class: ClaimItemClass;
   amount?: Amount;
   /** OverLimit is the part of Amount above the catalogue's price limit (超限价). */
   overLimit?: Amount;
 }
+
+/**
+ * ItemClass is the catalogue class of a bill line: its value is the wire value of an
+ * item's "class".
+ */
+export type ClaimItemClass = 'A' | 'B' | 'self';
+
+/** ItemKind is what a bill line is for: its value is the wire value of an item's "kind". */
+export type ClaimItemKind = 'drug' | 'exam' | 'treatment' | 'material' | 'bed' | 'service' | 'other';
 
 /** Person is the patient as the scheme knows them. */
 export interface ClaimPerson {
@@ -207,7 +216,7 @@ export interface ClaimPerson {
 
 /** Visit is what happened: where, what kind of care, when. */
 export interface ClaimVisit {
-  type: 'inpatient' | 'outpatient' | 'special_outpatient' | 'maternity';
+  type: PolicyVisitType;
   /** Institution is the designated facility's code (定点医疗机构编码). */
   institution?: string;
   /** Class is the facility class code defined by the policy. */
@@ -218,7 +227,7 @@ export interface ClaimVisit {
   discharge?: CivilDate;
   /** Disease is a single-disease code (单病种) from the policy's list. */
   disease?: string;
-  delivery?: 'normal' | 'difficult' | 'multiple' | '';
+  delivery?: PolicyDelivery | '';
   /**
    * Invoice is the number of the bill's invoice (发票号). The county server refuses a second
    * live settlement of one invoice at one institution (两头报销); the calculation does not
@@ -702,6 +711,12 @@ export interface PolicyDeductibleInput {
   count?: PolicyAdmissionCount | '';
   clause?: PolicyClause | null;
 }
+
+/**
+ * Delivery is the kind of an inpatient delivery: its value is the wire value of a visit's
+ * "delivery".
+ */
+export type PolicyDelivery = 'normal' | 'difficult' | 'multiple';
 
 /** Policy is one region's compensation scheme for a period. */
 export interface PolicyDocument {
@@ -1220,6 +1235,12 @@ export interface PolicyTierInput {
 export type PolicyVisitDate = 'admission' | 'discharge';
 
 /**
+ * VisitType is the kind of care of a visit: its value is the wire value of a visit's
+ * "type".
+ */
+export type PolicyVisitType = 'inpatient' | 'outpatient' | 'special_outpatient' | 'maternity';
+
+/**
  * A ratio as a decimal string with at most four decimals ("0.55" is 55%); adjustments may
  * be negative ("-0.10").
  */
@@ -1305,7 +1326,7 @@ export interface SettleRequest {
    * has no sentences and its bytes are what they were before explanations existed: hosts
    * that show no trace pay nothing for them.
    */
-  lang?: 'zh' | 'en' | '';
+  lang?: TraceLang | '';
   /**
    * Profile asks for the result in an integrator's terms as well: "national" adds the
    * national settlement interface's setlinfo and setldetail as the result's "national"
@@ -1326,7 +1347,7 @@ export interface SettleResult {
   policy: ResultPolicy;
   engine: string;
   eligible: boolean;
-  route: 'benefit' | 'single_disease' | 'maternity' | 'ineligible' | 'not_covered';
+  route: SettleRoute;
   /** Benefit is the id of the benefit rule applied, if any. */
   benefit: string;
   total: Amount;
@@ -1362,6 +1383,9 @@ export interface SettleResult {
    */
   national?: SettleNational | null;
 }
+
+/** Route is the way a claim is settled: its value is the wire value of "route". */
+export type SettleRoute = 'benefit' | 'single_disease' | 'maternity' | 'ineligible' | 'not_covered';
 
 /** SetlDetail is one fund's payment (结算基金分项信息), in the order of the result's funds. */
 export interface SettleSetlDetail {
@@ -1455,6 +1479,9 @@ export interface TotalsInput {
   /** FamilyAccount is the household account's balance (家庭账户余额). */
   familyAccount?: Amount;
 }
+
+/** Lang is a language a trace is explained in: its value is the wire value of "lang". */
+export type TraceLang = 'zh' | 'en';
 
 /** Step is one decision in a settlement. */
 export interface TraceStep {

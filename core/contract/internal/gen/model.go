@@ -296,9 +296,6 @@ func (b *builder) object(t reflect.Type) *node {
 			if r.MaxItems > 0 {
 				fn.MaxItems = r.MaxItems
 			}
-			if len(r.Enum) > 0 {
-				fn.Enum = r.Enum
-			}
 		}
 		required = required || requiredIn
 		if b.request[t] && !requiredIn && !fn.Nullable {
@@ -307,8 +304,6 @@ func (b *builder) object(t reflect.Type) *node {
 			// omitempty, and read back so.
 			if d := b.defs[fn.Ref]; d != nil && len(d.Enum) > 0 {
 				fn = &node{AnyOf: []*node{{Ref: fn.Ref}, {Type: "string", Enum: []string{""}}}, Desc: fn.Desc}
-			} else if len(fn.Enum) > 0 {
-				fn.Enum = append(fn.Enum, "")
 			}
 		}
 		if required {
