@@ -19,6 +19,10 @@ import (
 func TestOpenAPIDeclaresMembers(t *testing.T) {
 	f := newFixture(t, api.Options{})
 	f.seed()
+	// A second settlement of the seed's bill, so the audit has flags to list.
+	if r := f.do(http.MethodPost, "/v1/settlements", f.h1, settle("S2", "H001", "1000.00")); r.status != http.StatusCreated {
+		t.Fatalf("second settlement: %d %s", r.status, r.body)
+	}
 	var spec map[string]any
 	if err := jsonv2.Unmarshal(f.do(http.MethodGet, "/openapi.json", "", "").body, &spec); err != nil {
 		t.Fatal(err)
@@ -28,6 +32,11 @@ func TestOpenAPIDeclaresMembers(t *testing.T) {
 		status                    int
 	}{
 		{"/v1/cards/{number}", http.MethodGet, "/v1/cards/" + card, "", http.StatusOK},
+		{"/v1/reports/summary", http.MethodGet, "/v1/reports/summary?month=2025-03&groupBy=township", "", http.StatusOK},
+		{"/v1/reports/notice", http.MethodGet, "/v1/reports/notice?month=2025-03", "", http.StatusOK},
+		{"/v1/reports/audit", http.MethodGet, "/v1/reports/audit?month=2025-03", "", http.StatusOK},
+		{"/v1/reports/audit/flags", http.MethodGet, "/v1/reports/audit/flags?month=2025-03", "", http.StatusOK},
+		{"/v1/reports/budget", http.MethodGet, "/v1/reports/budget?year=2025", "", http.StatusOK},
 	}
 	for _, tc := range tests {
 		t.Run(tc.path, func(t *testing.T) {
